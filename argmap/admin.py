@@ -1,0 +1,413 @@
+"""The editors' admin: where maps are built.
+
+Every model keeps its history (with diffs and revert, from django-simple-history),
+every relation has autocomplete, and a form whose object someone else changed
+in the meantime is refused instead of silently overwriting their work.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from argmap.models import (
+    Citation,
+    Claim,
+    Link,
+    Position,
+    Relationship,
+    Salience,
+    Source,
+    Stakeholder,
+    Stance,
+    Topic,
+)
+
+
+def count_of(model, field: str):
+    """A correlated COUNT subquery: unlike Count() over joins, it never multiplies rows."""
+    counted = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+class KnownChoiceAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that renders its selected option from an object the form already
+    holds, sparing the query per inline row that AutocompleteSelect makes."""
+
+    known_objects: tuple = ()
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        known = [obj for obj in self.known_objects if str(obj.pk) in selected]
+        if not selected or len(known) < len(selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for obj in known:
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class KnownChoicesForm(forms.ModelForm):
+    """Hands the related objects its instance already holds to its autocomplete widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, KnownChoiceAutocompleteSelect) and name in self.instance._state.fields_cache:
+                related = self.instance._state.fields_cache[name]
+                widget.known_objects = (related,) if related is not None else ()
+
+
+class EditorForm(KnownChoicesForm):
+    """Refuses to save over a change made by someone else since the form was opened."""
+
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and getattr(self.instance, "updated_at", None):
+            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded_at = cleaned.get("loaded_at")
+        if self.instance.pk and loaded_at:
+            current = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if current is not None and current.isoformat() != loaded_at:
+                raise forms.ValidationError(
+                    "Someone else changed this %(what)s at %(when)s, after you opened it. "
+                    "Nothing was saved: open it again to see their change, then make yours.",
+                    code="edit_conflict",
+                    params={"what": self.instance._meta.verbose_name, "when": date_format(current, "DATETIME_FORMAT")},
+                )
+        return cleaned
+
+
+class ParentAwareInlineFormSet(forms.BaseInlineFormSet):
+    """Lets inline rows validate against their parent before it is saved (a new claim's
+    topic decides which targets its links may reach)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+
+class EditorAdminMixin:
+    form = EditorForm
+    list_per_page = 50
+    show_full_result_count = False  # one COUNT(*) less on every filtered changelist
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownChoiceAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not any("loaded_at" in options["fields"] for _, options in fieldsets):
+            fieldsets = [*fieldsets, (None, {"fields": ["loaded_at"]})]
+        return fieldsets
+
+
+class EditorModelAdmin(EditorAdminMixin, SimpleHistoryAdmin):
+    """A ModelAdmin with history, conflict detection and query-frugal autocomplete."""
+
+
+class EditorInline(EditorAdminMixin):
+    form = KnownChoicesForm
+    formset = ParentAwareInlineFormSet
+    extra = 0
+    show_change_link = True
+
+    def get_fieldsets(self, request, obj=None):
+        # Inline rows are small; conflict detection is done on the parent form.
+        return admin.options.BaseModelAdmin.get_fieldsets(self, request, obj)
+
+
+# ---------------------------------------------------------------------------
+# Inlines
+# ---------------------------------------------------------------------------
+
+
+class PositionInline(EditorInline, admin.TabularInline):
+    model = Position
+    fields = ["title", "summary", "order"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "summary":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class SalienceInline(EditorInline, admin.TabularInline):
+    model = Salience
+    fields = ["stakeholder", "power", "interest", "rationale"]
+    autocomplete_fields = ["stakeholder"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stakeholder")
+
+
+class LinkInline(EditorInline, admin.TabularInline):
+    model = Link
+    fk_name = "claim"
+    verbose_name = "link: this claim supports or opposes…"
+    verbose_name_plural = "links: what this claim supports or opposes"
+    fields = ["polarity", "target_position", "target_claim"]
+    autocomplete_fields = ["target_position", "target_claim"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target_position", "target_claim")
+
+
+class CitationInline(EditorInline, admin.StackedInline):
+    model = Citation
+    fields = [("source", "locator"), "quote"]
+    autocomplete_fields = ["source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+class StanceOnClaimInline(EditorInline, admin.StackedInline):
+    model = Stance
+    fk_name = "claim"
+    verbose_name = "stance: who holds this claim"
+    verbose_name_plural = "stances: who holds this claim"
+    fields = [("stakeholder", "stance", "basis"), "quote", ("source", "held_on"), "note"]
+    autocomplete_fields = ["stakeholder", "source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stakeholder", "source")
+
+
+class StanceOnPositionInline(StanceOnClaimInline):
+    fk_name = "position"
+    verbose_name = "stance: who holds this position"
+    verbose_name_plural = "stances: who holds this position"
+
+
+class RelationshipInline(EditorInline, admin.TabularInline):
+    model = Relationship
+    fk_name = "from_stakeholder"
+    fields = ["kind", "to_stakeholder", "amount", "started_on", "source"]
+    autocomplete_fields = ["to_stakeholder", "source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("to_stakeholder", "source")
+
+
+# ---------------------------------------------------------------------------
+# Model admins
+# ---------------------------------------------------------------------------
+
+
+@admin.register(Topic)
+class TopicAdmin(EditorModelAdmin):
+    list_display = ["title", "status", "question", "position_count", "claim_count", "changed_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "question", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["version", "changed_at", "published_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "question", "summary", "status"]}),
+        ("Version", {"fields": ["version", "changed_at", "published_at"], "classes": ["collapse"]}),
+    ]
+    inlines = [PositionInline, SalienceInline]
+    actions = ["publish", "unpublish"]
+    date_hierarchy = None
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(position_count=count_of(Position, "topic"), claim_count=count_of(Claim, "topic"))
+        )
+
+    @admin.display(description="positions", ordering="position_count")
+    def position_count(self, topic):
+        return topic.position_count
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, topic):
+        return topic.claim_count
+
+    @admin.action(description="Publish the selected topics", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Topic.publish, "published")
+
+    @admin.action(description="Unpublish the selected topics (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Topic.unpublish, "unpublished")
+
+    def _set_status(self, request, queryset, change, verb):
+        # One save per topic (not queryset.update) so that each change is kept in history.
+        topics = list(queryset)
+        for topic in topics:
+            change(topic)
+            topic._history_user = request.user
+            topic.save()
+        self.message_user(request, f"{len(topics)} topic(s) {verb}.", messages.SUCCESS)
+
+
+@admin.register(Position)
+class PositionAdmin(EditorModelAdmin):
+    list_display = ["title", "topic", "order", "stance_count"]
+    list_filter = ["topic"]
+    list_select_related = ["topic"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = ["topic"]
+    inlines = [StanceOnPositionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stance_count=count_of(Stance, "position"))
+
+    @admin.display(description="stances", ordering="stance_count")
+    def stance_count(self, position):
+        return position.stance_count
+
+
+@admin.register(Claim)
+class ClaimAdmin(EditorModelAdmin):
+    list_display = ["short_text", "topic", "base_score", "link_count", "citation_count", "updated_at"]
+    list_filter = ["topic"]
+    list_select_related = ["topic"]
+    search_fields = ["text"]
+    autocomplete_fields = ["topic"]
+    fields = ["topic", "text", "base_score"]
+    inlines = [LinkInline, CitationInline, StanceOnClaimInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(link_count=count_of(Link, "claim"), citation_count=count_of(Citation, "claim"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A claim's links tie it to its topic: moving it would break them.
+        return ["topic"] if obj is not None else []
+
+    @admin.display(description="claim", ordering="text")
+    def short_text(self, claim):
+        return str(claim)
+
+    @admin.display(description="links", ordering="link_count")
+    def link_count(self, claim):
+        return claim.link_count
+
+    @admin.display(description="sources", ordering="citation_count")
+    def citation_count(self, claim):
+        return claim.citation_count
+
+
+@admin.register(Link)
+class LinkAdmin(EditorModelAdmin):
+    list_display = ["claim", "polarity", "target_position", "target_claim"]
+    list_filter = ["polarity", "claim__topic"]
+    list_select_related = ["claim", "target_position", "target_claim"]
+    search_fields = ["claim__text", "target_claim__text", "target_position__title"]
+    autocomplete_fields = ["claim", "target_position", "target_claim"]
+    fields = ["claim", "polarity", "target_position", "target_claim"]
+
+
+@admin.register(Stakeholder)
+class StakeholderAdmin(EditorModelAdmin):
+    list_display = ["name", "kind", "parent", "stance_count"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "kind", "parent", "url", "summary"]
+    inlines = [RelationshipInline, SalienceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stance_count=count_of(Stance, "stakeholder"))
+
+    @admin.display(description="stances", ordering="stance_count")
+    def stance_count(self, stakeholder):
+        return stakeholder.stance_count
+
+
+@admin.register(Stance)
+class StanceAdmin(EditorModelAdmin):
+    list_display = ["stakeholder", "stance", "subject_display", "basis", "source", "held_on"]
+    list_filter = ["stance", "basis", "stakeholder__kind"]
+    list_select_related = ["stakeholder", "position", "claim", "source"]
+    search_fields = ["stakeholder__name", "quote", "position__title", "claim__text"]
+    autocomplete_fields = ["stakeholder", "position", "claim", "source"]
+    fields = [("stakeholder", "stance", "basis"), ("position", "claim"), "quote", ("source", "held_on"), "note"]
+
+    @admin.display(description="on")
+    def subject_display(self, stance):
+        return stance.subject
+
+
+@admin.register(Source)
+class SourceAdmin(EditorModelAdmin):
+    list_display = ["title", "publisher", "kind", "published_on", "link", "citation_count"]
+    list_filter = ["kind"]
+    search_fields = ["title", "publisher", "author", "url"]
+    fields = ["title", "kind", "url", ("publisher", "author"), "published_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=count_of(Citation, "source"))
+
+    @admin.display(description="URL")
+    def link(self, source):
+        return (
+            format_html('<a href="{}" rel="noopener noreferrer">open</a>', source.safe_url) if source.safe_url else ""
+        )
+
+    @admin.display(description="cited by", ordering="citation_count")
+    def citation_count(self, source):
+        return source.citation_count
+
+
+@admin.register(Citation)
+class CitationAdmin(EditorModelAdmin):
+    list_display = ["claim", "source", "locator"]
+    list_select_related = ["claim", "source"]
+    list_filter = ["claim__topic"]
+    search_fields = ["quote", "claim__text", "source__title"]
+    autocomplete_fields = ["claim", "source"]
+    fields = ["claim", ("source", "locator"), "quote"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(EditorModelAdmin):
+    list_display = ["from_stakeholder", "kind", "to_stakeholder", "amount", "started_on", "source"]
+    list_filter = ["kind"]
+    list_select_related = ["from_stakeholder", "to_stakeholder", "source"]
+    search_fields = ["from_stakeholder__name", "to_stakeholder__name", "description"]
+    autocomplete_fields = ["from_stakeholder", "to_stakeholder", "source"]
+    fields = [
+        ("from_stakeholder", "kind", "to_stakeholder"),
+        "description",
+        "amount",
+        ("started_on", "ended_on"),
+        "source",
+    ]
+
+
+@admin.register(Salience)
+class SalienceAdmin(EditorModelAdmin):
+    list_display = ["stakeholder", "topic", "power", "interest"]
+    list_filter = ["topic", "power", "interest"]
+    list_select_related = ["stakeholder", "topic"]
+    search_fields = ["stakeholder__name", "topic__title", "rationale"]
+    autocomplete_fields = ["stakeholder", "topic"]
+    fields = ["topic", "stakeholder", ("power", "interest"), "rationale"]

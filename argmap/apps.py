@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ArgmapConfig(AppConfig):
+    name = "argmap"
+    verbose_name = "argument maps"

@@ -1,0 +1,716 @@
+"""The argmap domain (see DOMAIN.md): who argues what, and why, about a public question.
+
+Every rule in DOMAIN.md's "Rules the data must obey" is enforced twice: in the
+database (check and unique constraints, PROTECT, the triggers of migration
+0002) so that bypassing validation cannot break it, and in model validation
+(`full_clean`) so that editors get a message they understand.
+"""
+
+import uuid
+
+from django.core import validators
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.forms import URLField as URLFormField
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from argmap.graph import support_path_exists
+
+# ---------------------------------------------------------------------------
+# Text fields whose limits hold in the database too
+# ---------------------------------------------------------------------------
+
+
+class BoundedTextMixin:
+    """Text with a length limit, no NUL characters and (unless blank) no empty string,
+    enforced by a column CHECK as well as by validators.
+
+    SQLite ignores `max_length` and stores NUL characters that PostgreSQL refuses,
+    so without the CHECK a map saved on SQLite might not move to PostgreSQL.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is None:
+            raise TypeError(f"{type(self).__name__} needs a max_length")
+        self.validators.append(validators.ProhibitNullCharactersValidator())
+        if not any(isinstance(v, validators.MaxLengthValidator) for v in self.validators):
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
+
+    def db_check(self, connection):
+        column = connection.ops.quote_name(self.column)
+        checks = []
+        if connection.vendor == "sqlite":
+            # length() stops at a NUL on SQLite, hence the instr() check first.
+            checks += [f"instr({column}, char(0)) = 0", f"length({column}) <= {self.max_length}"]
+        elif connection.vendor == "postgresql" and self.get_internal_type() == "TextField":
+            # varchar(n) already bounds CharFields; PostgreSQL text never holds NUL.
+            checks.append(f"char_length({column}) <= {self.max_length}")
+        if not self.blank:
+            checks.append(f"{column} <> ''")
+        return " AND ".join(checks) or None
+
+
+class BoundedCharField(BoundedTextMixin, models.CharField):
+    """A CharField whose limits hold in the database too."""
+
+
+class BoundedTextField(BoundedTextMixin, models.TextField):
+    """A TextField whose length limit holds in the database too."""
+
+
+class WebURLField(BoundedTextMixin, models.URLField):
+    """An http(s) address; `javascript:`, `data:` and other schemes are refused."""
+
+    default_validators = [validators.URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": URLFormField, "assume_scheme": "https", **kwargs})
+
+
+def web_url_constraint(field: str, model: str) -> models.CheckConstraint:
+    """A database CHECK that `field` is empty or an http(s) address."""
+    return models.CheckConstraint(
+        condition=Q(**{field: ""})
+        | Q(**{f"{field}__istartswith": "http://"})
+        | Q(**{f"{field}__istartswith": "https://"}),
+        name=f"{model}_{field}_http_only",
+        violation_error_message="Only http:// and https:// addresses are allowed.",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Shared pieces
+# ---------------------------------------------------------------------------
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UidQuerySet(models.QuerySet):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class UidModel(TimeStampedModel):
+    """A model identified across databases by a UUID (fixtures and interchange use it)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+
+def tracked_history():
+    """History of every change, with the user who made it (django-simple-history)."""
+    return HistoricalRecords(inherit=False, cascade_delete_history=False)
+
+
+class Polarity(models.TextChoices):
+    SUPPORTS = "supports", "supports"
+    OPPOSES = "opposes", "opposes"
+
+
+class TopicStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    IN_REVIEW = "in_review", "in review"
+    PUBLISHED = "published", "published"
+    ARCHIVED = "archived", "archived"
+
+
+class StakeholderKind(models.TextChoices):
+    GOVERNMENT = "government", "government or department"
+    REGULATOR = "regulator", "regulator"
+    COMPANY = "company", "company"
+    INVESTOR = "investor", "investor"
+    SECTOR = "sector", "sector or industry"
+    TRADE_BODY = "trade_body", "trade body"
+    CIVIL_SOCIETY = "civil_society", "civil-society group"
+    RESEARCH = "research", "research institute"
+    ANALYST = "analyst", "analyst or commentator"
+    PUBLIC = "public", "the public"
+
+
+class SourceKind(models.TextChoices):
+    NEWS_REPORT = "news_report", "news report"
+    PRESS_RELEASE = "press_release", "press release"
+    OFFICIAL_PUBLICATION = "official_publication", "official publication"
+    REGULATOR_DECISION = "regulator_decision", "regulator decision"
+    RESEARCH_REPORT = "research_report", "research report"
+    SPEECH = "speech", "speech"
+    SOCIAL_POST = "social_post", "social post"
+
+
+class Attitude(models.TextChoices):
+    """What a stance says of its subject."""
+
+    SUPPORTS = "supports", "supports"
+    OPPOSES = "opposes", "opposes"
+    CONDITIONAL = "conditional", "supports with conditions"
+    NEUTRAL = "neutral", "neutral"
+
+
+class Basis(models.TextChoices):
+    """How an editor knows a stance."""
+
+    STATED = "stated", "stated (verbatim quote)"
+    PARAPHRASED = "paraphrased", "paraphrased"
+    INFERRED = "inferred", "inferred by an editor"
+
+
+class RelationshipKind(models.TextChoices):
+    INVESTS_IN = "invests_in", "invests in"
+    PARTNERS_WITH = "partners_with", "partners with"
+    REGULATES = "regulates", "regulates"
+    PART_OF = "part_of", "is part of"
+    SUPPLIES = "supplies", "supplies"
+    COMPETES_WITH = "competes_with", "competes with"
+    REPRESENTS = "represents", "represents"
+    ADVISES = "advises", "advises"
+
+
+def choice_constraint(model: str, field: str, choices: type[models.TextChoices]) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=f"{model}_{field}_valid")
+
+
+def moved_with_links(obj, model, links: Q) -> bool:
+    """True if a saved position or claim is being moved to another topic while links tie it to its own."""
+    if obj.pk is None or obj.topic_id is None:
+        return False
+    saved_topic = model.objects.filter(pk=obj.pk).values_list("topic_id", flat=True).first()
+    return saved_topic not in (None, obj.topic_id) and Link.objects.filter(links).exists()
+
+
+# ---------------------------------------------------------------------------
+# Topic, Position, Claim, Link: the argument map
+# ---------------------------------------------------------------------------
+
+
+class TopicQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Topic.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published topics for the public; every topic for those who may view drafts."""
+        if user is not None and user.has_perm("argmap.view_topic"):
+            return self
+        return self.published()
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(TimeStampedModel):
+    """A question under public debate (an IBIS "issue"): the unit a map is drawn for.
+
+    `version` and `changed_at` are kept by database triggers: they change whenever
+    anything in the topic's map changes, deletions included, and feed ETags.
+    """
+
+    Status = TopicStatus
+
+    title = BoundedCharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    question = BoundedCharField(max_length=500, help_text="The question under debate, as a reader would ask it.")
+    summary = BoundedTextField(max_length=5000, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveBigIntegerField(default=1, editable=False)
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "changed_at"], cascade_delete_history=False)
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            choice_constraint("topic", "status", TopicStatus),
+            models.CheckConstraint(condition=~Q(slug=""), name="topic_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("argmap:topic-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def etag(self):
+        """A strong validator for everything derived from this topic's map."""
+        return f'"topic-{self.pk}-v{self.version}"'
+
+    def publish(self):
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+
+
+class Position(UidModel):
+    """One answer to a topic's question, which stakeholders hold and claims argue for or against."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="positions")
+    title = BoundedCharField(max_length=200)
+    summary = BoundedTextField(max_length=2000, blank=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Positions are shown in this order.")
+
+    history = tracked_history()
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "title"],
+                name="position_title_unique_per_topic",
+                violation_error_message="This topic already has a position with this title.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.topic.get_absolute_url()}#position-{self.pk}"
+
+    def clean(self):
+        if moved_with_links(self, Position, Q(target_position=self)):
+            raise ValidationError({"topic": "Claims argue about this position; remove their links before moving it."})
+
+
+class ClaimQuerySet(UidQuerySet):
+    def published(self):
+        return self.filter(topic__status=Topic.Status.PUBLISHED)
+
+
+class Claim(UidModel):
+    """A proposition offered as a reason for or against a position or another claim.
+
+    It belongs to one topic; its links say what it supports or opposes.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="claims")
+    text = BoundedTextField(max_length=2000)
+    base_score = models.FloatField(
+        default=0.5,
+        validators=[validators.MinValueValidator(0.0), validators.MaxValueValidator(1.0)],
+        help_text="The claim's intrinsic strength before its supporters and opponents count (0 to 1).",
+    )
+
+    history = tracked_history()
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(base_score__gte=0.0, base_score__lte=1.0),
+                name="claim_base_score_between_0_and_1",
+                violation_error_message="The base score must be between 0 and 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def get_absolute_url(self):
+        return reverse("argmap:claim-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if moved_with_links(self, Claim, Q(claim=self) | Q(target_claim=self)):
+            raise ValidationError({"topic": "This claim has links in its topic; remove them before moving it."})
+
+
+class LinkQuerySet(UidQuerySet):
+    def for_topic(self, topic):
+        return self.filter(claim__topic=topic)
+
+
+class Link(UidModel):
+    """A directed argument edge: a claim supports or opposes a position or another claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links")
+    target_position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, null=True, blank=True, related_name="inbound_links"
+    )
+    target_claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="inbound_links"
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices)
+
+    history = tracked_history()
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(target_position__isnull=False, target_claim__isnull=True)
+                    | Q(target_position__isnull=True, target_claim__isnull=False)
+                ),
+                name="link_targets_exactly_one",
+                violation_error_message="A link targets exactly one thing: a position or a claim.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(claim=F("target_claim")),
+                name="link_not_to_itself",
+                violation_error_message="A claim cannot support or oppose itself.",
+            ),
+            choice_constraint("link", "polarity", Polarity),
+            models.UniqueConstraint(
+                fields=["claim", "target_position", "polarity"],
+                name="link_unique_to_position",
+                violation_error_message="This claim already has this link to this position.",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "target_claim", "polarity"],
+                name="link_unique_to_claim",
+                violation_error_message="This claim already has this link to this claim.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim} {self.polarity} {self.target}"
+
+    @property
+    def target(self):
+        return self.target_position if self.target_position_id else self.target_claim
+
+    def clean(self):
+        if (self.target_position_id is None) == (self.target_claim_id is None):
+            return  # the constraint link_targets_exactly_one says so
+        target_field = "target_position" if self.target_position_id else "target_claim"
+        if self.target_claim_id is not None and self.target_claim_id == self.claim_id:
+            return  # the constraint link_not_to_itself says so
+        claim = self._related_or_none("claim")
+        target = self._related_or_none(target_field)
+        if claim is None or target is None or claim.topic_id is None:
+            return  # the field's own "required" or "does not exist" error says it
+        if target.topic_id != claim.topic_id:
+            raise ValidationError(
+                {target_field: f"The target belongs to another topic; a link must stay within “{claim.topic}”."}
+            )
+        if self.polarity == Polarity.SUPPORTS and target_field == "target_claim" and self.creates_support_cycle():
+            raise ValidationError(
+                {"target_claim": "This link would close a circle of support: the target already supports this claim."}
+            )
+
+    def _related_or_none(self, name):
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return None
+
+    def creates_support_cycle(self) -> bool:
+        """True if the target already supports, directly or through a chain, this link's claim."""
+        if self.claim_id is None:
+            return False  # a claim not saved yet has no supporters
+        edges = (
+            Link.objects.filter(
+                claim__topic_id=self.claim.topic_id, polarity=Polarity.SUPPORTS, target_claim__isnull=False
+            )
+            .exclude(pk=self.pk)
+            .values_list("claim_id", "target_claim_id")
+        )
+        return support_path_exists(edges, start=self.target_claim_id, goal=self.claim_id)
+
+
+# ---------------------------------------------------------------------------
+# Stakeholders and what they hold
+# ---------------------------------------------------------------------------
+
+
+class StakeholderQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Stakeholder(TimeStampedModel):
+    """An actor with a stake in a debate: a government, regulator, company, investor, sector,
+    analyst, the public… It may be part of another stakeholder (its parent)."""
+
+    Kind = StakeholderKind
+
+    name = BoundedCharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = BoundedTextField(max_length=2000, blank=True)
+    url = WebURLField(blank=True, verbose_name="website")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", help_text="Part of…"
+    )
+
+    history = tracked_history()
+    objects = StakeholderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            choice_constraint("stakeholder", "kind", StakeholderKind),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="stakeholder_not_own_parent",
+                violation_error_message="A stakeholder cannot be part of itself.",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="stakeholder_slug_not_empty"),
+            web_url_constraint("url", "stakeholder"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("argmap:stakeholder-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A stakeholder cannot be part of itself, directly or through others."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Source(UidModel):
+    """A document evidence comes from: a news report, press release, official publication…"""
+
+    Kind = SourceKind
+
+    title = BoundedCharField(max_length=300)
+    url = WebURLField(blank=True, verbose_name="URL")
+    publisher = BoundedCharField(max_length=200, blank=True)
+    author = BoundedCharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEWS_REPORT)
+
+    history = tracked_history()
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            web_url_constraint("url", "source"),
+            choice_constraint("source", "kind", SourceKind),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher}, {self.published_on})" if self.publisher else self.title
+
+    def get_absolute_url(self):
+        return reverse("argmap:source-detail", kwargs={"pk": self.pk})
+
+    @property
+    def safe_url(self):
+        """The URL if it is http(s), else empty: templates render only these as links."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+
+class Citation(UidModel):
+    """A claim's use of a source: the quote it rests on and where in the source it is."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = BoundedTextField(max_length=2000, blank=True)
+    locator = BoundedCharField(max_length=200, blank=True, help_text="Where in the source: page, paragraph, timestamp.")
+
+    history = tracked_history()
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.source} — {self.locator}" if self.locator else str(self.source)
+
+
+class Stance(UidModel):
+    """What a stakeholder holds on one position or claim, and on what basis: "who says this".
+
+    A stated stance carries the stakeholder's own words; only an inferred one may lack a source.
+    """
+
+    Attitude = Attitude
+    Basis = Basis
+
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.PROTECT, related_name="stances")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, null=True, blank=True, related_name="stances")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="stances")
+    stance = models.CharField(max_length=12, choices=Attitude.choices)
+    basis = models.CharField(max_length=12, choices=Basis.choices)
+    quote = BoundedTextField(max_length=2000, blank=True, help_text="The stakeholder's words (required when stated).")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stances",
+        help_text="Where the stance is recorded (required unless inferred).",
+    )
+    held_on = models.DateField(null=True, blank=True, help_text="When the stakeholder held this stance.")
+    note = BoundedTextField(max_length=2000, blank=True, help_text="Conditions, or the editor's reasoning.")
+
+    history = tracked_history()
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(position__isnull=False, claim__isnull=True) | Q(position__isnull=True, claim__isnull=False)
+                ),
+                name="stance_about_exactly_one",
+                violation_error_message="A stance is about exactly one thing: a position or a claim.",
+            ),
+            models.UniqueConstraint(
+                fields=["stakeholder", "position"],
+                name="stance_unique_per_position",
+                violation_error_message="This stakeholder already has a stance on this position.",
+            ),
+            models.UniqueConstraint(
+                fields=["stakeholder", "claim"],
+                name="stance_unique_per_claim",
+                violation_error_message="This stakeholder already has a stance on this claim.",
+            ),
+            choice_constraint("stance", "stance", Attitude),
+            choice_constraint("stance", "basis", Basis),
+            models.CheckConstraint(
+                condition=~Q(basis="stated") | ~Q(quote=""),
+                name="stance_stated_has_quote",
+                violation_error_message="A stated stance needs the stakeholder's words in the quote.",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis="inferred") | Q(source__isnull=False),
+                name="stance_sourced_unless_inferred",
+                violation_error_message="A stated or paraphrased stance needs its source.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stakeholder} {self.stance} “{self.subject}”"
+
+    @property
+    def subject(self):
+        """The position or claim this stance is about."""
+        return self.position if self.position_id else self.claim
+
+    def get_constraints(self):
+        # clean() reports these two rules next to the field concerned.
+        reported = {"stance_stated_has_quote", "stance_sourced_unless_inferred"}
+        return [
+            (model, [c for c in constraints if c.name not in reported])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.basis == self.Basis.STATED and not self.quote:
+            errors["quote"] = "A stated stance needs the stakeholder's words."
+        if self.basis != self.Basis.INFERRED and self.source_id is None:
+            errors["source"] = "A stated or paraphrased stance needs its source; otherwise mark it inferred."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Relationship(UidModel):
+    """A typed, dated, sourced tie between two stakeholders (invests in, regulates, supplies…)."""
+
+    Kind = RelationshipKind
+
+    from_stakeholder = models.ForeignKey(Stakeholder, on_delete=models.PROTECT, related_name="relationships")
+    to_stakeholder = models.ForeignKey(Stakeholder, on_delete=models.PROTECT, related_name="inbound_relationships")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = BoundedTextField(max_length=1000, blank=True)
+    amount = BoundedCharField(max_length=100, blank=True, help_text="e.g. “$13bn”")
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="relationships")
+
+    history = tracked_history()
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["from_stakeholder__name", "kind", "to_stakeholder__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_stakeholder=F("to_stakeholder")),
+                name="relationship_between_two",
+                violation_error_message="A relationship joins two different stakeholders.",
+            ),
+            models.UniqueConstraint(
+                fields=["from_stakeholder", "to_stakeholder", "kind"],
+                name="relationship_unique",
+                violation_error_message="These stakeholders already have a relationship of this kind.",
+            ),
+            choice_constraint("relationship", "kind", RelationshipKind),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True) | Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="relationship_ends_after_start",
+                violation_error_message="A relationship cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_stakeholder} {self.get_kind_display()} {self.to_stakeholder}"
+
+
+class Salience(UidModel):
+    """How much a stakeholder matters on one topic: power and interest from 1 to 5 (Mendelow's grid)."""
+
+    SCALE = [validators.MinValueValidator(1), validators.MaxValueValidator(5)]
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="saliences")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.PROTECT, related_name="saliences")
+    power = models.PositiveSmallIntegerField(validators=SCALE)
+    interest = models.PositiveSmallIntegerField(validators=SCALE)
+    rationale = BoundedTextField(max_length=2000, blank=True)
+
+    history = tracked_history()
+    objects = UidQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "salience"
+        ordering = ["topic", "-power", "-interest"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "stakeholder"],
+                name="salience_unique_per_topic",
+                violation_error_message="This stakeholder already has a salience estimate on this topic.",
+            ),
+            models.CheckConstraint(
+                condition=Q(power__gte=1, power__lte=5, interest__gte=1, interest__lte=5),
+                name="salience_scale_1_to_5",
+                violation_error_message="Power and interest go from 1 to 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stakeholder} on {self.topic}: power {self.power}, interest {self.interest}"

@@ -1,0 +1,121 @@
+"""factory_boy factories: the test data of every test (no JSON fixtures)."""
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from argmap import models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EditorFactory(UserFactory):
+    """A staff user in the Editors group, as `make run` creates one."""
+
+    @factory.post_generation
+    def editors_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Editors"))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Topic
+
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    question = factory.LazyAttribute(lambda t: f"What about {t.title}?")
+    status = models.TopicStatus.PUBLISHED
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Position
+
+    topic = factory.SubFactory(TopicFactory)
+    title = factory.Sequence(lambda n: f"Position {n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Claim
+
+    topic = factory.SubFactory(TopicFactory)
+    text = factory.Sequence(lambda n: f"Claim number {n} is a reason.")
+
+
+class LinkFactory(factory.django.DjangoModelFactory):
+    """A claim supporting a position of its own topic."""
+
+    class Meta:
+        model = models.Link
+
+    claim = factory.SubFactory(ClaimFactory)
+    target_position = factory.SubFactory(PositionFactory, topic=factory.SelfAttribute("..claim.topic"))
+    polarity = models.Polarity.SUPPORTS
+
+
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Stakeholder
+
+    name = factory.Sequence(lambda n: f"Stakeholder {n}")
+    slug = factory.Sequence(lambda n: f"stakeholder-{n}")
+    kind = models.StakeholderKind.COMPANY
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Source
+
+    title = factory.Sequence(lambda n: f"Report {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/report-{n}")
+    publisher = "Example News"
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Citation
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    quote = "the words the claim rests on"
+
+
+class StanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Stance
+
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    position = factory.SubFactory(PositionFactory)
+    stance = models.Attitude.SUPPORTS
+    basis = models.Basis.PARAPHRASED
+    source = factory.SubFactory(SourceFactory)
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Relationship
+
+    from_stakeholder = factory.SubFactory(StakeholderFactory)
+    to_stakeholder = factory.SubFactory(StakeholderFactory)
+    kind = models.RelationshipKind.INVESTS_IN
+
+
+class SalienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Salience
+
+    topic = factory.SubFactory(TopicFactory)
+    stakeholder = factory.SubFactory(StakeholderFactory)
+    power = 3
+    interest = 4

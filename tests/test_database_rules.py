@@ -1,0 +1,325 @@
+"""Each rule of DOMAIN.md holds in the database itself, with validation bypassed
+(objects.create / update / bulk_create never call full_clean). Runs on SQLite and
+PostgreSQL."""
+
+import contextlib
+
+import pytest
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+
+from argmap.models import Claim, Link, Polarity, Position, Source, Stakeholder, Stance, Topic
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    LinkFactory,
+    PositionFactory,
+    RelationshipFactory,
+    SalienceFactory,
+    SourceFactory,
+    StakeholderFactory,
+    StanceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@contextlib.contextmanager
+def refused():
+    """The database refuses the write (an IntegrityError, or a DataError where PostgreSQL's
+    types refuse it before any constraint runs) and keeps nothing of it."""
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        yield
+
+
+# Rule 1: everything a link touches belongs to the same topic
+
+
+def test_link_across_topics_is_refused():
+    claim, other = ClaimFactory(), ClaimFactory()
+    with refused():
+        Link.objects.create(claim=claim, target_claim=other, polarity=Polarity.SUPPORTS)
+    with refused():
+        Link.objects.create(claim=claim, target_position=PositionFactory(), polarity=Polarity.SUPPORTS)
+    assert not Link.objects.exists()
+
+
+def test_link_cannot_be_repointed_across_topics():
+    link = LinkFactory()
+    with refused():
+        Link.objects.filter(pk=link.pk).update(target_position=PositionFactory())
+
+
+def test_claim_with_links_cannot_move_to_another_topic():
+    link = LinkFactory()
+    with refused():
+        Claim.objects.filter(pk=link.claim_id).update(topic=TopicFactory())
+    with refused():
+        Position.objects.filter(pk=link.target_position_id).update(topic=TopicFactory())
+
+
+def test_claim_without_links_may_move():
+    claim = ClaimFactory()
+    topic = TopicFactory()
+    Claim.objects.filter(pk=claim.pk).update(topic=topic)
+    claim.refresh_from_db()
+    assert claim.topic == topic
+
+
+# Rules 2 and 3: no self-link, no duplicate, exactly one target
+
+
+def test_link_to_its_own_claim_is_refused():
+    claim = ClaimFactory()
+    with refused():
+        Link.objects.create(claim=claim, target_claim=claim, polarity=Polarity.OPPOSES)
+
+
+def test_duplicate_link_is_refused():
+    link = LinkFactory()
+    with refused():
+        Link.objects.create(claim=link.claim, target_position=link.target_position, polarity=link.polarity)
+
+
+def test_same_claim_may_both_support_and_oppose_different_targets():
+    link = LinkFactory()
+    other = ClaimFactory(topic=link.claim.topic)
+    Link.objects.create(claim=link.claim, target_claim=other, polarity=Polarity.OPPOSES)
+    assert link.claim.links.count() == 2
+
+
+def test_link_needs_exactly_one_target():
+    claim = ClaimFactory()
+    position = PositionFactory(topic=claim.topic)
+    other = ClaimFactory(topic=claim.topic)
+    with refused():
+        Link.objects.create(claim=claim, polarity=Polarity.SUPPORTS)
+    with refused():
+        Link.objects.create(claim=claim, target_position=position, target_claim=other, polarity=Polarity.SUPPORTS)
+
+
+def test_link_polarity_is_supports_or_opposes():
+    with refused():
+        LinkFactory(polarity="undermines")
+
+
+# Rule 4: support chains are acyclic; opposition may be mutual
+
+
+def test_support_cycle_is_refused_by_postgresql_itself(on_postgresql):
+    if not on_postgresql:
+        pytest.skip("SQLite cannot run a recursive query in a trigger: validation keeps this rule there")
+    a = ClaimFactory()
+    b = ClaimFactory(topic=a.topic)
+    c = ClaimFactory(topic=a.topic)
+    Link.objects.create(claim=a, target_claim=b, polarity=Polarity.SUPPORTS)
+    Link.objects.create(claim=b, target_claim=c, polarity=Polarity.SUPPORTS)
+    with refused():
+        Link.objects.create(claim=c, target_claim=a, polarity=Polarity.SUPPORTS)
+    with refused():
+        Link.objects.bulk_create([Link(claim=c, target_claim=a, polarity=Polarity.SUPPORTS)])
+
+
+def test_mutual_opposition_is_stored():
+    a = ClaimFactory()
+    b = ClaimFactory(topic=a.topic)
+    Link.objects.create(claim=a, target_claim=b, polarity=Polarity.OPPOSES)
+    Link.objects.create(claim=b, target_claim=a, polarity=Polarity.OPPOSES)
+    assert Link.objects.count() == 2
+
+
+# Rule 5: a stance is about exactly one thing, once per stakeholder
+
+
+def test_stance_is_about_exactly_one_thing():
+    claim = ClaimFactory()
+    with refused():
+        StanceFactory(position=None, claim=None)
+    with refused():
+        StanceFactory(position=PositionFactory(topic=claim.topic), claim=claim)
+
+
+def test_stakeholder_holds_one_stance_per_position():
+    stance = StanceFactory()
+    with refused():
+        StanceFactory(stakeholder=stance.stakeholder, position=stance.position, stance="opposes")
+
+
+def test_stated_stance_needs_a_quote_and_a_source():
+    with refused():
+        StanceFactory(basis="stated", quote="")
+    with refused():
+        StanceFactory(basis="paraphrased", source=None)
+    stance = StanceFactory(basis="inferred", source=None, note="an editor's reading")
+    assert stance.pk
+
+
+# Rule 6: http(s) only, no NUL, bounded text
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,hi", "vbscript:x", "ftp://example.org/x"])
+def test_source_url_must_be_http_or_https(url):
+    with refused():
+        Source.objects.create(title="bad", url=url)
+
+
+def test_stakeholder_url_must_be_http_or_https():
+    with refused():
+        StakeholderFactory(url="javascript:alert(document.cookie)")
+
+
+def test_nul_character_is_refused_in_text():
+    topic = TopicFactory()
+    with refused():
+        Claim.objects.create(topic=topic, text="before\x00after")
+    with refused():
+        Position.objects.create(topic=topic, title="nul\x00title")
+
+
+def test_text_longer_than_its_limit_is_refused():
+    topic = TopicFactory()
+    with refused():
+        Claim.objects.create(topic=topic, text="x" * 2001)
+    with refused():
+        Position.objects.create(topic=topic, title="x" * 201)
+    with refused():
+        Source.objects.create(title="x" * 301)
+    assert Claim.objects.create(topic=topic, text="x" * 2000).pk
+
+
+def test_required_text_cannot_be_empty():
+    topic = TopicFactory()
+    with refused():
+        Claim.objects.create(topic=topic, text="")
+    with refused():
+        Stakeholder.objects.create(name="", slug="nameless", kind="company")
+
+
+def test_text_is_stored_exactly_as_given():
+    text = "Ünïcödé ✓ 🧪 \u202eRTL\u202c and combining e\u0301 — “quotes” <script>"
+    claim = ClaimFactory(text=text)
+    claim.refresh_from_db()
+    assert claim.text == text
+
+
+def test_choices_hold_in_the_database():
+    with refused():
+        TopicFactory(status="secret")
+    with refused():
+        StakeholderFactory(kind="alien")
+
+
+# Rule 7: deleting never silently orphans
+
+
+def test_claim_others_argue_about_cannot_be_deleted():
+    target = ClaimFactory()
+    Link.objects.create(claim=ClaimFactory(topic=target.topic), target_claim=target, polarity=Polarity.OPPOSES)
+    with pytest.raises(ProtectedError):
+        target.delete()
+
+
+def test_deleting_a_claim_takes_its_own_links_and_citations():
+    link = LinkFactory()
+    CitationFactory(claim=link.claim)
+    link.claim.delete()
+    assert not Link.objects.exists()
+    assert link.target_position.pk  # the target stays
+
+
+@pytest.mark.parametrize(
+    ("make", "delete"),
+    [
+        (lambda: CitationFactory(), lambda c: c.source.delete()),
+        (lambda: StanceFactory(), lambda s: s.stakeholder.delete()),
+        (lambda: StanceFactory(), lambda s: s.position.delete()),
+        (lambda: LinkFactory(), lambda link: link.target_position.delete()),
+        (lambda: ClaimFactory(), lambda c: c.topic.delete()),
+        (lambda: SalienceFactory(), lambda s: s.stakeholder.delete()),
+        (lambda: RelationshipFactory(), lambda r: r.to_stakeholder.delete()),
+    ],
+    ids=[
+        "cited-source",
+        "stakeholder-with-stance",
+        "position-with-stance",
+        "position-argued-about",
+        "topic-with-claims",
+        "stakeholder-with-salience",
+        "stakeholder-in-relationship",
+    ],
+)
+def test_things_others_depend_on_cannot_be_deleted(make, delete):
+    obj = make()
+    with pytest.raises(ProtectedError):
+        delete(obj)
+
+
+# Stakeholders, relationships, salience
+
+
+def test_stakeholder_cannot_be_its_own_parent():
+    stakeholder = StakeholderFactory()
+    with refused():
+        Stakeholder.objects.filter(pk=stakeholder.pk).update(parent=stakeholder)
+
+
+def test_relationship_joins_two_stakeholders_once():
+    relationship = RelationshipFactory()
+    with refused():
+        RelationshipFactory(
+            from_stakeholder=relationship.from_stakeholder, to_stakeholder=relationship.from_stakeholder
+        )
+    with refused():
+        RelationshipFactory(
+            from_stakeholder=relationship.from_stakeholder,
+            to_stakeholder=relationship.to_stakeholder,
+            kind=relationship.kind,
+        )
+
+
+def test_relationship_cannot_end_before_it_starts():
+    with refused():
+        RelationshipFactory(started_on="2025-07-21", ended_on="2025-01-01")
+
+
+@pytest.mark.parametrize(("power", "interest"), [(0, 3), (6, 3), (3, 0), (3, 6)])
+def test_salience_is_on_a_scale_of_1_to_5(power, interest):
+    with refused():
+        SalienceFactory(power=power, interest=interest)
+
+
+def test_one_salience_per_stakeholder_and_topic():
+    salience = SalienceFactory()
+    with refused():
+        SalienceFactory(topic=salience.topic, stakeholder=salience.stakeholder)
+
+
+def test_claim_base_score_is_between_0_and_1():
+    with refused():
+        ClaimFactory(base_score=1.5)
+
+
+def test_every_database_rule_trigger_is_installed():
+    """A later migration that remakes a table on SQLite drops its triggers: this notices."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'argmap_%'")
+        else:
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'argmap_%'")
+        (count,) = cursor.fetchone()
+    # 1 topic version + 9 tables x 3 events + 2 link rules + 2 "no move" triggers
+    assert count == 1 + 27 + 2 + 2
+
+
+def test_topic_stays_deletable_when_its_map_is_gone():
+    topic = TopicFactory()
+    topic.delete()
+    assert not Topic.objects.filter(pk=topic.pk).exists()
+
+
+def test_stance_on_claim_blocks_deleting_the_claim():
+    stance = StanceFactory(position=None, claim=ClaimFactory())
+    with pytest.raises(ProtectedError):
+        stance.claim.delete()
+    assert Stance.objects.filter(pk=stance.pk).exists()
