@@ -124,6 +124,26 @@ class EditorAdminMixin:
 class EditorModelAdmin(EditorAdminMixin, SimpleHistoryAdmin):
     """A ModelAdmin with history, conflict detection and query-frugal autocomplete."""
 
+    def get_queryset(self, request):
+        # The change page and history too, not only the changelist, get the related
+        # objects that names and autocomplete widgets show in the same query.
+        queryset = super().get_queryset(request)
+        if isinstance(self.list_select_related, list | tuple):
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # The history list names each version by str(version): hand each version the
+        # related objects its record already fetched, or every row costs a query per key.
+        field_names = {field.name for field in self.model._meta.concrete_fields}
+        for record in historical_records:
+            version = record.history_object  # built afresh on every access; keep this one
+            for name, related in record._state.fields_cache.items():
+                if name in field_names:
+                    version._state.fields_cache[name] = related
+            record.history_object = version
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+
 
 class EditorInline(EditorAdminMixin):
     form = KnownChoicesForm
@@ -153,11 +173,11 @@ class PositionInline(EditorInline, admin.TabularInline):
 
 class SalienceInline(EditorInline, admin.TabularInline):
     model = Salience
-    fields = ["stakeholder", "power", "interest", "rationale"]
-    autocomplete_fields = ["stakeholder"]
+    fields = ["topic", "stakeholder", "power", "interest", "rationale"]
+    autocomplete_fields = ["topic", "stakeholder"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("stakeholder")
+        return super().get_queryset(request).select_related("topic", "stakeholder")
 
 
 class LinkInline(EditorInline, admin.TabularInline):
@@ -406,7 +426,7 @@ class RelationshipAdmin(EditorModelAdmin):
 @admin.register(Salience)
 class SalienceAdmin(EditorModelAdmin):
     list_display = ["stakeholder", "topic", "power", "interest"]
-    list_filter = ["topic", "power", "interest"]
+    list_filter = ["topic"]
     list_select_related = ["stakeholder", "topic"]
     search_fields = ["stakeholder__name", "topic__title", "rationale"]
     autocomplete_fields = ["stakeholder", "topic"]

@@ -34,14 +34,73 @@ from argmap.models import (
     TopicStatus,
 )
 
-WORDS = (
-    "access adoption agency analysis benefit budget capacity cloud competition compute consent copyright cost "
-    "creators data dependency deployment duty efficiency energy evidence fairness funding growth harm "
-    "infrastructure innovation investment jobs licence market model oversight partnership privacy procurement "
-    "productivity public research resilience risk safety scale security services skills sovereignty standards "
-    "supply talent transparency trust value"
-).split()
-VERBS = "raises lowers protects threatens delays accelerates weakens strengthens ignores requires".split()
+WORDS = [
+    "access",
+    "adoption",
+    "agency",
+    "analysis",
+    "benefit",
+    "budget",
+    "capacity",
+    "cloud",
+    "competition",
+    "compute",
+    "consent",
+    "copyright",
+    "cost",
+    "creators",
+    "data",
+    "dependency",
+    "deployment",
+    "duty",
+    "efficiency",
+    "energy",
+    "evidence",
+    "fairness",
+    "funding",
+    "growth",
+    "harm",
+    "infrastructure",
+    "innovation",
+    "investment",
+    "jobs",
+    "licence",
+    "market",
+    "model",
+    "oversight",
+    "partnership",
+    "privacy",
+    "procurement",
+    "productivity",
+    "public",
+    "research",
+    "resilience",
+    "risk",
+    "safety",
+    "scale",
+    "security",
+    "services",
+    "skills",
+    "sovereignty",
+    "standards",
+    "supply",
+    "talent",
+    "transparency",
+    "trust",
+    "value",
+]
+VERBS = [
+    "raises",
+    "lowers",
+    "protects",
+    "threatens",
+    "delays",
+    "accelerates",
+    "weakens",
+    "strengthens",
+    "ignores",
+    "requires",
+]
 
 
 @dataclass(frozen=True)
@@ -63,7 +122,7 @@ def generate_map(*, claims: int, seed: int, slug: str | None = None, publish: bo
     citations, relationships and salience to match) in one transaction."""
     if claims < 1:
         raise ValueError("A map needs at least one claim.")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     slug = slug or f"synthetic-{claims}-{seed}"
     if Topic.objects.filter(slug=slug).exists():
         raise ValueError(f"A topic with the slug “{slug}” already exists.")

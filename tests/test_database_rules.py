@@ -16,7 +16,6 @@ from tests.factories import (
     PositionFactory,
     RelationshipFactory,
     SalienceFactory,
-    SourceFactory,
     StakeholderFactory,
     StanceFactory,
     TopicFactory,
