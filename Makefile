@@ -1,0 +1,72 @@
+# argmap: `make run` to try it, `make test` to check it. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL for the second test run: DATABASE_URL if set, else the local server.
+PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/argmap)
+
+# Does the PostgreSQL server of DATABASE_URL answer? (The database itself need not exist:
+# the tests create their own.)
+export PG_ANSWERS := import os, psycopg; from psycopg.conninfo import make_conninfo; \
+	psycopg.connect(make_conninfo(os.environ["DATABASE_URL"], dbname="postgres", connect_timeout=3)).close()
+
+.PHONY: run setup test lint check test-sqlite test-postgresql clean
+
+run: setup
+	@echo
+	@echo "argmap is ready:"
+	@echo "  public site   http://$(HOST):$(PORT)/"
+	@echo "  editors       http://$(HOST):$(PORT)/admin/"
+	@$(BIN)/python manage.py create_editor --demo | sed 's/^/  /'
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+setup: $(VENV)/.installed-run
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py load_demo
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+		echo "argmap needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+		echo "Install a newer Python, or run: make PYTHON=/path/to/python3.11 run"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed-run: $(VENV)/.python-ok requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+test: lint check test-sqlite test-postgresql
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+check: $(VENV)/.installed-dev
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.installed-dev
+	DATABASE_URL= $(BIN)/python -m pytest
+
+# Runs when PostgreSQL answers; REQUIRE_POSTGRESQL=1 (as in CI) makes its absence a failure.
+test-postgresql: $(VENV)/.installed-dev
+	@if DATABASE_URL="$(PG_URL)" $(BIN)/python -c "$$PG_ANSWERS" 2>/dev/null; then \
+		echo "DATABASE_URL=$(PG_URL) pytest"; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest; \
+	elif [ "$(REQUIRE_POSTGRESQL)" = "1" ]; then \
+		echo "PostgreSQL does not answer at $(PG_URL), and REQUIRE_POSTGRESQL=1." >&2; exit 1; \
+	else \
+		echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is SKIPPED (set DATABASE_URL, or start the server)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

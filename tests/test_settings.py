@@ -1,0 +1,66 @@
+"""One env-driven settings file: works out of the box, fails loudly in production."""
+
+import json
+import os
+import subprocess
+import sys
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "q8Vd-3rT!xZp0w@L7mK#cN2bY^hF5sJ*uE9gA$1oR6iW4eU&yT",
+    "ALLOWED_HOSTS": "argmap.example.org",
+}
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment.update(env)
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *args], capture_output=True, text=True, env=environment, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DEBUG="false", ALLOWED_HOSTS="argmap.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", DEBUG="false", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
+
+
+def test_a_bad_boolean_is_refused_not_guessed():
+    result = run_manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def database_settings(**env):
+    code = "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']))"
+    result = run_manage("shell", "-v", "0", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgresql_connections_are_checked_reused_and_time_out():
+    database = database_settings(DATABASE_URL="postgres://argmap@db.example.org:5432/argmap")
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["CONN_MAX_AGE"] == 600
+    assert database["OPTIONS"]["connect_timeout"] == 5
+
+
+def test_sqlite_is_the_default_in_wal_mode_with_immediate_transactions():
+    database = database_settings(DATABASE_URL="")
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
