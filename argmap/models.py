@@ -104,10 +104,21 @@ class UidQuerySet(models.QuerySet):
         return self.get(uid=uid)
 
 
+class UidField(models.UUIDField):
+    """A UUID stored in its canonical form (with dashes) on every database, so that SQL
+    can hand it out as is (Django's UUIDField keeps 32 bare hex digits on SQLite)."""
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        value = super().get_db_prep_value(value, connection, prepared)
+        if isinstance(value, str) and len(value) == 32:
+            return str(uuid.UUID(hex=value))
+        return value
+
+
 class UidModel(TimeStampedModel):
     """A model identified across databases by a UUID (fixtures and interchange use it)."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = UidField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         abstract = True

@@ -1,0 +1,52 @@
+"""loading.py reads a topic's whole map in one query, whatever its size."""
+
+import pytest
+from django.core.management import call_command
+
+from argmap.loading import MAP_COLUMNS, load_map
+from argmap.models import Claim, Link, Stakeholder, Topic
+from argmap.synthetic import generate_map
+from tests.factories import LinkFactory, StakeholderFactory, StanceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("claims", [10, 500])
+def test_whole_map_is_one_query(django_assert_num_queries, claims):
+    topic = generate_map(claims=claims, seed=1).topic
+    with django_assert_num_queries(1):  # one WITH … SELECT: every part as a JSON array
+        data = load_map(topic.pk)
+    assert len(data.claims) == claims
+    assert len(data.links) == Link.objects.filter(claim__topic=topic).count()
+
+
+def test_rows_have_the_declared_columns_in_order():
+    call_command("load_demo", verbosity=0)
+    data = load_map(Topic.objects.get(slug="uk-openai-partnership").pk)
+    for part, (_table, columns) in MAP_COLUMNS.items():
+        rows = getattr(data, part)
+        assert rows, part
+        assert all(tuple(row) == columns for row in rows), part
+        assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)
+
+
+def test_values_keep_their_types_on_every_database():
+    link = LinkFactory(claim__base_score=0.7, claim__text="Émigrés 🧪 “quoted” \u202eRTL")
+    data = load_map(link.claim.topic_id)
+    claim = data.claims[0]
+    assert claim == {"id": link.claim.pk, "uid": str(link.claim.uid), "text": link.claim.text, "base_score": 0.7}
+    assert data.links[0]["target_position_id"] == link.target_position_id
+    assert data.links[0]["target_claim_id"] is None
+
+
+def test_map_holds_only_its_own_topic_and_the_stakeholders_involved():
+    stance = StanceFactory(stakeholder__parent=StakeholderFactory(slug="parent-body"), held_on="2025-07-21")
+    StakeholderFactory(slug="bystander")
+    other = generate_map(claims=5, seed=2)
+    data = load_map(stance.position.topic_id)
+    assert {s["slug"] for s in data.stakeholders} == {stance.stakeholder.slug, "parent-body"}
+    assert data.stances[0]["held_on"] == "2025-07-21"
+    assert not {c["id"] for c in data.claims} & set(
+        Claim.objects.filter(topic=other.topic).values_list("pk", flat=True)
+    )
+    assert Stakeholder.objects.count() > len(data.stakeholders)
