@@ -13,7 +13,14 @@ PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:543
 export PG_ANSWERS := import os, psycopg; from psycopg.conninfo import make_conninfo; \
 	psycopg.connect(make_conninfo(os.environ["DATABASE_URL"], dbname="postgres", connect_timeout=3)).close()
 
-.PHONY: run setup test lint check test-sqlite test-postgresql clean
+# Create the database of DATABASE_URL if it does not exist yet.
+export PG_CREATE_DB := import os, psycopg; from psycopg.conninfo import conninfo_to_dict, make_conninfo; \
+	url = os.environ["DATABASE_URL"]; name = conninfo_to_dict(url)["dbname"]; \
+	conn = psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True); \
+	exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone(); \
+	exists or conn.execute(f'CREATE DATABASE "{name}"')
+
+.PHONY: run setup test lint check test-sqlite test-postgresql bench clean
 
 run: setup
 	@echo
@@ -66,6 +73,20 @@ test-postgresql: $(VENV)/.installed-dev
 		echo "PostgreSQL does not answer at $(PG_URL), and REQUIRE_POSTGRESQL=1." >&2; exit 1; \
 	else \
 		echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is SKIPPED (set DATABASE_URL, or start the server)."; \
+	fi
+
+# Speed figures (printed, not asserted). On PostgreSQL when it answers, in a database of
+# its own (argmap_bench); `make bench ARGS=--large` adds a 100,000-claim map.
+BENCH_URL ?= $(patsubst %/argmap,%/argmap_bench,$(PG_URL))
+bench: $(VENV)/.installed-dev
+	@if DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_ANSWERS" 2>/dev/null; then \
+		DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_CREATE_DB" && \
+		DATABASE_URL="$(BENCH_URL)" $(BIN)/python manage.py migrate -v 0 && \
+		DATABASE_URL="$(BENCH_URL)" $(BIN)/python manage.py benchmark $(ARGS); \
+	else \
+		echo "PostgreSQL does not answer: benchmarking on SQLite (bench.sqlite3)."; \
+		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python manage.py migrate -v 0 && \
+		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python manage.py benchmark $(ARGS); \
 	fi
 
 clean:
