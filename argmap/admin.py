@@ -7,7 +7,9 @@ in the meantime is refused instead of silently overwriting their work.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
@@ -26,6 +28,39 @@ from argmap.models import (
     Stance,
     Topic,
 )
+
+
+class ThrottledLoginForm(AdminAuthenticationForm):
+    """The admin login, refusing a username or an address after LIMIT failures within
+    WINDOW seconds, so that passwords cannot be guessed by trying them all. (The counts
+    live in the configured cache: use a shared one, e.g. Redis, with several processes.)"""
+
+    LIMIT = 5
+    WINDOW = 15 * 60
+
+    def clean(self):
+        keys = self.throttle_keys()
+        if any(cache.get(key, 0) >= self.LIMIT for key in keys):
+            raise forms.ValidationError(
+                "Too many failed attempts to log in. Wait %(minutes)d minutes and try again.",
+                code="throttled",
+                params={"minutes": self.WINDOW // 60},
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            for key in keys:
+                cache.add(key, 0, self.WINDOW)
+                cache.incr(key)
+            raise
+
+    def throttle_keys(self) -> list[str]:
+        username = (self.cleaned_data.get("username") or "").lower()
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        return [f"login-failures:user:{username}", f"login-failures:address:{address}"]
+
+
+admin.site.login_form = ThrottledLoginForm
 
 
 def count_of(model, field: str):
@@ -301,7 +336,7 @@ class PositionAdmin(EditorModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(EditorModelAdmin):
-    list_display = ["short_text", "topic", "base_score", "link_count", "citation_count", "updated_at"]
+    list_display = ["short_text", "topic", "link_count", "citation_count", "base_score"]
     list_filter = ["topic"]
     list_select_related = ["topic"]
     search_fields = ["text"]

@@ -301,3 +301,20 @@ def test_claim_topic_is_read_only_once_created(editor_client):
     claim = ClaimFactory()
     form = editor_client.get(admin_url(Claim, "change", claim.pk)).context["adminform"].form
     assert "topic" not in form.fields
+
+
+def test_repeated_failed_logins_are_throttled(client, editor):
+    from django.core.cache import cache
+
+    cache.clear()
+    login = reverse("admin:login")
+    for _ in range(5):
+        response = client.post(login, {"username": "editor", "password": "wrong"})
+        assert "Please enter the correct username and password" in response.content.decode()
+    response = client.post(login, {"username": "editor", "password": "correct horse battery staple"})
+    assert response.status_code == 200
+    assert "Too many failed attempts to log in. Wait 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    response = client.post(login, {"username": "editor", "password": "correct horse battery staple"})
+    assert response.status_code == 302
