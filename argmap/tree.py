@@ -15,25 +15,21 @@ the page loads the other branches on demand.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from argmap.loading import MapData
 
 Row = dict[str, Any]
-Key = tuple[str, int]  # ("position", id) or ("claim", id)
 
 SUPPORTS = "supports"
 OPPOSES = "opposes"
 
 
-def claim_key(claim_id: int) -> Key:
-    return ("claim", claim_id)
-
-
-def position_key(position_id: int) -> Key:
-    return ("position", position_id)
+def shorten(text: str, length: int) -> str:
+    """`text`, cut to `length` characters with an ellipsis if longer."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @dataclass(slots=True)
@@ -42,66 +38,253 @@ class Also:
 
     polarity: str
     kind: str  # "position" or "claim"
-    target_id: int
-    text: str
+    target_id: str
+    text: str  # shortened
 
 
-@dataclass(slots=True)
 class Node:
-    """A claim, or a reference to a claim placed elsewhere, under the thing it argues about."""
+    """A claim under the thing it argues about, or a reference to a claim placed elsewhere.
 
-    claim_id: int
-    text: str
-    polarity: str  # of the link that puts it here
-    is_reference: bool = False
-    depth: int = 1
-    arguments: list[Node] = field(default_factory=list)  # claims for and against this one
-    also: list[Also] = field(default_factory=list)
-    citations: list[tuple[int, Row]] = field(default_factory=list)  # (source number, citation)
-    stances: list[Row] = field(default_factory=list)
-    supporters: int = 0
-    opponents: int = 0
-    descendants: int = 0  # claims placed below this one
+    Made on demand from the tree's indexes: a page shows a few hundred of a map's claims.
+    """
+
+    __slots__ = ("claim_id", "ref", "text", "polarity", "is_reference", "depth", "_tree")
+
+    def __init__(self, tree: Tree, claim_id: int, polarity: str, *, is_reference: bool = False, depth: int = 1):
+        self._tree = tree
+        self.claim_id = claim_id
+        # Pages print ids as strings: Django localizes every number a template prints,
+        # which costs more than anything else on a page of a few hundred claims.
+        self.ref = str(claim_id)
+        self.text: str = tree.claim_rows[claim_id]["text"]
+        self.polarity = polarity
+        self.is_reference = is_reference
+        self.depth = depth
 
     @property
-    def supports(self) -> bool:
-        return self.polarity == SUPPORTS
+    def short_text(self) -> str:
+        return shorten(self.text, 160)
+
+    @property
+    def counts(self) -> str:
+        return f"{self.supporters} for · {self.opponents} against"
+
+    def __repr__(self) -> str:
+        return f"<Node {self.claim_id}{' (reference)' if self.is_reference else ''}>"
+
+    @property
+    def arguments(self) -> list[Node]:
+        """The claims for and against this one (placed ones and references), supporters first."""
+        return [] if self.is_reference else self._tree.arguments_of(self.claim_id)
 
     @property
     def placed_arguments(self) -> list[Node]:
         return [node for node in self.arguments if not node.is_reference]
 
+    @property
+    def supporters(self) -> int:
+        return self._tree.count(self.claim_id, SUPPORTS)
 
-@dataclass(slots=True)
+    @property
+    def opponents(self) -> int:
+        return self._tree.count(self.claim_id, OPPOSES)
+
+    @property
+    def descendants(self) -> int:
+        """How many claims are placed below this one."""
+        return self._tree.descendants.get(self.claim_id, 0)
+
+    @property
+    def also(self) -> list[Also]:
+        return self._tree.also_of(self.claim_id)
+
+    @property
+    def citations(self) -> list[tuple[int, str, str]]:
+        """(source number, the number as text, the source's id as text) per citation."""
+        numbers = self._tree.source_numbers
+        return [
+            (numbers[row["source_id"]], str(numbers[row["source_id"]]), str(row["source_id"]))
+            for row in self._tree.citations.get(self.claim_id, ())
+        ]
+
+    @property
+    def stances(self) -> list[Row]:
+        return self._tree.stances.get(self.claim_id, [])
+
+
 class PositionNode:
     """A position with the stakeholders who hold it and the claims for and against it."""
 
-    position_id: int
-    title: str
-    summary: str
-    arguments: list[Node] = field(default_factory=list)
-    stances: list[Row] = field(default_factory=list)
-    supporters: int = 0
-    opponents: int = 0
-    descendants: int = 0
+    __slots__ = ("position_id", "title", "summary", "_tree")
+
+    def __init__(self, tree: Tree, row: Row):
+        self._tree = tree
+        self.position_id: int = row["id"]
+        self.title: str = row["title"]
+        self.summary: str = row["summary"]
+
+    @property
+    def arguments(self) -> list[Node]:
+        return self._tree.arguments_of(-self.position_id)
+
+    @property
+    def stances(self) -> list[Row]:
+        return self._tree.stances.get(-self.position_id, [])
+
+    @property
+    def supporters(self) -> int:
+        return self._tree.count(-self.position_id, SUPPORTS)
+
+    @property
+    def opponents(self) -> int:
+        return self._tree.count(-self.position_id, OPPOSES)
+
+    @property
+    def descendants(self) -> int:
+        return self._tree.descendants.get(-self.position_id, 0)
+
+    @property
+    def counts(self) -> str:
+        return f"{self.supporters} for · {self.opponents} against"
 
 
-@dataclass(slots=True)
 class Tree:
-    positions: list[PositionNode]
-    unattached: list[Node]  # claims that argue about nothing placed, with their own arguments
-    claims: dict[int, Node]  # claim id -> its placed node
-    parents: dict[int, Key | None]  # claim id -> where it is placed (None for unattached roots)
-    sources: list[Row]  # cited sources, numbered in order of first citation (number = index + 1)
-    stakeholders: dict[int, Row]
+    """Where every claim of a map is placed, and the nodes of the page made from it.
+
+    Keys are integers: a claim's id, or a position's id negated. Laying out 10,000 claims
+    keeps to plain dicts of numbers (cheap to build and for the garbage collector);
+    Node objects are made only for the claims a page shows.
+    """
+
+    def __init__(self, data: MapData):
+        self.claim_rows: dict[int, Row] = {claim["id"]: claim for claim in data.claims}
+        self.position_titles: dict[int, str] = {row["id"]: row["title"] for row in data.positions}
+        self.stakeholders: dict[int, Row] = {row["id"]: row for row in data.stakeholders}
+
+        # key -> (link id, claim id, polarity) of the links to it, supporters first.
+        inbound: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        self.outbound: dict[int, list[Row]] = defaultdict(list)
+        for link in data.links:
+            position_id = link["target_position_id"]
+            key = -position_id if position_id is not None else link["target_claim_id"]
+            inbound[key].append((link["id"], link["claim_id"], link["polarity"]))
+            self.outbound[link["claim_id"]].append(link)
+        for links in inbound.values():
+            links.sort(key=lambda link: (link[2] != SUPPORTS, link[0]))
+        self.inbound = inbound
+
+        self.stances: dict[int, list[Row]] = defaultdict(list)
+        for stance in data.stances:
+            holder = self.stakeholders.get(stance["stakeholder_id"], {})
+            position_id = stance["position_id"]
+            self.stances[-position_id if position_id is not None else stance["claim_id"]].append(
+                {**stance, "stakeholder_name": holder.get("name", ""), "stakeholder_slug": holder.get("slug", "")}
+            )
+
+        self.positions = [
+            PositionNode(self, row) for row in sorted(data.positions, key=lambda row: (row["order"], row["id"]))
+        ]
+        # claim id -> where it is placed (None for the roots of unattached claims), the
+        # link that places it, and its depth (claims under a position are at depth 1).
+        self.parents: dict[int, int | None] = {}
+        self.placed_by: dict[int, int | None] = {}
+        self.depths: dict[int, int] = {}
+        order: list[int] = []  # claims in placement (breadth-first) order
+        self._place(deque(-position.position_id for position in self.positions), order)
+        self.unattached_ids: list[int] = []
+        for claim in data.claims:  # by id: claims no position reaches
+            claim_id = claim["id"]
+            if claim_id not in self.parents:
+                self.parents[claim_id] = self.placed_by[claim_id] = None
+                self.depths[claim_id] = 1
+                order.append(claim_id)
+                self.unattached_ids.append(claim_id)
+                self._place(deque([claim_id]), order)
+
+        self.descendants: dict[int, int] = defaultdict(int)
+        for claim_id in reversed(order):
+            parent = self.parents[claim_id]
+            if parent is not None:
+                self.descendants[parent] += 1 + self.descendants[claim_id]
+
+        # Sources numbered in order of first citation along the tree.
+        self.citations: dict[int, list[Row]] = defaultdict(list)
+        for citation in data.citations:
+            self.citations[citation["claim_id"]].append(citation)
+        sources_by_id = {source["id"]: source for source in data.sources}
+        self.source_numbers: dict[int, int] = {}
+        self.sources: list[Row] = []  # number = index + 1
+        for claim_id in order:
+            for citation in self.citations.get(claim_id, ()):
+                if citation["source_id"] not in self.source_numbers:
+                    self.sources.append(sources_by_id[citation["source_id"]])
+                    self.source_numbers[citation["source_id"]] = len(self.sources)
+        self._arguments: dict[int, list[Node]] = {}
+
+    def _place(self, queue: deque, order: list[int]) -> None:
+        parents, placed_by, depths, inbound = self.parents, self.placed_by, self.depths, self.inbound
+        while queue:
+            key = queue.popleft()
+            depth = depths.get(key, 0) + 1
+            for link_id, claim_id, _polarity in inbound.get(key, ()):
+                if claim_id not in parents:
+                    parents[claim_id] = key
+                    placed_by[claim_id] = link_id
+                    depths[claim_id] = depth
+                    order.append(claim_id)
+                    queue.append(claim_id)
+
+    def arguments_of(self, key: int) -> list[Node]:
+        if key not in self._arguments:
+            depth = self.depths.get(key, 0) + 1
+            self._arguments[key] = [
+                Node(self, claim_id, polarity, is_reference=self.placed_by.get(claim_id) != link_id, depth=depth)
+                for link_id, claim_id, polarity in self.inbound.get(key, ())
+            ]
+        return self._arguments[key]
+
+    def count(self, key: int, polarity: str) -> int:
+        return sum(1 for link in self.inbound.get(key, ()) if link[2] == polarity)
+
+    def also_of(self, claim_id: int) -> list[Also]:
+        """The claim's links other than the one that places it."""
+        also = []
+        for link in self.outbound.get(claim_id, ()):
+            if link["id"] == self.placed_by.get(claim_id):
+                continue
+            if link["target_position_id"] is not None:
+                target = link["target_position_id"]
+                also.append(Also(link["polarity"], "position", str(target), shorten(self.position_titles[target], 80)))
+            else:
+                target = link["target_claim_id"]
+                also.append(Also(link["polarity"], "claim", str(target), shorten(self.claim_rows[target]["text"], 80)))
+        return also
+
+    def node(self, claim_id: int) -> Node | None:
+        """The claim where it is placed, or None if the map has no such claim."""
+        if claim_id not in self.parents:
+            return None
+        parent = self.parents[claim_id]
+        if parent is None:
+            return Node(self, claim_id, "", depth=1)
+        return next(node for node in self.arguments_of(parent) if node.claim_id == claim_id and not node.is_reference)
+
+    @property
+    def unattached(self) -> list[Node]:
+        """Claims that argue about nothing placed, each the root of its own arguments."""
+        return [Node(self, claim_id, "", depth=1) for claim_id in self.unattached_ids]
+
+    def roots(self) -> list[Node]:
+        """The top of the tree: the claims under each position, then the unattached ones."""
+        return [node for position in self.positions for node in position.arguments] + self.unattached
 
     def path_to(self, claim_id: int) -> list[int]:
         """The claims from the top of the tree down to `claim_id` (included)."""
         path: list[int] = []
-        key: Key | None = claim_key(claim_id)
-        while key is not None and key[0] == "claim" and key[1] in self.parents:
-            path.append(key[1])
-            key = self.parents[key[1]]
+        key: int | None = claim_id
+        while key is not None and key > 0 and key in self.parents:
+            path.append(key)
+            key = self.parents[key]
         return path[::-1]
 
     def expanded(self, roots: list[Node], budget: int) -> set[int]:
@@ -113,11 +296,12 @@ class Tree:
         queue = deque(node for node in roots if not node.is_reference)
         while queue:
             node = queue.popleft()
-            if not node.arguments:
+            arguments = node.arguments
+            if not arguments:
                 continue
-            if shown + len(node.arguments) > budget:
+            if shown + len(arguments) > budget:
                 break
-            shown += len(node.arguments)
+            shown += len(arguments)
             result.add(node.claim_id)
             queue.extend(node.placed_arguments)
         return result
@@ -134,139 +318,9 @@ class Tree:
         return found
 
 
-def _argument_order(link: Row) -> tuple[bool, int]:
-    return (link["polarity"] != SUPPORTS, link["id"])
-
-
 def build_tree(data: MapData) -> Tree:
     """Place every claim of the map once; see the module's docstring."""
-    claims_by_id = {claim["id"]: claim for claim in data.claims}
-    positions_by_id = {position["id"]: position for position in data.positions}
-    stakeholders = {stakeholder["id"]: stakeholder for stakeholder in data.stakeholders}
-
-    inbound: dict[Key, list[Row]] = defaultdict(list)
-    outbound: dict[int, list[Row]] = defaultdict(list)
-    for link in data.links:
-        target = (
-            position_key(link["target_position_id"])
-            if link["target_position_id"] is not None
-            else claim_key(link["target_claim_id"])
-        )
-        inbound[target].append(link)
-        outbound[link["claim_id"]].append(link)
-    for links in inbound.values():
-        links.sort(key=_argument_order)
-
-    stances_on: dict[Key, list[Row]] = defaultdict(list)
-    for stance in data.stances:
-        holder = stakeholders.get(stance["stakeholder_id"], {})
-        row = {**stance, "stakeholder_name": holder.get("name", ""), "stakeholder_slug": holder.get("slug", "")}
-        if stance["position_id"] is not None:
-            stances_on[position_key(stance["position_id"])].append(row)
-        else:
-            stances_on[claim_key(stance["claim_id"])].append(row)
-
-    def also_of(claim_id: int, placed_by: int | None) -> list[Also]:
-        """The claim's links other than the one that places it."""
-        also = []
-        for link in outbound[claim_id]:
-            if link["id"] == placed_by:
-                continue
-            if link["target_position_id"] is not None:
-                target = link["target_position_id"]
-                also.append(Also(link["polarity"], "position", target, positions_by_id[target]["title"]))
-            else:
-                target = link["target_claim_id"]
-                also.append(Also(link["polarity"], "claim", target, claims_by_id[target]["text"]))
-        return also
-
-    positions = [
-        PositionNode(
-            position_id=row["id"],
-            title=row["title"],
-            summary=row["summary"],
-            stances=stances_on[position_key(row["id"])],
-        )
-        for row in sorted(data.positions, key=lambda row: (row["order"], row["id"]))
-    ]
-    nodes: dict[int, Node] = {}
-    parents: dict[int, Key | None] = {}
-    order: list[int] = []  # claims in placement (breadth-first) order
-    holders: dict[Key, PositionNode | Node] = {position_key(p.position_id): p for p in positions}
-
-    def place_arguments(key: Key, holder: PositionNode | Node, depth: int, queue: deque) -> None:
-        for link in inbound.get(key, ()):
-            claim_id = link["claim_id"]
-            if claim_id in nodes:
-                holder.arguments.append(
-                    Node(claim_id, claims_by_id[claim_id]["text"], link["polarity"], is_reference=True, depth=depth)
-                )
-                continue
-            node = Node(claim_id, claims_by_id[claim_id]["text"], link["polarity"], depth=depth)
-            node.also = also_of(claim_id, placed_by=link["id"])
-            nodes[claim_id] = node
-            parents[claim_id] = key
-            order.append(claim_id)
-            holder.arguments.append(node)
-            holders[claim_key(claim_id)] = node
-            queue.append((claim_key(claim_id), node, depth + 1))
-
-    def breadth_first(queue: deque) -> None:
-        while queue:
-            key, holder, depth = queue.popleft()
-            place_arguments(key, holder, depth, queue)
-
-    breadth_first(deque((position_key(p.position_id), p, 1) for p in positions))
-    unattached: list[Node] = []
-    for claim in data.claims:  # by id: claims no position reaches
-        if claim["id"] in nodes:
-            continue
-        root = Node(claim["id"], claim["text"], polarity="", depth=1)
-        root.also = also_of(claim["id"], placed_by=None)
-        nodes[claim["id"]] = root
-        parents[claim["id"]] = None
-        order.append(claim["id"])
-        unattached.append(root)
-        holders[claim_key(claim["id"])] = root
-        breadth_first(deque([(claim_key(claim["id"]), root, 2)]))
-
-    # Counts of direct arguments, and of everything placed below (bottom-up).
-    for key, links in inbound.items():
-        holder = holders.get(key)
-        if holder is not None:
-            holder.supporters = sum(1 for link in links if link["polarity"] == SUPPORTS)
-            holder.opponents = len(links) - holder.supporters
-    for claim_id in reversed(order):
-        node = nodes[claim_id]
-        node.descendants = sum(1 + child.descendants for child in node.placed_arguments)
-    for position in positions:
-        position.descendants = sum(1 + child.descendants for child in position.arguments if not child.is_reference)
-
-    # Sources numbered in order of first citation along the tree.
-    citations_of: dict[int, list[Row]] = defaultdict(list)
-    for citation in data.citations:
-        citations_of[citation["claim_id"]].append(citation)
-    sources_by_id = {source["id"]: source for source in data.sources}
-    numbers: dict[int, int] = {}
-    sources: list[Row] = []
-    for claim_id in order:
-        node = nodes[claim_id]
-        node.stances = stances_on[claim_key(claim_id)]
-        for citation in citations_of.get(claim_id, ()):
-            source_id = citation["source_id"]
-            if source_id not in numbers:
-                sources.append(sources_by_id[source_id])
-                numbers[source_id] = len(sources)
-            node.citations.append((numbers[source_id], citation))
-
-    return Tree(
-        positions=positions,
-        unattached=unattached,
-        claims=nodes,
-        parents=parents,
-        sources=sources,
-        stakeholders=stakeholders,
-    )
+    return Tree(data)
 
 
 def power_interest_grid(data: MapData) -> list[tuple[int, list[list[Row]]]]:

@@ -67,6 +67,26 @@ def topic_cache_key(topic: Topic, *parts: object) -> str:
     )
 
 
+class PageUrls:
+    """The public pages' addresses as prefixes, reversed once per render: a large topic
+    page has thousands of links, and reverse() costs tens of microseconds each. In a
+    template: `{{ urls.claim }}{{ id }}/`."""
+
+    def __init__(self, topic: Topic):
+        self.claim = self.prefix("argmap:claim-detail", pk=987654321)
+        self.stakeholder = self.prefix("argmap:stakeholder-detail", slug="slug-987654321")
+        self.source = self.prefix("argmap:source-detail", pk=987654321)
+        self.branch = self.prefix("argmap:topic-branch", slug=topic.slug, pk=987654321)
+
+    @staticmethod
+    def prefix(name: str, **kwargs) -> str:
+        url = reverse(name, kwargs=kwargs)
+        value = str(list(kwargs.values())[-1])
+        if not url.endswith(f"/{value}/"):
+            raise ValueError(f"{name} does not end with its argument: {url}")
+        return url[: -len(value) - 1]
+
+
 def relationship_rows(data: MapData) -> list[dict]:
     names = {row["id"]: row for row in data.stakeholders}
     sources = {row["id"]: row for row in data.sources}
@@ -81,6 +101,13 @@ def relationship_rows(data: MapData) -> list[dict]:
         }
         for row in data.relationships
     ]
+
+
+def listed_sources(shown: list) -> int:
+    """How many of the topic's numbered sources the page lists: those the claims shown
+    cite (sources are numbered along the tree, so these come first). Citations of other
+    sources, in branches loaded later, link to the source's own page."""
+    return max((citation[0] for node in shown for citation in node.citations), default=0)
 
 
 class TopicMapView(View):
@@ -114,20 +141,26 @@ class TopicMapView(View):
     def get_context_data(self, topic: Topic, **kwargs) -> dict:
         data = load_map(topic.pk)
         tree = build_tree(data)
-        roots = [node for position in tree.positions for node in position.arguments] + tree.unattached
+        roots = tree.roots()
         expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
         shown = tree.shown_claims(roots, expanded)
+        with_salience = {row["stakeholder_id"] for row in data.salience}
         return {
             "topic": topic,
+            "urls": PageUrls(topic),
             "tree": tree,
             "expanded": expanded,
             "claims_shown": len(shown),
             "claims_total": len(data.claims),
+            "sources_listed": listed_sources(shown),
             "graph": graph_elements(tree, data, shown),
             "grid": power_interest_grid(data),
             "relationships": relationship_rows(data),
-            "stakeholders": sorted(data.stakeholders, key=lambda row: row["name"]),
-            "has_salience": bool(data.salience),
+            "stakeholders": data.stakeholders,
+            "without_salience": sorted(
+                (row for row in data.stakeholders if row["id"] not in with_salience), key=lambda row: row["name"]
+            ),
+            "has_salience": bool(with_salience),
         }
 
 
@@ -157,14 +190,18 @@ class TopicBranchView(TopicMapView):
 
     def get_context_data(self, topic: Topic, pk: int) -> dict:
         tree = build_tree(load_map(topic.pk))
-        node = tree.claims.get(pk)
+        node = tree.node(pk)
         if node is None:
             raise Http404("No such claim in this topic.")
+        roots = tree.roots()
+        page_shows = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
         return {
             "topic": topic,
+            "urls": PageUrls(topic),
             "tree": tree,
             "arguments": node.arguments,
             "expanded": tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET),
+            "sources_listed": listed_sources(page_shows),
         }
 
 

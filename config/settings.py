@@ -206,7 +206,7 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 # How many claims the topic page renders before it loads deeper branches on demand.
-TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 400)
+TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
 
 LOGGING = {
     "version": 1,
