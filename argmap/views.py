@@ -118,15 +118,14 @@ class TopicMapView(View):
     def get(self, request, slug, **kwargs):
         topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
         last_modified = timegm(topic.changed_at.utctimetuple())
-        not_modified = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
-        if not_modified is not None:
-            return not_modified
-        key = topic_cache_key(topic, self.template_name, *kwargs.values())
-        content = cache.get(key)
-        if content is None:
-            content = self.render_content(topic, **kwargs)
-            cache.set(key, content)
-        response = HttpResponse(content, content_type=self.content_type)
+        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
+        if response is None:
+            key = topic_cache_key(topic, self.template_name, *kwargs.values())
+            content = cache.get(key)
+            if content is None:
+                content = self.render_content(topic, **kwargs)
+                cache.set(key, content)
+            response = HttpResponse(content, content_type=self.content_type)
         response.headers["ETag"] = topic.etag
         response.headers["Last-Modified"] = http_date(last_modified)
         # Readers revalidate (a cheap 304); drafts stay out of shared caches.
@@ -338,7 +337,10 @@ class RecentChangesFeed(Feed):
         return item.question
 
     def item_guid(self, item):
-        return f"{item.get_absolute_url()}#version-{item.version}"
+        # A new entry for each version: feed readers show every change.
+        return f"urn:argmap:topic:{item.slug}:version:{item.version}"
+
+    item_guid_is_permalink = False
 
     def item_updateddate(self, item):
         return item.changed_at
