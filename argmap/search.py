@@ -6,7 +6,8 @@ words, "quoted phrases", -exclusions, or), ranked, with highlighted snippets, se
 the GIN indexes of migration 0004. On SQLite every word must appear, in any field
 (case-insensitive contains), and the snippet is cut around the first match.
 
-Every kind is searched in ONE query (a UNION ALL, each part keeping its best rows).
+Every kind is searched in ONE query: a UNION ALL of one part per kind, each keeping its
+best rows (ranked on PostgreSQL; by id on SQLite).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import CharField, F, FloatField, Q, QuerySet, TextField, Value, Window
-from django.db.models.functions import Cast, Concat, RowNumber
+from django.db.models import CharField, F, FloatField, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -148,15 +149,16 @@ def _part(kind: Kind, query: str) -> QuerySet:
             rows = rows.filter(match)
         rank = Value(0.0, output_field=FloatField())
         snippet = _document(kind)
+    # The best rows first (a LIMIT in a subquery), then their snippets: ts_headline is slow,
+    # and a common word matches thousands of claims.
+    best = rows.annotate(hit_rank=rank).order_by("-hit_rank", "pk").values("pk")[:PER_KIND]
     return (
-        rows.annotate(
-            hit_rank=rank,
-            hit_number=Window(RowNumber(), order_by=[rank.desc(), F("pk").asc()]),
-        )
-        .filter(hit_number__lte=PER_KIND)
+        kind.rows()
+        .order_by()
+        .filter(pk__in=best)
         .values(
-            "hit_number",
-            "hit_rank",
+            hit_rank=rank,
+            hit_id=F("pk"),
             hit_kind=Value(kind.name, output_field=CharField()),
             hit_key=kind.key,
             hit_title=F(kind.title),
@@ -191,5 +193,5 @@ def search(query: str) -> dict[str, list[Hit]]:
             snippet=highlighted(snippet),
             url=reverse(kind.url_name, kwargs={kind.url_kwarg: row["hit_key"]}),
         )
-        found[kind.label].append((-row["hit_rank"], row["hit_number"], hit))
+        found[kind.label].append((-row["hit_rank"], row["hit_id"], hit))
     return {label: [hit for *_order, hit in sorted(hits, key=lambda h: h[:2])] for label, hits in found.items() if hits}
