@@ -205,6 +205,11 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+# Paths whose pages need a directive relaxed: the admin's history pages (django-simple-
+# history) carry inline styles. Inline scripts stay refused everywhere.
+CONTENT_SECURITY_POLICY_PATHS = {
+    "/admin/": {"style-src": "'self' 'unsafe-inline'"},
+}
 # How many claims the topic page renders before it loads deeper branches on demand.
 TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
 

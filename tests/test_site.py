@@ -579,3 +579,9 @@ def test_site_benchmark_runs_at_a_tiny_size(capsys):
     output = capsys.readouterr().out
     assert "topic page, uncached" in output
     assert "conditional GET (304)" in output
+
+
+def test_the_admin_may_use_inline_styles_but_never_inline_scripts(editor_client):
+    policy = editor_client.get(reverse("admin:index"))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy

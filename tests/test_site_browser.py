@@ -28,10 +28,6 @@ from tests.factories import (
     TopicFactory,
 )
 
-# Playwright's sync API runs an event loop in the test's thread, which makes Django
-# refuse database access from it ("you cannot call this from an async context").
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -57,10 +53,21 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in the test's thread, which makes Django
+    # refuse database access from it ("you cannot call this from an async context").
+    # Only while these tests run: `check --deploy` rightly refuses the variable.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class Problems:
@@ -135,6 +142,9 @@ def test_graph_draws_every_claim_and_position_and_a_click_opens_the_claim(live_s
     assert page.evaluate("window.argmapGraph.nodes().length") == expected
     assert page.evaluate("window.argmapGraph.edges().length") == Link.objects.filter(claim__topic=demo).count()
     page.evaluate("document.getElementById('graph-canvas').scrollIntoView({block: 'start'})")
+    # Cytoscape.js caches where its canvas is; after scrolling, make it look again.
+    page.evaluate("window.argmapGraph.resize()")
+    page.wait_for_timeout(300)
     claim_id, x, y = page.evaluate(
         """() => { const node = window.argmapGraph.nodes("[kind = 'claim']")[0];
         const box = document.getElementById('graph-canvas').getBoundingClientRect();
