@@ -240,7 +240,23 @@
     window.argmapGraph = cy; // for the browser tests
   }
 
+  // In the embed view (inside another site's iframe), links leave the frame for a new
+  // tab; links within the page stay.
+  function openLinksOutsideTheFrame() {
+    if (!document.body.classList.contains("embed")) {
+      return;
+    }
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href]");
+      if (link && link.getAttribute("href").charAt(0) !== "#" && !link.closest(".branch")) {
+        link.target = "_blank";
+        link.rel = "noopener";
+      }
+    });
+  }
+
   function start() {
+    openLinksOutsideTheFrame();
     drawGraph();
     openHash();
   }
