@@ -14,11 +14,14 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from typing import Any
 
 import orjson
 from django.db import connection
+
+from argmap.models import Stakeholder, TopicStatus
 
 Row = dict[str, Any]
 
@@ -126,3 +129,149 @@ def load_map(topic_id: int) -> MapData:
     """A topic's whole map as lists of dicts, in one query."""
     parts = load_map_json(topic_id)
     return MapData(**{f.name: orjson.loads(parts[f.name]) for f in fields(MapData)})
+
+
+# ---------------------------------------------------------------------------
+# The claim and stakeholder pages: everything around one object, in one query
+# ---------------------------------------------------------------------------
+
+# part -> columns, as for MAP_COLUMNS; each part is a CTE of CLAIM_SELECTIONS.
+CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "targets": ("id", "polarity", "target_position_id", "target_claim_id", "text"),
+    "arguments": ("id", "polarity", "claim_id", "text"),
+    "citations": ("id", "quote", "locator", "source_id", "title", "url", "publisher", "published_on"),
+    "stances": ("id", "stance", "basis", "quote", "held_on", "note", "stakeholder_id", "slug", "name", "source_id",
+                "source_title"),
+}  # fmt: skip
+
+# Every %s is the claim's id.
+CLAIM_SELECTIONS = """
+    targets AS (
+        SELECT l.id, l.polarity, l.target_position_id, l.target_claim_id, COALESCE(p.title, c.text) AS text
+        FROM argmap_link l
+        LEFT JOIN argmap_position p ON p.id = l.target_position_id
+        LEFT JOIN argmap_claim c ON c.id = l.target_claim_id
+        WHERE l.claim_id = %s
+    ),
+    arguments AS (
+        SELECT l.id, l.polarity, l.claim_id, c.text
+        FROM argmap_link l JOIN argmap_claim c ON c.id = l.claim_id
+        WHERE l.target_claim_id = %s
+    ),
+    citations AS (
+        SELECT ci.id, ci.quote, ci.locator, ci.source_id, s.title, s.url, s.publisher, s.published_on
+        FROM argmap_citation ci JOIN argmap_source s ON s.id = ci.source_id
+        WHERE ci.claim_id = %s
+    ),
+    stances AS (
+        SELECT st.id, st.stance, st.basis, st.quote, st.held_on, st.note, st.stakeholder_id, sh.slug, sh.name,
+               st.source_id, s.title AS source_title
+        FROM argmap_stance st
+        JOIN argmap_stakeholder sh ON sh.id = st.stakeholder_id
+        LEFT JOIN argmap_source s ON s.id = st.source_id
+        WHERE st.claim_id = %s
+    )
+"""
+
+STAKEHOLDER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "relationships": ("id", "kind", "outgoing", "description", "amount", "started_on", "ended_on", "slug", "name",
+                      "source_id", "source_title"),
+    "stances": ("id", "stance", "basis", "quote", "held_on", "note", "position_id", "claim_id", "subject",
+                "topic_slug", "topic_title", "source_id", "source_title"),
+    "children": ("id", "slug", "name", "kind"),
+    "salience": ("id", "power", "interest", "rationale", "topic_slug", "topic_title"),
+}  # fmt: skip
+
+# Placeholders: {public} is the SQL of the stakeholders the public may see (its parameters
+# come first); then every %s is the stakeholder's id, or the published status where named.
+STAKEHOLDER_SELECTIONS = """
+    public_stakeholders AS ({public}),
+    relationships AS (
+        SELECT r.id, r.kind, r.from_stakeholder_id = %(id)s AS outgoing, r.description, r.amount, r.started_on,
+               r.ended_on, other.slug, other.name, r.source_id, s.title AS source_title
+        FROM argmap_relationship r
+        JOIN argmap_stakeholder other
+          ON other.id = CASE WHEN r.from_stakeholder_id = %(id)s THEN r.to_stakeholder_id ELSE r.from_stakeholder_id END
+        LEFT JOIN argmap_source s ON s.id = r.source_id
+        WHERE (r.from_stakeholder_id = %(id)s OR r.to_stakeholder_id = %(id)s)
+          AND other.id IN (SELECT * FROM public_stakeholders)
+    ),
+    stances AS (
+        SELECT st.id, st.stance, st.basis, st.quote, st.held_on, st.note, st.position_id, st.claim_id,
+               COALESCE(p.title, c.text) AS subject, t.slug AS topic_slug, t.title AS topic_title,
+               st.source_id, s.title AS source_title
+        FROM argmap_stance st
+        LEFT JOIN argmap_position p ON p.id = st.position_id
+        LEFT JOIN argmap_claim c ON c.id = st.claim_id
+        JOIN argmap_topic t ON t.id = COALESCE(p.topic_id, c.topic_id)
+        LEFT JOIN argmap_source s ON s.id = st.source_id
+        WHERE st.stakeholder_id = %(id)s AND t.status = %(published)s
+    ),
+    children AS (
+        SELECT id, slug, name, kind FROM argmap_stakeholder
+        WHERE parent_id = %(id)s AND id IN (SELECT * FROM public_stakeholders)
+    ),
+    salience AS (
+        SELECT sa.id, sa.power, sa.interest, sa.rationale, t.slug AS topic_slug, t.title AS topic_title
+        FROM argmap_salience sa JOIN argmap_topic t ON t.id = sa.topic_id
+        WHERE sa.stakeholder_id = %(id)s AND t.status = %(published)s
+    )
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimData:
+    """What the claim page shows around a claim (see CLAIM_COLUMNS): what it supports or
+    opposes, the claims for and against it, its citations and the stances on it."""
+
+    targets: list[Row]
+    arguments: list[Row]
+    citations: list[Row]
+    stances: list[Row]
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderData:
+    """What the stakeholder page shows (see STAKEHOLDER_COLUMNS), published topics only:
+    relationships with stakeholders the public may see, stances, parts and salience."""
+
+    relationships: list[Row]
+    stances: list[Row]
+    children: list[Row]
+    salience: list[Row]
+
+
+def _parts_query(selections: str, parts: dict[str, tuple[str, ...]], vendor: str) -> str:
+    aggregates = ",\n".join(f"{_aggregate(part, columns, vendor)} AS {part}" for part, columns in parts.items())
+    return f"WITH {selections}\nSELECT {aggregates}"
+
+
+def _load_parts(sql: str, parameters: list[Any], parts: dict[str, tuple[str, ...]]) -> dict[str, list[Row]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        row = cursor.fetchone()
+    return {part: orjson.loads(value) for part, value in zip(parts, row, strict=True)}
+
+
+def load_claim(claim_id: int) -> ClaimData:
+    """Everything the claim page shows around one claim, in one query."""
+    sql = _parts_query(CLAIM_SELECTIONS, CLAIM_COLUMNS, connection.vendor)
+    return ClaimData(**_load_parts(sql, [claim_id] * sql.count("%s"), CLAIM_COLUMNS))
+
+
+def load_stakeholder(stakeholder_id: int) -> StakeholderData:
+    """Everything the stakeholder page shows around one stakeholder, in one query.
+
+    Which stakeholders the public may see is the ORM's `Stakeholder.objects.public()`,
+    embedded as a subquery so that the rule is written once.
+    """
+    public_sql, public_parameters = Stakeholder.objects.public().values("pk").query.sql_with_params()
+    # The public subquery's placeholders are positional, and a query cannot mix them with
+    # named ones: the named ones become positional too, their values listed in order.
+    selections = STAKEHOLDER_SELECTIONS.replace("%(id)s", "%s").replace("%(published)s", "%s")
+    names = re.findall(r"%\((id|published)\)s", STAKEHOLDER_SELECTIONS)
+    values = {"id": stakeholder_id, "published": TopicStatus.PUBLISHED.value}
+    sql = _parts_query(selections.replace("{public}", public_sql), STAKEHOLDER_COLUMNS, connection.vendor)
+    return StakeholderData(
+        **_load_parts(sql, [*public_parameters, *(values[name] for name in names)], STAKEHOLDER_COLUMNS)
+    )

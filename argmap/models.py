@@ -11,7 +11,8 @@ import uuid
 from django.core import validators
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.forms import URLField as URLFormField
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +74,12 @@ class WebURLField(BoundedTextMixin, models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": URLFormField, "assume_scheme": "https", **kwargs})
+
+
+def web_url(url: str | None) -> str:
+    """`url` if it is an http(s) address, else empty: the only links pages render."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
 
 
 def web_url_constraint(field: str, model: str) -> models.CheckConstraint:
@@ -224,6 +231,26 @@ class TopicQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_counts(self):
+        """Annotated with how many positions, claims and stakeholders (with a stance or a
+        salience estimate) each topic has, in the same query."""
+        stakeholders = Stakeholder.objects.filter(
+            Exists(Stance.objects.filter(stakeholder=OuterRef("pk"), position__topic=OuterRef(OuterRef("pk"))))
+            | Exists(Stance.objects.filter(stakeholder=OuterRef("pk"), claim__topic=OuterRef(OuterRef("pk"))))
+            | Exists(Salience.objects.filter(stakeholder=OuterRef("pk"), topic=OuterRef(OuterRef("pk"))))
+        )
+        return self.annotate(
+            position_count=count_subquery(Position.objects.filter(topic=OuterRef("pk"))),
+            claim_count=count_subquery(Claim.objects.filter(topic=OuterRef("pk"))),
+            stakeholder_count=count_subquery(stakeholders),
+        )
+
+
+def count_subquery(queryset) -> Coalesce:
+    """How many rows `queryset` (correlated with OuterRef) has, as a subquery."""
+    counted = queryset.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
 class Topic(TimeStampedModel):
@@ -460,6 +487,12 @@ class StakeholderQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def public(self):
+        """Stakeholders the public may see: those with a stance or a salience estimate in a
+        published topic, and the bodies they are part of."""
+        involved = self.model.objects.filter(involved_in_published("stakeholder"))
+        return self.filter(Q(pk__in=involved.values("pk")) | Q(pk__in=involved.values("parent_id")))
+
 
 class Stakeholder(TimeStampedModel):
     """An actor with a stake in a debate: a government, regulator, company, investor, sector,
@@ -510,6 +543,37 @@ class Stakeholder(TimeStampedModel):
             ancestor = ancestor.parent
 
 
+class SourceQuerySet(UidQuerySet):
+    def public(self):
+        """Sources the public may see: those cited by a claim or a stance of a published
+        topic, or by a relationship between stakeholders the public may see."""
+        published = TopicStatus.PUBLISHED
+        public_stakeholders = Stakeholder.objects.public().values("pk")
+        return self.filter(
+            Exists(Citation.objects.filter(source=OuterRef("pk"), claim__topic__status=published))
+            | involved_in_published("source")
+            | Exists(
+                Relationship.objects.filter(
+                    source=OuterRef("pk"),
+                    from_stakeholder__in=public_stakeholders,
+                    to_stakeholder__in=public_stakeholders,
+                )
+            )
+        )
+
+
+def involved_in_published(field: str) -> Q:
+    """Rows that a stance (or, for stakeholders, a salience estimate) of a published topic
+    points at through `field`."""
+    published = TopicStatus.PUBLISHED
+    condition = Exists(Stance.objects.filter(**{field: OuterRef("pk")}, position__topic__status=published)) | Exists(
+        Stance.objects.filter(**{field: OuterRef("pk")}, claim__topic__status=published)
+    )
+    if field == "stakeholder":
+        condition |= Exists(Salience.objects.filter(stakeholder=OuterRef("pk"), topic__status=published))
+    return Q(condition)
+
+
 class Source(UidModel):
     """A document evidence comes from: a news report, press release, official publication…"""
 
@@ -523,7 +587,7 @@ class Source(UidModel):
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEWS_REPORT)
 
     history = tracked_history()
-    objects = UidQuerySet.as_manager()
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -541,7 +605,7 @@ class Source(UidModel):
     @property
     def safe_url(self):
         """The URL if it is http(s), else empty: templates render only these as links."""
-        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+        return web_url(self.url)
 
 
 class Citation(UidModel):

@@ -1,15 +1,24 @@
 """The public, read-only site."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from argmap import views
+from argmap.sitemaps import SITEMAPS
 
 app_name = "argmap"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("topics/<slug:slug>/embed/", views.TopicEmbedView.as_view(), name="topic-embed"),
+    path("topics/<slug:slug>/branches/<int:pk>/", views.TopicBranchView.as_view(), name="topic-branch"),
+    path("topics/<slug:slug>/paths/<int:pk>/", views.TopicPathView.as_view(), name="topic-path"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
+    path("stakeholders/", views.StakeholderListView.as_view(), name="stakeholder-list"),
     path("stakeholders/<slug:slug>/", views.StakeholderDetailView.as_view(), name="stakeholder-detail"),
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", views.RecentChangesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

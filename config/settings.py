@@ -174,6 +174,45 @@ if not DEBUG:
 
 LOGIN_URL = "admin:login"
 
+# --- Public site ---
+# Sitemap and the public pages' settings (argmap.views, argmap.middleware).
+INSTALLED_APPS += ["django.contrib.sitemaps"]
+MIDDLEWARE += ["argmap.middleware.ContentSecurityPolicyMiddleware"]
+# Rendered topic pages are cached under a key holding the topic's version, so a change to
+# a map shows at once; each process keeps its own copy (set CACHE_LOCATION to a folder to
+# share them between processes through files).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
+        if os.environ.get("CACHE_LOCATION")
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": os.environ.get("CACHE_LOCATION", "argmap"),
+        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}
+# No inline script anywhere: data reaches JavaScript through json_script. A response that
+# sets its own Content-Security-Policy keeps it; the embed view may be framed by anyone.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Paths whose pages need a directive relaxed: the admin's history pages (django-simple-
+# history) carry inline styles. Inline scripts stay refused everywhere.
+CONTENT_SECURITY_POLICY_PATHS = {
+    "/admin/": {"style-src": "'self' 'unsafe-inline'"},
+}
+# How many claims the topic page renders before it loads deeper branches on demand.
+TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
