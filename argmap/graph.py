@@ -201,6 +201,8 @@ def _combine(base: float, opposed: float, supported: float) -> float:
 def _products_without(values: Sequence[float]) -> list[float]:
     """For each position k, the product of every value but the k-th (left to right)."""
     count = len(values)
+    if count < 2:
+        return [1.0] * count
     prefix = [1.0] * (count + 1)
     for k, value in enumerate(values):
         prefix[k + 1] = prefix[k] * value
@@ -1057,18 +1059,28 @@ def coalitions(
     involved = {row["stakeholder_id"] for row in stances} | {row["stakeholder_id"] for row in salience}
     with_stance = sorted(held)
 
-    agreements: list[Agreement] = []
+    # Each stakeholder's stances as (column, place on the line) pairs; a pair of
+    # stakeholders is compared on the columns both fill.
+    column_of = {p: k for k, p in enumerate(columns)}
+    unknown = {p for row in held.values() for p in row} - column_of.keys()
+    if unknown:
+        raise ValueError(f"Stances on positions not in this map: {', '.join(map(str, sorted(unknown)))}.")
+    values = {s: [(column_of[p], ATTITUDE_VALUES[a]) for p, a in sorted(held[s].items())] for s in with_stance}
+    found_pairs: list[tuple[float, int, int, int]] = []
     similarity: dict[tuple[int, int], float] = {}
     for k, a in enumerate(with_stance):
-        stances_a = held[a]
+        line_a = dict(values[a])
         for b in with_stance[k + 1 :]:
-            stances_b = held[b]
-            shared = stances_a.keys() & stances_b.keys()
+            total, shared = 0.0, 0
+            for column, value in values[b]:
+                if column in line_a:
+                    total += 1.0 - abs(line_a[column] - value) / 2.0  # agreement(), on the values
+                    shared += 1
             if shared:
-                score = sum(agreement(stances_a[p], stances_b[p]) for p in shared) / len(shared)
-                agreements.append(Agreement((a, b), score, len(shared)))
-                similarity[a, b] = score
-    agreements.sort(key=lambda x: (-x.agreement, -x.shared, x.stakeholder_ids))
+                similarity[a, b] = total / shared
+                found_pairs.append((-total / shared, -shared, a, b))
+    found_pairs.sort()
+    agreements = [Agreement((a, b), -score, -shared) for score, shared, a, b in found_pairs]
 
     groups = _complete_linkage(with_stance, similarity, AGREEMENT_THRESHOLD)
     found = []

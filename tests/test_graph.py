@@ -663,6 +663,11 @@ def test_every_two_members_of_a_coalition_agree_enough(held):
                 assert pairs[a, b] >= 0.75
 
 
+def test_a_stance_on_a_position_outside_the_map_is_named():
+    with pytest.raises(ValueError, match="not in this map: 12"):
+        coalitions(position_ids=[10], stances=[stance(1, 1, position=12)], salience=[])
+
+
 def test_gaps_list_what_to_research_next():
     gaps = find_gaps(
         position_ids=[10, 11],
