@@ -68,7 +68,7 @@ def support_path_exists(edges: Iterable[tuple[Hashable, Hashable]], *, start: Ha
 Label = Literal["accepted", "rejected", "undecided"]
 Polarity = Literal["supports", "opposes"]
 # A link as (claim_id, target_position_id, target_claim_id, polarity): exactly one target is set.
-LinkRow = tuple[int, "int | None", "int | None", str]
+LinkRow = tuple[int, int | None, int | None, str]
 
 POSITION_BASE_SCORE = 0.5
 """A position's score before any claim argues about it: even odds."""
@@ -158,12 +158,19 @@ class _State:
 
     __slots__ = ("strength", "complement", "label", "forced", "hidden", "converged")
 
-    def __init__(self, strength: list[float], complement: list[float], label: list[int], forced: dict[int, float]):
+    def __init__(
+        self,
+        strength: list[float],
+        complement: list[float],
+        label: list[int],
+        forced: dict[int, float],
+        hidden: set[int],
+    ):
         self.strength = strength
         self.complement = complement
         self.label = label
-        self.forced = forced  # node → the strength it is held at (what-if, cruxes)
-        self.hidden: set[int] = set()  # nodes left out of the map (what-if): held at 0, not shown
+        self.forced = forced  # node → the strength it is held at (what-if)
+        self.hidden = hidden  # nodes left out of the map (what-if): held at 0, not shown
         self.converged = True
 
 
@@ -269,7 +276,9 @@ class ArgumentGraph:
             for claim_id, target_position_id, target_claim_id, polarity in links:
                 source = claim_index[claim_id]
                 target = (
-                    claim_index[target_claim_id] if target_position_id is None else position_index[target_position_id]
+                    position_index[target_position_id]
+                    if target_position_id is not None
+                    else claim_index[target_claim_id]  # type: ignore[index]  # None: a KeyError, reported below
                 )
                 if polarity == "supports":
                     supporters[target].append(source)
@@ -283,6 +292,8 @@ class ArgumentGraph:
                     more_targets.setdefault(source, []).append(target)
                 pending[target] += 1
         except KeyError as missing:
+            if missing.args[0] is None:
+                raise ValueError("A link targets neither a position nor a claim.") from None
             raise ValueError(f"A link refers to {missing.args[0]!r}, which is not in this map.") from None
         for inbound in (supporters, opponents):
             for nodes in inbound:
@@ -355,8 +366,7 @@ class ArgumentGraph:
         forced = dict.fromkeys(left_out_index, 0.0)
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
         with _collector_paused():
-            state = self._solve(forced)
-            state.hidden = left_out_index
+            state = self._solve(forced, left_out_index)
             return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)))
 
     def _assemble(
@@ -394,9 +404,9 @@ class ArgumentGraph:
             converged=state.converged,
         )
 
-    def _solve(self, forced: dict[int, float]) -> _State:
+    def _solve(self, forced: dict[int, float], hidden: set[int]) -> _State:
         """Strengths and labels, with `forced` nodes held at the given strength (and rejected
-        if 0, accepted if 1)."""
+        if 0, accepted if 1); `hidden` ones (among the forced) are left out of the map."""
         base = self._base
         strength = base.copy()
         complement = [1.0 - b for b in base]
@@ -422,7 +432,7 @@ class ArgumentGraph:
             value = b - b * difference if difference > 0.0 else b - (1.0 - b) * difference
             strength[i] = value
             complement[i] = 1.0 - value
-        state = _State(strength, complement, label, forced)
+        state = _State(strength, complement, label, forced, hidden)
         for part, cyclic in zip(self._tail, self._cyclic, strict=True):
             members = [i for i in part if i not in forced]
             if members:

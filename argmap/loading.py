@@ -12,17 +12,17 @@ Each row is a plain dict of the columns in MAP_COLUMNS; foreign keys are ids
 PostgreSQL.
 
 The evaluation (strengths, labels, cruxes) needs only positions, claims and links:
-`load_graph_rows` reads those in one lighter query; `evaluate_topic`, `topic_coalitions`
-and `topic_gaps` are the one-call answers the API and the pages use, and `evaluate_map`
-style functions (`graph_from_map`, `map_coalitions`, `map_gaps`) serve a page that has
-already loaded the whole map.
+`load_graph_rows` reads those in one lighter query. `evaluate_topic`, `topic_coalitions`
+and `topic_gaps` are the one-call answers for the API and the pages; a page that has
+already loaded the whole map uses `graph_from_map(data).evaluate(…)`, `map_coalitions(data)`
+and `map_gaps(data)` instead, with no further query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from django.db import connection
@@ -32,8 +32,11 @@ from argmap.graph import (
     Coalitions,
     Evaluation,
     Gaps,
+    LinkDict,
     LinkRow,
+    SalienceRow,
     StanceAbout,
+    StanceRow,
     claims_held_by,
     coalitions,
     find_gaps,
@@ -250,9 +253,16 @@ def evaluate_topic(
     return graph_from_rows(rows).evaluate(left_out=left_out, rejected=reject, explain=explain, cruxes=cruxes)
 
 
+# The rows of `load_map` carry the columns of MAP_COLUMNS, a superset of graph.py's row types.
+
+
 def map_coalitions(data: MapData) -> Coalitions:
     """The stance matrix, agreement, coalitions and power/interest grid of a loaded map."""
-    return coalitions(position_ids=[row["id"] for row in data.positions], stances=data.stances, salience=data.salience)
+    return coalitions(
+        position_ids=[row["id"] for row in data.positions],
+        stances=cast("list[StanceRow]", data.stances),
+        salience=cast("list[SalienceRow]", data.salience),
+    )
 
 
 def map_gaps(data: MapData) -> Gaps:
@@ -260,10 +270,10 @@ def map_gaps(data: MapData) -> Gaps:
     return find_gaps(
         position_ids=[row["id"] for row in data.positions],
         claim_ids=[row["id"] for row in data.claims],
-        links=data.links,
+        links=cast("list[LinkDict]", data.links),
         cited_claim_ids=[row["claim_id"] for row in data.citations],
-        stances=data.stances,
-        salience=data.salience,
+        stances=cast("list[StanceRow]", data.stances),
+        salience=cast("list[SalienceRow]", data.salience),
     )
 
 

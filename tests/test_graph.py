@@ -542,7 +542,7 @@ def test_no_claim_moves_a_position_more_than_its_bound(seed):
     positions, claims, links = random_map(seed, claims=30)
     graph = ArgumentGraph(positions=positions, claims=claims, links=links)
     evaluation = graph.evaluate()
-    state, plan = graph._solve({}), graph._plan()
+    state, plan = graph._solve({}, set()), graph._plan()
     index = {claim: k for k, claim in enumerate(graph.claim_ids, len(positions))}
     for p, position in enumerate(graph.position_ids):
         bounds = graph._influence_bounds(p, graph._reaching(p, state), state, plan)
@@ -564,6 +564,11 @@ def test_no_claim_moves_a_position_more_than_its_bound(seed):
 def test_a_link_to_something_outside_the_map_is_named():
     with pytest.raises(ValueError, match="refers to 7"):
         ArgumentGraph(positions=[1], claims=[(2, 0.5)], links=[claim_link(2, 7, SUP)])
+
+
+def test_a_link_without_a_target_is_refused():
+    with pytest.raises(ValueError, match="neither a position nor a claim"):
+        ArgumentGraph(positions=[1], claims=[(2, 0.5)], links=[(2, None, None, SUP)])
 
 
 def test_a_base_score_outside_zero_to_one_is_refused():
