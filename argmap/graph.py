@@ -74,9 +74,14 @@ POSITION_BASE_SCORE = 0.5
 """A position's score before any claim argues about it: even odds."""
 
 CYCLE_ROUNDS = 1000
-"""At most this many rounds settle a circle of opposition; each round moves every member
-halfway towards its DF-QuAD value given the others (a damped iteration from the base
-scores). Two claims of base score b opposing each other settle at b / (1 + b)."""
+"""At most this many rounds settle a circle of opposition. Starting from the base scores,
+each round moves every member halfway towards its DF-QuAD value given the others; when a
+round leaves them further from agreement than the one before, the step is halved (down
+to MIN_STEP), which stops the see-saw of dense circles. The result is the fixed point
+where each member's strength is its DF-QuAD value: two claims of base score b opposing
+each other settle at b / (1 + b)."""
+
+MIN_STEP = 1 / 64
 
 CYCLE_TOLERANCE = 1e-12
 """A circle is settled when no member's DF-QuAD value differs from its strength by more."""
@@ -468,20 +473,25 @@ class ArgumentGraph:
             set_complement(i, 1.0 - value)
             self._settle_labels(members, False, get_label, set_label)
             return
-        # A damped (Krasnosel'skii–Mann) iteration: each round moves every member halfway
-        # towards its DF-QuAD value given the others, until none moves (see CYCLE_ROUNDS).
+        # A damped (Krasnosel'skii–Mann) iteration from the base scores: each round moves
+        # every member part of the way towards its DF-QuAD value given the others (half
+        # the way, less once a round overshoots), until none moves (see CYCLE_ROUNDS).
         for i in members:
             set_strength(i, self._base[i])
             set_complement(i, 1.0 - self._base[i])
+        step, previous = 0.5, math.inf
         for _ in range(CYCLE_ROUNDS):
             targets = [self._value(i, get_complement) for i in members]
             residual = max(abs(target - get_strength(i)) for i, target in zip(members, targets, strict=True))
-            for i, target in zip(members, targets, strict=True):
-                value = (get_strength(i) + target) / 2.0
-                set_strength(i, value)
-                set_complement(i, 1.0 - value)
             if residual <= CYCLE_TOLERANCE:
                 break
+            if residual > previous:
+                step = max(step / 2.0, MIN_STEP)
+            previous = residual
+            for i, target in zip(members, targets, strict=True):
+                value = get_strength(i) + step * (target - get_strength(i))
+                set_strength(i, value)
+                set_complement(i, 1.0 - value)
         else:
             state.converged = False
         self._settle_labels(members, True, get_label, set_label)

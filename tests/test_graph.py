@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from argmap import graph as graph_module
 from argmap.graph import (
     POSITION_BASE_SCORE,
     ArgumentGraph,
@@ -239,6 +240,25 @@ def test_a_certain_claim_wins_a_mutual_opposition_against_a_doubtful_one():
     evaluation = graph.evaluate()
     assert evaluation.claims[1].strength == pytest.approx(1.0, abs=1e-9)
     assert evaluation.claims[2].strength == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_dense_circle_of_contradiction_settles_too():
+    """70 certain claims that all contradict each other: each ends at x = (1 − x)^69.
+    Halving steps would see-saw around it for ever here; smaller steps settle."""
+    claims = [(k, 1.0) for k in range(1, 71)]
+    links = [claim_link(a, b, OPP) for a, _ in claims for b, _ in claims if a != b]
+    evaluation = ArgumentGraph(positions=[], claims=claims, links=links).evaluate()
+    assert evaluation.converged
+    x = evaluation.claims[1].strength
+    assert x == pytest.approx((1 - x) ** 69, abs=1e-9)
+    assert len({round(a.strength, 9) for a in evaluation.claims.values()}) == 1
+
+
+def test_a_circle_that_does_not_settle_is_reported(monkeypatch):
+    monkeypatch.setattr(graph_module, "CYCLE_ROUNDS", 2)
+    graph = ArgumentGraph(positions=[], claims=[(1, 0.5), (2, 0.5)], links=[claim_link(1, 2, OPP),
+                                                                            claim_link(2, 1, OPP)])  # fmt: skip
+    assert not graph.evaluate().converged
 
 
 def test_a_circle_feeds_what_it_supports():
