@@ -197,6 +197,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Shared by every node that nothing supports (or opposes), and never appended to: a
+# 100,000-claim map then builds lists for the nodes argued about only, half as many.
+_NONE: list[int] = []
+
+
 def _combine(base: float, opposed: float, supported: float) -> float:
     """DF-QuAD's combination from the products ∏(1 − s) of the opponents and of the supporters.
 
@@ -270,8 +275,8 @@ class ArgumentGraph:
         if not all(0.0 <= score <= 1.0 for score in base):
             raise ValueError("Base scores must be between 0 and 1.")
 
-        supporters: list[list[int]] = [[] for _ in range(count)]
-        opponents: list[list[int]] = [[] for _ in range(count)]
+        supporters: list[list[int]] = [_NONE] * count
+        opponents: list[list[int]] = [_NONE] * count
         # What each claim is linked to: most claims have one link, so the first target sits
         # in a flat list and only the others in lists of their own (fewer objects to build).
         first_target = [-1] * count
@@ -286,9 +291,17 @@ class ArgumentGraph:
                     else claim_index[target_claim_id]  # type: ignore[index]  # None: a KeyError, reported below
                 )
                 if polarity == "supports":
-                    supporters[target].append(source)
+                    inputs = supporters[target]
+                    if inputs:
+                        inputs.append(source)
+                    else:
+                        supporters[target] = [source]
                 elif polarity == "opposes":
-                    opponents[target].append(source)
+                    inputs = opponents[target]
+                    if inputs:
+                        inputs.append(source)
+                    else:
+                        opponents[target] = [source]
                 else:
                     raise ValueError(f"A link supports or opposes, not {polarity!r}.")
                 if first_target[source] < 0:

@@ -292,9 +292,10 @@ def test_gaps_follow_edits():
 # -- the benchmark ----------------------------------------------------------------------------
 
 
-def test_benchmark_module_runs(settings):
+def test_benchmark_module_runs():
     out = io.StringIO()
     call_command("benchmark", sizes="30", only="analysis", repeat=1, stdout=out)
     report = out.getvalue()
     assert "evaluation (build + evaluate)" in report
+    assert "query + evaluation" in report
     assert "cruxes" in report

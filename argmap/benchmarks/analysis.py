@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from argmap.benchmarks import Bench
 from argmap.graph import claims_held_by
-from argmap.loading import graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
+from argmap.loading import evaluate_topic, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
 
 AREA = "analysis"
 BARS = {10_000: 25.0, 100_000: 250.0}  # ms for the evaluation (build + evaluate)
@@ -37,6 +37,8 @@ def measure(bench: Bench, size: int) -> None:
     bench.report(AREA, "  evaluate: strength and label of each node", size, evaluate, "ms")
     bar = f"≤ {BARS[size]:.0f} ms" if size in BARS else ""
     bench.report(AREA, "evaluation (build + evaluate)", size, total, "ms", bar=bar)
+    bench.report(AREA, "query + evaluation (evaluate_topic, no why/cruxes)", size,
+                 bench.median_ms(lambda: evaluate_topic(topic, explain=False, cruxes=0)), "ms")  # fmt: skip
 
     bench.report(AREA, "  + why of every position and claim", size,
                  bench.median_ms(lambda: graph.evaluate(explain=True), few), "ms")  # fmt: skip
