@@ -185,8 +185,9 @@ def _collector_paused() -> Iterator[None]:
 
     Building and evaluating a 100,000-claim graph creates well over 100,000 objects that
     the collector tracks (lists, assessments); every few hundred of them triggered a
-    collection walking the ever larger heap, which doubled the time taken. Nothing here creates reference cycles, so pausing loses nothing; the
-    collector is restored as it was, and catches up on its next turn.
+    collection walking the ever larger heap, which doubled the time taken. Nothing here
+    creates reference cycles, so pausing loses nothing; the collector is restored as it
+    was, and catches up on its next turn (the benchmark's figures include that).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -625,10 +626,12 @@ class ArgumentGraph:
         found: list[Crux] = []
         swings: list[float] = []  # the largest swings among claims that flip nothing (a min-heap)
         for claim in candidates:
-            if claim not in flipping and reach(claim) < (swings[0] if len(swings) >= limit else 0.0) - 1e-12:
-                break  # no claim left can move the position more than those found
-            if claim not in flipping and reach(claim) <= _NO_SWING:
-                break  # nor at all
+            if claim not in flipping and (
+                len(flipping) >= limit  # flips come first, and there are enough of them
+                or reach(claim) < (swings[0] if len(swings) >= limit else 0.0) - 1e-12
+                or reach(claim) <= _NO_SWING
+            ):
+                break  # no claim left can move the position more than those found, or at all
             if_rejected, label_if_rejected = self._what_if(claim, 0.0, position, reaching, state, plan)
             if_accepted, label_if_accepted = self._what_if(claim, 1.0, position, reaching, state, plan)
             swing = max(abs(if_rejected - now), abs(if_accepted - now))
