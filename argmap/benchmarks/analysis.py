@@ -40,9 +40,9 @@ def measure(bench: Bench, size: int) -> None:
     bench.report(AREA, "query + evaluation (evaluate_topic, no why/cruxes)", size,
                  bench.median_ms(lambda: evaluate_topic(topic, explain=False, cruxes=0)), "ms")  # fmt: skip
 
-    bench.report(AREA, "  + why of every position and claim", size,
+    bench.report(AREA, "  evaluation with the why of every node", size,
                  bench.median_ms(lambda: graph.evaluate(explain=True), few), "ms")  # fmt: skip
-    bench.report(AREA, "  + 3 cruxes per position", size,
+    bench.report(AREA, "  evaluation with 3 cruxes per position", size,
                  bench.median_ms(lambda: graph.evaluate(cruxes=3), few), "ms")  # fmt: skip
     someone = max(
         {row["stakeholder_id"] for row in rows.claim_stances},
