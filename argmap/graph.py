@@ -1,13 +1,40 @@
 """The argument graph in pure Python: no Django import, so it runs and is tested anywhere.
 
 Nodes are claim and position ids; edges are links (claim → target, supports or opposes).
-`loading.py` is the one bridge from the database to these functions.
+`loading.py` is the one bridge from the database to these functions; the README section
+"What argmap computes" says in plain words what they compute.
+
+- **Strength** (`ArgumentGraph.evaluate`): DF-QuAD, the gradual semantics of Rago, Toni,
+  Aurisicchio & Baroni (KR 2016). A claim starts from its base score; the strengths of its
+  supporters are combined into one figure, 1 − ∏(1 − s), and so are its opponents'; the
+  stronger side moves the score towards 1 (support) or 0 (opposition) in proportion to the
+  difference. A position is scored the same way from the claims linked to it, starting
+  from `POSITION_BASE_SCORE` (0.5: a position is neither favoured nor disfavoured before
+  anyone argues about it). A claim used in several places counts in each, with one
+  strength. DF-QuAD is defined on acyclic graphs: argmap refuses circles of support, but
+  opposition may be mutual, so each circle (a strongly connected part of the graph) is
+  settled by a damped fixed-point iteration (see `CYCLE_ROUNDS`).
+- **Acceptability**: the grounded labelling of Dung (1995) over "opposes" alone: a claim or
+  position is *accepted* when every claim opposing it is rejected (or nothing opposes
+  it), *rejected* when an accepted claim opposes it, *undecided* otherwise (circles of
+  opposition nobody breaks, and what they reach).
+- **Why**: for each position and claim, what each supporter and opponent does to it.
+- **Cruxes**: per position, the claims whose rejection (the same as removal: a claim of
+  strength 0 moves nothing) or acceptance beyond dispute would move it most.
+- **What if**: the evaluation with claims left out or assumed rejected.
+- **Coalitions**, the **power/interest grid** and **gaps** read stances and salience.
 """
 
 from __future__ import annotations
 
+import gc
+import heapq
+import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal, TypedDict
 
 
 def support_path_exists(edges: Iterable[tuple[Hashable, Hashable]], *, start: Hashable, goal: Hashable) -> bool:
@@ -32,3 +59,1134 @@ def support_path_exists(edges: Iterable[tuple[Hashable, Hashable]], *, start: Ha
                 seen.add(nxt)
                 frontier.append(nxt)
     return False
+
+
+# ---------------------------------------------------------------------------
+# Strength, acceptability, explanations, cruxes, what-if
+# ---------------------------------------------------------------------------
+
+Label = Literal["accepted", "rejected", "undecided"]
+Polarity = Literal["supports", "opposes"]
+# A link as (claim_id, target_position_id, target_claim_id, polarity): exactly one target is set.
+LinkRow = tuple[int, int | None, int | None, str]
+
+POSITION_BASE_SCORE = 0.5
+"""A position's score before any claim argues about it: even odds."""
+
+CYCLE_ROUNDS = 1000
+"""At most this many rounds settle a circle of opposition. Starting from the base scores,
+each round moves every member halfway towards its DF-QuAD value given the others; when a
+round leaves them further from agreement than the one before, the step is halved (down
+to MIN_STEP), which stops the see-saw of dense circles. The result is the fixed point
+where each member's strength is its DF-QuAD value: two claims of base score b opposing
+each other settle at b / (1 + b)."""
+
+MIN_STEP = 1 / 64
+
+CYCLE_TOLERANCE = 1e-12
+"""A circle is settled when no member's DF-QuAD value differs from its strength by more."""
+
+_NO_SWING = 1e-9  # a claim that moves a position less than this is no crux (rounding and iteration noise)
+
+# Labels as small integers, chosen so that a node's label is 2 − max(its opponents' labels):
+# an accepted opponent (2) rejects it, undecided ones (1) leave it undecided, none or
+# rejected ones (0) accept it.
+_OUT, _UNDECIDED, _IN = 0, 1, 2
+LABELS: tuple[Label, Label, Label] = ("rejected", "undecided", "accepted")
+
+
+@dataclass(slots=True)
+class Contribution:
+    """What one supporter or opponent does to the position or claim it is linked to."""
+
+    claim_id: int
+    polarity: Polarity
+    strength: float  # the supporter's or opponent's own strength
+    effect: float  # the target's strength minus what it would be without this link (the others unchanged)
+
+
+@dataclass(slots=True)
+class Explanation:
+    """Why a position or claim has its strength and its label."""
+
+    base_score: float
+    support: float  # the supporters' strengths combined: 1 − ∏(1 − s); 0 without supporters
+    opposition: float  # the same for the opponents
+    contributions: list[Contribution]  # the largest effect first
+    because: list[int]  # rejected: the accepted opponents; undecided: the undecided opponents
+    in_cycle: bool  # settled as part of a circle of opposition
+    assumed_rejected: bool  # a what-if: rejected by assumption, whatever argues for it
+    summary: str  # the same in one or two sentences
+
+
+@dataclass(slots=True)
+class Assessment:
+    """How one position or claim stands: its strength (0 to 1) and its label."""
+
+    id: int
+    strength: float
+    label: Label
+    why: Explanation | None = None
+
+
+@dataclass(slots=True)
+class Crux:
+    """A claim that could change a position's standing, and how much."""
+
+    claim_id: int
+    strength: float  # the claim's strength now
+    label: Label  # and its label
+    if_rejected: float  # the position's strength if this claim were rejected (or left out)
+    label_if_rejected: Label
+    if_accepted: float  # the position's strength if this claim were beyond dispute (strength 1, accepted)
+    label_if_accepted: Label
+    swing: float  # the larger of the two changes of the position's strength
+    flips: bool  # True if either would change the position's label
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Every position's and claim's assessment, keyed by id (in id order)."""
+
+    positions: dict[int, Assessment]
+    claims: dict[int, Assessment]  # without the claims left out
+    cruxes: dict[int, list[Crux]]  # position id → its cruxes, the most decisive first
+    left_out: list[int]  # what-if: claims taken out of the map
+    assumed_rejected: list[int]  # what-if: claims rejected by assumption
+    cycles: list[list[int]]  # claims settled together as circles of opposition
+    converged: bool  # False if a circle did not settle within CYCLE_ROUNDS (its strengths are the last round's)
+
+
+class _State:
+    """The strengths (and their complements 1 − s, which the products use) and labels of
+    one evaluation, indexed like the graph's nodes."""
+
+    __slots__ = ("strength", "complement", "label", "forced", "hidden", "converged")
+
+    def __init__(
+        self,
+        strength: list[float],
+        complement: list[float],
+        label: list[int],
+        forced: dict[int, float],
+        hidden: set[int],
+    ):
+        self.strength = strength
+        self.complement = complement
+        self.label = label
+        self.forced = forced  # node → the strength it is held at (what-if)
+        self.hidden = hidden  # nodes left out of the map (what-if): held at 0, not shown
+        self.converged = True
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a big graph or result is built.
+
+    Building and evaluating a 100,000-claim graph creates well over 100,000 objects that
+    the collector tracks (lists, assessments); every few hundred of them triggered a
+    collection walking the ever larger heap, which doubled the time taken. Nothing here
+    creates reference cycles, so pausing loses nothing; the collector is restored as it
+    was, and catches up on its next turn (the benchmark's figures include that).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# Shared by every node that nothing supports (or opposes), and never appended to: a
+# 100,000-claim map then builds lists for the nodes argued about only, half as many.
+_NONE: list[int] = []
+
+
+def _combine(base: float, opposed: float, supported: float) -> float:
+    """DF-QuAD's combination from the products ∏(1 − s) of the opponents and of the supporters.
+
+    With va = 1 − opposed and vs = 1 − supported (the aggregated strengths), the score
+    moves from `base` towards 0 by base·(va − vs) when opposition is stronger, and towards
+    1 by (1 − base)·(vs − va) when support is.
+    """
+    difference = supported - opposed  # = va − vs
+    if difference > 0.0:
+        return base - base * difference
+    return base - (1.0 - base) * difference
+
+
+def _products_without(values: Sequence[float]) -> list[float]:
+    """For each position k, the product of every value but the k-th (left to right)."""
+    count = len(values)
+    if count < 2:
+        return [1.0] * count
+    prefix = [1.0] * (count + 1)
+    for k, value in enumerate(values):
+        prefix[k + 1] = prefix[k] * value
+    result = [0.0] * count
+    suffix = 1.0
+    for k in range(count - 1, -1, -1):
+        result[k] = prefix[k] * suffix
+        suffix *= values[k]
+    return result
+
+
+class ArgumentGraph:
+    """A topic's argument graph, built once from rows and evaluated as often as needed.
+
+    Nodes are numbered positions first, then claims, each in id order; every node keeps
+    its supporters and opponents in that order, so that products are always taken in the
+    same order and the result does not depend on the order rows arrive in. Building also
+    finds an order of evaluation: every node after the nodes that argue about it, circles
+    of opposition (and what they reach) last, one strongly connected part at a time.
+    """
+
+    __slots__ = (
+        "position_ids",
+        "claim_ids",
+        "_claim_index",
+        "_position_count",
+        "_base",
+        "_supporters",
+        "_opponents",
+        "_first_target",
+        "_more_targets",
+        "_order",
+        "_tail",
+        "_cyclic",
+    )
+
+    def __init__(self, *, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]):
+        """`positions` are position ids, `claims` (id, base score) pairs, `links` LinkRow tuples."""
+        with _collector_paused():
+            self._build(positions, claims, links)
+
+    def _build(self, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]) -> None:
+        position_ids = sorted(positions)
+        claim_rows = sorted(claims)
+        claim_ids = [row[0] for row in claim_rows]
+        base = [POSITION_BASE_SCORE] * len(position_ids) + [row[1] for row in claim_rows]
+        positions_count = len(position_ids)
+        count = len(base)
+        position_index = {pid: i for i, pid in enumerate(position_ids)}
+        claim_index = dict(zip(claim_ids, range(positions_count, count), strict=True))
+        if len(position_index) < positions_count or len(claim_index) < len(claim_ids):
+            raise ValueError("Each position and claim must appear once.")
+        if not all(0.0 <= score <= 1.0 for score in base):
+            raise ValueError("Base scores must be between 0 and 1.")
+
+        supporters: list[list[int]] = [_NONE] * count
+        opponents: list[list[int]] = [_NONE] * count
+        # What each claim is linked to: most claims have one link, so the first target sits
+        # in a flat list and only the others in lists of their own (fewer objects to build).
+        first_target = [-1] * count
+        more_targets: dict[int, list[int]] = {}
+        pending = [0] * count
+        try:
+            for claim_id, target_position_id, target_claim_id, polarity in links:
+                source = claim_index[claim_id]
+                target = (
+                    position_index[target_position_id]
+                    if target_position_id is not None
+                    else claim_index[target_claim_id]  # type: ignore[index]  # None: a KeyError, reported below
+                )
+                if polarity == "supports":
+                    inputs = supporters[target]
+                    if inputs:
+                        inputs.append(source)
+                    else:
+                        supporters[target] = [source]
+                elif polarity == "opposes":
+                    inputs = opponents[target]
+                    if inputs:
+                        inputs.append(source)
+                    else:
+                        opponents[target] = [source]
+                else:
+                    raise ValueError(f"A link supports or opposes, not {polarity!r}.")
+                if first_target[source] < 0:
+                    first_target[source] = target
+                else:
+                    more_targets.setdefault(source, []).append(target)
+                pending[target] += 1
+        except KeyError as missing:
+            if missing.args[0] is None:
+                raise ValueError("A link targets neither a position nor a claim.") from None
+            raise ValueError(f"A link refers to {missing.args[0]!r}, which is not in this map.") from None
+        for inbound in (supporters, opponents):
+            for nodes in inbound:
+                if len(nodes) > 2:  # products of two factors do not depend on their order
+                    nodes.sort()
+
+        # Kahn's algorithm: a node is ready once everything arguing about it is.
+        order: list[int] = []
+        ready = [i for i in range(count) if not pending[i]]
+        no_more: tuple[int, ...] = ()
+        while ready:
+            node = ready.pop()
+            target = first_target[node]
+            if target < 0:
+                continue
+            pending[target] -= 1
+            if not pending[target]:
+                ready.append(target)
+                order.append(target)
+            for target in more_targets.get(node, no_more):
+                pending[target] -= 1
+                if not pending[target]:
+                    ready.append(target)
+                    order.append(target)
+        left = [i for i in range(count) if pending[i]]
+
+        self.position_ids = position_ids
+        self.claim_ids = claim_ids
+        self._claim_index = claim_index
+        self._position_count = positions_count
+        self._base = base
+        self._supporters = supporters
+        self._opponents = opponents
+        self._first_target = first_target
+        self._more_targets = more_targets
+        self._order = order
+        # What Kahn's algorithm could not order lies on or after a circle: its strongly
+        # connected parts, in an order where each comes after those arguing about it.
+        self._tail = _strongly_connected(left, self._targets_of) if left else []
+        self._cyclic = [len(part) > 1 or part[0] in self._targets_of(part[0]) for part in self._tail]
+
+    def _targets_of(self, node: int) -> list[int]:
+        """What `node` is linked to (nothing for a position)."""
+        first = self._first_target[node]
+        if first < 0:
+            return []
+        return [first, *self._more_targets.get(node, ())]
+
+    # -- evaluation -----------------------------------------------------------------
+
+    def evaluate(
+        self,
+        *,
+        left_out: Collection[int] = (),
+        rejected: Collection[int] = (),
+        explain: bool = False,
+        cruxes: int = 0,
+    ) -> Evaluation:
+        """Strength and label of every position and claim.
+
+        What-if: `left_out` claims are taken out of the map (with their links);
+        `rejected` claims stay, assumed rejected (strength 0, whatever argues for them).
+        For everything they are linked to, both amount to the same. `explain` adds a
+        `why` to each assessment; `cruxes` keeps up to that many cruxes per position.
+        """
+        unknown = sorted(set(left_out) - self._claim_index.keys() | set(rejected) - self._claim_index.keys())
+        if unknown:
+            raise ValueError(f"Not claims of this map: {', '.join(map(str, unknown))}.")
+        left_out_index = {self._claim_index[cid] for cid in left_out}
+        forced = dict.fromkeys(left_out_index, 0.0)
+        forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
+        with _collector_paused():
+            state = self._solve(forced, left_out_index)
+            return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)))
+
+    def _assemble(
+        self, state: _State, explain: bool, cruxes: int, left_out: list[int], assumed_rejected: list[int]
+    ) -> Evaluation:
+        strength, label, hidden = state.strength, state.label, state.hidden
+        node_ids = self.position_ids + self.claim_ids
+        in_cycle = {node for part, cyclic in zip(self._tail, self._cyclic, strict=True) if cyclic for node in part}
+        items = [(i, node_ids[i]) for i in range(len(node_ids)) if i not in hidden] if hidden else enumerate(node_ids)
+        if explain:
+            explain_node = self._explain
+            assessments = [
+                Assessment(node_id, strength[i], LABELS[label[i]], explain_node(i, state, node_ids, i in in_cycle))
+                for i, node_id in items
+            ]
+        else:
+            assessments = [Assessment(node_id, strength[i], LABELS[label[i]]) for i, node_id in items]
+        count = self._position_count
+        found = {}
+        if cruxes > 0:
+            plan = self._plan()
+            found = {pid: self._cruxes(i, state, cruxes, plan, node_ids) for i, pid in enumerate(self.position_ids)}
+        cycles = [
+            sorted(node_ids[i] for i in part if i not in hidden)
+            for part, cyclic in zip(self._tail, self._cyclic, strict=True)
+            if cyclic
+        ]
+        return Evaluation(
+            positions={a.id: a for a in assessments[:count]},
+            claims={a.id: a for a in assessments[count:]},
+            cruxes=found,
+            left_out=left_out,
+            assumed_rejected=assumed_rejected,
+            cycles=sorted(c for c in cycles if c),
+            converged=state.converged,
+        )
+
+    def _solve(self, forced: dict[int, float], hidden: set[int]) -> _State:
+        """Strengths and labels, with `forced` nodes held at the given strength (and rejected
+        if 0, accepted if 1); `hidden` ones (among the forced) are left out of the map."""
+        base = self._base
+        strength = base.copy()
+        complement = [1.0 - b for b in base]
+        label = [_IN] * len(base)
+        for i, value in forced.items():
+            strength[i] = value
+            complement[i] = 1.0 - value
+            label[i] = _IN if value == 1.0 else _OUT
+        order = [i for i in self._order if i not in forced] if forced else self._order
+        supporters, opponents = self._supporters, self._opponents
+        get_complement, get_label, product = complement.__getitem__, label.__getitem__, math.prod
+        # The hot loop: one pass in dependency order, DF-QuAD and the grounded label at once.
+        for i in order:
+            against = opponents[i]
+            if against:
+                opposed = product(map(get_complement, against))
+                label[i] = 2 - max(map(get_label, against))
+            else:
+                opposed = 1.0
+            backing = supporters[i]
+            difference = (product(map(get_complement, backing)) if backing else 1.0) - opposed
+            b = base[i]
+            value = b - b * difference if difference > 0.0 else b - (1.0 - b) * difference
+            strength[i] = value
+            complement[i] = 1.0 - value
+        state = _State(strength, complement, label, forced, hidden)
+        for part, cyclic in zip(self._tail, self._cyclic, strict=True):
+            members = [i for i in part if i not in forced]
+            if members:
+                self._settle(members, cyclic, state, strength.__setitem__, complement.__setitem__, label.__setitem__)
+        return state
+
+    def _value(self, i: int, complement: Callable[[int], float]) -> float:
+        """Node i's DF-QuAD strength given `complement`(j) = 1 − strength of j."""
+        opposed = math.prod(map(complement, self._opponents[i]))
+        return _combine(self._base[i], opposed, math.prod(map(complement, self._supporters[i])))
+
+    def _settle(
+        self,
+        members: list[int],
+        cyclic: bool,
+        state: _State,
+        set_strength: Callable[[int, float], None],
+        set_complement: Callable[[int, float], None],
+        set_label: Callable[[int, int], None],
+        get_complement: Callable[[int], float] | None = None,
+        get_strength: Callable[[int], float] | None = None,
+        get_label: Callable[[int], int] | None = None,
+    ) -> None:
+        """Strengths and labels of one strongly connected part, everything before it being
+        final. The getters read the current values (by default `state`'s arrays)."""
+        get_complement = get_complement or state.complement.__getitem__
+        get_strength = get_strength or state.strength.__getitem__
+        get_label = get_label or state.label.__getitem__
+        if not cyclic:
+            (i,) = members
+            value = self._value(i, get_complement)
+            set_strength(i, value)
+            set_complement(i, 1.0 - value)
+            self._settle_labels(members, False, get_label, set_label)
+            return
+        # A damped (Krasnosel'skii–Mann) iteration from the base scores: each round moves
+        # every member part of the way towards its DF-QuAD value given the others (half
+        # the way, less once a round overshoots), until none moves (see CYCLE_ROUNDS).
+        for i in members:
+            set_strength(i, self._base[i])
+            set_complement(i, 1.0 - self._base[i])
+        step, previous = 0.5, math.inf
+        for _ in range(CYCLE_ROUNDS):
+            targets = [self._value(i, get_complement) for i in members]
+            residual = max(abs(target - get_strength(i)) for i, target in zip(members, targets, strict=True))
+            if residual <= CYCLE_TOLERANCE:
+                break
+            if residual > previous:
+                step = max(step / 2.0, MIN_STEP)
+            previous = residual
+            for i, target in zip(members, targets, strict=True):
+                value = get_strength(i) + step * (target - get_strength(i))
+                set_strength(i, value)
+                set_complement(i, 1.0 - value)
+        else:
+            state.converged = False
+        self._settle_labels(members, True, get_label, set_label)
+
+    def _settle_labels(
+        self, members: list[int], cyclic: bool, get_label: Callable[[int], int], set_label: Callable[[int, int], None]
+    ) -> None:
+        """The grounded labelling of one strongly connected part, given the labels of
+        everything before it: rejected once an accepted claim opposes, accepted once every
+        opponent is rejected, undecided if neither ever happens."""
+        if not cyclic:
+            (i,) = members
+            opponents = self._opponents[i]
+            set_label(i, 2 - max(map(get_label, opponents)) if opponents else _IN)
+            return
+        for i in members:
+            set_label(i, _UNDECIDED)
+        undecided = set(members)
+        changed = True
+        while changed:
+            changed = False
+            for i in sorted(undecided):
+                labels = [get_label(j) for j in self._opponents[i]]
+                if _IN in labels:
+                    set_label(i, _OUT)
+                elif all(lab == _OUT for lab in labels):
+                    set_label(i, _IN)
+                else:
+                    continue
+                undecided.discard(i)
+                changed = True
+
+    # -- explanations ---------------------------------------------------------------
+
+    def _explain(self, i: int, state: _State, node_ids: list[int], in_cycle: bool) -> Explanation:
+        """Why node i stands where it does: each link's effect is the change in i's strength
+        if that link alone were missing (the others as they are)."""
+        strength, complement, label = state.strength, state.complement, state.label
+        b = self._base[i]
+        kind = "position" if i < self._position_count else "claim"
+        if i in state.forced:
+            summary = f"Assumed rejected for this what-if: strength 0, whatever argues for this {kind}."
+            return Explanation(b, 0.0, 0.0, [], [], in_cycle, True, summary)
+        backing, against = self._supporters[i], self._opponents[i]
+        hidden = state.hidden
+        if hidden:
+            backing = [j for j in backing if j not in hidden]
+            against = [j for j in against if j not in hidden]
+        if not backing and not against:
+            return Explanation(b, 0.0, 0.0, [], [], in_cycle, False,
+                               f"Nothing argues about this {kind}: its strength is its base score, {b:.2f}."
+                               " Accepted: nothing opposes it.")  # fmt: skip
+        backing_complements = [complement[j] for j in backing]
+        against_complements = [complement[j] for j in against]
+        supported = math.prod(backing_complements)
+        opposed = math.prod(against_complements)
+        now = _combine(b, opposed, supported)
+        contributions = [
+            Contribution(node_ids[j], "supports", strength[j], now - _combine(b, opposed, without))
+            for j, without in zip(backing, _products_without(backing_complements), strict=True)
+        ]
+        contributions += [
+            Contribution(node_ids[j], "opposes", strength[j], now - _combine(b, without, supported))
+            for j, without in zip(against, _products_without(against_complements), strict=True)
+        ]
+        if len(contributions) > 1:
+            contributions.sort(key=_by_effect)
+        own = label[i]
+        because = [] if own == _IN else sorted(node_ids[j] for j in against if label[j] == 2 - own)
+        summary = _summary(kind, b, strength[i], own, len(backing), len(against), contributions, because, in_cycle)
+        return Explanation(b, 1.0 - supported, 1.0 - opposed, contributions, because, in_cycle, False, summary)
+
+    # -- cruxes ---------------------------------------------------------------------
+
+    def _cruxes(self, position: int, state: _State, limit: int, plan: _Plan, node_ids: list[int]) -> list[Crux]:
+        """The claims whose rejection or acceptance would move `position` most, exactly.
+
+        Trying every claim with a path to the position both ways re-evaluates what lies
+        between each of them and the position: too slow for big maps. Instead each claim
+        gets a proven upper bound on how far it can move the position (below), and claims
+        are tried from the highest bound down until no untried claim could enter the
+        list. Whether a claim could flip the position's label is checked first, on labels
+        alone, for every claim with a chain of "opposes" to it (no other claim can).
+
+        The bound: a change of δ in one input of a node changes the node by at most
+        max(b, 1 − b) · R · δ, where b is the node's base score and R the product of
+        1 − s over its other inputs on the same side (DF-QuAD is linear in each input on
+        either side of its one kink); summed over a claim's paths to the position, these
+        factors multiply. Inputs that could change together with the one considered
+        (below a claim used twice, where two paths meet again) are left out of R, which
+        keeps the bound true. Claims whose influence passes through a circle of opposition
+        get no bound and are always tried.
+        """
+        opponents, forced = self._opponents, state.forced
+        reaching = self._reaching(position, state)
+        attacking = {position}  # the position and the claims with a chain of "opposes" to it
+        frontier = [position]
+        while frontier:
+            for j in opponents[frontier.pop()]:
+                if j not in attacking and j not in forced:
+                    attacking.add(j)
+                    frontier.append(j)
+        bound = self._influence_bounds(position, reaching, state, plan)
+
+        strength, label = state.strength, state.label
+        now, now_label = strength[position], label[position]
+        flipping = {
+            claim
+            for claim in attacking - {position}
+            if self._label_if(claim, _OUT, position, attacking, state, plan) != now_label
+            or self._label_if(claim, _IN, position, attacking, state, plan) != now_label
+        }
+
+        def reach(claim: int) -> float:  # the most this claim could move the position
+            return bound[claim] * max(strength[claim], 1.0 - strength[claim])
+
+        candidates = sorted(reaching - {position}, key=lambda c: (c not in flipping, -reach(c), node_ids[c]))
+        found: list[Crux] = []
+        swings: list[float] = []  # the largest swings among claims that flip nothing (a min-heap)
+        for claim in candidates:
+            if claim not in flipping and (
+                len(flipping) >= limit  # flips come first, and there are enough of them
+                or reach(claim) < (swings[0] if len(swings) >= limit else 0.0) - 1e-12
+                or reach(claim) <= _NO_SWING
+            ):
+                break  # no claim left can move the position more than those found, or at all
+            if_rejected, label_if_rejected = self._what_if(claim, 0.0, position, reaching, state, plan)
+            if_accepted, label_if_accepted = self._what_if(claim, 1.0, position, reaching, state, plan)
+            swing = max(abs(if_rejected - now), abs(if_accepted - now))
+            flips = claim in flipping
+            if swing <= _NO_SWING and not flips:
+                continue
+            found.append(
+                Crux(node_ids[claim], strength[claim], LABELS[label[claim]], if_rejected, LABELS[label_if_rejected],
+                     if_accepted, LABELS[label_if_accepted], swing, flips)
+            )  # fmt: skip
+            if not flips:
+                heapq.heappush(swings, swing)
+                if len(swings) > limit:
+                    heapq.heappop(swings)
+        found.sort(key=lambda c: (not c.flips, -c.swing, c.claim_id))
+        return found[:limit]
+
+    def _reaching(self, position: int, state: _State) -> set[int]:
+        """The position and every claim with a path to it (not through a claim held fixed)."""
+        supporters, opponents, forced = self._supporters, self._opponents, state.forced
+        reaching = {position}
+        frontier = [position]
+        while frontier:
+            node = frontier.pop()
+            for j in (*supporters[node], *opponents[node]):
+                if j not in reaching and j not in forced:
+                    reaching.add(j)
+                    frontier.append(j)
+        return reaching
+
+    def _influence_bounds(self, position: int, reaching: set[int], state: _State, plan: _Plan) -> dict[int, float]:
+        """For each claim in `reaching`, an upper bound on how much the position's strength
+        changes per unit change of the claim's strength (see `_cruxes`).
+
+        Why it holds: when several inputs of a node change at once, change them one at a
+        time; each step is bounded as above with the others at their old or new values, so
+        R may keep only inputs that cannot change in the same what-if. Two inputs change
+        together only below a claim whose influence splits (a "branch": two targets with
+        a path to the position), so inputs with no branch above them (or at them) keep
+        the full R, and the others keep only the factors of such inputs."""
+        supporters, opponents, targets = self._supporters, self._opponents, plan.targets
+        rank = plan.rank
+        in_order = sorted(reaching, key=rank.__getitem__)  # everything after what argues about it
+
+        # Exposed: claims used on two paths to the position, and everything below them.
+        exposed: set[int] = set()
+        for node in in_order:
+            if (len(targets[node]) > 1 and sum(t in reaching for t in targets[node]) > 1) or (
+                exposed and not (exposed.isdisjoint(supporters[node]) and exposed.isdisjoint(opponents[node]))
+            ):
+                exposed.add(node)
+        complement, base = state.complement, self._base
+        products: dict[tuple[int, bool], tuple[set[int], float, float]] = {}  # inputs, full and safe products
+        bound = {position: 1.0}
+        for node in reversed(in_order):
+            if node == position:
+                continue
+            if plan.cyclic_unit[node]:
+                bound[node] = math.inf
+                continue
+            total = 0.0
+            for target in targets[node]:
+                if target not in reaching:
+                    continue
+                if bound[target] == math.inf:
+                    total = math.inf
+                    break
+                b = base[target]
+                factor = 0.0
+                for side, inputs in ((True, supporters[target]), (False, opponents[target])):
+                    if len(inputs) == 1:
+                        factor += inputs[0] == node  # no other input: R = 1
+                        continue
+                    key = (target, side)
+                    if key not in products:
+                        products[key] = (
+                            set(inputs),
+                            math.prod(complement[k] for k in inputs),
+                            math.prod(complement[k] for k in inputs if k not in exposed),
+                        )
+                    members, full, safe = products[key]
+                    if node not in members:
+                        continue
+                    own = complement[node]
+                    if node in exposed:
+                        factor += safe  # without every input that might change with this one
+                    elif own > 0.0:
+                        factor += full / own  # every other input: none changes with this one
+                    else:
+                        factor += math.prod(complement[k] for k in inputs if k != node)
+                total += bound[target] * max(b, 1.0 - b) * factor
+            bound[node] = total * (1.0 + 1e-9)  # a hair of slack for rounding
+        return bound
+
+    def _label_if(self, claim: int, value: int, position: int, attacking: set[int], state: _State, plan: _Plan) -> int:
+        """`position`'s label if `claim` had label `value`: labels alone, along chains of
+        "opposes" (`attacking`), re-evaluated in order where something changed."""
+        units, rank, forced, base_label = plan.units, plan.rank, state.forced, state.label
+        label: dict[int, int] = {claim: value}
+
+        def get_label(j: int) -> int:
+            return label.get(j, base_label[j])
+
+        queued: list[int] = []
+        seen: set[int] = set()
+
+        def follow(node: int) -> None:
+            for target in plan.targets[node]:
+                if target in attacking and rank[target] not in seen:
+                    seen.add(rank[target])
+                    heapq.heappush(queued, rank[target])
+
+        follow(claim)
+        if plan.cyclic_unit[claim]:
+            seen.add(rank[claim])
+            heapq.heappush(queued, rank[claim])
+        while queued:
+            unit = units[heapq.heappop(queued)]
+            members = [i for i in unit if i not in forced and i != claim]
+            if not members:
+                continue
+            before = [get_label(i) for i in members]
+            self._settle_labels(members, plan.cyclic_unit[unit[0]], get_label, label.__setitem__)
+            for i, old in zip(members, before, strict=True):
+                if label[i] != old:
+                    follow(i)
+        return get_label(position)
+
+    def _what_if(
+        self, claim: int, value: float, position: int, reaching: set[int], state: _State, plan: _Plan
+    ) -> tuple[float, int]:
+        """`position`'s strength and label if `claim` were held at `value` (0 rejected, 1
+        accepted): only what lies between them is re-evaluated, in order, and only where
+        something changed."""
+        units, rank = plan.units, plan.rank
+        strength: dict[int, float] = {claim: value}
+        complement: dict[int, float] = {claim: 1.0 - value}
+        label: dict[int, int] = {claim: _IN if value == 1.0 else _OUT}
+        base_strength, base_complement, base_label = state.strength, state.complement, state.label
+
+        def get_strength(j: int) -> float:
+            return strength.get(j, base_strength[j])
+
+        def get_complement(j: int) -> float:
+            return complement.get(j, base_complement[j])
+
+        def get_label(j: int) -> int:
+            return label.get(j, base_label[j])
+
+        queued: list[int] = []
+        seen: set[int] = set()
+
+        def follow(node: int) -> None:
+            for target in plan.targets[node]:
+                if target in reaching and rank[target] not in seen:
+                    seen.add(rank[target])
+                    heapq.heappush(queued, rank[target])
+
+        follow(claim)
+        if plan.cyclic_unit[claim]:  # the claim sits in a circle: the rest of it settles anew
+            seen.add(rank[claim])
+            heapq.heappush(queued, rank[claim])
+        forced = state.forced
+        while queued:
+            unit = units[heapq.heappop(queued)]
+            members = [i for i in unit if i not in forced and i != claim]
+            if not members:
+                continue
+            before = [(get_strength(i), get_label(i)) for i in members]
+            self._settle(
+                members, plan.cyclic_unit[unit[0]], state, strength.__setitem__, complement.__setitem__,
+                label.__setitem__, get_complement, get_strength, get_label,
+            )  # fmt: skip
+            for i, (old_strength, old_label) in zip(members, before, strict=True):
+                if strength[i] != old_strength or label[i] != old_label:
+                    follow(i)
+        return get_strength(position), get_label(position)
+
+    def _plan(self) -> _Plan:
+        """The order of evaluation as units: one node, or one strongly connected part."""
+        units: list[Sequence[int]] = [(i,) for i in self._order]
+        units += self._tail
+        rank = [-1] * len(self._base)
+        cyclic_unit = [False] * len(self._base)
+        for r, unit in enumerate(units):
+            for i in unit:
+                rank[i] = r
+        for part, cyclic in zip(self._tail, self._cyclic, strict=True):
+            if cyclic:
+                for i in part:
+                    cyclic_unit[i] = True
+        return _Plan(units, rank, cyclic_unit, [self._targets_of(i) for i in range(len(self._base))])
+
+
+@dataclass(slots=True)
+class _Plan:
+    units: list[Sequence[int]]  # the order of evaluation: single nodes, then the strongly connected parts
+    rank: list[int]  # node → its unit's place in `units` (−1 for nodes nothing argues about)
+    cyclic_unit: list[bool]  # node → True if it sits in a circle
+    targets: list[list[int]]  # node → what it is linked to
+
+
+def _by_effect(contribution: Contribution) -> tuple[float, int, str]:
+    return (-abs(contribution.effect), contribution.claim_id, contribution.polarity)
+
+
+def _strongly_connected(nodes: list[int], targets_of: Callable[[int], list[int]]) -> list[list[int]]:
+    """The strongly connected parts of the graph restricted to `nodes` (Tarjan's algorithm,
+    without recursion), each part after every part with a link into it."""
+    within = set(nodes)
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    parts: list[list[int]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            successors = targets_of(node)
+            for k in range(position, len(successors)):
+                nxt = successors[k]
+                if nxt not in within:
+                    continue
+                if nxt not in index:
+                    work.append((node, k + 1))
+                    work.append((nxt, 0))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                if low[node] == index[node]:
+                    part = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        part.append(member)
+                        if member == node:
+                            break
+                    parts.append(sorted(part))
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    parts.reverse()  # Tarjan finds a part only after every part it links to
+    return parts
+
+
+def _summary(
+    kind: str,
+    base: float,
+    strength: float,
+    label: int,
+    supporters: int,
+    opponents: int,
+    contributions: list[Contribution],
+    because: list[int],
+    in_cycle: bool,
+) -> str:
+    """One or two plain sentences from an explanation's figures."""
+
+    if not contributions:
+        sentence = f"Nothing argues about this {kind}: its strength is its base score, {base:.2f}."
+    else:
+        sides = " and ".join(
+            f"{n} {word}" if n == 1 else f"{n} {word}s"
+            for n, word in ((supporters, "supporter"), (opponents, "opponent"))
+            if n
+        )
+        moved = "raise" if strength > base else "lower" if strength < base else "leave"
+        verb = moved if supporters + opponents > 1 else moved + "s"
+        sentence = f"From a base score of {base:.2f}, {sides} {verb} it to {strength:.2f}"
+        top = contributions[0]
+        if supporters + opponents > 1 and abs(top.effect) >= 0.005:
+            sentence += f"; claim {top.claim_id} counts most ({top.effect:+.2f})"
+        sentence += "."
+    if in_cycle:
+        sentence += " It is part of a circle of opposition; its strength is where the circle settles."
+    if label == _IN:
+        reason = "no accepted claim opposes it" if opponents else "nothing opposes it"
+        return f"{sentence} Accepted: {reason}."
+    claims = ", ".join(map(str, because))
+    if label == _OUT:
+        return f"{sentence} Rejected: opposed by accepted claim{'s' if len(because) > 1 else ''} {claims}."
+    plural = "s" if len(because) > 1 else ""
+    return f"{sentence} Undecided: opposed by undecided claim{plural} {claims}, and by no accepted one."
+
+
+# ---------------------------------------------------------------------------
+# Stakeholders: coalitions, the power/interest grid, gaps
+# ---------------------------------------------------------------------------
+
+Attitude = Literal["supports", "opposes", "conditional", "neutral"]
+Quadrant = Literal["manage closely", "keep satisfied", "keep informed", "monitor"]
+
+
+class StanceAbout(TypedDict):
+    """Who holds what stance on what (a stance row; other keys are ignored)."""
+
+    stakeholder_id: int
+    position_id: int | None
+    claim_id: int | None
+    stance: str
+
+
+class StanceRow(StanceAbout):
+    """A stance as loading.py's `load_map` reads it (other keys are ignored)."""
+
+    id: int
+    basis: str
+
+
+class SalienceRow(TypedDict):
+    """A salience estimate as loading.py reads it (other keys are ignored)."""
+
+    stakeholder_id: int
+    power: int
+    interest: int
+
+
+class LinkDict(TypedDict):
+    """A link as loading.py's `load_map` reads it (other keys are ignored)."""
+
+    claim_id: int
+    target_position_id: int | None
+    target_claim_id: int | None
+    polarity: str
+
+
+ATTITUDE_VALUES: dict[str, float] = {"supports": 1.0, "conditional": 0.5, "neutral": 0.0, "opposes": -1.0}
+"""Where each attitude sits on one line from opposing (−1) to supporting (+1). Two stances
+agree by 1 − |a − b| / 2: the same stance 1, supports and conditional 0.75, supports and
+neutral 0.5, supports and opposes 0."""
+
+AGREEMENT_THRESHOLD = 0.75
+"""Two stakeholders belong in one coalition only if they agree at least this much (on
+average over the positions both hold a stance on), with every other member too."""
+
+HIGH_SALIENCE = 4
+"""Power or interest of 4 or 5 (on 1 to 5) is high; 3, the middle of the scale, is not."""
+
+
+@dataclass(slots=True)
+class MatrixRow:
+    """One stakeholder's row of the stance matrix: position id → attitude."""
+
+    stakeholder_id: int
+    stances: dict[int, Attitude]
+
+
+@dataclass(slots=True)
+class Agreement:
+    """How much two stakeholders agree (0 to 1) over the positions both hold a stance on."""
+
+    stakeholder_ids: tuple[int, int]
+    agreement: float
+    shared: int  # how many positions both hold a stance on
+
+
+@dataclass(slots=True)
+class Coalition:
+    """Stakeholders who argue alike: every two of them agree at least AGREEMENT_THRESHOLD."""
+
+    stakeholder_ids: list[int]
+    cohesion: float  # the lowest agreement between two members (1 for a coalition of one)
+    common: dict[int, Attitude]  # positions on which every member with a stance holds the same
+
+
+@dataclass(slots=True)
+class GridEntry:
+    """A stakeholder's place on the power/interest grid (Mendelow) for one topic."""
+
+    stakeholder_id: int
+    power: int
+    interest: int
+    quadrant: Quadrant
+
+
+@dataclass(slots=True)
+class Coalitions:
+    """Who stands where on a topic, who agrees with whom, and who matters how much."""
+
+    position_ids: list[int]  # the matrix's columns
+    matrix: list[MatrixRow]  # one row per stakeholder involved, members of a coalition together
+    agreements: list[Agreement]  # every pair with a position in common, the closest first
+    coalitions: list[Coalition]  # the largest first
+    unaligned: list[int]  # involved, but with no stance on a position: nothing to group them by
+    grid: list[GridEntry]  # the most powerful first
+
+
+@dataclass(slots=True)
+class Gaps:
+    """What an editor could research next on a topic."""
+
+    claims_without_source: list[int]  # no citation
+    stakeholders_without_stance: list[int]  # high interest (4 or 5) but no stance on any position
+    positions_unopposed: list[int]  # no claim opposes them
+    stances_inferred: list[int]  # stance ids that rest on an editor's inference alone
+
+
+def agreement(a: Attitude | str, b: Attitude | str) -> float:
+    """How much two stances on one thing agree: 1 the same, 0 opposite (see ATTITUDE_VALUES)."""
+    return 1.0 - abs(ATTITUDE_VALUES[a] - ATTITUDE_VALUES[b]) / 2.0
+
+
+def quadrant(power: int, interest: int) -> Quadrant:
+    """Mendelow's advice for a stakeholder of this power and interest."""
+    if power >= HIGH_SALIENCE:
+        return "manage closely" if interest >= HIGH_SALIENCE else "keep satisfied"
+    return "keep informed" if interest >= HIGH_SALIENCE else "monitor"
+
+
+def power_interest_grid(salience: Iterable[SalienceRow]) -> list[GridEntry]:
+    """Each stakeholder's quadrant, the most powerful (then most interested) first."""
+    entries = [
+        GridEntry(row["stakeholder_id"], row["power"], row["interest"], quadrant(row["power"], row["interest"]))
+        for row in salience
+    ]
+    entries.sort(key=lambda e: (-e.power, -e.interest, e.stakeholder_id))
+    return entries
+
+
+def claims_held_by(stakeholder_id: int, stances: Iterable[StanceAbout]) -> set[int]:
+    """A stakeholder's claims, for the what-if that leaves them out: the claims it holds a
+    supporting or conditional stance on (the claims it puts forward). Claims it opposes
+    or is neutral on are others' arguments, and stay."""
+    return {
+        row["claim_id"]
+        for row in stances
+        if row["stakeholder_id"] == stakeholder_id
+        and row["claim_id"] is not None
+        and row["stance"] in ("supports", "conditional")
+    }
+
+
+def coalitions(
+    *, position_ids: Iterable[int], stances: Iterable[StanceAbout], salience: Iterable[SalienceRow]
+) -> Coalitions:
+    """The stance matrix, pairwise agreement, coalitions and power/interest grid of a topic.
+
+    Coalitions are complete-linkage clusters (agglomerative): starting from one group per
+    stakeholder, the two groups that agree most are joined, as long as every member of
+    one agrees with every member of the other at least AGREEMENT_THRESHOLD on the
+    positions both hold a stance on (and they share one). Complete linkage because its
+    result can be checked pair by pair: nobody is in a coalition with someone they
+    disagree with, which single linkage (chaining) allows; no number of clusters has to
+    be chosen in advance, unlike k-means; and it is deterministic.
+    """
+    with _collector_paused():  # 200 stakeholders make some 20,000 pairs
+        return _coalitions(sorted(position_ids), list(stances), list(salience))
+
+
+def _coalitions(columns: list[int], stances: list[StanceAbout], salience: list[SalienceRow]) -> Coalitions:
+    held: dict[int, dict[int, Attitude]] = defaultdict(dict)
+    for row in stances:
+        if row["position_id"] is not None:
+            held[row["stakeholder_id"]][row["position_id"]] = row["stance"]  # type: ignore[assignment]
+    involved = {row["stakeholder_id"] for row in stances} | {row["stakeholder_id"] for row in salience}
+    with_stance = sorted(held)
+
+    # Each stakeholder's stances as (column, place on the line) pairs; a pair of
+    # stakeholders is compared on the columns both fill.
+    column_of = {p: k for k, p in enumerate(columns)}
+    unknown = {p for row in held.values() for p in row} - column_of.keys()
+    if unknown:
+        raise ValueError(f"Stances on positions not in this map: {', '.join(map(str, sorted(unknown)))}.")
+    values = {s: [(column_of[p], ATTITUDE_VALUES[a]) for p, a in sorted(held[s].items())] for s in with_stance}
+    found_pairs: list[tuple[float, int, int, int]] = []
+    similarity: dict[tuple[int, int], float] = {}
+    for k, a in enumerate(with_stance):
+        line_a = dict(values[a])
+        for b in with_stance[k + 1 :]:
+            total, shared = 0.0, 0
+            for column, value in values[b]:
+                if column in line_a:
+                    total += 1.0 - abs(line_a[column] - value) / 2.0  # agreement(), on the values
+                    shared += 1
+            if shared:
+                similarity[a, b] = total / shared
+                found_pairs.append((-total / shared, -shared, a, b))
+    found_pairs.sort()
+    agreements = [Agreement((a, b), -score, -shared) for score, shared, a, b in found_pairs]
+
+    groups = _complete_linkage(with_stance, similarity, AGREEMENT_THRESHOLD)
+    found = []
+    for members in groups:
+        pairs = [similarity[a, b] for k, a in enumerate(members) for b in members[k + 1 :]]
+        common: dict[int, Attitude] = {}
+        for position in columns:
+            attitudes = {held[m][position] for m in members if position in held[m]}
+            if len(attitudes) == 1:
+                common[position] = attitudes.pop()
+        found.append(Coalition(members, min(pairs, default=1.0), common))
+    found.sort(key=lambda c: (-len(c.stakeholder_ids), c.stakeholder_ids))
+    unaligned = sorted(involved - held.keys())
+    matrix = [MatrixRow(s, dict(sorted(held[s].items()))) for c in found for s in c.stakeholder_ids]
+    matrix += [MatrixRow(s, {}) for s in unaligned]
+    return Coalitions(columns, matrix, agreements, found, unaligned, power_interest_grid(salience))
+
+
+def _complete_linkage(items: list[int], similarity: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+    """Agglomerative complete-linkage clusters of `items` (sorted ids), joined while the
+    closest two groups' lowest pairwise similarity is at least `threshold`. Pairs missing
+    from `similarity` never join. Ties go to the groups with the smallest ids."""
+    members = {item: [item] for item in items}  # a group is named by its smallest member
+    link: dict[tuple[int, int], float] = {pair: score for pair, score in similarity.items() if score >= threshold}
+    queue = [(-score, a, b) for (a, b), score in link.items()]
+    heapq.heapify(queue)
+    while queue:
+        negative, a, b = heapq.heappop(queue)
+        if a not in members or b not in members or link.get((a, b)) != -negative:
+            continue  # a stale entry: one group was joined to another since
+        joined = members.pop(a) + members.pop(b)
+        name = min(a, b)
+        for other in members:
+            first, second = link.pop(_pair(a, other), None), link.pop(_pair(b, other), None)
+            if first is not None and second is not None:
+                pair = _pair(name, other)
+                link[pair] = min(first, second)
+                heapq.heappush(queue, (-link[pair], *pair))
+        link.pop((a, b), None)
+        members[name] = sorted(joined)
+    return sorted(members.values())
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def find_gaps(
+    *,
+    position_ids: Iterable[int],
+    claim_ids: Iterable[int],
+    links: Iterable[LinkDict],
+    cited_claim_ids: Iterable[int],
+    stances: Iterable[StanceRow],
+    salience: Iterable[SalienceRow],
+) -> Gaps:
+    """Claims with no source, stakeholders of high interest with no stance on any position,
+    positions no claim opposes, and stances that rest only on an editor's inference."""
+    stances = list(stances)
+    opposed = {row["target_position_id"] for row in links if row["polarity"] == "opposes"}
+    with_stance = {row["stakeholder_id"] for row in stances if row["position_id"] is not None}
+    return Gaps(
+        claims_without_source=sorted(set(claim_ids) - set(cited_claim_ids)),
+        stakeholders_without_stance=sorted(
+            row["stakeholder_id"]
+            for row in salience
+            if row["interest"] >= HIGH_SALIENCE and row["stakeholder_id"] not in with_stance
+        ),
+        positions_unopposed=sorted(set(position_ids) - opposed),
+        stances_inferred=sorted(row["id"] for row in stances if row["basis"] == "inferred"),
+    )

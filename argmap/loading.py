@@ -10,18 +10,42 @@ Each row is a plain dict of the columns in MAP_COLUMNS; foreign keys are ids
 (`claim_id`, `target_position_id`…), uids are strings with dashes, dates are
 "YYYY-MM-DD" strings. Rows come ordered by id. The output is the same on SQLite and
 PostgreSQL.
+
+The evaluation (strengths, labels, cruxes) needs only positions, claims and links:
+`load_graph_rows` reads those in one lighter query. `evaluate_topic`, `topic_coalitions`
+and `topic_gaps` are the one-call answers for the API and the pages; a page that has
+already loaded the whole map uses `graph_from_map(data).evaluate(…)`, `map_coalitions(data)`
+and `map_gaps(data)` instead, with no further query.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from django.db import connection
 
+from argmap.graph import (
+    ArgumentGraph,
+    Coalitions,
+    Evaluation,
+    Gaps,
+    LinkDict,
+    LinkRow,
+    SalienceRow,
+    StanceAbout,
+    StanceRow,
+    claims_held_by,
+    coalitions,
+    find_gaps,
+)
 from argmap.models import Stakeholder, TopicStatus
+
+if TYPE_CHECKING:
+    from argmap.models import Topic
 
 Row = dict[str, Any]
 
@@ -275,3 +299,136 @@ def load_stakeholder(stakeholder_id: int) -> StakeholderData:
     return StakeholderData(
         **_load_parts(sql, [*public_parameters, *(values[name] for name in names)], STAKEHOLDER_COLUMNS)
     )
+
+
+# The evaluation (graph.py) of a topic: a lighter query, and rows into graph.py's input
+# ---------------------------------------------------------------------------
+
+# What the evaluation reads, as one JSON array per column: four times less to build, send
+# and parse than the whole map (the texts are most of it). The columns of one part come
+# from one scan, so they line up row by row.
+GRAPH_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "positions": ("argmap_position", "topic_id = %s", ("id",)),
+    "claims": ("argmap_claim", "topic_id = %s", ("id", "base_score")),
+    "links": (
+        "argmap_link",
+        "claim_id IN (SELECT id FROM argmap_claim WHERE topic_id = %s)",
+        ("claim_id", "target_position_id", "target_claim_id", "polarity"),
+    ),
+    "claim_stances": (
+        "argmap_stance",
+        "claim_id IN (SELECT id FROM argmap_claim WHERE topic_id = %s)",
+        ("stakeholder_id", "claim_id", "stance"),
+    ),
+}
+
+
+def graph_query(vendor: str) -> str:
+    """The one SQL statement that reads what a topic's evaluation needs, on `vendor`."""
+    # json_agg of no rows is NULL on PostgreSQL; json_group_array gives [] on SQLite.
+    template = "COALESCE(json_agg({}), '[]')::text" if vendor == "postgresql" else "json_group_array({})"
+    parts = []
+    for part, (table, where, columns) in GRAPH_COLUMNS.items():
+        aggregates = ", ".join(template.format(f'"{column}"') for column in columns)
+        parts.append(f"(SELECT {aggregates} FROM {table} WHERE {where}) {part}")
+    return f"SELECT * FROM {', '.join(parts)}"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphRows:
+    """What a topic's evaluation reads: position ids, (id, base score) of each claim,
+    links as graph.LinkRow tuples, and the stances on claims (for the what-if that
+    leaves out one stakeholder's claims)."""
+
+    position_ids: list[int]
+    claims: list[tuple[int, float]]
+    links: list[LinkRow]
+    claim_stances: list[StanceAbout]
+
+
+def load_graph_rows(topic_id: int) -> GraphRows:
+    """A topic's positions, claims, links and stances on claims, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(graph_query(connection.vendor), [topic_id] * len(GRAPH_COLUMNS))
+        row = cursor.fetchone()
+    (positions, claim_ids, base_scores, sources, target_positions, target_claims, polarities, stakeholders,
+     stance_claims, attitudes) = map(orjson.loads, row)  # fmt: skip
+    return GraphRows(
+        position_ids=positions,
+        claims=list(zip(claim_ids, base_scores, strict=True)),
+        links=list(zip(sources, target_positions, target_claims, polarities, strict=True)),
+        claim_stances=[
+            {"stakeholder_id": s, "position_id": None, "claim_id": c, "stance": a}
+            for s, c, a in zip(stakeholders, stance_claims, attitudes, strict=True)
+        ],
+    )
+
+
+def graph_from_rows(rows: GraphRows) -> ArgumentGraph:
+    """graph.py's argument graph from `load_graph_rows`."""
+    return ArgumentGraph(positions=rows.position_ids, claims=rows.claims, links=rows.links)
+
+
+def graph_from_map(data: MapData) -> ArgumentGraph:
+    """graph.py's argument graph from a whole map already loaded with `load_map`."""
+    return ArgumentGraph(
+        positions=[row["id"] for row in data.positions],
+        claims=[(row["id"], row["base_score"]) for row in data.claims],
+        links=[
+            (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
+        ],
+    )
+
+
+def evaluate_topic(
+    topic: Topic,
+    *,
+    without_stakeholder: int | None = None,
+    reject: Collection[int] = (),
+    explain: bool = True,
+    cruxes: int = 3,
+) -> Evaluation:
+    """The strength, label and (with `explain`) explanation of every position and claim of
+    `topic`, with up to `cruxes` cruxes per position; one query.
+
+    What-if: `without_stakeholder` (a stakeholder id) leaves out the claims that
+    stakeholder holds a supporting or conditional stance on (graph.claims_held_by);
+    `reject` lists claim ids assumed rejected. A claim id not in the topic is a ValueError.
+    """
+    rows = load_graph_rows(topic.pk)
+    left_out = claims_held_by(without_stakeholder, rows.claim_stances) if without_stakeholder is not None else ()
+    return graph_from_rows(rows).evaluate(left_out=left_out, rejected=reject, explain=explain, cruxes=cruxes)
+
+
+# The rows of `load_map` carry the columns of MAP_COLUMNS, a superset of graph.py's row types.
+
+
+def map_coalitions(data: MapData) -> Coalitions:
+    """The stance matrix, agreement, coalitions and power/interest grid of a loaded map."""
+    return coalitions(
+        position_ids=[row["id"] for row in data.positions],
+        stances=cast("list[StanceRow]", data.stances),
+        salience=cast("list[SalienceRow]", data.salience),
+    )
+
+
+def map_gaps(data: MapData) -> Gaps:
+    """What is missing from a loaded map (graph.find_gaps)."""
+    return find_gaps(
+        position_ids=[row["id"] for row in data.positions],
+        claim_ids=[row["id"] for row in data.claims],
+        links=cast("list[LinkDict]", data.links),
+        cited_claim_ids=[row["claim_id"] for row in data.citations],
+        stances=cast("list[StanceRow]", data.stances),
+        salience=cast("list[SalienceRow]", data.salience),
+    )
+
+
+def topic_coalitions(topic: Topic) -> Coalitions:
+    """`map_coalitions` of `topic`, in one query."""
+    return map_coalitions(load_map(topic.pk))
+
+
+def topic_gaps(topic: Topic) -> Gaps:
+    """`map_gaps` of `topic`, in one query."""
+    return map_gaps(load_map(topic.pk))
