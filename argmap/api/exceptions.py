@@ -13,7 +13,6 @@ from django.utils.text import get_text_list
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class RequestTooLarge(APIException):
@@ -74,6 +73,9 @@ def dependents_of(error: ProtectedError | RestrictedError) -> str:
 
 
 def exception_handler(exc, context):
+    # Imported here: rest_framework.views reads the API settings, which name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, OperationalError | InterfaceError):
         return None  # argmap.api.middleware answers 503 while the database is unreachable
     if isinstance(exc, RequestDataTooBig):

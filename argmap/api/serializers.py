@@ -9,6 +9,7 @@ unique and check constraints), so every rule of DOMAIN.md is a 400 naming its fi
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -39,6 +40,10 @@ class ModelRulesSerializer(serializers.ModelSerializer):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if issubclass(field_class, serializers.CharField):
             field_kwargs["trim_whitespace"] = False
+            # DRF's CharField refuses NUL characters itself: keep one message, not two.
+            field_kwargs["validators"] = [
+                v for v in field_kwargs.get("validators", []) if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
         return field_class, field_kwargs
 
     def validate(self, attrs):

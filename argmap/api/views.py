@@ -149,7 +149,7 @@ class TopicViewSet(ArgmapViewSet):
     @action(detail=True, methods=["get"], url_path="map", url_name="map", pagination_class=None)
     def map(self, request, slug=None):
         topic = self.get_object()
-        last_modified = topic.changed_at.timestamp()
+        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
         response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
         if response is None:
             # The database writes the JSON (argmap.loading); its bytes go out untouched.
