@@ -1,9 +1,11 @@
-"""While the database is unreachable every page answers 503 with Retry-After, not 500:
-JSON under /api/, a short HTML page elsewhere. Clients and proxies then retry later,
-and once the server is back (connections are health-checked, CONN_HEALTH_CHECKS) the
-next request simply works.
+"""Two middleware that shape error answers (both first in MIDDLEWARE, to see every error):
 
-Also: an unexpected error under /api/ is answered in JSON, like every other API error.
+- DatabaseUnavailableMiddleware: while the database is unreachable every page answers
+  503 with Retry-After, not 500: JSON under /api/, a short HTML page elsewhere. Clients
+  and proxies then retry later, and once the server is back (connections are health-
+  checked, CONN_HEALTH_CHECKS) the next request simply works.
+- JSONErrorsMiddleware: under /api/, errors that Django answers by itself in HTML (a
+  failed CSRF check, a bad Host header, an unexpected exception) are answered in JSON.
 """
 
 import logging
@@ -59,10 +61,6 @@ class DatabaseUnavailableMiddleware:
         if database_unreachable(exception):
             logger.warning("Database unreachable (%s): answering 503 to %s", exception, request.path)
             return self.unavailable(request)
-        if is_api(request) and not settings.DEBUG:
-            got_request_exception.send(sender=None, request=request)
-            logger.error("Internal Server Error: %s", request.path, exc_info=True, extra={"request": request})
-            return JsonResponse({"detail": "A server error occurred."}, status=500)
         return None
 
     def unavailable(self, request):
@@ -74,3 +72,25 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class JSONErrorsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return JsonResponse({"detail": response.reason_phrase}, status=response.status_code)
+        return response
+
+    def process_exception(self, request, exception):
+        if not is_api(request) or database_unreachable(exception) or settings.DEBUG:
+            return None  # DEBUG keeps Django's page with the traceback
+        got_request_exception.send(sender=None, request=request)
+        logger.error("Internal Server Error: %s", request.path, exc_info=True, extra={"request": request})
+        return JsonResponse({"detail": "A server error occurred."}, status=500)
