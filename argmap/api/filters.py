@@ -46,6 +46,17 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+class FilterSet(filters.FilterSet):
+    """A FilterSet that builds its form class once, not on every request (our filters
+    depend on nothing in the request)."""
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
 class IntegerFilter(filters.NumberFilter):
     """A whole number, such as an id (NumberFilter would take 1.5 for 1)."""
 
@@ -64,17 +75,17 @@ def search(*fields):
     return filters.CharFilter(method=method, help_text=f"Text contained in {' or '.join(fields)} (any case).")
 
 
-class ByTopicFilterSet(filters.FilterSet):
+class ByTopicFilterSet(FilterSet):
     topic = filters.CharFilter(field_name="topic__slug", help_text="The topic's slug.")
     topic_id = IntegerFilter(field_name="topic", help_text="The topic's id.")
 
 
-class ByClaimTopicFilterSet(filters.FilterSet):
+class ByClaimTopicFilterSet(FilterSet):
     topic = filters.CharFilter(field_name="claim__topic__slug", help_text="The topic's slug.")
     topic_id = IntegerFilter(field_name="claim__topic", help_text="The topic's id.")
 
 
-class TopicFilterSet(filters.FilterSet):
+class TopicFilterSet(FilterSet):
     status = filters.ChoiceFilter(choices=TopicStatus.choices)
     q = search("title", "question", "summary")
     changed_since = filters.IsoDateTimeFilter(
@@ -119,7 +130,7 @@ class LinkFilterSet(ByClaimTopicFilterSet):
         fields = []
 
 
-class StakeholderFilterSet(filters.FilterSet):
+class StakeholderFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=StakeholderKind.choices)
     q = search("name", "summary")
     parent = filters.CharFilter(field_name="parent__slug", help_text="Stakeholders that are part of this one (slug).")
@@ -135,7 +146,7 @@ class StakeholderFilterSet(filters.FilterSet):
         return queryset.filter(Q(pk__in=stances.values("stakeholder_id")) | Q(pk__in=salience.values("stakeholder_id")))
 
 
-class StanceFilterSet(filters.FilterSet):
+class StanceFilterSet(FilterSet):
     topic = filters.CharFilter(method="on_topic", help_text="The topic's slug.")
     stakeholder = filters.CharFilter(field_name="stakeholder__slug", help_text="The stakeholder's slug.")
     stakeholder_id = IntegerFilter(field_name="stakeholder", help_text="The stakeholder's id.")
@@ -155,7 +166,7 @@ class StanceFilterSet(filters.FilterSet):
         return queryset.filter(Q(position__topic__slug=value) | Q(claim__topic__slug=value))
 
 
-class SourceFilterSet(filters.FilterSet):
+class SourceFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=SourceKind.choices)
     q = search("title", "publisher", "author")
     published_after = filters.DateFilter(
@@ -184,7 +195,7 @@ class CitationFilterSet(ByClaimTopicFilterSet):
         fields = []
 
 
-class RelationshipFilterSet(filters.FilterSet):
+class RelationshipFilterSet(FilterSet):
     kind = filters.ChoiceFilter(choices=RelationshipKind.choices)
     stakeholder = filters.CharFilter(method="either_end", help_text="Relationships from or to this stakeholder (slug).")
     from_stakeholder = filters.CharFilter(

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from argmap.api import filters, serializers, visibility
 from argmap.api.exceptions import PreconditionFailed, PreconditionRequired
+from argmap.api.rows import reader_for
 from argmap.interchange.native import map_document
 from argmap.models import Citation, Claim, Link, Position, Relationship, Salience, Source, Stakeholder, Stance, Topic
 
@@ -54,7 +55,9 @@ class ArgmapViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def readable_queryset(self) -> QuerySet:
-        return type(self).visible(self.request.user).select_related(*self.related).order_by(*self.ordering)
+        queryset = type(self).visible(self.request.user).order_by(*self.ordering)
+        # (select_related() without names would follow every foreign key)
+        return queryset.select_related(*self.related) if self.related else queryset
 
     def get_queryset(self):
         queryset = self.readable_queryset()
@@ -65,6 +68,13 @@ class ArgmapViewSet(viewsets.ModelViewSet):
         return queryset
 
     # Reading
+
+    def list(self, request, *args, **kwargs):
+        # Rows straight from .values(), not model instances through the serializer (rows.py).
+        reader = reader_for(self.get_serializer_class())
+        queryset = self.filter_queryset(self.get_queryset()).values(*reader.columns)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(reader.rows(page, request))
 
     def retrieve(self, request, *args, **kwargs):
         data = self.get_serializer(self.get_object()).data

@@ -246,3 +246,21 @@ def test_the_map_takes_constant_queries(django_assert_num_queries, anonymous, ed
         assert len(anonymous.get(url).json()["claims"]) == claims
     with django_assert_num_queries(MAP + TOKEN):
         assert editor_api.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+def test_list_rows_are_exactly_what_the_serializer_writes(editor_api, resource):
+    from rest_framework.test import APIRequestFactory
+
+    from argmap.api import urls
+
+    generate_map(claims=12, seed=1, publish=True)
+    request = APIRequestFactory().get("/", HTTP_HOST="testserver")
+    serializer_class = {name: viewset for _prefix, viewset, name in urls.router.registry}[
+        resource.name
+    ].serializer_class
+    rows = editor_api.get(resource.list_url(), {"page_size": 500}).json()["results"]
+    objects = resource.model.objects.filter(pk__in=[row["id"] for row in rows]).order_by("pk")
+    expected = serializer_class(objects, many=True, context={"request": request}).data
+    assert sorted(rows, key=lambda row: row["id"]) == [dict(row) for row in expected]
+    assert list(rows[0]) == list(serializer_class.Meta.fields)
