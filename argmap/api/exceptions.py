@@ -84,7 +84,9 @@ def exception_handler(exc, context):
         view = context.get("view")
         model = getattr(getattr(view, "queryset", None), "model", None)
         what = f"This {model._meta.verbose_name}" if model else "This object"
-        exc = Conflict(f"{what} cannot be deleted: {dependents_of(exc)} depend on it. Delete or change those first.")
+        objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        verb = "depends" if len(objects) == 1 else "depend"
+        exc = Conflict(f"{what} cannot be deleted: {dependents_of(exc)} {verb} on it. Delete or change those first.")
     elif isinstance(exc, IntegrityError):
         exc = Conflict()
     elif isinstance(exc, DataError):

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -44,3 +45,15 @@ def outsider_api(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture
+def restore_editors_group(transactional_db):
+    """Transactional tests empty the database when they end, the Editors group that a
+    migration made included: a transactional test that needs it makes it again (as
+    migration 0003 does) when it starts."""
+    group, _ = Group.objects.get_or_create(name="Editors")
+    permissions = Permission.objects.filter(content_type__app_label="argmap").exclude(
+        content_type__model__startswith="historical", codename__regex=r"^(add|change|delete)_"
+    )
+    group.permissions.set(permissions)

@@ -185,7 +185,7 @@ def test_deleting_what_others_depend_on_is_a_409_that_says_what(editor_api, make
     url = resource.detail_url(obj)
     response = editor_api.delete(url, headers={"If-Match": editor_api.get(url)["ETag"]})
     assert response.status_code == 409
-    assert f"cannot be deleted: {dependents} depend" in response.json()["detail"]
+    assert f"cannot be deleted: {dependents} depends on it" in response.json()["detail"]
     assert resource.model.objects.filter(pk=obj.pk).exists()
 
 
@@ -251,7 +251,9 @@ def test_writes_with_a_token_are_kept_in_history_with_the_editor(editor_api, edi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_links_cannot_together_close_a_circle_of_support(on_postgresql, editor_token):
+def test_two_concurrent_links_cannot_together_close_a_circle_of_support(
+    on_postgresql, restore_editors_group, editor_token
+):
     if not on_postgresql:
         pytest.skip("concurrent transactions: runs on PostgreSQL (SQLite serializes writers at BEGIN)")
     from rest_framework.test import APIClient
