@@ -3,6 +3,7 @@ each; a token carries exactly the powers of its user, so an editor's token may w
 and anyone else's only read). Only superusers see, create or revoke other people's."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -30,10 +31,21 @@ class OwnTokenAdmin(TokenAdmin):
         )
 
     def has_add_permission(self, request):
+        return self.has_module_permission(request)  # (no query here: every admin page asks)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         if request.user.is_superuser:
-            return True
-        # One token per user: the Add button disappears once an editor has theirs.
-        return self.has_module_permission(request) and not TokenProxy.objects.filter(user=request.user).exists()
+            return form
+
+        class OwnTokenForm(form):
+            def clean(self):
+                # One token per user (the database says so too).
+                if TokenProxy.objects.filter(user=request.user).exists():
+                    raise ValidationError("You already have a token. To replace it, delete it, then add a new one.")
+                return super().clean()
+
+        return OwnTokenForm
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser  # a token is never edited, only revoked and made anew

@@ -58,9 +58,15 @@ class FilterSet(filters.FilterSet):
 
 
 class IntegerFilter(filters.NumberFilter):
-    """A whole number, such as an id (NumberFilter would take 1.5 for 1)."""
+    """A whole number, such as an id (NumberFilter would take 1.5 for 1), within what a
+    database column holds (SQLite fails on larger numbers instead of finding nothing)."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 def search(*fields):

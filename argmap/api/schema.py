@@ -60,6 +60,16 @@ class AutoSchema(openapi.AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if self.method == "GET" and not self._is_list_view() and self.path.count("{"):
+            parameters = [
+                *parameters,
+                OpenApiParameter(
+                    "If-None-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description="An ETag you hold: the answer is 304, without a body, while it is current.",
+                ),
+            ]
         if self.method in CONDITIONAL:
             parameters = [
                 *parameters,

@@ -16,8 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
@@ -150,7 +149,6 @@ class TopicViewSet(ArgmapViewSet):
             "relationships among those stakeholders and salience, rows ordered by id. Carries an ETag and "
             "Last-Modified from the topic's version: send If-None-Match to get a 304 when nothing changed."
         ),
-        parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
         responses={
             200: serializers.MapDocumentSerializer,
             304: OpenApiResponse(description="Not modified since the ETag sent in If-None-Match."),

@@ -46,6 +46,15 @@ def test_malformed_json_is_a_400(editor_api, body):
     assert "JSON parse error" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("number", [b"1e400", b"99999999999999999999999999", b"NaN", b"-Infinity"])
+def test_numbers_no_column_can_hold_are_a_400(editor_api, number):
+    topic = TopicFactory()
+    body = b'{"topic": %d, "text": "x", "base_score": %s}' % (topic.pk, number)
+    response = editor_api.post(reverse("api:claim-list"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert not Claim.objects.exists()
+
+
 def test_deeply_nested_json_is_a_400_not_a_crash(editor_api):
     body = b'{"text": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
     response = editor_api.post(reverse("api:claim-list"), body, content_type="application/json")

@@ -127,6 +127,8 @@ def test_an_unknown_filter_is_a_400_naming_it(anonymous):
         ("topic", {"status": "secret"}, "status"),
         ("claim", {"q": "nul\x00byte"}, "q"),
         ("salience", {"min_power": "lots"}, "min_power"),
+        ("citation", {"claim_id": str(2**70)}, "claim_id"),
+        ("claim", {"topic_id": str(-(2**70))}, "topic_id"),
     ],
 )
 def test_a_bad_filter_value_is_a_400_naming_the_filter(anonymous, resource, params, field):
