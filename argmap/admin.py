@@ -466,3 +466,7 @@ class SalienceAdmin(EditorModelAdmin):
     search_fields = ["stakeholder__name", "topic__title", "rationale"]
     autocomplete_fields = ["stakeholder", "topic"]
     fields = ["topic", "stakeholder", ("power", "interest"), "rationale"]
+
+
+# API tokens (argmap.api.admin): each editor manages their own.
+from argmap.api import admin as api_admin  # noqa: E402, F401

@@ -6,6 +6,7 @@ in the README under "Configuration".
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -61,10 +62,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "argmap",
 ]
 
 MIDDLEWARE = [
+    "argmap.api.middleware.DatabaseUnavailableMiddleware",
+    "argmap.api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +162,58 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# --- API ---
+# The JSON API under /api/ (argmap/api/): anyone reads published maps, editors write
+# with a token or their admin session. Anonymous clients are throttled per address
+# (API_ANON_RATE, e.g. "120/minute"; the counts live in the default cache, so with
+# several server processes give them a shared cache).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(f"API_ANON_RATE must look like 120/minute, not {API_ANON_RATE!r}")
+# Seconds a client is told to wait (Retry-After) while the database is unreachable.
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["argmap.api.permissions.ReadOrEditorPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "argmap.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["argmap.api.filters.StrictFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["argmap.api.renderers.ORJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["argmap.api.parsers.BoundedJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "DEFAULT_SCHEMA_CLASS": "argmap.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "argmap.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "argmap API",
+    "DESCRIPTION": (
+        "Who argues what, and why, about a public question. Anyone may read published topics "
+        "and what belongs to them; editors write with `Authorization: Token <key>`. "
+        "PUT, PATCH and DELETE need `If-Match` with the ETag of the object as last read."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TopicStatusEnum": "argmap.models.TopicStatus",
+        "PolarityEnum": "argmap.models.Polarity",
+        "StakeholderKindEnum": "argmap.models.StakeholderKind",
+        "SourceKindEnum": "argmap.models.SourceKind",
+        "AttitudeEnum": "argmap.models.Attitude",
+        "BasisEnum": "argmap.models.Basis",
+        "RelationshipKindEnum": "argmap.models.RelationshipKind",
+    },
+}
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS; the site
 # may be framed only by the embed view (see argmap.views).

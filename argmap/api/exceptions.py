@@ -1,0 +1,96 @@
+"""Every error under /api/ is JSON: `{"detail": "…"}`, or `{"field": ["…"]}` for invalid
+input. Database errors that DRF leaves to Django become answers a client can act on:
+a protected delete or a constraint hit by a race is a 409, never a 500. An unreachable
+database is left to argmap.api.middleware (503 with Retry-After, site-wide)."""
+
+from collections import Counter
+
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.text import get_text_list
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.settings import api_settings
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "Send If-Match with the ETag of the object as you last read it, so that nobody's change is overwritten."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "Someone else changed this object after you read it (its ETag no longer matches If-Match). "
+        "Nothing was saved: read it again, then make your change."
+    )
+    default_code = "precondition_failed"
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        "This change conflicts with the data as it now stands (another write may have come first). "
+        "Nothing was saved: read the data again and retry."
+    )
+    default_code = "conflict"
+
+
+def validation_error(error: DjangoValidationError) -> ValidationError:
+    """A model's ValidationError as DRF's, with rules about no one field under `non_field_errors`."""
+    if not hasattr(error, "error_dict"):
+        return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+    return ValidationError(
+        {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    )
+
+
+def dependents_of(error: ProtectedError | RestrictedError) -> str:
+    """'1 stance and 2 links': the objects that block a delete, counted by kind."""
+    objects = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    counts = Counter(type(obj) for obj in objects)
+    return get_text_list(
+        [
+            f"{n} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
+            for model, n in sorted(counts.items(), key=lambda item: item[0]._meta.verbose_name)
+        ],
+        "and",
+    )
+
+
+def exception_handler(exc, context):
+    # Imported here: rest_framework.views reads the API settings, which name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, OperationalError | InterfaceError):
+        return None  # argmap.api.middleware answers 503 while the database is unreachable
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        view = context.get("view")
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        what = f"This {model._meta.verbose_name}" if model else "This object"
+        objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        verb = "depends" if len(objects) == 1 else "depend"
+        exc = Conflict(f"{what} cannot be deleted: {dependents_of(exc)} {verb} on it. Delete or change those first.")
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict()
+    elif isinstance(exc, DataError):
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: ["A value does not fit its field."]})
+    elif isinstance(exc, DjangoValidationError):
+        exc = validation_error(exc)
+    return drf_exception_handler(exc, context)

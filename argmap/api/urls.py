@@ -1,0 +1,37 @@
+"""API URLs (namespace `api`): the resources under /api/v1/ (`api:claim-list`,
+`api:claim-detail`, `api:topic-map`…), the OpenAPI schema and its two readers."""
+
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from argmap.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("topics", views.TopicViewSet, basename="topic")
+router.register("positions", views.PositionViewSet, basename="position")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("links", views.LinkViewSet, basename="link")
+router.register("stakeholders", views.StakeholderViewSet, basename="stakeholder")
+router.register("stances", views.StanceViewSet, basename="stance")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("citations", views.CitationViewSet, basename="citation")
+router.register("relationships", views.RelationshipViewSet, basename="relationship")
+router.register("salience", views.SalienceViewSet, basename="salience")
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404, like every API error."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
+    re_path(r"", not_found),
+]

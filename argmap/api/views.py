@@ -1,0 +1,278 @@
+"""API views: one ModelViewSet per resource, plus the whole map of a topic.
+
+ArgmapViewSet holds what every resource shares: the rows a request may see
+(visibility.py), ETags on every detail response, If-Match on every change (428 without
+it, 412 when stale, under a row lock so two writers cannot both pass the check), and
+writes in one transaction. New endpoints about a topic (exports, evaluation…) belong on
+TopicViewSet as `@action(detail=True)`: `self.get_object()` already applies the rules.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+import orjson
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_etags
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from argmap.api import filters, serializers, visibility
+from argmap.api.exceptions import PreconditionFailed, PreconditionRequired
+from argmap.api.rows import reader_for
+from argmap.interchange.native import map_document
+from argmap.models import Citation, Claim, Link, Position, Relationship, Salience, Source, Stakeholder, Stance, Topic
+
+SLUG = r"[-a-zA-Z0-9_]+"
+
+
+def etag_of(data) -> str:
+    """A strong ETag for a representation: a digest of its JSON."""
+    return '"' + hashlib.blake2b(orjson.dumps(data), digest_size=16).hexdigest() + '"'
+
+
+def as_id(value) -> int | None:
+    """`value` as a database id if it looks like one (request data is untrusted)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    return value if type(value) is int and 0 < value < 2**63 else None
+
+
+class ArgmapViewSet(viewsets.ModelViewSet):
+    """A resource of the map. Subclasses name their model's `queryset`, what a request
+    may see (`visible`, from visibility.py), the related objects their serializer shows
+    (`related`) and a stable `ordering`."""
+
+    visible: Callable[..., QuerySet]
+    related: tuple[str, ...] = ()
+    ordering: tuple[str, ...] = ("id",)
+    lookup_value_regex = r"[0-9]+"
+
+    def readable_queryset(self) -> QuerySet:
+        queryset = type(self).visible(self.request.user).order_by(*self.ordering)
+        # (select_related() without names would follow every foreign key)
+        return queryset.select_related(*self.related) if self.related else queryset
+
+    def get_queryset(self):
+        queryset = self.readable_queryset()
+        if self.request.method not in SAFE_METHODS:
+            # The object being changed is locked until the transaction ends, so that a
+            # second writer waits and then sees the first one's change (and gets a 412).
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
+
+    # Reading
+
+    def list(self, request, *args, **kwargs):
+        # Rows straight from .values(), not model instances through the serializer (rows.py).
+        reader = reader_for(self.get_serializer_class())
+        queryset = self.filter_queryset(self.get_queryset()).values(*reader.columns)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(reader.rows(page, request))
+
+    def retrieve(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_object()).data
+        etag = etag_of(data)
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+    # Writing
+
+    def lock_for_write(self) -> None:
+        """Lock what a write must not race with, before it is validated (see LinkViewSet)."""
+
+    def check_if_match(self, instance) -> None:
+        header = self.request.headers.get("If-Match")
+        if not header:
+            raise PreconditionRequired()
+        tags = parse_etags(header)
+        if "*" not in tags and etag_of(self.get_serializer(instance).data) not in tags:
+            raise PreconditionFailed()
+
+    def written(self, instance, code: int) -> Response:
+        # Read back: database triggers may have changed the row (a topic's version).
+        data = self.get_serializer(self.readable_queryset().get(pk=instance.pk)).data
+        headers = {"ETag": etag_of(data)}
+        if code == status.HTTP_201_CREATED:
+            headers["Location"] = self.reverse_action("detail", args=[getattr(instance, self.lookup_field)])
+        return Response(data, status=code, headers=headers)
+
+    def create(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.lock_for_write()
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            self.perform_create(serializer)
+        return self.written(serializer.instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        with transaction.atomic():
+            self.lock_for_write()
+            instance = self.get_object()
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+        return self.written(serializer.instance, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.lock_for_write()
+            instance = self.get_object()
+            self.check_if_match(instance)
+            self.perform_destroy(instance)  # a ProtectedError becomes a 409 (exceptions.py)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["topics"])
+class TopicViewSet(ArgmapViewSet):
+    """Topics: the questions under debate, each with its map."""
+
+    queryset = Topic.objects.all()
+    serializer_class = serializers.TopicSerializer
+    filterset_class = filters.TopicFilterSet
+    visible = staticmethod(visibility.visible_topics)
+    ordering = ("title", "id")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+    @extend_schema(
+        summary="The whole map of a topic in one document",
+        description=(
+            "Topic, positions, claims, links, the stakeholders involved, stances, sources, citations, "
+            "relationships among those stakeholders and salience, rows ordered by id. Carries an ETag and "
+            "Last-Modified from the topic's version: send If-None-Match to get a 304 when nothing changed."
+        ),
+        responses={
+            200: serializers.MapDocumentSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag sent in If-None-Match."),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="map", url_name="map", pagination_class=None)
+    def map(self, request, slug=None):
+        topic = self.get_object()
+        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
+        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
+        if response is None:
+            # The database writes the JSON (argmap.loading); its bytes go out untouched.
+            response = HttpResponse(map_document(topic), content_type="application/json")
+        response["ETag"] = topic.etag
+        response["Last-Modified"] = http_date(last_modified)
+        return response
+
+
+@extend_schema(tags=["positions"])
+class PositionViewSet(ArgmapViewSet):
+    """Positions: the answers to a topic's question."""
+
+    queryset = Position.objects.all()
+    serializer_class = serializers.PositionSerializer
+    filterset_class = filters.PositionFilterSet
+    visible = staticmethod(visibility.visible_positions)
+    ordering = ("topic_id", "order", "id")
+
+
+@extend_schema(tags=["claims"])
+class ClaimViewSet(ArgmapViewSet):
+    """Claims: reasons offered for or against positions and other claims."""
+
+    queryset = Claim.objects.all()
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = filters.ClaimFilterSet
+    visible = staticmethod(visibility.visible_claims)
+
+
+@extend_schema(tags=["links"])
+class LinkViewSet(ArgmapViewSet):
+    """Links: a claim supports or opposes a position or another claim."""
+
+    queryset = Link.objects.all()
+    serializer_class = serializers.LinkSerializer
+    filterset_class = filters.LinkFilterSet
+    visible = staticmethod(visibility.visible_links)
+
+    def lock_for_write(self):
+        # Two links written at once, each harmless alone, could together close a circle of
+        # support that neither validation nor the database trigger (each sees only
+        # committed rows) would notice: link writes take turns per topic.
+        topics = Q()
+        data = self.request.data if isinstance(self.request.data, dict) else {}
+        if (claim := as_id(data.get("claim"))) is not None:
+            topics |= Q(pk__in=Claim.objects.filter(pk=claim).values("topic_id"))
+        if (link := as_id(self.kwargs.get("pk"))) is not None:
+            topics |= Q(pk__in=Claim.objects.filter(links=link).values("topic_id"))
+        if topics:
+            list(Topic.objects.select_for_update().filter(topics).order_by("pk").values_list("pk", flat=True))
+
+
+@extend_schema(tags=["stakeholders"])
+class StakeholderViewSet(ArgmapViewSet):
+    """Stakeholders: actors with a stake in a debate."""
+
+    queryset = Stakeholder.objects.all()
+    serializer_class = serializers.StakeholderSerializer
+    filterset_class = filters.StakeholderFilterSet
+    visible = staticmethod(visibility.visible_stakeholders)
+    ordering = ("name", "id")
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+
+@extend_schema(tags=["stances"])
+class StanceViewSet(ArgmapViewSet):
+    """Stances: what a stakeholder holds on a position or claim, and on what basis."""
+
+    queryset = Stance.objects.all()
+    serializer_class = serializers.StanceSerializer
+    filterset_class = filters.StanceFilterSet
+    visible = staticmethod(visibility.visible_stances)
+    related = ("stakeholder",)
+
+
+@extend_schema(tags=["sources"])
+class SourceViewSet(ArgmapViewSet):
+    """Sources: the documents evidence comes from."""
+
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilterSet
+    visible = staticmethod(visibility.visible_sources)
+
+
+@extend_schema(tags=["citations"])
+class CitationViewSet(ArgmapViewSet):
+    """Citations: a claim's quote from a source."""
+
+    queryset = Citation.objects.all()
+    serializer_class = serializers.CitationSerializer
+    filterset_class = filters.CitationFilterSet
+    visible = staticmethod(visibility.visible_citations)
+    related = ("source",)
+
+
+@extend_schema(tags=["relationships"])
+class RelationshipViewSet(ArgmapViewSet):
+    """Relationships: typed, dated ties between stakeholders."""
+
+    queryset = Relationship.objects.all()
+    serializer_class = serializers.RelationshipSerializer
+    filterset_class = filters.RelationshipFilterSet
+    visible = staticmethod(visibility.visible_relationships)
+    related = ("from_stakeholder", "to_stakeholder")
+
+
+@extend_schema(tags=["salience"])
+class SalienceViewSet(ArgmapViewSet):
+    """Salience: a stakeholder's power and interest on a topic."""
+
+    queryset = Salience.objects.all()
+    serializer_class = serializers.SalienceSerializer
+    filterset_class = filters.SalienceFilterSet
+    visible = staticmethod(visibility.visible_salience)
+    related = ("stakeholder",)

@@ -1,0 +1,132 @@
+"""The physical limit the API is measured against (QUALITY.md): raw psycopg (or sqlite3)
+and orjson, no framework. It answers the two requests the API benchmark makes with the
+same JSON as the API:
+
+    GET /api/v1/topics/{slug}/map/            the map document (argmap.interchange.native)
+    GET /api/v1/claims/?topic={slug}          the first page of 50 claims of a topic
+
+`application` is a WSGI app serving them (`gunicorn argmap.benchmarks.raw:application`,
+with DATABASE_URL or SQLITE_PATH as for argmap); the functions serve in-process figures.
+It imports nothing of Django at run time: only the SQL text of argmap.loading.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import orjson
+import psycopg
+
+from argmap.loading import MAP_COLUMNS, TOPIC_PARAMETERS, map_query
+
+PAGE_SIZE = 50
+TOPIC_COLUMNS = ("id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at")
+CLAIM_COLUMNS = ("id", "uid", "topic", "text", "base_score", "created_at", "updated_at")
+
+
+def connect(vendor: str, target: str) -> Any:
+    """A connection of our own: `target` is a PostgreSQL URL or an SQLite path (or URI)."""
+    if vendor == "postgresql":
+        return psycopg.connect(target, autocommit=True, options="-c TimeZone=UTC")
+    return sqlite3.connect(target, uri=target.startswith("file:"), check_same_thread=False)
+
+
+def _sql(vendor: str, sql: str) -> str:
+    return sql if vendor == "postgresql" else sql.replace("%s", "?")
+
+
+def _timestamp(vendor: str, value: Any) -> Any:
+    """A timestamp as DRF writes it ("…Z"); SQLite hands back text, PostgreSQL datetimes."""
+    if value is None:
+        return None
+    if vendor == "sqlite":
+        value = datetime.fromisoformat(value)
+    return value.isoformat().replace("+00:00", "Z") if value.utcoffset() is not None else value.isoformat() + "Z"
+
+
+def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
+    """The map document of a published topic, as argmap.interchange.native writes it."""
+    cursor = connection.cursor()
+    cursor.execute(
+        _sql(vendor, f"SELECT {', '.join(TOPIC_COLUMNS)} FROM argmap_topic WHERE slug = %s AND status = 'published'"),  # noqa: S608 - constant columns
+        [slug],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    topic = dict(zip(TOPIC_COLUMNS, row, strict=True))
+    if vendor == "sqlite":  # Django's SQLite columns are text; the document has ISO timestamps
+        for name in ("changed_at", "published_at"):
+            topic[name] = topic[name] and datetime.fromisoformat(topic[name] + "+00:00")
+    cursor.execute(_sql(vendor, map_query(vendor)), [topic["id"]] * TOPIC_PARAMETERS)
+    parts = cursor.fetchone()
+    head = orjson.dumps({"format": "argmap-map/1", "topic": topic})
+    pieces = [head[:-1]]
+    for part, value in zip(MAP_COLUMNS, parts, strict=True):
+        pieces += [b',"', part.encode(), b'":', value.encode()]
+    pieces.append(b"}")
+    return b"".join(pieces)
+
+
+def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> bytes:
+    """Page 1 of GET /api/v1/claims/?topic={slug}, as the API writes it."""
+    where = "FROM argmap_claim c JOIN argmap_topic t ON t.id = c.topic_id WHERE t.slug = %s AND t.status = 'published'"
+    cursor = connection.cursor()
+    cursor.execute(_sql(vendor, f"SELECT COUNT(*) {where}"), [slug])
+    count = cursor.fetchone()[0]
+    cursor.execute(
+        _sql(
+            vendor,
+            f"SELECT c.id, c.uid, c.topic_id, c.text, c.base_score, c.created_at, c.updated_at {where} "
+            f"ORDER BY c.id LIMIT {PAGE_SIZE}",
+        ),
+        [slug],
+    )
+    results = [
+        {
+            "id": id_,
+            "uid": uid,
+            "topic": topic,
+            "text": text,
+            "base_score": score,
+            "created_at": _timestamp(vendor, created),
+            "updated_at": _timestamp(vendor, updated),
+        }
+        for id_, uid, topic, text, score, created, updated in cursor.fetchall()
+    ]
+    next_url = f"{base_url}/api/v1/claims/?{urlencode({'page': 2, 'topic': slug})}" if count > PAGE_SIZE else None
+    return orjson.dumps({"count": count, "next": next_url, "previous": None, "results": results})
+
+
+# The WSGI app: one connection per server thread.
+
+_local = threading.local()
+
+
+def _connection() -> tuple[Any, str]:
+    if not hasattr(_local, "connection"):
+        url = os.environ.get("DATABASE_URL", "")
+        vendor, target = ("postgresql", url) if url else ("sqlite", os.environ["SQLITE_PATH"])
+        _local.connection, _local.vendor = connect(vendor, target), vendor
+    return _local.connection, _local.vendor
+
+
+def application(environ, start_response):
+    connection, vendor = _connection()
+    path = environ.get("PATH_INFO", "")
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    body = None
+    if path.startswith("/api/v1/topics/") and path.endswith("/map/"):
+        body = raw_map(connection, vendor, path.removeprefix("/api/v1/topics/").removesuffix("/map/"))
+    elif path == "/api/v1/claims/" and "topic" in query:
+        body = raw_claim_page(connection, vendor, query["topic"][0], f"http://{environ['HTTP_HOST']}")
+    if body is None:
+        start_response("404 Not Found", [("Content-Type", "application/json")])
+        return [b'{"detail":"Not found."}']
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
