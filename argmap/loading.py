@@ -42,7 +42,6 @@ from argmap.graph import (
     coalitions,
     find_gaps,
 )
-from argmap.models import Stakeholder, TopicStatus
 
 if TYPE_CHECKING:
     from argmap.models import Topic
@@ -289,6 +288,10 @@ def load_stakeholder(stakeholder_id: int) -> StakeholderData:
     Which stakeholders the public may see is the ORM's `Stakeholder.objects.public()`,
     embedded as a subquery so that the rule is written once.
     """
+    # Imported here so that this module (map_query) also serves code without Django's
+    # app registry: the raw psycopg baseline of the benchmarks.
+    from argmap.models import Stakeholder, TopicStatus
+
     public_sql, public_parameters = Stakeholder.objects.public().values("pk").query.sql_with_params()
     # The public subquery's placeholders are positional, and a query cannot mix them with
     # named ones: the named ones become positional too, their values listed in order.

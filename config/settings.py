@@ -266,9 +266,12 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 # Paths whose pages need a directive relaxed: the admin's history pages (django-simple-
-# history) carry inline styles. Inline scripts stay refused everywhere.
+# history) and the API's documentation (Swagger UI, ReDoc: styles injected at run time,
+# ReDoc's search in a blob: worker) carry inline styles. Inline scripts stay refused everywhere.
 CONTENT_SECURITY_POLICY_PATHS = {
     "/admin/": {"style-src": "'self' 'unsafe-inline'"},
+    "/api/docs/": {"style-src": "'self' 'unsafe-inline'"},
+    "/api/redoc/": {"style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
 }
 # How many claims the topic page renders before it loads deeper branches on demand.
 TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
