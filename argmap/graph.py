@@ -37,8 +37,9 @@ def support_path_exists(edges: Iterable[tuple[Hashable, Hashable]], *, start: Ha
 def support_cycles(edges: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]:
     """One circle of support per group of nodes that support each other round in a circle
     (each strongly connected component with a cycle), as its nodes in order: [a, b, c]
-    means a → b → c → a. Empty when support is acyclic. Linear in the size of the graph,
-    so that an import can check a whole map at once (support_path_exists checks one link).
+    means a → b → c → a, starting from the node whose edges came first. Empty when support
+    is acyclic. Linear in the size of the graph, so that an import can check a whole map at
+    once (support_path_exists checks one link).
     """
     successors: dict[Hashable, list[Hashable]] = defaultdict(list)
     for source, target in edges:
@@ -81,12 +82,17 @@ def support_cycles(edges: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hash
                         break
                 if len(component) > 1 or node in successors.get(node, ()):
                     components.append(component)
-    return [_circle_within(set(component), successors) for component in components]
+    first_seen = {node: position for position, node in enumerate(successors)}
+    return [
+        _circle_within(set(component), min(component, key=first_seen.__getitem__), successors)
+        for component in components
+    ]
 
 
-def _circle_within(members: set[Hashable], successors: dict[Hashable, list[Hashable]]) -> list[Hashable]:
-    """A circle through the first member of a strongly connected component, by breadth-first search."""
-    start = next(iter(members))
+def _circle_within(
+    members: set[Hashable], start: Hashable, successors: dict[Hashable, list[Hashable]]
+) -> list[Hashable]:
+    """A circle from `start` back to it within a strongly connected component, by breadth-first search."""
     came_from: dict[Hashable, Hashable] = {}
     frontier = [start]
     while frontier:

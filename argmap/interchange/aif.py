@@ -54,9 +54,9 @@ ATTITUDES = {
     "default illocuting": Attitude.NEUTRAL,
 }
 SKIPPED = {
-    "TA": "dialogue transitions (TA)",
-    "MA": "rephrases (MA)",
-    "PA": "preferences (PA)",
+    "TA": "dialogue transitions (TA) skipped: argmap maps the argument, not the dialogue",
+    "MA": "rephrases (MA) skipped",
+    "PA": "preferences (PA) skipped",
 }
 # The rows of these parts ride in the extension as they are in the portable document.
 EXTENSION_PARTS = ("stakeholders", "stances", "sources", "citations", "relationships", "salience")
@@ -186,7 +186,7 @@ class _Reader:
         incoming.topic = dict(topic) if isinstance(topic, dict) else {}
         incoming.topic_where = f"{EXTENSION}.topic" if isinstance(topic, dict) else "topic"
         for kind, count in sorted(self.skipped.items()):
-            incoming.note("", f"skipped {count:,} {kind}: argmap does not map them")
+            incoming.note("", f"{count:,} {kind}")
         return incoming
 
     def read_nodes(self) -> None:
@@ -251,8 +251,11 @@ class _Reader:
                 self.incoming.add("claims", row, where)
 
     def read_schemes(self) -> None:
+        """Links from RA and CA nodes: from each premise (an I node with an edge into the
+        scheme) to each conclusion (an I node the scheme has an edge to)."""
         link_uids = self.extension.get("links")
         link_uids = link_uids if isinstance(link_uids, dict) else {}
+        made: set[tuple[str, str, str]] = set()
         for node_id, node in self.nodes.items():
             kind = node["type"]
             if kind in SKIPPED:
@@ -262,10 +265,13 @@ class _Reader:
                 continue
             premises = [source for source in self.sources_of[node_id] if self.nodes[source]["type"] == "I"]
             conclusions = [target for target in self.targets_of[node_id] if self.nodes[target]["type"] == "I"]
-            if len(premises) < len(self.sources_of[node_id]) or len(conclusions) < len(self.targets_of[node_id]):
-                self.skipped[f"edges between {kind} and other schemes (attacks on an inference)"] += 1
+            if not conclusions and self.targets_of[node_id]:
+                self.skipped[
+                    f"{kind} nodes aimed at another scheme node (undercutters) skipped: a link joins claims"
+                ] += 1
+                continue
             if not premises or not conclusions:
-                self.skipped[f"{kind} nodes without a premise or a conclusion"] += 1
+                self.skipped[f"{kind} nodes without a premise or a conclusion skipped"] += 1
                 continue
             polarity = Polarity.SUPPORTS if kind == "RA" else Polarity.OPPOSES
             single = len(premises) == 1 and len(conclusions) == 1
@@ -276,6 +282,12 @@ class _Reader:
                     )
                     continue
                 for conclusion in conclusions:
+                    if (premise, conclusion, polarity) in made:
+                        self.skipped[
+                            "repeated inferences or conflicts between the same two I nodes merged into one link"
+                        ] += 1
+                        continue
+                    made.add((premise, conclusion, polarity))
                     target = "target_position" if conclusion in self.positions else "target_claim"
                     row = {
                         "uid": link_uids.get(node_id) if single else None,
@@ -325,11 +337,11 @@ class _Reader:
             said = [source for source in self.sources_of[node_id] if self.nodes[source]["type"] == "L"]
             about = [target for target in self.targets_of[node_id] if self.nodes[target]["type"] == "I"]
             if not said or not about:
-                self.skipped["illocutions (YA) not anchoring a locution in an I node"] += 1
+                self.skipped["illocutions (YA) that anchor no locution in an I node skipped"] += 1
                 continue
             attitude = ATTITUDES.get(str(node["text"]).strip().lower())
             if attitude is None:
-                self.skipped[f"“{str(node['text'])[:30]}” illocutions"] += 1
+                self.skipped[f"“{str(node['text'])[:30]}” illocutions skipped: they state no stance"] += 1
                 continue
             for locution_node in said:
                 locution = spoken.get(locution_node, {})
@@ -337,7 +349,7 @@ class _Reader:
                 speaker = people.get(_identifier(locution.get("personID")) or "")
                 speaker, quote = _speaker_and_words(text if isinstance(text, str) else "", speaker)
                 if not speaker:
-                    self.skipped["locutions without a speaker"] += 1
+                    self.skipped["locutions without a speaker skipped"] += 1
                     continue
                 if speaker not in stakeholders:
                     stakeholders[speaker] = _unique_slug(speaker, set(stakeholders.values()))
@@ -357,7 +369,7 @@ class _Reader:
                     self.incoming.add("sources", row, f"locution {locution_node}")
                 for subject in about:
                     if (speaker, subject) in held:
-                        self.skipped["repeated stances of a speaker on the same I node"] += 1
+                        self.skipped["repeated stances of a speaker on the same I node kept once"] += 1
                         continue
                     held.add((speaker, subject))
                     row = {
@@ -372,7 +384,7 @@ class _Reader:
                     self.incoming.add("stances", row, f"node {locution_node} (L)")
         silent = len(set(people.values()) - set(stakeholders))
         if silent:
-            self.skipped["participants without a stated stance"] += silent
+            self.skipped["participants without a stated stance left out"] += silent
 
 
 def _speaker_and_words(text: str, speaker: str | None) -> tuple[str, str]:

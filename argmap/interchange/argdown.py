@@ -419,6 +419,8 @@ class _Reader:
                 row = {"uid": uids[statement.title], "text": text, "base_score": data.get("base_score", 0.5)}
                 incoming.add("claims", row, where)
         for (child, parent, polarity), number in self.relations.items():
+            if self.statements[child].text is None or self.statements[parent].text is None:
+                continue  # reported above
             if child in positions:
                 self.problem(number, f"[{child}] is a position, and a position cannot support or oppose")
                 continue

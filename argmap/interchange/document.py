@@ -93,7 +93,12 @@ def load_complete_map(topic: Topic) -> MapData:
 
 
 def portable_rows(data: MapData) -> dict[str, list[Row]]:
-    """Every part of `data` as portable rows: `id` dropped, `x_id` → `x` (a uid or slug)."""
+    """Every part of `data` as portable rows: `id` dropped, `x_id` → `x` (a uid or slug).
+
+    The topic's own rows keep their order (by id: the order they were created in); the
+    shared ones (stakeholders, sources, relationships) are sorted by their key, so that a
+    file does not depend on the order in which a database happened to create them.
+    """
     keys: dict[str, dict[int, str]] = {}
     for referenced in {part for references in REFERENCES.values() for part in references.values()}:
         key = KEYS[referenced]
@@ -117,4 +122,6 @@ def portable_rows(data: MapData) -> dict[str, list[Row]]:
                 converted[name] = value if key_of is None or value is None else key_of[value]
             rows.append(converted)
         portable[part] = rows
+    for part in SHARED_PARTS:
+        portable[part].sort(key=lambda row, key=KEYS[part]: row[key])
     return portable

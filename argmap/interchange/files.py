@@ -92,11 +92,12 @@ def text_stream(
 
 
 def text_lines(stream: IO[bytes], *, limit: int, progress: Progress | None = None) -> Iterator[tuple[int, str]]:
-    """(line number, line without its line break) for each line of a UTF-8 text file."""
-    number = 0
-    lines = text_stream(stream, limit=limit, progress=progress)
-    try:
-        for number, line in enumerate(lines, start=1):  # noqa: B007 - `number` is reported on a decoding error
-            yield number, line.rstrip("\r\n")
-    except UnicodeDecodeError:
-        raise Unreadable(f"line {number + 1}", "the file is not UTF-8 text") from None
+    """(line number, line without its line break) for each line of a UTF-8 text file,
+    decoded line by line so that a byte that is not UTF-8 is reported on its own line."""
+    lines = io.BufferedReader(LimitedReader(stream, limit=limit, progress=progress), CHUNK)
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise Unreadable(f"line {number}", "the file is not UTF-8 text") from None
+        yield number, line.rstrip("\r\n")

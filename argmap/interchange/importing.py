@@ -579,9 +579,7 @@ class _Check:
             if row["basis"] == Basis.STATED and not row["quote"]:
                 self.problem(where, "quote: a stated stance needs the stakeholder's words")
             if row["basis"] != Basis.INFERRED and row["source"] is None:
-                self.problem(
-                    where, "source: a stated or paraphrased stance needs its source; otherwise mark it inferred"
-                )
+                self.problem(where, "source: a stated or paraphrased stance needs its source (or mark it inferred)")
 
     def check_relationships(self) -> None:
         seen: dict[tuple, str] = {}

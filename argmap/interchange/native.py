@@ -125,7 +125,12 @@ def _portable(document: dict[str, Any], incoming: IncomingMap) -> dict[str, Any]
                 if name in REFERENCES[part] and column != name:
                     target = REFERENCES[part][name]
                     if value is not None and value not in keys[target]:
-                        incoming.problem(f"{part}[{index}]", f"{column}: no {target} row with the id {value}")
+                        if column == "parent_id":
+                            # The map document lists the stakeholders involved and their parents,
+                            # not their parents' parents (the export does).
+                            incoming.note(f"{part}[{index}]", f"{column}: {value} is not in the document; no parent")
+                        else:
+                            incoming.problem(f"{part}[{index}]", f"{column}: no {target} row with the id {value}")
                     value = None if value is None else keys[target].get(value)
                 new[name] = value
             converted.append(new)

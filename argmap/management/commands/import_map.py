@@ -63,10 +63,10 @@ class Command(BaseCommand):
             self.stderr.write(f"  {problem}")
         if len(report.problems) > SHOWN_PROBLEMS:
             self.stderr.write(f"  … and {len(report.problems) - SHOWN_PROBLEMS:,} more problems.")
-        for note in report.notes:
-            self.stderr.write(f"  note: {note}")
         if not report.ok:
             raise CommandError(report.summary())
+        for note in report.notes:
+            self.stdout.write(f"  note: {note}")
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if report.topic is not None:
             self.stdout.write(f"The topic is {report.topic.status}: {report.topic.get_absolute_url()}")
