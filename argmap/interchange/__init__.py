@@ -25,7 +25,7 @@ from argmap.interchange import aif, argdown, graphml, native
 from argmap.interchange import csv as csv_format
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.interchange.files import Progress
-from argmap.interchange.importing import SINGULAR, IncomingMap, Problem, Unreadable, check, save
+from argmap.interchange.importing import PLURAL, SINGULAR, IncomingMap, Problem, Unreadable, check, save
 from argmap.models import Topic
 
 __all__ = ["FORMATS", "Export", "Format", "ImportReport", "Problem", "export_map", "import_map"]
@@ -109,7 +109,7 @@ class ImportReport:
 
 
 def _plural(part: str, number: int) -> str:
-    return SINGULAR[part] if number == 1 else ("salience estimates" if part == "salience" else part)
+    return SINGULAR[part] if number == 1 else PLURAL[part]
 
 
 def import_map(

@@ -177,32 +177,32 @@ class _Writer:
 
     def statement(self, subject: tuple[str, int], *, top: bool) -> str:
         kind, pk = subject
-        info: dict[str, Any] = {}
         if kind == "position":
             row = next(row for row in self.positions if row["id"] == pk)
             text = row["title"]
-            info.update(kind="position", uid=row["uid"], order=row["order"])
+            info: dict[str, Any] = {"kind": "position", "uid": row["uid"], "order": row["order"]}
             if row["summary"]:
                 info["summary"] = row["summary"]
         else:
             row = self.claims[pk]
             text = row["text"]
-            if top:
-                info["kind"] = "claim"
-            info.update(uid=row["uid"], base_score=row["base_score"])
-        shown = " ".join(text.split("\n")).replace("\r", " ")
-        if shown != text or text != text.strip():
+            info = {"kind": "claim"} if top else {}
+            info["uid"], info["base_score"] = row["uid"], row["base_score"]
+            if pk in self.sources:
+                info["sources"] = self.sources[pk]
+        shown = text
+        if "\n" in text or "\r" in text or text[:1].isspace() or text[-1:].isspace():
+            shown = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").strip()
             info["text"] = text
-        stances = self.stances.get(subject, [])
+        tags = ""
+        stances = self.stances.get(subject)
         if stances:
             info["stances"] = {self.slug_of[row["stakeholder_id"]]: row["stance"] for row in stances}
-        if kind == "claim" and self.sources.get(pk):
-            info["sources"] = self.sources[pk]
-        tags = "".join(f" #{self.slug_of[row['stakeholder_id']]}" for row in stances)
+            tags = "".join(f" #{slug}" for slug in info["stances"])
         # Without a text or summary the data holds only uids, numbers, slugs and stances,
         # none of which needs escaping: plain JSON is quicker than data_json.
         data = data_json(info) if "text" in info or "summary" in info else orjson.dumps(info).decode()
-        return f"[{self.titles[subject]}]: {escape(shown.strip())}{tags} {data}"
+        return f"[{self.titles[subject]}]: {escape(shown)}{tags} {data}"
 
 
 # ---------------------------------------------------------------------------

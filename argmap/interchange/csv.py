@@ -49,10 +49,10 @@ def uncell(text: str) -> str:
 
 
 def table(rows: Iterable[Iterable[Any]]) -> bytes:
-    """Rows as CSV (UTF-8 with a byte-order mark, which spreadsheets need to see UTF-8)."""
+    """Rows (of cells already made safe) as CSV, in UTF-8 with a byte-order mark, which
+    spreadsheets need to see UTF-8."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows([cell(value) for value in row] for row in rows)
+    csv.writer(buffer).writerows(rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode()
 
 
@@ -64,9 +64,14 @@ def export(topic: Topic) -> Iterator[bytes]:
     ref.update({("claim", row["id"]): f"C{number}" for number, row in enumerate(data.claims, start=1)})
     text = {("position", row["id"]): row["title"] for row in positions}
     text.update({("claim", row["id"]): row["text"] for row in data.claims})
+    # Only an editor's text can start like a formula: refs, kinds, polarities, uids and
+    # scores are argmap's own, and go out as they are.
     claims = [CLAIMS]
-    claims += [(ref["position", r["id"]], "position", r["title"], "", r["summary"], r["uid"]) for r in positions]
-    claims += [(ref["claim", r["id"]], "claim", r["text"], r["base_score"], "", r["uid"]) for r in data.claims]
+    claims += [
+        (ref["position", r["id"]], "position", cell(r["title"]), "", cell(r["summary"]), r["uid"]) for r in positions
+    ]
+    claims += [(ref["claim", r["id"]], "claim", cell(r["text"]), r["base_score"], "", r["uid"]) for r in data.claims]
+    text = {key: cell(value) for key, value in text.items()}
     links = [LINKS]
     for row in data.links:
         claim = ("claim", row["claim_id"])
@@ -75,10 +80,10 @@ def export(topic: Topic) -> Iterator[bytes]:
         )
         links.append((ref[claim], row["polarity"], ref[target], row["uid"], text[claim], text[target]))
     held = {(row["stakeholder_id"], row["position_id"]): f"{row['stance']} ({row['basis']})" for row in data.stances}
-    stances = [("stakeholder", "slug", *(row["title"] for row in positions))]
+    stances = [("stakeholder", "slug", *(cell(row["title"]) for row in positions))]
     for row in sorted(data.stakeholders, key=lambda row: (row["name"], row["id"])):
-        stances.append((row["name"], row["slug"], *(held.get((row["id"], p["id"]), "") for p in positions)))
-    topic_table = [("field", "value"), *((name, getattr(topic, name)) for name in TOPIC)]
+        stances.append((cell(row["name"]), row["slug"], *(held.get((row["id"], p["id"]), "") for p in positions)))
+    topic_table = [("field", "value"), *((name, cell(getattr(topic, name))) for name in TOPIC)]
     stamp = topic.changed_at.astimezone(timezone.utc).timetuple()[:6]
     buffer = io.BytesIO()
     # The fastest compression: most of the gain in size for a third of the time of the default.

@@ -60,6 +60,7 @@ SINGULAR = {
     "relationships": "relationship",
     "salience": "salience estimate",
 }
+PLURAL = {**{part: part for part in PARTS}, "salience": "salience estimates"}
 REQUIRED = object()
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
 CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -319,7 +320,7 @@ class _Check:
         }
         reused = [(part, len(existing[part])) for part in SHARED_PARTS if existing[part]]
         if reused:
-            counted = ", ".join(f"{count} {part if count > 1 else SINGULAR[part]}" for part, count in reused)
+            counted = ", ".join(f"{count} {PLURAL[part] if count > 1 else SINGULAR[part]}" for part, count in reused)
             self.notes.append(
                 Problem("", f"reused {counted} already in the database (matched by slug or uid; kept as they are)")
             )
@@ -417,7 +418,7 @@ class _Check:
                 uid, where = clashes[0]
                 self.problem(
                     where,
-                    f"uid: {len(clashes):,} of the {part} in this file are already in the database (“{uid}”…): "
+                    f"uid: {len(clashes):,} of the {PLURAL[part]} in this file are already in the database (“{uid}”…): "
                     "import into another database, or import a copy with new uids",
                 )
         for part, model in (("stakeholders", Stakeholder), ("sources", MODELS["sources"])):
@@ -535,8 +536,9 @@ class _Check:
             if claim is not None and row["polarity"] == Polarity.SUPPORTS:
                 supports.append((row["claim"], claim))
                 where_of_support[(row["claim"], claim)] = where
+        order = {step: index for index, step in enumerate(supports)}
         for circle in support_cycles(supports):
-            steps = list(zip(circle, [*circle[1:], circle[0]], strict=True))
+            steps = sorted(zip(circle, [*circle[1:], circle[0]], strict=True), key=order.__getitem__)
             places = ", ".join(where_of_support[step] for step in steps)
             claims = " → ".join(self.keys["claims"].get(uid, uid) for uid in [*circle, circle[0]])
             self.problem(places, f"these links close a circle of support ({claims}); support may not run in a circle")
