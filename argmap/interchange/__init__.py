@@ -143,7 +143,7 @@ def import_map(
     if progress:
         progress("checking", 0, 1)
     plan, problems = check(incoming, new_uids=new_uids)
-    report.slug = incoming.topic.get("slug")
+    report.slug = incoming.topic.get("slug") if isinstance(incoming.topic, dict) else None
     if plan is None:
         report.problems = problems
         report.notes = incoming.notes

@@ -200,7 +200,7 @@ class _Reader:
                 self.incoming.problem(where, "two nodes have this nodeID")
                 continue
             kind = node.get("type")
-            if kind not in NODE_TYPES:
+            if not isinstance(kind, str) or kind not in NODE_TYPES:
                 self.incoming.problem(
                     where, f"unknown node type “{str(kind)[:20]}” (AIF has {', '.join(sorted(NODE_TYPES))})"
                 )
@@ -312,7 +312,7 @@ class _Reader:
     def read_locutions(self) -> None:
         """Stated stances from L → YA → I anchors, with stakeholders from their participants."""
         people = {}
-        for index, participant in enumerate(self.aif.get("participants") or []):
+        for index, participant in enumerate(_list(self.aif.get("participants"))):
             person = _identifier(participant.get("participantID")) if isinstance(participant, dict) else None
             if person is None:
                 self.incoming.problem(f"participants[{index}]", "a participant needs a participantID")
@@ -322,7 +322,7 @@ class _Reader:
             )
             people[person] = name or f"Participant {person}"
         spoken = {}
-        for index, locution in enumerate(self.aif.get("locutions") or []):
+        for index, locution in enumerate(_list(self.aif.get("locutions"))):
             node_id = _identifier(locution.get("nodeID")) if isinstance(locution, dict) else None
             if node_id is None or node_id not in self.nodes:
                 self.incoming.problem(f"locutions[{index}]", "its nodeID is not a node")
@@ -385,6 +385,11 @@ class _Reader:
         silent = len(set(people.values()) - set(stakeholders))
         if silent:
             self.skipped["participants without a stated stance left out"] += silent
+
+
+def _list(value: Any) -> list[Any]:
+    """Participants and locutions are optional in AIF: anything but a list counts as none."""
+    return value if isinstance(value, list) else []
 
 
 def _speaker_and_words(text: str, speaker: str | None) -> tuple[str, str]:

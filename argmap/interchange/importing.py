@@ -166,7 +166,7 @@ def _choice_checker(model_field: models.Field) -> Checker:
     listed = ", ".join(sorted(values))
 
     def check(value: Any) -> str:
-        if value not in values:
+        if not isinstance(value, str) or value not in values:
             raise Invalid(f"must be one of {listed}, not “{str(value)[:80]}”")
         return value
 

@@ -106,7 +106,9 @@ def _portable(document: dict[str, Any], incoming: IncomingMap) -> dict[str, Any]
     for part in PARTS:
         rows = document.get(part, [])
         rows = rows if isinstance(rows, list) else []
-        keys[part] = {row.get("id"): row.get(KEYS[part]) for row in rows if isinstance(row, dict)}
+        keys[part] = {
+            row["id"]: row.get(KEYS[part]) for row in rows if isinstance(row, dict) and isinstance(row.get("id"), int)
+        }
     for part in PARTS:
         rows = document.get(part, [])
         if not isinstance(rows, list):
@@ -124,14 +126,14 @@ def _portable(document: dict[str, Any], incoming: IncomingMap) -> dict[str, Any]
                     continue
                 if name in REFERENCES[part] and column != name:
                     target = REFERENCES[part][name]
-                    if value is not None and value not in keys[target]:
+                    if value is not None and (not isinstance(value, int) or value not in keys[target]):
                         if column == "parent_id":
                             # The map document lists the stakeholders involved and their parents,
                             # not their parents' parents (the export does).
                             incoming.note(f"{part}[{index}]", f"{column}: {value} is not in the document; no parent")
                         else:
                             incoming.problem(f"{part}[{index}]", f"{column}: no {target} row with the id {value}")
-                    value = None if value is None else keys[target].get(value)
+                    value = keys[target].get(value) if isinstance(value, int) else None
                 new[name] = value
             converted.append(new)
         portable[part] = converted
