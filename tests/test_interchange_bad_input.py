@@ -73,6 +73,8 @@ def test_a_file_that_is_not_an_argmap_map_is_refused(content, expected):
             "stakeholders[0]: url: must be an http:// or https:// address, not “data:text/html,<script>”",
         ),
         (lambda d: d["claims"][0].pop("text"), "claims[0]: text: is missing"),
+        (lambda d: d["links"][0].update(claim=None), "links[0]: claim: is missing"),
+        (lambda d: d["stances"][0].update(stakeholder=None), "stances[0]: stakeholder: is missing"),
         (lambda d: d["claims"][0].update(colour="red"), "claims[0]: unknown field: colour"),
         (
             lambda d: d["claims"][0].update(base_score=1.5),

@@ -4,10 +4,11 @@ one entry point per direction, which the commands, the API and the admin wrap:
     export_map(topic, "aif") -> Export(content_type, filename, content)
     import_map(file, "aif", user=editor, dry_run=True) -> ImportReport
 
-An export reads the topic's map in one query (loading.py), whatever its size. An import
-reads the file once, checks every rule of DOMAIN.md and reports every problem with its
-line, node or row; it writes nothing unless the whole file is valid, and then all of it
-in one transaction, recorded in history as the importing user (importing.py).
+An export reads the topic's map in one query (loading.py), whatever its size (and one
+more per level of "part of" above stakeholders' parents, which no file may leave out).
+An import reads the file once, checks every rule of DOMAIN.md and reports every problem
+with its line, node or row; it writes nothing unless the whole file is valid, and then
+all of it in one transaction, recorded in history as the importing user (importing.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ __all__ = ["FORMATS", "Export", "Format", "ImportReport", "Problem", "export_map
 
 @dataclass(frozen=True)
 class Format:
+    """A format's name (as in --format and URLs), its label, its content type, its file
+    extension, its export (topic -> chunks of bytes) and its reader (binary file ->
+    IncomingMap, called with the keywords name, limit and progress)."""
+
     name: str
     label: str
     content_type: str
@@ -42,14 +47,7 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {
-    "json": Format(
-        "json",
-        "argmap JSON",
-        "application/json",
-        "json",
-        lambda topic: iter([native.export_document(topic)]),
-        native.read,
-    ),
+    "json": Format("json", "argmap JSON", "application/json", "json", native.export, native.read),
     "aif": Format("aif", "AIF (AIFdb JSON)", "application/json", "aif.json", aif.export, aif.read),
     "argdown": Format("argdown", "Argdown", "text/plain; charset=utf-8", "argdown", argdown.export, argdown.read),
     "graphml": Format("graphml", "GraphML", "application/graphml+xml", "graphml", graphml.export, graphml.read),

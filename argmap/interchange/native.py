@@ -16,6 +16,7 @@ Both shapes can be imported (`read`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import IO, Any
 
 import orjson
@@ -69,6 +70,11 @@ def export_document(topic: Topic) -> bytes:
     """
     document = {"format": EXPORT_FORMAT, "topic": topic_fields(topic), **portable_rows(load_complete_map(topic))}
     return orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def export(topic: Topic) -> Iterator[bytes]:
+    """The lossless export of `topic`, as an export_map content (one chunk)."""
+    return iter([export_document(topic)])
 
 
 def read(stream: IO[bytes], *, name: str = "", limit: int, progress: Progress | None = None) -> IncomingMap:
