@@ -19,6 +19,7 @@ from pathlib import PurePath
 from typing import IO
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import DataError, IntegrityError
 from django.utils.text import slugify
 
@@ -114,7 +115,7 @@ def import_map(
     file: IO[bytes],
     format: str,
     *,
-    user=None,
+    user: AbstractBaseUser | None = None,
     dry_run: bool = False,
     name: str | None = None,
     slug: str | None = None,

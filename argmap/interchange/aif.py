@@ -68,6 +68,7 @@ def export(topic: Topic) -> Iterator[bytes]:
 
 
 def document(topic: Topic) -> dict[str, Any]:
+    """The AIF document of `topic` as a dict: AIFdb's four lists and argmap's extension."""
     data = load_complete_map(topic)
     portable = portable_rows(data)
     stamp = topic.changed_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
@@ -157,6 +158,8 @@ def _identifier(value: Any) -> str | None:
 
 
 class _Reader:
+    """Reads one AIF document into an IncomingMap, node by node, collecting what it skips."""
+
     def __init__(self, aif: dict[str, Any], *, name: str) -> None:
         self.aif, self.name = aif, name
         self.incoming = IncomingMap()
@@ -190,6 +193,7 @@ class _Reader:
         return incoming
 
     def read_nodes(self) -> None:
+        """Every node by its id; an unknown type or a repeated id is a problem."""
         for index, node in enumerate(self.aif["nodes"]):
             node_id = _identifier(node.get("nodeID")) if isinstance(node, dict) else None
             if node_id is None:
@@ -209,6 +213,7 @@ class _Reader:
             self.nodes[node_id] = {"type": kind, "text": text}
 
     def read_edges(self) -> None:
+        """Every edge, into the nodes' in and out lists; an edge to a node that is not there is a problem."""
         for index, edge in enumerate(self.aif["edges"]):
             if not isinstance(edge, dict):
                 self.incoming.problem(f"edges[{index}]", "an edge is an object with fromID and toID")
@@ -227,6 +232,7 @@ class _Reader:
             self.sources_of[target].append(source)
 
     def read_information(self) -> None:
+        """I nodes: claims, or positions when argmap's extension says so."""
         about = self.extension.get("nodes")
         about = about if isinstance(about, dict) else {}
         for node_id, node in self.nodes.items():

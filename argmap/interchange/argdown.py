@@ -96,6 +96,8 @@ def data_json(value: Any) -> str:
 
 
 class _Writer:
+    """Writes one map as Argdown lines: front matter, a block per position, then the claims left."""
+
     def __init__(self, topic: Topic, data: MapData) -> None:
         self.topic, self.data = topic, data
         self.slug_of = {row["id"]: row["slug"] for row in data.stakeholders}
@@ -224,6 +226,8 @@ UNSUPPORTED = {
 
 @dataclass
 class _Statement:
+    """A statement as the reader has found it so far: its title, text, tags, data and role."""
+
     title: str
     line: int
     text: str | None = None
@@ -239,6 +243,8 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
 
 
 class _Reader:
+    """Reads Argdown lines into statements and relations, then into an IncomingMap (`build`)."""
+
     def __init__(self) -> None:
         self.incoming = IncomingMap(topic_where="front matter")
         self.statements: dict[str, _Statement] = {}
@@ -380,6 +386,7 @@ class _Reader:
         return "".join(pieces).strip(), tags, data
 
     def build(self) -> IncomingMap:
+        """Positions, claims and links from the statements and relations read."""
         incoming = self.incoming
         extension = self.front.get("argmap")
         if extension is not None and (not isinstance(extension, dict) or extension.get("format") != FORMAT):

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -293,6 +294,8 @@ def check(incoming: IncomingMap, *, new_uids: bool = False) -> tuple[Plan | None
 
 
 class _Check:
+    """One check of one map: values first, then the database, then the rules between rows."""
+
     def __init__(self, incoming: IncomingMap, *, new_uids: bool) -> None:
         self.incoming = incoming
         self.new_uids = new_uids
@@ -626,7 +629,13 @@ def _valid_key(spec: list[tuple[str, Checker, Any]], key: str, row: Any) -> str 
 # ---------------------------------------------------------------------------
 
 
-def save(plan: Plan, *, user=None, reason: str = "", progress: Callable[[int, int], None] | None = None) -> Topic:
+def save(
+    plan: Plan,
+    *,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> Topic:
     """Write a checked map in one transaction: the topic, then each part in one statement,
     then the history of everything written (as `user`). Returns the new topic."""
     steps = len(PARTS) + 2
