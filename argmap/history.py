@@ -39,8 +39,7 @@ def record_history_for(queryset, *, user=None, reason: str = "") -> None:
     """Record "created" history for every row of `queryset` in ONE INSERT … SELECT.
 
     The same records as record_history(), without building a model instance per row and
-    per history row: a 10,000-claim import spends 0.5 s per table in record_history and a
-    few tens of milliseconds here.
+    per history row: the history of 10,000 claims takes 0.5 s there and under 0.1 s here.
     """
     model = queryset.model
     history = model.history.model
