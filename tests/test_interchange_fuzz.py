@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from argmap.interchange import import_map
+from argmap.interchange.argdown import _Reader, escape
 from argmap.interchange.document import COLUMNS, PARTS
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,13 @@ def test_any_argdown_text_gets_a_report(text):
 )
 def test_any_bytes_in_any_format_get_a_report(format, content):
     assert_reports(content, format)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("[]:+-<> \t#{}\"'\\/*=_.@(),;abcé🧪\u202e")), min_size=1, max_size=60)
+)
+def test_argdown_escaping_is_undone_exactly_by_the_import(text):
+    escaped = escape(text.strip())
+    read, tags, data = _Reader().content(1, escaped)
+    assert (read, tags, data) == (text.strip(), [], {})

@@ -22,8 +22,9 @@ statement; the data (`{…}`, JSON) carries uids, base scores, stances and sourc
 front matter the topic, the stakeholders and the sources.
 
 Statement text is escaped with backslashes wherever Argdown would read syntax (brackets,
-tags, emphasis, comments, data, front-matter fences, shortcodes like `:y:`). A text that
-Argdown cannot hold as it is (a line break, leading or trailing spaces) is written with
+tags, emphasis, comments, data, front-matter fences, shortcodes like `:y:`) or drop white
+space (tabs, runs of spaces), so that the reference parser reads the text exactly. A text
+that Argdown cannot hold on one line (a line break, spaces at either end) is written with
 its line breaks as spaces, and exactly in the data's "text".
 
 The importer reads what the exporter writes, and hand-written Argdown of the same
@@ -52,8 +53,10 @@ FORMAT = "argmap-argdown/1"
 INDENT = "  "
 # Characters that Argdown reads as syntax anywhere in a text, and sequences that it reads
 # as syntax only in context: comments (// and /*), front-matter fences (===) and
-# shortcodes (.y. or :+1:, a dot or colon with another one before the next space).
-SYNTAX = re.compile(r"[\\\[\]<>@#*_{}]|/(?=[/*])|=(?==)|(?<==)=|\.(?=\S+\.)|:(?=\S+:)")
+# shortcodes (.y. or :+1:, a dot or colon with another one before the next space). Also
+# white space that Argdown would drop: tabs, and a space after another space or a tab
+# (Argdown keeps one space after punctuation, and skips the rest of the run).
+SYNTAX = re.compile(r"[\\\[\]<>@#*_{}\t]|/(?=[/*])|=(?==)|(?<==)=|\.(?=\S+\.)|:(?=\S+:)|(?<=[ \t]) ")
 # What a YAML or JSON string may not hold as it is in Argdown data and front matter: braces
 # and = (they would end the data or the front matter) and what YAML calls non-printable.
 DATA_ESCAPES = re.compile("[{}=\x7f-\x9f\ufffe\uffff]")
