@@ -2,6 +2,7 @@
 listed with their place, a non-zero exit on failure, and a progress bar on terminals only."""
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,12 +96,14 @@ def test_a_failed_import_exits_non_zero(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "argmap-export/1", "topic": ')
     manage = Path(__file__).resolve().parent.parent / "manage.py"
+    environment = {**os.environ, "DATABASE_URL": "", "SQLITE_PATH": str(tmp_path / "unused.sqlite3")}
     result = subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, str(manage), "import_map", str(broken), "--format", "json"],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env=environment,
     )
     assert result.returncode == 1
     assert "line 1, column 40: not valid JSON" in result.stderr
