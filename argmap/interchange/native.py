@@ -5,11 +5,13 @@ The map document (`map_document`, "argmap-map/1") is what the API serves at
 assembled from the JSON arrays the database builds (loading.py) without parsing them
 again: its bytes go out as the database wrote them.
 
-The export (`export_document`, "argmap-export/1") is the lossless file: the same parts,
-rows and columns in the same order, but portable (document.py): no database ids, each
-`x_id` column replaced by `x` holding the uid (the slug for stakeholders) of what it
-points at, and the topic without its id, version and change time, which belong to a
-database. Export → import into an empty database → export gives the same bytes.
+The export (`export_document`, "argmap-export/1") is the lossless file: the same parts
+and columns in the same order, but portable (document.py): no database ids, each `x_id`
+column replaced by `x` holding the uid (the slug for stakeholders) of what it points at,
+the shared rows (stakeholders, sources, relationships) sorted by that key, stakeholders'
+grandparents included, and the topic without its id, version and change time, which
+belong to a database. Export → import into an empty database → export gives the same
+bytes.
 
 Both shapes can be imported (`read`).
 """
