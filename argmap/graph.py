@@ -34,7 +34,10 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, TypeVar
+
+# Graph nodes: claim and position ids, or (in an import not yet written) uids.
+Node = TypeVar("Node", int, str)
 
 
 def support_path_exists(edges: Iterable[tuple[Hashable, Hashable]], *, start: Hashable, goal: Hashable) -> bool:
@@ -59,6 +62,48 @@ def support_path_exists(edges: Iterable[tuple[Hashable, Hashable]], *, start: Ha
                 seen.add(nxt)
                 frontier.append(nxt)
     return False
+
+
+def support_cycles(edges: Iterable[tuple[Node, Node]]) -> list[list[Node]]:
+    """One circle of support per group of nodes that support each other round in a circle
+    (each strongly connected component with a cycle), as its nodes in order: [a, b, c]
+    means a → b → c → a, starting from the node whose edges came first. Empty when support
+    is acyclic. Linear in the size of the graph, so that an import can check a whole map at
+    once (support_path_exists checks one link).
+    """
+    successors: dict[Node, list[Node]] = defaultdict(list)
+    for source, target in edges:
+        successors[source].append(target)
+    nodes = list(successors)
+    first_seen = {node: position for position, node in enumerate(nodes)}
+    parts = _strongly_connected(nodes, lambda node: successors.get(node, []))
+    cyclic = [part for part in parts if len(part) > 1 or part[0] in successors.get(part[0], ())]
+    starts = [(min(part, key=first_seen.__getitem__), set(part)) for part in cyclic]
+    starts.sort(key=lambda start_members: first_seen[start_members[0]])
+    return [_circle_within(members, start, successors) for start, members in starts]
+
+
+def _circle_within(members: set[Node], start: Node, successors: dict[Node, list[Node]]) -> list[Node]:
+    """A circle from `start` back to it within a strongly connected component, by breadth-first search."""
+    came_from: dict[Node, Node] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for nxt in successors.get(node, ()):
+                if nxt not in members or nxt in came_from:
+                    continue
+                came_from[nxt] = node
+                if nxt == start:
+                    circle = [start]
+                    step = node
+                    while step != start:
+                        circle.append(step)
+                        step = came_from[step]
+                    return [circle[0], *reversed(circle[1:])]
+                following.append(nxt)
+        frontier = following
+    return [start]  # unreachable for a true component
 
 
 # ---------------------------------------------------------------------------
@@ -838,15 +883,15 @@ def _by_effect(contribution: Contribution) -> tuple[float, int, str]:
     return (-abs(contribution.effect), contribution.claim_id, contribution.polarity)
 
 
-def _strongly_connected(nodes: list[int], targets_of: Callable[[int], list[int]]) -> list[list[int]]:
+def _strongly_connected(nodes: list[Node], targets_of: Callable[[Node], list[Node]]) -> list[list[Node]]:
     """The strongly connected parts of the graph restricted to `nodes` (Tarjan's algorithm,
     without recursion), each part after every part with a link into it."""
     within = set(nodes)
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    stack: list[int] = []
-    on_stack: set[int] = set()
-    parts: list[list[int]] = []
+    index: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    stack: list[Node] = []
+    on_stack: set[Node] = set()
+    parts: list[list[Node]] = []
     for root in nodes:
         if root in index:
             continue

@@ -1,1 +1,175 @@
-"""Maps in and out: one module per format (native JSON, AIF, Argdown, GraphML, CSV)."""
+"""Maps in and out: one module per format (native JSON, AIF, Argdown, GraphML, CSV), and
+one entry point per direction, which the commands, the API and the admin wrap:
+
+    export_map(topic, "aif") -> Export(content_type, filename, content)
+    import_map(file, "aif", user=editor, dry_run=True) -> ImportReport
+
+An export reads the topic's map in one query (loading.py), whatever its size (and one
+more per level of "part of" above stakeholders' parents, which no file may leave out).
+An import reads the file once, checks every rule of DOMAIN.md and reports every problem
+with its line, node or row; it writes nothing unless the whole file is valid, and then
+all of it in one transaction, recorded in history as the importing user (importing.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import IO
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import DataError, IntegrityError
+from django.utils.text import slugify
+
+from argmap.interchange import aif, argdown, graphml, native
+from argmap.interchange import csv as csv_format
+from argmap.interchange.document import PARTS, SHARED_PARTS
+from argmap.interchange.files import Progress
+from argmap.interchange.importing import PLURAL, SINGULAR, IncomingMap, Problem, Unreadable, check, save
+from argmap.models import Topic
+
+__all__ = ["FORMATS", "Export", "Format", "ImportReport", "Problem", "export_map", "import_map"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A format's name (as in --format and URLs), its label, its content type, its file
+    extension, its export (topic -> chunks of bytes) and its reader (binary file ->
+    IncomingMap, called with the keywords name, limit and progress)."""
+
+    name: str
+    label: str
+    content_type: str
+    extension: str
+    export: Callable[[Topic], Iterator[bytes]]
+    read: Callable[..., IncomingMap]
+
+
+FORMATS: dict[str, Format] = {
+    "json": Format("json", "argmap JSON", "application/json", "json", native.export, native.read),
+    "aif": Format("aif", "AIF (AIFdb JSON)", "application/json", "aif.json", aif.export, aif.read),
+    "argdown": Format("argdown", "Argdown", "text/plain; charset=utf-8", "argdown", argdown.export, argdown.read),
+    "graphml": Format("graphml", "GraphML", "application/graphml+xml", "graphml", graphml.export, graphml.read),
+    "csv": Format("csv", "CSV (ZIP of tables)", "application/zip", "csv.zip", csv_format.export, csv_format.read),
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    """An exported map: its content as chunks of bytes, ready for a file or a streaming response."""
+
+    content_type: str
+    filename: str
+    content: Iterator[bytes]
+
+
+def export_map(topic: Topic, format: str) -> Export:
+    """`topic` in `format` (a key of FORMATS). The map is read here, in one query; the
+    content is produced as it is consumed."""
+    spec = FORMATS[format]
+    return Export(spec.content_type, f"{topic.slug}.{spec.extension}", spec.export(topic))
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do), or every problem that stopped it."""
+
+    format: str
+    name: str
+    dry_run: bool
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+    reused: dict[str, int] = field(default_factory=dict)
+    slug: str | None = None
+    topic: Topic | None = None  # the new topic, once imported
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: what was imported, or how many problems stopped it."""
+        name = self.name or "the file"
+        if self.problems:
+            count = len(self.problems)
+            return f"{name}: {count:,} problem{'s' if count > 1 else ''}; nothing was imported."
+        counted = []
+        for part in PARTS:
+            number = self.created.get(part, 0)
+            if part in SHARED_PARTS and self.reused.get(part):
+                counted.append(f"{number:,} {_plural(part, number)} (+{self.reused[part]:,} reused)")
+            elif number or part in ("positions", "claims", "links"):
+                counted.append(f"{number:,} {_plural(part, number)}")
+        verb = "would import" if self.dry_run else "imported"
+        return f"{name}: {verb} “{self.slug}”: {', '.join(counted)}."
+
+
+def _plural(part: str, number: int) -> str:
+    return SINGULAR[part] if number == 1 else PLURAL[part]
+
+
+def import_map(
+    file: IO[bytes],
+    format: str,
+    *,
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    name: str | None = None,
+    slug: str | None = None,
+    title: str | None = None,
+    question: str | None = None,
+    new_uids: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the map in `file` (a binary file object) as a new topic.
+
+    The file's topic fields can be overridden (`slug`, `title`, `question`); those it
+    lacks default to its name. `new_uids` imports a copy of a map the database already
+    has. On a dry run, or when there is any problem, nothing is written.
+    """
+    spec = FORMATS[format]
+    name = name if name is not None else PurePath(getattr(file, "name", "") or "").name
+    report = ImportReport(format=format, name=name, dry_run=dry_run)
+    try:
+        incoming = spec.read(file, name=name, limit=settings.IMPORT_MAX_BYTES, progress=progress)
+    except Unreadable as error:
+        report.problems.append(error.problem)
+        return report
+    _topic_defaults(incoming, name=name, slug=slug, title=title, question=question)
+    if progress:
+        progress("checking", 0, 1)
+    plan, problems = check(incoming, new_uids=new_uids)
+    report.slug = incoming.topic.get("slug") if isinstance(incoming.topic, dict) else None
+    if plan is None:
+        report.problems = problems
+        report.notes = incoming.notes
+        return report
+    report.notes, report.created, report.reused = plan.notes, plan.created(), plan.reused()
+    if progress:
+        progress("checking", 1, 1)
+    if dry_run:
+        return report
+    saving = (lambda done, total: progress("saving", done, total)) if progress else None
+    try:
+        report.topic = save(plan, user=user, reason=f"imported from {name or 'a file'} ({format})", progress=saving)
+    except (IntegrityError, DataError) as error:
+        # Checked first, so only a concurrent write gets here; the transaction is rolled back.
+        report.problems.append(Problem("", f"the database refused the map, nothing was imported: {error}"))
+    return report
+
+
+def _topic_defaults(
+    incoming: IncomingMap, *, name: str, slug: str | None, title: str | None, question: str | None
+) -> None:
+    topic = incoming.topic
+    if not isinstance(topic, dict):
+        return  # the check reports it
+    stem = PurePath(name).name.split(".")[0] if name else ""
+    overrides = {"slug": slug, "title": title, "question": question}
+    topic.update({key: value for key, value in overrides.items() if value})
+    topic.setdefault("title", stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Imported map")
+    topic.setdefault("slug", slugify(topic["title"] if isinstance(topic["title"], str) else "")[:100] or "imported-map")
+    topic.setdefault("question", topic["title"])

@@ -1,0 +1,419 @@
+"""AIF, the Argument Interchange Format, in the JSON form AIFdb serves (and OVA, arguebuf
+and other tools of the argument-technology ecosystem read):
+
+    {"nodes": [{"nodeID", "text", "type", "timestamp"}], "edges": [{"edgeID", "fromID",
+     "toID", "formEdgeID": null}], "locutions": [...], "participants": [...]}
+
+Positions and claims are I nodes; a link that supports is I → RA → I (RA "Default
+Inference"), one that opposes is I → CA → I (CA "Default Conflict"). Stakeholders are
+participants; a stated stance is an L node ("Speaker: quote") anchored by
+L → YA → I, with its locution. argmap's richer data (which I nodes are positions, uids,
+stakeholders, stances, sources, citations, relationships, salience) rides along under
+the one key "argmap", which AIF readers ignore and which makes the round trip exact.
+
+Imports take any AIF argument graph: I nodes become claims (positions, when the
+"argmap" key says so), RA nodes supports from each premise to each conclusion, CA nodes
+opposition; an L → YA → I anchor becomes a stated stance of the locution's participant.
+What argmap does not model (dialogue transitions TA, rephrases MA, preferences PA,
+attacks on an inference) is skipped and reported as a note.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import timezone
+from typing import IO, Any
+
+import orjson
+from django.utils.text import slugify
+
+from argmap.interchange.document import load_complete_map, portable_rows, topic_fields
+from argmap.interchange.files import Progress, read_json
+from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.models import Attitude, Basis, Polarity, SourceKind, StakeholderKind, Topic
+
+EXTENSION = "argmap"
+EXTENSION_FORMAT = "argmap-aif/1"
+INFERENCE, CONFLICT = "Default Inference", "Default Conflict"
+NODE_TYPES = {"I", "L", "RA", "CA", "MA", "PA", "TA", "YA"}
+# The illocution of a stated stance (the YA node's text), and back.
+ILLOCUTIONS = {
+    Attitude.SUPPORTS: "Asserting",
+    Attitude.CONDITIONAL: "Asserting",
+    Attitude.OPPOSES: "Disagreeing",
+    Attitude.NEUTRAL: "Default Illocuting",
+}
+ATTITUDES = {
+    "asserting": Attitude.SUPPORTS,
+    "agreeing": Attitude.SUPPORTS,
+    "restating": Attitude.SUPPORTS,
+    "disagreeing": Attitude.OPPOSES,
+    "default illocuting": Attitude.NEUTRAL,
+}
+SKIPPED = {
+    "TA": "dialogue transitions (TA) skipped: argmap maps the argument, not the dialogue",
+    "MA": "rephrases (MA) skipped",
+    "PA": "preferences (PA) skipped",
+}
+# The rows of these parts ride in the extension as they are in the portable document.
+EXTENSION_PARTS = ("stakeholders", "stances", "sources", "citations", "relationships", "salience")
+
+
+def export(topic: Topic) -> Iterator[bytes]:
+    """The AIF document of `topic` (one query)."""
+    return iter([orjson.dumps(document(topic), option=orjson.OPT_APPEND_NEWLINE)])
+
+
+def document(topic: Topic) -> dict[str, Any]:
+    """The AIF document of `topic` as a dict: AIFdb's four lists and argmap's extension."""
+    data = load_complete_map(topic)
+    portable = portable_rows(data)
+    stamp = topic.changed_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+    about: dict[str, dict[str, Any]] = {}
+
+    def node(text: str, kind: str) -> str:
+        node_id = str(len(nodes) + 1)
+        nodes.append({"nodeID": node_id, "text": text, "type": kind, "timestamp": stamp})
+        return node_id
+
+    def edge(source: str, target: str) -> None:
+        edges.append({"edgeID": str(len(edges) + 1), "fromID": source, "toID": target, "formEdgeID": None})
+
+    position_node, claim_node = {}, {}
+    for row in data.positions:
+        position_node[row["id"]] = node_id = node(row["title"], "I")
+        about[node_id] = {"kind": "position", "uid": row["uid"], "summary": row["summary"], "order": row["order"]}
+    for row in data.claims:
+        claim_node[row["id"]] = node_id = node(row["text"], "I")
+        about[node_id] = {"kind": "claim", "uid": row["uid"], "base_score": row["base_score"]}
+    links = {}
+    for row in data.links:
+        supports = row["polarity"] == Polarity.SUPPORTS
+        scheme = node(INFERENCE if supports else CONFLICT, "RA" if supports else "CA")
+        links[scheme] = row["uid"]
+        target = position_node.get(row["target_position_id"]) or claim_node[row["target_claim_id"]]
+        edge(claim_node[row["claim_id"]], scheme)
+        edge(scheme, target)
+    participants, person = [], {}
+    for row in data.stakeholders:
+        person[row["id"]] = str(len(participants) + 1)
+        participants.append({"participantID": person[row["id"]], "firstname": row["name"], "surname": ""})
+    names = {row["id"]: row["name"] for row in data.stakeholders}
+    sources = {row["id"]: row for row in data.sources}
+    locutions = []
+    for row in data.stances:
+        if row["basis"] != Basis.STATED:
+            continue
+        subject = position_node.get(row["position_id"]) or claim_node[row["claim_id"]]
+        locution = node(f"{names[row['stakeholder_id']]}: {row['quote']}", "L")
+        anchor = node(ILLOCUTIONS[row["stance"]], "YA")
+        edge(locution, anchor)
+        edge(anchor, subject)
+        source = sources.get(row["source_id"])
+        locutions.append(
+            {
+                "nodeID": locution,
+                "personID": person[row["stakeholder_id"]],
+                "timestamp": f"{row['held_on']} 00:00:00" if row["held_on"] else stamp,
+                "start": None,
+                "end": None,
+                "source": (source["url"] or source["title"]) if source else None,
+            }
+        )
+    extension = {
+        "format": EXTENSION_FORMAT,
+        "topic": topic_fields(topic),
+        "nodes": about,
+        "links": links,
+        "participants": {person[row["id"]]: row["slug"] for row in data.stakeholders},
+        **{part: portable[part] for part in EXTENSION_PARTS},
+    }
+    return {"nodes": nodes, "edges": edges, "locutions": locutions, "participants": participants, EXTENSION: extension}
+
+
+# ---------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------
+
+
+def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None = None) -> IncomingMap:
+    """An AIF file as an IncomingMap; rows are located by node ("node 17") or edge."""
+    aif = read_json(stream, limit=limit, progress=progress)
+    if isinstance(aif, dict) and isinstance(aif.get("AIF"), dict):  # xAIF wraps AIF in "AIF"
+        aif = {**aif["AIF"], EXTENSION: aif.get(EXTENSION)}
+    if not isinstance(aif, dict) or not isinstance(aif.get("nodes"), list) or not isinstance(aif.get("edges"), list):
+        raise Unreadable("", "an AIF file is a JSON object with “nodes” and “edges” lists")
+    return _Reader(aif, name=name).read()
+
+
+def _identifier(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return None
+    return str(value)
+
+
+class _Reader:
+    """Reads one AIF document into an IncomingMap, node by node, collecting what it skips."""
+
+    def __init__(self, aif: dict[str, Any], *, name: str) -> None:
+        self.aif, self.name = aif, name
+        self.incoming = IncomingMap()
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.sources_of: dict[str, list[str]] = defaultdict(list)  # node -> nodes with an edge into it
+        self.targets_of: dict[str, list[str]] = defaultdict(list)  # node -> nodes it has an edge to
+        self.skipped: Counter[str] = Counter()
+        extension = aif.get(EXTENSION)
+        if extension is not None and (not isinstance(extension, dict) or extension.get("format") != EXTENSION_FORMAT):
+            self.incoming.note(EXTENSION, f"not argmap's extension ({EXTENSION_FORMAT}); ignored")
+            extension = None
+        self.extension: dict[str, Any] = extension or {}
+        self.keys: dict[str, str] = {}  # I node -> uid of its position or claim
+        self.positions: set[str] = set()
+
+    def read(self) -> IncomingMap:
+        self.read_nodes()
+        self.read_edges()
+        self.read_information()
+        self.read_schemes()
+        if isinstance(self.extension.get("stances"), list):
+            self.read_extension()
+        else:
+            self.read_locutions()
+        incoming = self.incoming
+        topic = self.extension.get("topic")
+        incoming.topic = dict(topic) if isinstance(topic, dict) else {}
+        incoming.topic_where = f"{EXTENSION}.topic" if isinstance(topic, dict) else "topic"
+        for kind, count in sorted(self.skipped.items()):
+            incoming.note("", f"{count:,} {kind}")
+        return incoming
+
+    def read_nodes(self) -> None:
+        """Every node by its id; an unknown type or a repeated id is a problem."""
+        for index, node in enumerate(self.aif["nodes"]):
+            node_id = _identifier(node.get("nodeID")) if isinstance(node, dict) else None
+            if node_id is None:
+                self.incoming.problem(f"nodes[{index}]", "a node needs a nodeID")
+                continue
+            where = f"node {node_id}"
+            if node_id in self.nodes:
+                self.incoming.problem(where, "two nodes have this nodeID")
+                continue
+            kind = node.get("type")
+            if not isinstance(kind, str) or kind not in NODE_TYPES:
+                self.incoming.problem(
+                    where, f"unknown node type “{str(kind)[:20]}” (AIF has {', '.join(sorted(NODE_TYPES))})"
+                )
+                continue
+            text = node.get("text", "")
+            self.nodes[node_id] = {"type": kind, "text": text}
+
+    def read_edges(self) -> None:
+        """Every edge, into the nodes' in and out lists; an edge to a node that is not there is a problem."""
+        for index, edge in enumerate(self.aif["edges"]):
+            if not isinstance(edge, dict):
+                self.incoming.problem(f"edges[{index}]", "an edge is an object with fromID and toID")
+                continue
+            where = f"edge {_identifier(edge.get('edgeID')) or f'#{index + 1}'}"
+            source, target = _identifier(edge.get("fromID")), _identifier(edge.get("toID"))
+            missing = [
+                f"{end} “{value}” is not a node"
+                for end, value in (("fromID", source), ("toID", target))
+                if value not in self.nodes
+            ]
+            if missing:
+                self.incoming.problem(where, "; ".join(missing))
+                continue
+            self.targets_of[source].append(target)
+            self.sources_of[target].append(source)
+
+    def read_information(self) -> None:
+        """I nodes: claims, or positions when argmap's extension says so."""
+        about = self.extension.get("nodes")
+        about = about if isinstance(about, dict) else {}
+        for node_id, node in self.nodes.items():
+            if node["type"] != "I":
+                continue
+            extra = about.get(node_id)
+            extra = extra if isinstance(extra, dict) else {}
+            uid = extra.get("uid") or str(uuid.uuid4())
+            self.keys[node_id] = uid
+            where = f"node {node_id}"
+            if extra.get("kind") == "position":
+                self.positions.add(node_id)
+                row = {
+                    "uid": uid,
+                    "title": node["text"],
+                    "summary": extra.get("summary", ""),
+                    "order": extra.get("order", 0),
+                }
+                self.incoming.add("positions", row, where)
+            else:
+                row = {"uid": uid, "text": node["text"], "base_score": extra.get("base_score", 0.5)}
+                self.incoming.add("claims", row, where)
+
+    def read_schemes(self) -> None:
+        """Links from RA and CA nodes: from each premise (an I node with an edge into the
+        scheme) to each conclusion (an I node the scheme has an edge to)."""
+        link_uids = self.extension.get("links")
+        link_uids = link_uids if isinstance(link_uids, dict) else {}
+        made: set[tuple[str, str, str]] = set()
+        for node_id, node in self.nodes.items():
+            kind = node["type"]
+            if kind in SKIPPED:
+                self.skipped[SKIPPED[kind]] += 1
+                continue
+            if kind not in ("RA", "CA"):
+                continue
+            premises = [source for source in self.sources_of[node_id] if self.nodes[source]["type"] == "I"]
+            conclusions = [target for target in self.targets_of[node_id] if self.nodes[target]["type"] == "I"]
+            if not conclusions and self.targets_of[node_id]:
+                self.skipped[
+                    f"{kind} nodes aimed at another scheme node (undercutters) skipped: a link joins claims"
+                ] += 1
+                continue
+            if not premises or not conclusions:
+                self.skipped[f"{kind} nodes without a premise or a conclusion skipped"] += 1
+                continue
+            polarity = Polarity.SUPPORTS if kind == "RA" else Polarity.OPPOSES
+            single = len(premises) == 1 and len(conclusions) == 1
+            for premise in premises:
+                if premise in self.positions:
+                    self.incoming.problem(
+                        f"node {node_id}", f"its premise, node {premise}, is a position, which cannot argue"
+                    )
+                    continue
+                for conclusion in conclusions:
+                    if (premise, conclusion, polarity) in made:
+                        self.skipped[
+                            "repeated inferences or conflicts between the same two I nodes merged into one link"
+                        ] += 1
+                        continue
+                    made.add((premise, conclusion, polarity))
+                    target = "target_position" if conclusion in self.positions else "target_claim"
+                    row = {
+                        "uid": link_uids.get(node_id) if single else None,
+                        "claim": self.keys[premise],
+                        "target_position": None,
+                        "target_claim": None,
+                        target: self.keys[conclusion],
+                        "polarity": polarity,
+                    }
+                    self.incoming.add("links", row, f"node {node_id} ({kind})")
+
+    def read_extension(self) -> None:
+        """argmap's own rows: stakeholders, stances, sources, citations, relationships, salience."""
+        for part in EXTENSION_PARTS:
+            rows = self.extension.get(part, [])
+            if not isinstance(rows, list):
+                self.incoming.problem(f"{EXTENSION}.{part}", "must be a list of rows")
+                continue
+            for index, row in enumerate(rows):
+                self.incoming.add(part, row, f"{EXTENSION}.{part}[{index}]")
+
+    def read_locutions(self) -> None:
+        """Stated stances from L → YA → I anchors, with stakeholders from their participants."""
+        people = {}
+        for index, participant in enumerate(_list(self.aif.get("participants"))):
+            person = _identifier(participant.get("participantID")) if isinstance(participant, dict) else None
+            if person is None:
+                self.incoming.problem(f"participants[{index}]", "a participant needs a participantID")
+                continue
+            name = " ".join(
+                str(participant.get(part) or "").strip() for part in ("firstname", "surname") if participant.get(part)
+            )
+            people[person] = name or f"Participant {person}"
+        spoken = {}
+        for index, locution in enumerate(_list(self.aif.get("locutions"))):
+            node_id = _identifier(locution.get("nodeID")) if isinstance(locution, dict) else None
+            if node_id is None or node_id not in self.nodes:
+                self.incoming.problem(f"locutions[{index}]", "its nodeID is not a node")
+                continue
+            spoken[node_id] = locution
+        stakeholders: dict[str, str] = {}  # speaker's name -> slug
+        sources: dict[str, str] = {}  # source title -> uid
+        held: set[tuple[str, str]] = set()
+        for node_id, node in self.nodes.items():
+            if node["type"] != "YA":
+                continue
+            said = [source for source in self.sources_of[node_id] if self.nodes[source]["type"] == "L"]
+            about = [target for target in self.targets_of[node_id] if self.nodes[target]["type"] == "I"]
+            if not said or not about:
+                self.skipped["illocutions (YA) that anchor no locution in an I node skipped"] += 1
+                continue
+            attitude = ATTITUDES.get(str(node["text"]).strip().lower())
+            if attitude is None:
+                self.skipped[f"“{str(node['text'])[:30]}” illocutions skipped: they state no stance"] += 1
+                continue
+            for locution_node in said:
+                locution = spoken.get(locution_node, {})
+                text = self.nodes[locution_node]["text"]
+                speaker = people.get(_identifier(locution.get("personID")) or "")
+                speaker, quote = _speaker_and_words(text if isinstance(text, str) else "", speaker)
+                if not speaker:
+                    self.skipped["locutions without a speaker skipped"] += 1
+                    continue
+                if speaker not in stakeholders:
+                    stakeholders[speaker] = _unique_slug(speaker, set(stakeholders.values()))
+                    row = {"slug": stakeholders[speaker], "name": speaker, "kind": StakeholderKind.ANALYST}
+                    self.incoming.add("stakeholders", row, f"locution {locution_node}")
+                source = locution.get("source")
+                title = source.strip() if isinstance(source, str) and source.strip() else f"AIF file {self.name}"
+                if title not in sources:
+                    sources[title] = str(uuid.uuid4())
+                    is_url = title.lower().startswith(("http://", "https://"))
+                    row = {
+                        "uid": sources[title],
+                        "title": title[:300],
+                        "url": title if is_url else "",
+                        "kind": SourceKind.SPEECH,
+                    }
+                    self.incoming.add("sources", row, f"locution {locution_node}")
+                for subject in about:
+                    if (speaker, subject) in held:
+                        self.skipped["repeated stances of a speaker on the same I node kept once"] += 1
+                        continue
+                    held.add((speaker, subject))
+                    row = {
+                        "stakeholder": stakeholders[speaker],
+                        "position": self.keys[subject] if subject in self.positions else None,
+                        "claim": None if subject in self.positions else self.keys[subject],
+                        "stance": attitude,
+                        "basis": Basis.STATED,
+                        "quote": quote,
+                        "source": sources[title],
+                    }
+                    self.incoming.add("stances", row, f"node {locution_node} (L)")
+        silent = len(set(people.values()) - set(stakeholders))
+        if silent:
+            self.skipped["participants without a stated stance left out"] += silent
+
+
+def _list(value: Any) -> list[Any]:
+    """Participants and locutions are optional in AIF: anything but a list counts as none."""
+    return value if isinstance(value, list) else []
+
+
+def _speaker_and_words(text: str, speaker: str | None) -> tuple[str, str]:
+    """An L node's "Speaker : words" split in two (AIFdb writes "Name : words", sometimes
+    after the analyst's name: "Analyst: Name : words")."""
+    if speaker and (match := re.search(re.escape(speaker) + r"\s*:", text)):
+        return speaker, text[match.end() :].strip()
+    if not speaker and ":" in text:
+        before, after = text.split(":", 1)
+        if 0 < len(before.strip()) <= 100:
+            return before.strip(), after.strip()
+    return speaker or "", text.strip()
+
+
+def _unique_slug(name: str, taken: set[str]) -> str:
+    base = (slugify(name) or "participant")[:90]
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

@@ -1,0 +1,497 @@
+"""Argdown (https://argdown.org): the map as text that the reference parser, @argdown/core,
+reads into the same statements and support/attack relations.
+
+    ===
+    title: "The UK–OpenAI strategic partnership"
+    argmap: {"format":"argmap-argdown/1","topic":{…},"stakeholders":{…},"sources":{…}}
+    ===
+
+    [P1]: Yes: deepen it to modernise public services #uk-government {"kind":"position",…}
+      + [C1]: The UK lags the US and China in AI investment. {"uid":"…","base_score":0.6}
+        - [C7]: …
+      - [C2]: …
+
+    [P2]: …
+      + [C1]
+
+Positions are top-level statements; under each statement, indented, come the claims that
+support it (`+`) or oppose it (`-`), each defined with its text where it first appears
+and referred to by its title (`[C1]`) after that. Claims that argue for nothing left out
+this way start blocks of their own. Tags name the stakeholders who hold a stance on a
+statement; the data (`{…}`, JSON) carries uids, base scores, stances and sources; the
+front matter the topic, the stakeholders and the sources.
+
+Statement text is escaped with backslashes wherever Argdown would read syntax (brackets,
+tags, emphasis, comments, data, front-matter fences, shortcodes like `:y:`) or drop white
+space (tabs, runs of spaces), so that the reference parser reads the text exactly. A text
+that Argdown cannot hold on one line (a line break, spaces at either end) is written with
+its line breaks as spaces, and exactly in the data's "text".
+
+The importer reads what the exporter writes, and hand-written Argdown of the same
+subset: titled or untitled statements, `+`/`-` relations, tags, JSON data, comments and
+headings. Tags become inferred stances of the stakeholders the front matter lists.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from argmap.interchange.document import load_complete_map, topic_fields
+from argmap.interchange.files import Progress, text_lines
+from argmap.interchange.importing import IncomingMap
+from argmap.loading import MapData, Row
+from argmap.models import Attitude, Basis, Polarity, Topic
+
+FORMAT = "argmap-argdown/1"
+INDENT = "  "
+# Characters that Argdown reads as syntax anywhere in a text, and sequences that it reads
+# as syntax only in context: comments (// and /*), front-matter fences (===) and
+# shortcodes (.y. or :+1:, a dot or colon with another one before the next space). Also
+# white space that Argdown would drop: tabs, and a space after another space or a tab
+# (Argdown keeps one space after punctuation, and skips the rest of the run).
+SYNTAX = re.compile(r"[\\\[\]<>@#*_{}\t]|/(?=[/*])|=(?==)|(?<==)=|\.(?=\S+\.)|:(?=\S+:)|(?<=[ \t]) ")
+# What a YAML or JSON string may not hold as it is in Argdown data and front matter: braces
+# and = (they would end the data or the front matter) and what YAML calls non-printable.
+DATA_ESCAPES = re.compile("[{}=\x7f-\x9f\ufffe\uffff]")
+LINES_PER_CHUNK = 2000
+
+
+def export(topic: Topic) -> Iterator[bytes]:
+    """The Argdown text of `topic` (one query), in chunks of UTF-8."""
+    data = load_complete_map(topic)
+    lines = _Writer(topic, data).lines()
+
+    def chunks() -> Iterator[bytes]:
+        batch = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) == LINES_PER_CHUNK:
+                yield "\n".join(batch).encode() + b"\n"
+                batch = []
+        if batch:
+            yield "\n".join(batch).encode() + b"\n"
+
+    return chunks()
+
+
+def escape(text: str) -> str:
+    """`text` with a backslash before everything Argdown would read as syntax."""
+    return SYNTAX.sub(lambda match: "\\" + match.group(), text)
+
+
+def data_json(value: Any) -> str:
+    """JSON that is also YAML Argdown can carry: braces, = and C1 controls escaped in strings."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{data_json(str(key))}:{data_json(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(data_json(item) for item in value) + "]"
+    encoded = orjson.dumps(value).decode()
+    if isinstance(value, str):
+        encoded = DATA_ESCAPES.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
+    return encoded
+
+
+class _Writer:
+    """Writes one map as Argdown lines: front matter, a block per position, then the claims left."""
+
+    def __init__(self, topic: Topic, data: MapData) -> None:
+        self.topic, self.data = topic, data
+        self.slug_of = {row["id"]: row["slug"] for row in data.stakeholders}
+        self.stances: dict[tuple[str, int], list[Row]] = defaultdict(list)
+        for row in data.stances:
+            subject = ("position", row["position_id"]) if row["position_id"] else ("claim", row["claim_id"])
+            self.stances[subject].append(row)
+        self.sources: dict[int, list[str]] = defaultdict(list)
+        source_uid = {row["id"]: row["uid"] for row in data.sources}
+        for row in data.citations:
+            self.sources[row["claim_id"]].append(source_uid[row["source_id"]])
+        self.arguing: dict[tuple[str, int], list[Row]] = defaultdict(list)  # target -> links into it
+        self.outgoing: set[int] = set()
+        for row in data.links:
+            target = (
+                ("position", row["target_position_id"])
+                if row["target_position_id"]
+                else ("claim", row["target_claim_id"])
+            )
+            self.arguing[target].append(row)
+            self.outgoing.add(row["claim_id"])
+        self.claims = {row["id"]: row for row in data.claims}
+        self.titles = {("claim", row["id"]): f"C{number}" for number, row in enumerate(data.claims, start=1)}
+        positions = sorted(data.positions, key=lambda row: (row["order"], row["id"]))
+        self.positions = positions
+        self.titles.update({("position", row["id"]): f"P{number}" for number, row in enumerate(positions, start=1)})
+        self.defined: set[tuple[str, int]] = set()
+
+    def lines(self) -> Iterator[str]:
+        yield from self.front_matter()
+        for row in self.positions:
+            yield ""
+            yield from self.block(("position", row["id"]))
+        roots = [row["id"] for row in self.data.claims if row["id"] not in self.outgoing]
+        rest = [row["id"] for row in self.data.claims]
+        for claim_id in [*roots, *rest]:
+            if ("claim", claim_id) not in self.defined:
+                yield ""
+                yield from self.block(("claim", claim_id))
+
+    def front_matter(self) -> Iterator[str]:
+        sources = {
+            row["uid"]: {
+                "title": row["title"],
+                "url": row["url"],
+                "publisher": row["publisher"],
+                "author": row["author"],
+                "published_on": row["published_on"],
+                "kind": row["kind"],
+            }
+            for row in self.data.sources
+        }
+        stakeholders = {
+            row["slug"]: {"name": row["name"], "kind": row["kind"], "url": row["url"]} for row in self.data.stakeholders
+        }
+        topic = topic_fields(self.topic)
+        topic["published_at"] = topic["published_at"].isoformat() if topic["published_at"] else None
+        extension = {"format": FORMAT, "topic": topic, "stakeholders": stakeholders, "sources": sources}
+        yield "==="
+        yield f"title: {data_json(self.topic.title)}"
+        yield f"argmap: {data_json(extension)}"
+        yield "==="
+
+    def block(self, root: tuple[str, int]) -> Iterator[str]:
+        """The statement `root` and, indented below it, what argues for and against it, depth first."""
+        yield self.statement(root, top=True)
+        self.defined.add(root)
+        work = [(link, 1) for link in reversed(self.arguing[root])]
+        while work:
+            link, depth = work.pop()
+            child = ("claim", link["claim_id"])
+            marker = "+" if link["polarity"] == Polarity.SUPPORTS else "-"
+            if child in self.defined:
+                yield f"{INDENT * depth}{marker} [{self.titles[child]}]"
+                continue
+            self.defined.add(child)
+            yield f"{INDENT * depth}{marker} {self.statement(child, top=False)}"
+            work.extend((inner, depth + 1) for inner in reversed(self.arguing[child]))
+
+    def statement(self, subject: tuple[str, int], *, top: bool) -> str:
+        kind, pk = subject
+        if kind == "position":
+            row = next(row for row in self.positions if row["id"] == pk)
+            text = row["title"]
+            info: dict[str, Any] = {"kind": "position", "uid": row["uid"], "order": row["order"]}
+            if row["summary"]:
+                info["summary"] = row["summary"]
+        else:
+            row = self.claims[pk]
+            text = row["text"]
+            info = {"kind": "claim"} if top else {}
+            info["uid"], info["base_score"] = row["uid"], row["base_score"]
+            if pk in self.sources:
+                info["sources"] = self.sources[pk]
+        shown = text
+        if "\n" in text or "\r" in text or text[:1].isspace() or text[-1:].isspace():
+            shown = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").strip()
+            info["text"] = text
+        tags = ""
+        stances = self.stances.get(subject)
+        if stances:
+            info["stances"] = {self.slug_of[row["stakeholder_id"]]: row["stance"] for row in stances}
+            tags = "".join(f" #{slug}" for slug in info["stances"])
+        # Without a text or summary the data holds only uids, numbers, slugs and stances,
+        # none of which needs escaping: plain JSON is quicker than data_json.
+        data = data_json(info) if "text" in info or "summary" in info else orjson.dumps(info).decode()
+        return f"[{self.titles[subject]}]: {escape(shown)}{tags} {data}"
+
+
+# ---------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------
+
+RELATION = re.compile(r"^([ \t]*)(\+>|->|><|_>|<_|<\+|<-|\+|-|_(?=\s))[ \t]*(.*)$")
+DEFINITION = re.compile(r"\[(.+?)\]:")
+REFERENCE = re.compile(r"\[([^-].*?)\]")
+# In a statement's text: an escaped character, a tag, the data (to the end of the line) or a comment.
+CONTENT = re.compile(r"\\(.)|#(?:\(([^)]+)\)|([\w-]+))|(\{.*)$|//.*$")
+UNSUPPORTED = {
+    "<": "arguments (<…>) are not supported; argmap imports statements and their + and - relations",
+    "(": "premise-conclusion structures are not supported; argmap imports statements and their + and - relations",
+    "--": "inferences are not supported; argmap imports statements and their + and - relations",
+    "*": "lists are not supported",
+}
+
+
+@dataclass
+class _Statement:
+    """A statement as the reader has found it so far: its title, text, tags, data and role."""
+
+    title: str
+    line: int
+    text: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    top: bool = False
+    argues: bool = False
+
+
+def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None = None) -> IncomingMap:
+    """Argdown text as an IncomingMap; rows are located by line ("line 12")."""
+    return _Reader().read(text_lines(stream, limit=limit, progress=progress))
+
+
+class _Reader:
+    """Reads Argdown lines into statements and relations, then into an IncomingMap (`build`)."""
+
+    def __init__(self) -> None:
+        self.incoming = IncomingMap(topic_where="front matter")
+        self.statements: dict[str, _Statement] = {}
+        self.relations: dict[tuple[str, str, str], int] = {}  # (child, parent, polarity) -> line
+        self.front: dict[str, Any] = {}
+        self.heading: str | None = None
+
+    def problem(self, number: int, message: str) -> None:
+        self.incoming.problem(f"line {number}", message)
+
+    def read(self, lines: Iterator[tuple[int, str]]) -> IncomingMap:
+        stack: list[tuple[int, str]] = []  # (indent, title) of the statements above the current line
+        comment_end: str | None = None
+        front: int | None = None  # the line the front matter started on, while reading it
+        seen_content = False
+        for number, line in lines:
+            stripped = line.strip()
+            if comment_end is not None:
+                if comment_end in line:
+                    comment_end = None
+                continue
+            if front is not None:
+                if stripped.startswith("==="):
+                    front = None
+                else:
+                    self.front_line(number, line)
+                continue
+            if not stripped:
+                stack = []
+                continue
+            if not seen_content and stripped.startswith("==="):
+                front, seen_content = number, True
+                continue
+            seen_content = True
+            if stripped.startswith("//"):
+                continue
+            if stripped.startswith(("/*", "<!--")):
+                end = "*/" if stripped.startswith("/*") else "-->"
+                if end not in stripped[2:]:
+                    comment_end = end
+                continue
+            if line.startswith("#") and re.match(r"#+ ", line):
+                self.heading = self.heading or line.lstrip("#").strip()
+                stack = []
+                continue
+            relation = RELATION.match(line)
+            if relation:
+                stack = self.relation_line(number, relation, stack)
+            elif line[0] in " \t":
+                self.problem(number, "an indented line must start with + or - (a relation)")
+            else:
+                title = self.statement(number, line)
+                stack = [(0, title)] if title else []
+                if title:
+                    self.statements[title].top = True
+        if front is not None:
+            self.problem(front, "the front matter (===) is not closed")
+        return self.build()
+
+    def front_line(self, number: int, line: str) -> None:
+        key, colon, value = line.partition(":")
+        if not colon or not key.strip():
+            return
+        key, value = key.strip(), value.strip()
+        try:
+            self.front[key] = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            if key == "argmap":
+                self.problem(number, "argmap: not JSON as argmap writes it")
+            else:
+                self.front[key] = value.strip("\"'")
+
+    def relation_line(self, number: int, match: re.Match, stack: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        indent, marker, rest = len(match.group(1)), match.group(2), match.group(3)
+        if marker not in ("+", "-", "<+", "<-"):
+            self.problem(number, f"the relation “{marker}” is not supported; argmap imports + and - (and <+, <-)")
+            return stack
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if not stack:
+            self.problem(number, "a relation needs a statement above it, less indented")
+            return stack
+        child = self.statement(number, rest)
+        if not child:
+            return stack
+        parent = stack[-1][1]
+        polarity = Polarity.SUPPORTS if marker.endswith("+") else Polarity.OPPOSES
+        self.relations.setdefault((child, parent, polarity), number)
+        self.statements[child].argues = True
+        return [*stack, (indent, child)]
+
+    def statement(self, number: int, text: str) -> str | None:
+        """Record the statement on this line (definition, reference or untitled); its title."""
+        for start, message in UNSUPPORTED.items():
+            if text.startswith(start):
+                self.problem(number, message)
+                return None
+        definition = DEFINITION.match(text)
+        reference = None if definition else REFERENCE.match(text)
+        if definition:
+            title, content = definition.group(1).strip(), text[definition.end() :]
+        elif reference:
+            title, content = reference.group(1).strip(), text[reference.end() :]
+        else:
+            title, content = f"line {number}", text
+        statement = self.statements.setdefault(title, _Statement(title=title, line=number))
+        body, tags, data = self.content(number, content)
+        if definition or not reference:
+            if not body:
+                self.problem(number, f"[{title}] has no text")
+            elif statement.text is None:
+                statement.text, statement.line = body, number
+            elif statement.text != body:
+                self.problem(number, f"[{title}] is defined again with another text (first on line {statement.line})")
+        statement.tags += [tag for tag in tags if tag not in statement.tags]
+        statement.data.update(data)
+        return title
+
+    def content(self, number: int, content: str) -> tuple[str, list[str], dict[str, Any]]:
+        """A statement's text (unescaped), tags and data."""
+        pieces, tags, data, at = [], [], {}, 0
+        for match in CONTENT.finditer(content):
+            pieces.append(content[at : match.start()])
+            at = match.end()
+            escaped, long_tag, tag, raw = match.groups()
+            if escaped is not None:
+                pieces.append(escaped)
+            elif long_tag or tag:
+                tags.append(long_tag or tag)
+            elif raw is not None:
+                try:
+                    data = orjson.loads(raw)
+                except orjson.JSONDecodeError as error:
+                    self.problem(number, f"data: not JSON as argmap writes it ({error.msg})")
+                if not isinstance(data, dict):
+                    self.problem(number, "data: must be an object {…}")
+                    data = {}
+        pieces.append(content[at:])
+        return "".join(pieces).strip(), tags, data
+
+    def build(self) -> IncomingMap:
+        """Positions, claims and links from the statements and relations read."""
+        incoming = self.incoming
+        extension = self.front.get("argmap")
+        if extension is not None and (not isinstance(extension, dict) or extension.get("format") != FORMAT):
+            incoming.note("front matter", f"argmap: not argmap's front matter ({FORMAT}); ignored")
+            extension = None
+        extension = extension or {}
+        topic = extension.get("topic")
+        incoming.topic = dict(topic) if isinstance(topic, dict) else {}
+        title = self.front.get("title") or self.heading
+        if isinstance(title, str) and title:
+            incoming.topic.setdefault("title", title)
+        positions: set[str] = set()
+        for statement in self.statements.values():
+            kind = statement.data.get("kind")
+            if kind == "position" or (kind is None and statement.top and not statement.argues):
+                positions.add(statement.title)
+        uids = {title: statement.data.get("uid") or str(uuid.uuid4()) for title, statement in self.statements.items()}
+        order = 0
+        for statement in self.statements.values():
+            where, data = f"line {statement.line}", statement.data
+            if statement.text is None:
+                self.problem(
+                    statement.line, f"[{statement.title}] has no text; define it once as [{statement.title}]: …"
+                )
+                continue
+            text = data.get("text", statement.text)
+            if statement.title in positions:
+                row = {
+                    "uid": uids[statement.title],
+                    "title": text,
+                    "summary": data.get("summary", ""),
+                    "order": data.get("order", order),
+                }
+                incoming.add("positions", row, where)
+                order += 1
+            else:
+                row = {"uid": uids[statement.title], "text": text, "base_score": data.get("base_score", 0.5)}
+                incoming.add("claims", row, where)
+        for (child, parent, polarity), number in self.relations.items():
+            if self.statements[child].text is None or self.statements[parent].text is None:
+                continue  # reported above
+            if child in positions:
+                self.problem(number, f"[{child}] is a position, and a position cannot support or oppose")
+                continue
+            target = "target_position" if parent in positions else "target_claim"
+            row = {
+                "claim": uids[child],
+                "target_position": None,
+                "target_claim": None,
+                target: uids[parent],
+                "polarity": polarity,
+            }
+            incoming.add("links", row, f"line {number}")
+        self.stances_and_sources(extension, positions, uids)
+        return incoming
+
+    def stances_and_sources(self, extension: dict[str, Any], positions: set[str], uids: dict[str, str]) -> None:
+        incoming = self.incoming
+        people = extension.get("stakeholders")
+        people = people if isinstance(people, dict) else {}
+        documents = extension.get("sources")
+        documents = documents if isinstance(documents, dict) else {}
+        used_people: dict[str, int] = {}
+        used_documents: dict[str, int] = {}
+        ignored: set[str] = set()
+        for statement in self.statements.values():
+            if statement.text is None:
+                continue
+            where = f"line {statement.line}"
+            attitudes = statement.data.get("stances")
+            attitudes = attitudes if isinstance(attitudes, dict) else {}
+            subject = "position" if statement.title in positions else "claim"
+            for tag in statement.tags:
+                if tag not in people:
+                    ignored.add(tag)
+                    continue
+                used_people.setdefault(tag, statement.line)
+                row = {
+                    "stakeholder": tag,
+                    "position": None,
+                    "claim": None,
+                    subject: uids[statement.title],
+                    "stance": attitudes.get(tag, Attitude.SUPPORTS),
+                    "basis": Basis.INFERRED,
+                }
+                incoming.add("stances", row, where)
+            cited = statement.data.get("sources")
+            if subject == "claim" and isinstance(cited, list):
+                for source in cited:
+                    if isinstance(source, str) and source in documents:
+                        used_documents.setdefault(source, statement.line)
+                    incoming.add("citations", {"claim": uids[statement.title], "source": source}, where)
+        for slug, line in used_people.items():
+            person = people[slug] if isinstance(people[slug], dict) else {}
+            incoming.add(
+                "stakeholders", {"slug": slug, **person}, f"front matter (stakeholder {slug}, used on line {line})"
+            )
+        for uid, line in used_documents.items():
+            document = documents[uid] if isinstance(documents[uid], dict) else {}
+            incoming.add("sources", {"uid": uid, **document}, f"front matter (source {uid}, cited on line {line})")
+        if ignored:
+            listed = ", ".join(f"#{tag}" for tag in sorted(ignored)[:10])
+            incoming.note("", f"tags that are not stakeholders of the front matter were left out: {listed}")
+        if used_people:
+            incoming.note("", "tags became inferred stances: Argdown carries no quote or source for them")

@@ -1,0 +1,127 @@
+"""The portable map: what every export reads and every import produces.
+
+A map is read from the database by `loading.load_map` (one query), in rows whose
+references are database ids. Ids differ from one database to the next, so whatever
+leaves argmap refers to objects by their stable identity instead: the `uid` of
+positions, claims, links, sources, citations, stances, relationships and salience, and
+the `slug` of stakeholders. A portable row is a map row with `id` left out and each
+`x_id` column replaced by `x`, holding the uid (or slug) of the row it points at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from argmap.loading import MAP_COLUMNS, MapData, Row, load_map
+from argmap.models import (
+    Citation,
+    Claim,
+    Link,
+    Position,
+    Relationship,
+    Salience,
+    Source,
+    Stakeholder,
+    Stance,
+    Topic,
+)
+
+PARTS: tuple[str, ...] = tuple(MAP_COLUMNS)
+MODELS: dict[str, type[models.Model]] = {
+    "positions": Position,
+    "claims": Claim,
+    "links": Link,
+    "stakeholders": Stakeholder,
+    "stances": Stance,
+    "sources": Source,
+    "citations": Citation,
+    "relationships": Relationship,
+    "salience": Salience,
+}
+PART_OF_MODEL: dict[type[models.Model], str] = {model: part for part, model in MODELS.items()}
+# What identifies a row across databases.
+KEYS: dict[str, str] = {part: "slug" if part == "stakeholders" else "uid" for part in PARTS}
+# Parts that belong to one topic (their rows are created by an import) and parts shared
+# by every map (an import reuses the rows a database already has).
+TOPIC_PARTS: tuple[str, ...] = ("positions", "claims", "links", "stances", "citations", "salience")
+SHARED_PARTS: tuple[str, ...] = ("stakeholders", "sources", "relationships")
+
+TOPIC_COLUMNS: tuple[str, ...] = ("slug", "title", "question", "summary", "status", "published_at")
+# part -> the portable columns, in the order of loading.MAP_COLUMNS.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    part: tuple(column.removesuffix("_id") for column in columns if column != "id")
+    for part, (_table, columns) in MAP_COLUMNS.items()
+}
+# part -> {portable column: the part it refers to}.
+REFERENCES: dict[str, dict[str, str]] = {
+    part: {
+        column: PART_OF_MODEL[MODELS[part]._meta.get_field(column).related_model]
+        for column in COLUMNS[part]
+        if MODELS[part]._meta.get_field(column).is_relation
+    }
+    for part in PARTS
+}
+STAKEHOLDER_COLUMNS = MAP_COLUMNS["stakeholders"][1]
+
+
+def topic_fields(topic: Topic) -> dict[str, Any]:
+    """The topic's own portable fields."""
+    return {name: getattr(topic, name) for name in TOPIC_COLUMNS}
+
+
+def load_complete_map(topic: Topic) -> MapData:
+    """The topic's map (loading.load_map: one query) with every ancestor of its stakeholders.
+
+    load_map brings the stakeholders involved and their parents; a grandparent would be
+    a dangling reference in a file, so it is fetched too (one more query per further
+    level of "part of", none for the usual two levels).
+    """
+    data = load_map(topic.pk)
+    stakeholders = data.stakeholders
+    present = {row["id"] for row in stakeholders}
+    missing = {row["parent_id"] for row in stakeholders if row["parent_id"] is not None} - present
+    while missing:
+        found = list(Stakeholder.objects.filter(pk__in=missing).values(*STAKEHOLDER_COLUMNS))
+        stakeholders = sorted([*stakeholders, *found], key=lambda row: row["id"])
+        present |= missing
+        missing = {row["parent_id"] for row in found if row["parent_id"] is not None} - present
+    if stakeholders is data.stakeholders:
+        return data
+    return MapData(**{**{part: getattr(data, part) for part in PARTS}, "stakeholders": stakeholders})
+
+
+def portable_rows(data: MapData) -> dict[str, list[Row]]:
+    """Every part of `data` as portable rows: `id` dropped, `x_id` → `x` (a uid or slug).
+
+    The topic's own rows keep their order (by id: the order they were created in); the
+    shared ones (stakeholders, sources, relationships) are sorted by their key, so that a
+    file does not depend on the order in which a database happened to create them.
+    """
+    keys: dict[str, dict[int, str]] = {}
+    for referenced in {part for references in REFERENCES.values() for part in references.values()}:
+        key = KEYS[referenced]
+        keys[referenced] = {row["id"]: row[key] for row in getattr(data, referenced)}
+    portable: dict[str, list[Row]] = {}
+    for part in PARTS:
+        columns = MAP_COLUMNS[part][1][1:]  # without "id"
+        references = REFERENCES[part]
+        if not references:
+            portable[part] = [{column: row[column] for column in columns} for row in getattr(data, part)]
+            continue
+        plan = [
+            (name, column, keys[references[name]] if name in references else None)
+            for name, column in zip(COLUMNS[part], columns, strict=True)
+        ]
+        rows = []
+        for row in getattr(data, part):
+            converted = {}
+            for name, column, key_of in plan:
+                value = row[column]
+                converted[name] = value if key_of is None or value is None else key_of[value]
+            rows.append(converted)
+        portable[part] = rows
+    for part in SHARED_PARTS:
+        portable[part].sort(key=lambda row, key=KEYS[part]: row[key])
+    return portable

@@ -1,0 +1,44 @@
+"""Every export reads the map in one query, whatever its size, and says what it is."""
+
+import pytest
+
+from argmap.interchange import FORMATS, export_map
+from argmap.synthetic import generate_map
+from tests.factories import StakeholderFactory, StanceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("format", list(FORMATS))
+@pytest.mark.parametrize("claims", [10, 300])
+def test_export_reads_the_map_in_one_query(django_assert_num_queries, format, claims):
+    topic = generate_map(claims=claims, seed=claims).topic
+    with django_assert_num_queries(1):  # loading.load_map: one WITH … SELECT, every part as a JSON array
+        content = b"".join(export_map(topic, format).content)
+    assert content
+
+
+@pytest.mark.parametrize("format", list(FORMATS))
+def test_a_grandparent_stakeholder_takes_one_more_query(django_assert_num_queries, format):
+    # load_map brings the stakeholders involved and their parents; each further level of
+    # "part of" is one more query, so that no file refers to a stakeholder it leaves out.
+    stance = StanceFactory(stakeholder__parent=StakeholderFactory(parent=StakeholderFactory(slug="grandparent")))
+    with django_assert_num_queries(2):  # load_map, then the grandparent
+        content = b"".join(export_map(stance.position.topic, format).content)
+    assert content
+
+
+@pytest.mark.parametrize(
+    ("format", "content_type", "filename"),
+    [
+        ("json", "application/json", "t.json"),
+        ("aif", "application/json", "t.aif.json"),
+        ("argdown", "text/plain; charset=utf-8", "t.argdown"),
+        ("graphml", "application/graphml+xml", "t.graphml"),
+        ("csv", "application/zip", "t.csv.zip"),
+    ],
+)
+def test_an_export_says_its_content_type_and_file_name(format, content_type, filename):
+    topic = generate_map(claims=3, seed=1, slug="t").topic
+    exported = export_map(topic, format)
+    assert (exported.content_type, exported.filename) == (content_type, filename)

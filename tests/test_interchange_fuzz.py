@@ -1,0 +1,111 @@
+"""Whatever a file holds, an import answers with a report, never an exception (the API will
+turn an exception into a 500): random JSON in the shapes of argmap's and AIF's files."""
+
+import io
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from argmap.interchange import import_map
+from argmap.interchange.argdown import _Reader, escape
+from argmap.interchange.document import COLUMNS, PARTS
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+UUIDS = st.sampled_from(["9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed", "not-a-uid"])
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    UUIDS,
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def row(part):
+    """A row with some of the part's own columns (so that the checks go deep) and random values."""
+    return st.dictionaries(st.sampled_from([*COLUMNS[part], "id", "claim_id", "extra"]), JSON | UUIDS, max_size=6)
+
+
+def assert_reports(content: bytes, format: str):
+    report = import_map(io.BytesIO(content), format, dry_run=True)
+    assert report.ok or report.problems
+    assert report.summary()
+
+
+@FUZZ
+@given(
+    shape=st.sampled_from(["argmap-export/1", "argmap-map/1"]),
+    topic=JSON | st.dictionaries(st.sampled_from(["slug", "title", "question", "status", "published_at"]), JSON),
+    parts=st.fixed_dictionaries({}, optional={part: st.lists(row(part), max_size=3) | JSON for part in PARTS}),
+)
+def test_any_native_document_gets_a_report(shape, topic, parts):
+    assert_reports(orjson.dumps({"format": shape, "topic": topic, **parts}), "json")
+
+
+NODE = st.fixed_dictionaries(
+    {"nodeID": st.sampled_from(["1", "2", "3", 4, None, ["x"]])},
+    optional={
+        "type": st.sampled_from(["I", "RA", "CA", "L", "YA", "TA", "MA", "??"]) | JSON,
+        "text": st.sampled_from(["Asserting", "A claim", "Bob : words", ""]) | JSON,
+    },
+)
+EDGE = st.fixed_dictionaries(
+    {},
+    optional={
+        "edgeID": JSON,
+        "fromID": st.sampled_from(["1", "2", "3", 9]) | JSON,
+        "toID": st.sampled_from(["1", "2", "3"]) | JSON,
+    },
+)
+
+
+@FUZZ
+@given(
+    nodes=st.lists(NODE, max_size=6),
+    edges=st.lists(EDGE, max_size=6),
+    locutions=JSON,
+    participants=JSON,
+    extension=st.none()
+    | JSON
+    | st.fixed_dictionaries(
+        {"format": st.just("argmap-aif/1")}, optional={"nodes": JSON, "links": JSON, "stances": JSON, "topic": JSON}
+    ),
+)
+def test_any_aif_document_gets_a_report(nodes, edges, locutions, participants, extension):
+    aif = {"nodes": nodes, "edges": edges, "locutions": locutions, "participants": participants, "argmap": extension}
+    assert_reports(orjson.dumps(aif), "aif")
+
+
+@FUZZ
+@given(text=st.text(alphabet=st.sampled_from(list('[]:+-<> \n\t#{}"\\/*=_.@()abc')), max_size=120))
+def test_any_argdown_text_gets_a_report(text):
+    assert_reports(text.encode(), "argdown")
+
+
+@FUZZ
+@given(
+    format=st.sampled_from(["json", "aif", "argdown", "graphml", "csv"]),
+    content=st.binary(max_size=200) | st.sampled_from([b"PK\x03\x04", b"<graphml>", b"\xef\xbb\xbfref,text\n"]),
+)
+def test_any_bytes_in_any_format_get_a_report(format, content):
+    assert_reports(content, format)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("[]:+-<> \t#{}\"'\\/*=_.@(),;abcé🧪\u202e")), min_size=1, max_size=60)
+)
+def test_argdown_escaping_is_undone_exactly_by_the_import(text):
+    escaped = escape(text.strip())
+    read, tags, data = _Reader().content(1, escaped)
+    assert (read, tags, data) == (text.strip(), [], {})
