@@ -23,7 +23,9 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from argmap.api import filters, serializers, visibility
+from argmap.api.analysis import TopicAnalysisActions
 from argmap.api.exceptions import PreconditionFailed, PreconditionRequired
+from argmap.api.interchange import TopicInterchangeActions
 from argmap.api.rows import reader_for
 from argmap.interchange.native import map_document
 from argmap.models import Citation, Claim, Link, Position, Relationship, Salience, Source, Stakeholder, Stance, Topic
@@ -131,7 +133,7 @@ class ArgmapViewSet(viewsets.ModelViewSet):
 
 
 @extend_schema(tags=["topics"])
-class TopicViewSet(ArgmapViewSet):
+class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet):
     """Topics: the questions under debate, each with its map."""
 
     queryset = Topic.objects.all()
