@@ -414,6 +414,7 @@ class ArgumentGraph:
         left_out: Collection[int] = (),
         rejected: Collection[int] = (),
         explain: bool = False,
+        explain_claims: Collection[int] | None = None,
         cruxes: int = 0,
     ) -> Evaluation:
         """Strength and label of every position and claim.
@@ -421,7 +422,9 @@ class ArgumentGraph:
         What-if: `left_out` claims are taken out of the map (with their links);
         `rejected` claims stay, assumed rejected (strength 0, whatever argues for them).
         For everything they are linked to, both amount to the same. `explain` adds a
-        `why` to each assessment; `cruxes` keeps up to that many cruxes per position.
+        `why` to each assessment (with `explain_claims`, to every position's but only to
+        those claims': a page showing 200 claims of 10,000 explains those 200);
+        `cruxes` keeps up to that many cruxes per position.
         """
         unknown = sorted(set(left_out) - self._claim_index.keys() | set(rejected) - self._claim_index.keys())
         if unknown:
@@ -431,16 +434,37 @@ class ArgumentGraph:
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
         with _collector_paused():
             state = self._solve(forced, left_out_index)
-            return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)))
+            only = None
+            if explain and explain_claims is not None:
+                index = self._claim_index
+                only = {index[cid] for cid in explain_claims if cid in index}
+            return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only)
 
     def _assemble(
-        self, state: _State, explain: bool, cruxes: int, left_out: list[int], assumed_rejected: list[int]
+        self,
+        state: _State,
+        explain: bool,
+        cruxes: int,
+        left_out: list[int],
+        assumed_rejected: list[int],
+        only: set[int] | None = None,
     ) -> Evaluation:
         strength, label, hidden = state.strength, state.label, state.hidden
         node_ids = self.position_ids + self.claim_ids
         in_cycle = {node for part, cyclic in zip(self._tail, self._cyclic, strict=True) if cyclic for node in part}
         items = [(i, node_ids[i]) for i in range(len(node_ids)) if i not in hidden] if hidden else enumerate(node_ids)
-        if explain:
+        if explain and only is not None:
+            explain_node, count = self._explain, self._position_count
+            assessments = [
+                Assessment(
+                    node_id,
+                    strength[i],
+                    LABELS[label[i]],
+                    explain_node(i, state, node_ids, i in in_cycle) if i < count or i in only else None,
+                )
+                for i, node_id in items
+            ]
+        elif explain:
             explain_node = self._explain
             assessments = [
                 Assessment(node_id, strength[i], LABELS[label[i]], explain_node(i, state, node_ids, i in in_cycle))
