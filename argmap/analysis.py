@@ -327,7 +327,7 @@ def coalition_matrix(data: MapData, result: Coalitions) -> CoalitionMatrix:
         heading = (
             f"In no coalition: agree with no one else at least {figure(AGREEMENT_THRESHOLD)}"
             if groups
-            else "Each on their own"
+            else f"No coalition: no two stakeholders agree at least {figure(AGREEMENT_THRESHOLD)}"
         )
         groups.append(MatrixGroup(heading, sorted(alone, key=lambda r: r.name)))
     return CoalitionMatrix(
