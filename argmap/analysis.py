@@ -176,7 +176,8 @@ def analyse_page(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: in
         )
         for position in tree.positions
     ]
-    return PageAnalysis(positions, coalition_matrix(data, map_coalitions(data)), evaluation.converged)
+    matrix = coalition_matrix(data, map_coalitions(data, agreements=False))
+    return PageAnalysis(positions, matrix, evaluation.converged)
 
 
 def _shown_crux(crux: Crux) -> bool:

@@ -1,16 +1,16 @@
-"""Template tags for the analysis on the topic page (analysis.Standing): the strength bar
-with the standing badge, and the "why" disclosure.
+"""Template tags for the analysis on the topic page (analysis.py): the strength bar with
+the standing badge, the "why" disclosure, and the rows of the coalition matrix.
 
 They build their HTML in Python with format_html, which escapes every value, rather than
-in a template: a topic page shows them for a few hundred claims, and the template engine
-spent some 150 µs per claim on them, format_html a tenth of that.
+in a template: a topic page shows them for a few hundred claims and stakeholders, and the
+template engine spent some 150 µs per claim on them, format_html a tenth of that.
 """
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from argmap.analysis import Mention, Standing
+from argmap.analysis import STANCE_CELLS, MatrixGroup, Mention, Standing
 
 register = template.Library()
 
@@ -83,4 +83,29 @@ def why(context, standing: Standing) -> SafeString:
         effects,
         standing.verdict,
         because,
+    )
+
+
+CELLS = {  # the matrix's five kinds of cell, written once
+    stance: format_html(
+        '<td class="stance-cell stance-cell--{}"><span aria-hidden="true">{}</span> {}</td>',
+        stance or "none",
+        glyph,
+        text,
+    )
+    for stance, (text, glyph) in STANCE_CELLS.items()
+}
+
+
+@register.simple_tag(takes_context=True)
+def matrix_rows(context, group: MatrixGroup) -> SafeString:
+    """A coalition's rows of the matrix: the stakeholder (a row header) and a cell per position."""
+    stakeholder_url = context["urls"].stakeholder
+    return format_html_join(
+        "",
+        '<tr><th scope="row"><a href="{}{}/">{}</a></th>{}</tr>',
+        (
+            (stakeholder_url, row.slug, row.name, SafeString("".join(CELLS[cell.stance] for cell in row.cells)))
+            for row in group.rows
+        ),
     )
