@@ -225,14 +225,15 @@ class _State:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a big graph or result is built.
 
     Building and evaluating a 100,000-claim graph creates well over 100,000 objects that
     the collector tracks (lists, assessments); every few hundred of them triggered a
     collection walking the ever larger heap, which doubled the time taken. Nothing here
     creates reference cycles, so pausing loses nothing; the collector is restored as it
-    was, and catches up on its next turn (the benchmark's figures include that).
+    was, and catches up on its next turn (the benchmark's figures include that). The
+    topic page pauses it too while it builds (argmap.views).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -304,7 +305,7 @@ class ArgumentGraph:
 
     def __init__(self, *, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]):
         """`positions` are position ids, `claims` (id, base score) pairs, `links` LinkRow tuples."""
-        with _collector_paused():
+        with collector_paused():
             self._build(positions, claims, links)
 
     def _build(self, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]) -> None:
@@ -432,7 +433,7 @@ class ArgumentGraph:
         left_out_index = {self._claim_index[cid] for cid in left_out}
         forced = dict.fromkeys(left_out_index, 0.0)
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
-        with _collector_paused():
+        with collector_paused():
             state = self._solve(forced, left_out_index)
             only = None
             if explain and explain_claims is not None:
@@ -732,10 +733,11 @@ class ArgumentGraph:
         frontier = [position]
         while frontier:
             node = frontier.pop()
-            for j in (*supporters[node], *opponents[node]):
-                if j not in reaching and j not in forced:
-                    reaching.add(j)
-                    frontier.append(j)
+            for inputs in (supporters[node], opponents[node]):
+                for j in inputs:
+                    if j not in reaching and j not in forced:
+                        reaching.add(j)
+                        frontier.append(j)
         return reaching
 
     def _influence_bounds(self, position: int, reaching: set[int], state: _State, plan: _Plan) -> dict[int, float]:
@@ -755,10 +757,13 @@ class ArgumentGraph:
         # Exposed: claims used on two paths to the position, and everything below them.
         exposed: set[int] = set()
         for node in in_order:
-            if (len(targets[node]) > 1 and sum(t in reaching for t in targets[node]) > 1) or (
-                exposed and not (exposed.isdisjoint(supporters[node]) and exposed.isdisjoint(opponents[node]))
-            ):
+            node_targets = targets[node]
+            if len(node_targets) > 1 and sum(t in reaching for t in node_targets) > 1:
                 exposed.add(node)
+            elif exposed:
+                backing, against = supporters[node], opponents[node]
+                if (backing and not exposed.isdisjoint(backing)) or (against and not exposed.isdisjoint(against)):
+                    exposed.add(node)
         # From the position down, each node hands every input its share of its own bound:
         # an input's bound is the sum of the shares it gets, one per link on a path to the
         # position (every link is visited once, which keeps a 10,000-claim map's cruxes fast).
@@ -773,8 +778,11 @@ class ArgumentGraph:
             else:
                 own_bound = share.get(node, 0.0) * (1.0 + 1e-9)  # a hair of slack for rounding
             bound[node] = own_bound
+            backing, against = supporters[node], opponents[node]
+            if not (backing or against):
+                continue  # most claims: nothing argues about them
             scale = own_bound * max(base[node], 1.0 - base[node])
-            for inputs in (supporters[node], opponents[node]):
+            for inputs in (backing, against):
                 if not inputs:
                     continue
                 if own_bound == math.inf:
@@ -1160,7 +1168,7 @@ def coalitions(
     disagree with, which single linkage (chaining) allows; no number of clusters has to
     be chosen in advance, unlike k-means; and it is deterministic.
     """
-    with _collector_paused():  # 200 stakeholders make some 20,000 pairs
+    with collector_paused():  # 200 stakeholders make some 20,000 pairs
         return _coalitions(sorted(position_ids), list(stances), list(salience), agreements)
 
 
@@ -1221,6 +1229,12 @@ def _complete_linkage(items: list[int], similarity: dict[tuple[int, int], float]
     from `similarity` never join. Ties go to the groups with the smallest ids."""
     members = {item: [item] for item in items}  # a group is named by its smallest member
     link: dict[tuple[int, int], float] = {pair: score for pair, score in similarity.items() if score >= threshold}
+    # The groups each group is linked to: a join only looks at those (200 stakeholders
+    # would otherwise try every other group at each of up to 200 joins).
+    neighbours: dict[int, set[int]] = {item: set() for item in items}
+    for a, b in link:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
     queue = [(-score, a, b) for (a, b), score in link.items()]
     heapq.heapify(queue)
     while queue:
@@ -1229,14 +1243,21 @@ def _complete_linkage(items: list[int], similarity: dict[tuple[int, int], float]
             continue  # a stale entry: one group was joined to another since
         joined = members.pop(a) + members.pop(b)
         name = min(a, b)
-        for other in members:
+        around = (neighbours.pop(a) | neighbours.pop(b)) - {a, b}
+        linked = set()
+        for other in around:
             first, second = link.pop(_pair(a, other), None), link.pop(_pair(b, other), None)
-            if first is not None and second is not None:
+            neighbours[other].discard(a)
+            neighbours[other].discard(b)
+            if first is not None and second is not None:  # complete linkage: both, and the lower counts
                 pair = _pair(name, other)
                 link[pair] = min(first, second)
                 heapq.heappush(queue, (-link[pair], *pair))
+                neighbours[other].add(name)
+                linked.add(other)
         link.pop((a, b), None)
         members[name] = sorted(joined)
+        neighbours[name] = linked
     return sorted(members.values())
 
 

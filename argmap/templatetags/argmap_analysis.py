@@ -43,7 +43,11 @@ def _href(claim: Mention, claim_url: str) -> str:
 @register.simple_tag(takes_context=True)
 def why(context, standing: Standing) -> SafeString:
     """Why a position or claim has its strength and standing, in plain words, in a <details>."""
-    claim_url = context["urls"].claim
+    return why_html(standing, context["urls"].claim)
+
+
+def why_html(standing: Standing, claim_url: str) -> SafeString:
+    """The "why" disclosure; claims not on the page link to `claim_url`<id>/."""
     effects = ""
     if standing.effects:
         items = format_html_join(
