@@ -77,7 +77,7 @@ test-postgresql: $(VENV)/.installed-dev
 
 # Speed figures (printed, not asserted). On PostgreSQL when it answers, in a database of
 # its own (argmap_bench); `make bench ARGS=--large` adds a 100,000-claim map.
-BENCH_URL ?= $(patsubst %/argmap,%/argmap_bench,$(PG_URL))
+BENCH_URL ?= $(shell $(PYTHON) -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/argmap_bench")))' '$(PG_URL)')
 bench: $(VENV)/.installed-dev
 	@if DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_ANSWERS" 2>/dev/null; then \
 		DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_CREATE_DB" && \

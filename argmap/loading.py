@@ -75,12 +75,9 @@ MAP_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 SELECTIONS = """
     positions AS (SELECT * FROM argmap_position WHERE topic_id = %s),
     claims AS (SELECT * FROM argmap_claim WHERE topic_id = %s),
-    links AS (SELECT * FROM argmap_link WHERE claim_id IN (SELECT id FROM claims)),
-    citations AS (SELECT * FROM argmap_citation WHERE claim_id IN (SELECT id FROM claims)),
-    stances AS (
-        SELECT * FROM argmap_stance
-        WHERE position_id IN (SELECT id FROM positions) OR claim_id IN (SELECT id FROM claims)
-    ),
+    links AS (SELECT * FROM argmap_link WHERE topic_id = %s),
+    citations AS (SELECT * FROM argmap_citation WHERE topic_id = %s),
+    stances AS (SELECT * FROM argmap_stance WHERE topic_id = %s),
     salience AS (SELECT * FROM argmap_salience WHERE topic_id = %s),
     involved AS (SELECT stakeholder_id AS id FROM stances UNION SELECT stakeholder_id FROM salience),
     stakeholders AS (
@@ -100,7 +97,7 @@ SELECTIONS = """
         )
     )
 """
-TOPIC_PARAMETERS = 3  # the %s placeholders above
+TOPIC_PARAMETERS = SELECTIONS.count("%s")  # each is the topic's id
 
 
 def _aggregate(part: str, columns: tuple[str, ...], vendor: str) -> str:
@@ -315,12 +312,12 @@ GRAPH_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "claims": ("argmap_claim", "topic_id = %s", ("id", "base_score")),
     "links": (
         "argmap_link",
-        "claim_id IN (SELECT id FROM argmap_claim WHERE topic_id = %s)",
+        "topic_id = %s",
         ("claim_id", "target_position_id", "target_claim_id", "polarity"),
     ),
     "claim_stances": (
         "argmap_stance",
-        "claim_id IN (SELECT id FROM argmap_claim WHERE topic_id = %s)",
+        "topic_id = %s AND claim_id IS NOT NULL",
         ("stakeholder_id", "claim_id", "stance"),
     ),
 }

@@ -152,9 +152,9 @@ def _part(kind: Kind, query: str) -> QuerySet:
     # The best rows first (a LIMIT in a subquery), then their snippets: ts_headline is slow,
     # and a common word matches thousands of claims.
     best = rows.annotate(hit_rank=rank).order_by("-hit_rank", "pk").values("pk")[:PER_KIND]
+    # `best` already holds only rows the public may see: the second pass needs no second look.
     return (
-        kind.rows()
-        .order_by()
+        best.model.objects.order_by()
         .filter(pk__in=best)
         .values(
             hit_rank=rank,

@@ -3,12 +3,14 @@
 PostgreSQL."""
 
 import contextlib
+import uuid
 
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
-from argmap.models import Claim, Link, Polarity, Position, Source, Stakeholder, Stance, Topic
+from argmap.models import Citation, Claim, Link, Polarity, Position, Source, Stakeholder, Stance, Topic
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
@@ -307,8 +309,11 @@ def test_every_database_rule_trigger_is_installed():
         else:
             cursor.execute("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'argmap_%'")
         (count,) = cursor.fetchone()
-    # 1 topic version + 9 tables x 3 events + 2 link rules + 2 "no move" triggers
-    assert count == 1 + 27 + 2 + 2
+    # 0002: 1 topic version + 9 tables x 3 events + 2 link rules + 2 "no move" triggers;
+    # 0005: the topic of links, citations and stances (SQLite: insert + update per table;
+    # PostgreSQL: one BEFORE trigger per table), and the 2 "followers" of a moving claim/position.
+    derived = 3 * 2 + 2 if connection.vendor == "sqlite" else 3 + 2
+    assert count == 1 + 27 + 2 + 2 + derived
 
 
 def test_topic_stays_deletable_when_its_map_is_gone():
@@ -322,3 +327,47 @@ def test_stance_on_claim_blocks_deleting_the_claim():
     with pytest.raises(ProtectedError):
         stance.claim.delete()
     assert Stance.objects.filter(pk=stance.pk).exists()
+
+
+# The topic of links, citations and stances is kept by the database (migration 0005)
+
+
+def test_links_citations_and_stances_get_their_topic_however_they_are_written():
+    claim = ClaimFactory()
+    topic = claim.topic
+    position = PositionFactory(topic=topic)
+    link = Link.objects.create(claim=claim, target_position=position, polarity=Polarity.SUPPORTS)
+    [bulk] = Link.objects.bulk_create([Link(claim=ClaimFactory(topic=topic), target_claim=claim, polarity="opposes")])
+    citation = CitationFactory(claim=claim)
+    stance = StanceFactory(position=position)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO argmap_stance (created_at, updated_at, uid, stakeholder_id, claim_id, stance, basis, quote,"
+            " note) VALUES (%s, %s, %s, %s, %s, 'neutral', 'inferred', '', '')",
+            [timezone.now(), timezone.now(), str(uuid.uuid4()), stance.stakeholder_id, claim.pk],
+        )
+    assert set(Link.objects.filter(pk__in=[link.pk, bulk.pk]).values_list("topic_id", flat=True)) == {topic.pk}
+    assert Citation.objects.get(pk=citation.pk).topic_id == topic.pk
+    assert set(Stance.objects.values_list("topic_id", flat=True)) == {topic.pk}
+
+
+def test_a_wrong_topic_written_directly_is_corrected():
+    link = LinkFactory()
+    Link.objects.filter(pk=link.pk).update(topic=TopicFactory())
+    assert Link.objects.get(pk=link.pk).topic_id == link.claim.topic_id
+
+
+def test_citations_and_stances_follow_a_claim_that_moves():
+    citation = CitationFactory()
+    stance = StanceFactory(position=None, claim=citation.claim)
+    elsewhere = TopicFactory()
+    Claim.objects.filter(pk=citation.claim_id).update(topic=elsewhere)
+    assert Citation.objects.get(pk=citation.pk).topic_id == elsewhere.pk
+    assert Stance.objects.get(pk=stance.pk).topic_id == elsewhere.pk
+
+
+def test_stances_follow_a_position_that_moves():
+    stance = StanceFactory()
+    elsewhere = TopicFactory()
+    Position.objects.filter(pk=stance.position_id).update(topic=elsewhere)
+    assert Stance.objects.get(pk=stance.pk).topic_id == elsewhere.pk
