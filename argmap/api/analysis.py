@@ -10,7 +10,7 @@ OpenAPI schema, and validate the query parameters.
 """
 
 import orjson
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -289,8 +289,8 @@ def schema(summary: str, description: str, serializer, parameters=()):
 
 def involved_stakeholder(topic: Topic, slug: str) -> int | None:
     """The id of the stakeholder with this slug if it has a stance or salience in `topic`."""
-    stances = Stance.objects.filter(Q(position__topic=topic) | Q(claim__topic=topic), stakeholder=OuterRef("pk"))
-    salience = Salience.objects.filter(topic=topic, stakeholder=OuterRef("pk"))
+    stances = Stance.objects.for_topic(topic).filter(stakeholder=OuterRef("pk"))
+    salience = Salience.objects.for_topic(topic).filter(stakeholder=OuterRef("pk"))
     return (
         Stakeholder.objects.filter(Exists(stances) | Exists(salience), slug=slug).values_list("pk", flat=True).first()
     )
