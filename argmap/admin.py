@@ -12,10 +12,13 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from argmap.analysis import gap_rows
+from argmap.loading import load_map, map_gaps
 from argmap.models import (
     Citation,
     Claim,
@@ -269,6 +272,47 @@ class RelationshipInline(EditorInline, admin.TabularInline):
 # ---------------------------------------------------------------------------
 
 
+GAPS_LISTED = 25  # items listed per kind of gap on a topic's page; the rest are counted
+
+
+def admin_change_url(model: str, pk: int, _placeholder: int = 987654321) -> str:
+    return reverse(f"admin:argmap_{model}_change", args=[_placeholder]).replace(str(_placeholder), str(pk))
+
+
+def gaps_panel(topic_id: int) -> dict:
+    """What to research next on a topic (analysis.gap_rows), each item with the admin page
+    where it is fixed: one query (the whole map), whatever the size of the map."""
+    data = load_map(topic_id)
+    rows = gap_rows(data, map_gaps(data))
+    change = {model: admin_change_url(model, 987654321) for model in ("claim", "position", "stakeholder", "stance")}
+
+    def url(model: str, pk: int) -> str:
+        return change[model].replace("987654321", str(pk))
+
+    def listed(items: list[dict], build) -> dict:
+        return {"items": [build(item) for item in items[:GAPS_LISTED]], "more": max(len(items) - GAPS_LISTED, 0),
+                "count": len(items)}  # fmt: skip
+
+    stance_add, link_add = reverse("admin:argmap_stance_add"), reverse("admin:argmap_link_add")
+    return {
+        "total": len(rows),
+        "claims": listed(rows.claims_without_source, lambda c: {**c, "url": url("claim", c["id"])}),
+        "stakeholders": listed(
+            rows.stakeholders_without_stance,
+            lambda s: {**s, "url": url("stakeholder", s["id"]), "add_stance": f"{stance_add}?stakeholder={s['id']}"},
+        ),
+        "positions": listed(
+            rows.positions_unopposed,
+            lambda p: {
+                **p,
+                "url": url("position", p["id"]),
+                "add_link": f"{link_add}?polarity=opposes&target_position={p['id']}",
+            },
+        ),
+        "stances": listed(rows.stances_inferred, lambda s: {**s, "url": url("stance", s["id"])}),
+    }
+
+
 @admin.register(Topic)
 class TopicAdmin(EditorModelAdmin):
     list_display = ["title", "status", "question", "position_count", "claim_count", "changed_at"]
@@ -290,6 +334,12 @@ class TopicAdmin(EditorModelAdmin):
             .get_queryset(request)
             .annotate(position_count=count_of(Position, "topic"), claim_count=count_of(Claim, "topic"))
         )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research next.
+        if obj is not None:
+            context["gaps"] = gaps_panel(obj.pk)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description="positions", ordering="position_count")
     def position_count(self, topic):

@@ -225,14 +225,15 @@ class _State:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a big graph or result is built.
 
     Building and evaluating a 100,000-claim graph creates well over 100,000 objects that
     the collector tracks (lists, assessments); every few hundred of them triggered a
     collection walking the ever larger heap, which doubled the time taken. Nothing here
     creates reference cycles, so pausing loses nothing; the collector is restored as it
-    was, and catches up on its next turn (the benchmark's figures include that).
+    was, and catches up on its next turn (the benchmark's figures include that). The
+    topic page pauses it too while it builds (argmap.views).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -304,7 +305,7 @@ class ArgumentGraph:
 
     def __init__(self, *, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]):
         """`positions` are position ids, `claims` (id, base score) pairs, `links` LinkRow tuples."""
-        with _collector_paused():
+        with collector_paused():
             self._build(positions, claims, links)
 
     def _build(self, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]) -> None:
@@ -414,6 +415,7 @@ class ArgumentGraph:
         left_out: Collection[int] = (),
         rejected: Collection[int] = (),
         explain: bool = False,
+        explain_claims: Collection[int] | None = None,
         cruxes: int = 0,
     ) -> Evaluation:
         """Strength and label of every position and claim.
@@ -421,7 +423,9 @@ class ArgumentGraph:
         What-if: `left_out` claims are taken out of the map (with their links);
         `rejected` claims stay, assumed rejected (strength 0, whatever argues for them).
         For everything they are linked to, both amount to the same. `explain` adds a
-        `why` to each assessment; `cruxes` keeps up to that many cruxes per position.
+        `why` to each assessment (with `explain_claims`, to every position's but only to
+        those claims': a page showing 200 claims of 10,000 explains those 200);
+        `cruxes` keeps up to that many cruxes per position.
         """
         unknown = sorted(set(left_out) - self._claim_index.keys() | set(rejected) - self._claim_index.keys())
         if unknown:
@@ -429,18 +433,39 @@ class ArgumentGraph:
         left_out_index = {self._claim_index[cid] for cid in left_out}
         forced = dict.fromkeys(left_out_index, 0.0)
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
-        with _collector_paused():
+        with collector_paused():
             state = self._solve(forced, left_out_index)
-            return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)))
+            only = None
+            if explain and explain_claims is not None:
+                index = self._claim_index
+                only = {index[cid] for cid in explain_claims if cid in index}
+            return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only)
 
     def _assemble(
-        self, state: _State, explain: bool, cruxes: int, left_out: list[int], assumed_rejected: list[int]
+        self,
+        state: _State,
+        explain: bool,
+        cruxes: int,
+        left_out: list[int],
+        assumed_rejected: list[int],
+        only: set[int] | None = None,
     ) -> Evaluation:
         strength, label, hidden = state.strength, state.label, state.hidden
         node_ids = self.position_ids + self.claim_ids
         in_cycle = {node for part, cyclic in zip(self._tail, self._cyclic, strict=True) if cyclic for node in part}
         items = [(i, node_ids[i]) for i in range(len(node_ids)) if i not in hidden] if hidden else enumerate(node_ids)
-        if explain:
+        if explain and only is not None:
+            explain_node, count = self._explain, self._position_count
+            assessments = [
+                Assessment(
+                    node_id,
+                    strength[i],
+                    LABELS[label[i]],
+                    explain_node(i, state, node_ids, i in in_cycle) if i < count or i in only else None,
+                )
+                for i, node_id in items
+            ]
+        elif explain:
             explain_node = self._explain
             assessments = [
                 Assessment(node_id, strength[i], LABELS[label[i]], explain_node(i, state, node_ids, i in in_cycle))
@@ -664,17 +689,24 @@ class ArgumentGraph:
             or self._label_if(claim, _IN, position, attacking, state, plan) != now_label
         }
 
-        def reach(claim: int) -> float:  # the most this claim could move the position
-            return bound[claim] * max(strength[claim], 1.0 - strength[claim])
-
-        candidates = sorted(reaching - {position}, key=lambda c: (c not in flipping, -reach(c), node_ids[c]))
+        # The candidates, those that could flip the position first, then by the most they
+        # could move it (bound × the most the claim itself can move): a heap, since only the
+        # first few are usually tried.
+        candidates = [
+            (claim not in flipping, -bound[claim] * max(strength[claim], 1.0 - strength[claim]), node_ids[claim], claim)
+            for claim in reaching
+            if claim != position
+        ]
+        heapq.heapify(candidates)
         found: list[Crux] = []
         swings: list[float] = []  # the largest swings among claims that flip nothing (a min-heap)
-        for claim in candidates:
+        while candidates:
+            _flips_nothing, negative_reach, _id, claim = heapq.heappop(candidates)
+            reach = -negative_reach  # the most this claim could move the position
             if claim not in flipping and (
                 len(flipping) >= limit  # flips come first, and there are enough of them
-                or reach(claim) < (swings[0] if len(swings) >= limit else 0.0) - 1e-12
-                or reach(claim) <= _NO_SWING
+                or reach < (swings[0] if len(swings) >= limit else 0.0) - 1e-12
+                or reach <= _NO_SWING
             ):
                 break  # no claim left can move the position more than those found, or at all
             if_rejected, label_if_rejected = self._what_if(claim, 0.0, position, reaching, state, plan)
@@ -701,10 +733,11 @@ class ArgumentGraph:
         frontier = [position]
         while frontier:
             node = frontier.pop()
-            for j in (*supporters[node], *opponents[node]):
-                if j not in reaching and j not in forced:
-                    reaching.add(j)
-                    frontier.append(j)
+            for inputs in (supporters[node], opponents[node]):
+                for j in inputs:
+                    if j not in reaching and j not in forced:
+                        reaching.add(j)
+                        frontier.append(j)
         return reaching
 
     def _influence_bounds(self, position: int, reaching: set[int], state: _State, plan: _Plan) -> dict[int, float]:
@@ -724,51 +757,50 @@ class ArgumentGraph:
         # Exposed: claims used on two paths to the position, and everything below them.
         exposed: set[int] = set()
         for node in in_order:
-            if (len(targets[node]) > 1 and sum(t in reaching for t in targets[node]) > 1) or (
-                exposed and not (exposed.isdisjoint(supporters[node]) and exposed.isdisjoint(opponents[node]))
-            ):
+            node_targets = targets[node]
+            if len(node_targets) > 1 and sum(t in reaching for t in node_targets) > 1:
                 exposed.add(node)
-        complement, base = state.complement, self._base
-        products: dict[tuple[int, bool], tuple[set[int], float, float]] = {}  # inputs, full and safe products
-        bound = {position: 1.0}
+            elif exposed:
+                backing, against = supporters[node], opponents[node]
+                if (backing and not exposed.isdisjoint(backing)) or (against and not exposed.isdisjoint(against)):
+                    exposed.add(node)
+        # From the position down, each node hands every input its share of its own bound:
+        # an input's bound is the sum of the shares it gets, one per link on a path to the
+        # position (every link is visited once, which keeps a 10,000-claim map's cruxes fast).
+        complement, base, cyclic, prod = state.complement, self._base, plan.cyclic_unit, math.prod
+        share: dict[int, float] = {}
+        bound: dict[int, float] = {}
         for node in reversed(in_order):
             if node == position:
-                continue
-            if plan.cyclic_unit[node]:
-                bound[node] = math.inf
-                continue
-            total = 0.0
-            for target in targets[node]:
-                if target not in reaching:
+                own_bound = 1.0
+            elif cyclic[node]:
+                own_bound = math.inf
+            else:
+                own_bound = share.get(node, 0.0) * (1.0 + 1e-9)  # a hair of slack for rounding
+            bound[node] = own_bound
+            backing, against = supporters[node], opponents[node]
+            if not (backing or against):
+                continue  # most claims: nothing argues about them
+            scale = own_bound * max(base[node], 1.0 - base[node])
+            for inputs in (backing, against):
+                if not inputs:
                     continue
-                if bound[target] == math.inf:
-                    total = math.inf
-                    break
-                b = base[target]
-                factor = 0.0
-                for side, inputs in ((True, supporters[target]), (False, opponents[target])):
-                    if len(inputs) == 1:
-                        factor += inputs[0] == node  # no other input: R = 1
-                        continue
-                    key = (target, side)
-                    if key not in products:
-                        products[key] = (
-                            set(inputs),
-                            math.prod(complement[k] for k in inputs),
-                            math.prod(complement[k] for k in inputs if k not in exposed),
-                        )
-                    members, full, safe = products[key]
-                    if node not in members:
-                        continue
-                    own = complement[node]
-                    if node in exposed:
-                        factor += safe  # without every input that might change with this one
-                    elif own > 0.0:
-                        factor += full / own  # every other input: none changes with this one
+                if own_bound == math.inf:
+                    share.update(dict.fromkeys(inputs, math.inf))
+                    continue
+                if len(inputs) == 1:  # no other input: R = 1
+                    share[inputs[0]] = share.get(inputs[0], 0.0) + scale
+                    continue
+                full = prod(complement[k] for k in inputs)
+                safe = prod(complement[k] for k in inputs if k not in exposed) if exposed else full
+                for j in inputs:
+                    if j in exposed:
+                        factor = safe  # without every input that might change with this one
+                    elif complement[j] > 0.0:
+                        factor = full / complement[j]  # every other input: none changes with this one
                     else:
-                        factor += math.prod(complement[k] for k in inputs if k != node)
-                total += bound[target] * max(b, 1.0 - b) * factor
-            bound[node] = total * (1.0 + 1e-9)  # a hair of slack for rounding
+                        factor = prod(complement[k] for k in inputs if k != j)
+                    share[j] = share.get(j, 0.0) + scale * factor
         return bound
 
     def _label_if(self, claim: int, value: int, position: int, attacking: set[int], state: _State, plan: _Plan) -> int:
@@ -1118,9 +1150,15 @@ def claims_held_by(stakeholder_id: int, stances: Iterable[StanceAbout]) -> set[i
 
 
 def coalitions(
-    *, position_ids: Iterable[int], stances: Iterable[StanceAbout], salience: Iterable[SalienceRow]
+    *,
+    position_ids: Iterable[int],
+    stances: Iterable[StanceAbout],
+    salience: Iterable[SalienceRow],
+    agreements: bool = True,
 ) -> Coalitions:
     """The stance matrix, pairwise agreement, coalitions and power/interest grid of a topic.
+    Without `agreements`, the list of every pair's agreement is left empty (200 stakeholders
+    make 20,000 pairs, which a page showing the coalitions need not sort).
 
     Coalitions are complete-linkage clusters (agglomerative): starting from one group per
     stakeholder, the two groups that agree most are joined, as long as every member of
@@ -1130,11 +1168,13 @@ def coalitions(
     disagree with, which single linkage (chaining) allows; no number of clusters has to
     be chosen in advance, unlike k-means; and it is deterministic.
     """
-    with _collector_paused():  # 200 stakeholders make some 20,000 pairs
-        return _coalitions(sorted(position_ids), list(stances), list(salience))
+    with collector_paused():  # 200 stakeholders make some 20,000 pairs
+        return _coalitions(sorted(position_ids), list(stances), list(salience), agreements)
 
 
-def _coalitions(columns: list[int], stances: list[StanceAbout], salience: list[SalienceRow]) -> Coalitions:
+def _coalitions(
+    columns: list[int], stances: list[StanceAbout], salience: list[SalienceRow], with_agreements: bool
+) -> Coalitions:
     held: dict[int, dict[int, Attitude]] = defaultdict(dict)
     for row in stances:
         if row["position_id"] is not None:
@@ -1161,7 +1201,8 @@ def _coalitions(columns: list[int], stances: list[StanceAbout], salience: list[S
                     shared += 1
             if shared:
                 similarity[a, b] = total / shared
-                found_pairs.append((-total / shared, -shared, a, b))
+                if with_agreements:
+                    found_pairs.append((-total / shared, -shared, a, b))
     found_pairs.sort()
     agreements = [Agreement((a, b), -score, -shared) for score, shared, a, b in found_pairs]
 
@@ -1188,6 +1229,12 @@ def _complete_linkage(items: list[int], similarity: dict[tuple[int, int], float]
     from `similarity` never join. Ties go to the groups with the smallest ids."""
     members = {item: [item] for item in items}  # a group is named by its smallest member
     link: dict[tuple[int, int], float] = {pair: score for pair, score in similarity.items() if score >= threshold}
+    # The groups each group is linked to: a join only looks at those (200 stakeholders
+    # would otherwise try every other group at each of up to 200 joins).
+    neighbours: dict[int, set[int]] = {item: set() for item in items}
+    for a, b in link:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
     queue = [(-score, a, b) for (a, b), score in link.items()]
     heapq.heapify(queue)
     while queue:
@@ -1196,14 +1243,21 @@ def _complete_linkage(items: list[int], similarity: dict[tuple[int, int], float]
             continue  # a stale entry: one group was joined to another since
         joined = members.pop(a) + members.pop(b)
         name = min(a, b)
-        for other in members:
+        around = (neighbours.pop(a) | neighbours.pop(b)) - {a, b}
+        linked = set()
+        for other in around:
             first, second = link.pop(_pair(a, other), None), link.pop(_pair(b, other), None)
-            if first is not None and second is not None:
+            neighbours[other].discard(a)
+            neighbours[other].discard(b)
+            if first is not None and second is not None:  # complete linkage: both, and the lower counts
                 pair = _pair(name, other)
                 link[pair] = min(first, second)
                 heapq.heappush(queue, (-link[pair], *pair))
+                neighbours[other].add(name)
+                linked.add(other)
         link.pop((a, b), None)
         members[name] = sorted(joined)
+        neighbours[name] = linked
     return sorted(members.values())
 
 

@@ -403,12 +403,14 @@ def evaluate_topic(
 # The rows of `load_map` carry the columns of MAP_COLUMNS, a superset of graph.py's row types.
 
 
-def map_coalitions(data: MapData) -> Coalitions:
-    """The stance matrix, agreement, coalitions and power/interest grid of a loaded map."""
+def map_coalitions(data: MapData, *, agreements: bool = True) -> Coalitions:
+    """The stance matrix, agreement, coalitions and power/interest grid of a loaded map
+    (without the list of every pair's agreement if not `agreements`)."""
     return coalitions(
         position_ids=[row["id"] for row in data.positions],
         stances=cast("list[StanceRow]", data.stances),
         salience=cast("list[SalienceRow]", data.salience),
+        agreements=agreements,
     )
 
 

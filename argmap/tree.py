@@ -18,7 +18,10 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from argmap.graph import HIGH_SALIENCE, Quadrant, quadrant
+
 if TYPE_CHECKING:
+    from argmap.analysis import Standing
     from argmap.loading import MapData
 
 Row = dict[str, Any]
@@ -111,6 +114,11 @@ class Node:
     def stances(self) -> list[Row]:
         return self._tree.stances.get(self.claim_id, [])
 
+    @property
+    def standing(self) -> Standing | None:
+        """Its strength, label and why (analysis.py), if the page evaluated it."""
+        return self._tree.standing.get(self.claim_id)
+
 
 class PositionNode:
     """A position with the stakeholders who hold it and the claims for and against it."""
@@ -146,6 +154,10 @@ class PositionNode:
     @property
     def counts(self) -> str:
         return f"{self.supporters} for · {self.opponents} against"
+
+    @property
+    def standing(self) -> Standing | None:
+        return self._tree.standing.get(-self.position_id)
 
 
 class Tree:
@@ -220,6 +232,9 @@ class Tree:
                     self.sources.append(sources_by_id[citation["source_id"]])
                     self.source_numbers[citation["source_id"]] = len(self.sources)
         self._arguments: dict[int, list[Node]] = {}
+        # Strength, label and why of the nodes a page shows, by the same keys: set by the
+        # view from analysis.py (the tree itself knows nothing of the evaluation).
+        self.standing: dict[int, Standing] = {}
 
     def _place(self, queue: deque, order: list[int]) -> None:
         parents, placed_by, depths, inbound = self.parents, self.placed_by, self.depths, self.inbound
@@ -323,7 +338,18 @@ def build_tree(data: MapData) -> Tree:
     return Tree(data)
 
 
-def power_interest_grid(data: MapData) -> list[tuple[int, list[list[Row]]]]:
+@dataclass(slots=True)
+class GridCell:
+    """One cell of the power/interest grid: its quadrant (graph.quadrant), whether the
+    quadrant's name is written in it (its top-left cell), and the stakeholders placed there."""
+
+    quadrant: Quadrant
+    css: str  # the quadrant as a CSS class: "manage-closely"…
+    names_quadrant: bool
+    stakeholders: list[Row]
+
+
+def power_interest_grid(data: MapData) -> list[tuple[int, list[GridCell]]]:
     """Mendelow's grid: rows of power from 5 down to 1, each with five cells of interest
     1 to 5 holding the stakeholders placed there (by name)."""
     stakeholders = {stakeholder["id"]: stakeholder for stakeholder in data.stakeholders}
@@ -333,10 +359,33 @@ def power_interest_grid(data: MapData) -> list[tuple[int, list[list[Row]]]]:
         cells[(estimate["power"], estimate["interest"])].append(
             {**estimate, "name": holder["name"], "slug": holder["slug"]}
         )
+    corners = {(5, 1), (5, HIGH_SALIENCE), (HIGH_SALIENCE - 1, 1), (HIGH_SALIENCE - 1, HIGH_SALIENCE)}
     return [
-        (power, [sorted(cells[(power, interest)], key=lambda row: row["name"]) for interest in range(1, 6)])
+        (
+            power,
+            [
+                GridCell(
+                    quadrant(power, interest),
+                    quadrant(power, interest).replace(" ", "-"),
+                    (power, interest) in corners,
+                    sorted(cells[(power, interest)], key=lambda row: row["name"]),
+                )
+                for interest in range(1, 6)
+            ],
+        )
         for power in range(5, 0, -1)
     ]
+
+
+def grid_quadrants(grid: list[tuple[int, list[GridCell]]]) -> list[tuple[Quadrant, list[Row]]]:
+    """The grid's stakeholders by quadrant (the grid as text), the most powerful first in each."""
+    quadrants: dict[Quadrant, list[Row]] = {
+        "manage closely": [], "keep satisfied": [], "keep informed": [], "monitor": []
+    }  # fmt: skip
+    for _power, cells in grid:  # power from 5 down
+        for cell in reversed(cells):  # interest from 5 down
+            quadrants[cell.quadrant] += cell.stakeholders
+    return [(name, rows) for name, rows in quadrants.items() if rows]
 
 
 def graph_elements(tree: Tree, data: MapData, claims: list[Node]) -> dict[str, list[dict[str, Any]]]:

@@ -28,6 +28,8 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
+from argmap.analysis import analyse_page, evaluate_shown
+from argmap.graph import collector_paused
 from argmap.loading import MapData, load_claim, load_map, load_stakeholder
 from argmap.middleware import policy_header
 from argmap.models import (
@@ -44,7 +46,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.search import search
-from argmap.tree import build_tree, graph_elements, power_interest_grid
+from argmap.tree import build_tree, graph_elements, grid_quadrants, power_interest_grid
 
 
 class HomeView(ListView):
@@ -123,7 +125,11 @@ class TopicMapView(View):
             key = topic_cache_key(topic, self.template_name, *kwargs.values())
             content = cache.get(key)
             if content is None:
-                content = self.render_content(topic, **kwargs)
+                # A 10,000-claim page parses its map into some 40,000 dicts and builds
+                # thousands of objects more: the cyclic garbage collector ran a hundred
+                # times per page, for a sixth of its time, and found nothing to free.
+                with collector_paused():
+                    content = self.render_content(topic, **kwargs)
                 cache.set(key, content)
             response = HttpResponse(content, content_type=self.content_type)
         response.headers["ETag"] = topic.etag
@@ -144,7 +150,9 @@ class TopicMapView(View):
         expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
         shown = tree.shown_claims(roots, expanded)
         with_salience = {row["stakeholder_id"] for row in data.salience}
+        grid = power_interest_grid(data)
         return {
+            **self.analysis_context(data, tree, shown),
             "topic": topic,
             "urls": PageUrls(topic),
             "tree": tree,
@@ -153,7 +161,8 @@ class TopicMapView(View):
             "claims_total": len(data.claims),
             "sources_listed": listed_sources(shown),
             "graph": graph_elements(tree, data, shown),
-            "grid": power_interest_grid(data),
+            "grid": grid,
+            "quadrants": grid_quadrants(grid),
             "relationships": relationship_rows(data),
             "stakeholders": data.stakeholders,
             "without_salience": sorted(
@@ -162,15 +171,24 @@ class TopicMapView(View):
             "has_salience": bool(with_salience),
         }
 
+    def analysis_context(self, data: MapData, tree, shown: list) -> dict:
+        """The analysis (analysis.py): the strength, label and why of the positions and of
+        the claims shown (held by the tree), each position's cruxes, the coalition matrix."""
+        return {"analysis": analyse_page(data, tree, shown)}
+
 
 class TopicDetailView(TopicMapView):
-    """The topic page: positions, their argument trees, the graph, the stakeholders."""
+    """The topic page: positions, their argument trees, the analysis, the graph, the stakeholders."""
 
 
 class TopicEmbedView(TopicMapView):
     """The topic's tree for other sites' iframes: the one page that may be framed."""
 
     template_name = "argmap/topic_embed.html"
+
+    def analysis_context(self, data: MapData, tree, shown: list) -> dict:
+        evaluate_shown(data, tree, shown)  # the tree's strengths and labels only
+        return {}
 
     @xframe_options_exempt
     def get(self, request, slug, **kwargs):
@@ -188,18 +206,21 @@ class TopicBranchView(TopicMapView):
     template_name = "argmap/includes/claim_arguments.html"
 
     def get_context_data(self, topic: Topic, pk: int) -> dict:
-        tree = build_tree(load_map(topic.pk))
+        data = load_map(topic.pk)
+        tree = build_tree(data)
         node = tree.node(pk)
         if node is None:
             raise Http404("No such claim in this topic.")
         roots = tree.roots()
         page_shows = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
+        expanded = tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET)
+        evaluate_shown(data, tree, tree.shown_claims(node.arguments, expanded))
         return {
             "topic": topic,
             "urls": PageUrls(topic),
             "tree": tree,
             "arguments": node.arguments,
-            "expanded": tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET),
+            "expanded": expanded,
             "sources_listed": listed_sources(page_shows),
         }
 

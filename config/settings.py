@@ -289,3 +289,8 @@ LOGGING = {
 # Interchange (argmap/interchange/): the largest file an import reads, in bytes. A
 # 10,000-claim map is about 5 MB as argmap JSON.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+
+# --- Analysis ---
+# The API's analysis endpoints (argmap/api/analysis.py) label positions and claims
+# accepted, rejected or undecided in several fields: one enum in the OpenAPI schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["LabelEnum"] = "argmap.graph.LABELS"

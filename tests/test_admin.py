@@ -36,12 +36,13 @@ pytestmark = pytest.mark.django_db
 #               subqueried into the same query) + the topic filter's choices where the
 #               list filters by topic.
 #   change: the object (with its related objects) + one query per inline (+ one more
-#           ContentType per inline model, for its "change" links).
+#           ContentType per inline model, for its "change" links); a topic's page also
+#           reads its whole map (loading.load_map) for the gaps panel.
 #   history: the object + COUNT of its history + the history rows, with the objects
 #            their foreign keys point at joined in.
 EXPECTED = {
     # model:        changelist, add, change, history
-    "topic": (5, 4, 8, 7),  # change: 2 inlines (positions, salience)
+    "topic": (5, 4, 9, 7),  # change: 2 inlines (positions, salience); the whole map for the gaps panel
     "position": (6, 4, 6, 7),  # change: 1 inline (stances); changelist: topic filter
     "claim": (6, 4, 8, 7),  # change: 3 inlines (links, citations, stances)
     "link": (6, 4, 5, 7),  # changelist: topic filter
@@ -87,6 +88,43 @@ def test_every_admin_page_loads_in_constant_queries(editor_client, model):
         obj.save()
     large = page_queries(editor_client, model)
     assert small == large == EXPECTED[model._meta.model_name]
+
+
+def test_a_topics_page_lists_its_gaps_each_linking_where_it_is_fixed(editor_client):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    topic = Topic.objects.get(slug="uk-openai-partnership")
+    gaps = editor_client.get(admin_url(Topic, "change", topic.pk)).context["gaps"]
+    institute = Stakeholder.objects.get(slug="uk-ai-security-institute")
+    safeguards = Position.objects.get(title__startswith="Only with safeguards")
+    assert gaps["total"] == 5
+    assert gaps["claims"] == {"items": [], "more": 0, "count": 0}
+    assert gaps["stakeholders"]["items"][0]["url"] == admin_url(Stakeholder, "change", institute.pk)
+    assert gaps["stakeholders"]["items"][0]["add_stance"] == f"{admin_url(Stance, 'add')}?stakeholder={institute.pk}"
+    assert [p["url"] for p in gaps["positions"]["items"]] == [admin_url(Position, "change", safeguards.pk)]
+    assert gaps["positions"]["items"][0]["add_link"].endswith(f"?polarity=opposes&target_position={safeguards.pk}")
+    inferred = Stance.objects.filter(basis="inferred", position__topic=topic).order_by("pk")
+    assert [s["url"] for s in gaps["stances"]["items"]] == [admin_url(Stance, "change", s.pk) for s in inferred]
+    html = editor_client.get(admin_url(Topic, "change", topic.pk)).content.decode()
+    assert "Gaps: what to research next" in html
+    assert "High-interest stakeholders without a stance (2)" in html
+    assert f'href="{admin_url(Stakeholder, "change", institute.pk)}"' in html
+
+
+def test_the_gaps_panel_lists_a_few_and_counts_the_rest(editor_client):
+    topic = TopicFactory()
+    ClaimFactory.create_batch(30, topic=topic)
+    gaps = editor_client.get(admin_url(Topic, "change", topic.pk)).context["gaps"]
+    assert (len(gaps["claims"]["items"]), gaps["claims"]["more"], gaps["claims"]["count"]) == (25, 5, 30)
+    assert "and 5 more" in editor_client.get(admin_url(Topic, "change", topic.pk)).content.decode()
+
+
+def test_a_topic_with_nothing_missing_says_so(editor_client):
+    topic = TopicFactory()
+    html = editor_client.get(admin_url(Topic, "change", topic.pk)).content.decode()
+    assert "Nothing missing" in html
+    assert "Gaps" not in editor_client.get(admin_url(Topic, "add")).content.decode()
 
 
 def test_admin_index_lists_every_model_for_an_editor(editor_client):

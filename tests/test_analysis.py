@@ -299,3 +299,6 @@ def test_benchmark_module_runs():
     assert "evaluation (build + evaluate)" in report
     assert "query + evaluation" in report
     assert "cruxes" in report
+    assert "topic page's analysis" in report
+    for part in ["evaluation", "evaluation, without a stakeholder", "coalitions", "gaps"]:
+        assert f"API {part} (whole request)" in report

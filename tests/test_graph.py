@@ -688,6 +688,24 @@ def test_every_two_members_of_a_coalition_agree_enough(held):
                 assert pairs[a, b] >= 0.75
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 8), st.integers(1, 4), st.sampled_from(["supports", "opposes", "conditional", "neutral"])
+        ),  # fmt: skip
+        max_size=30,
+    )
+)
+def test_coalitions_without_the_list_of_agreements_are_the_same_coalitions(held):
+    latest = {(s, p): a for s, p, a in held}
+    stances = [stance(k, s, position=p, attitude=a) for k, ((s, p), a) in enumerate(latest.items())]
+    full = coalitions(position_ids=[1, 2, 3, 4], stances=stances, salience=[])
+    light = coalitions(position_ids=[1, 2, 3, 4], stances=stances, salience=[], agreements=False)
+    assert light.agreements == []
+    assert (light.matrix, light.coalitions, light.unaligned) == (full.matrix, full.coalitions, full.unaligned)
+
+
 def test_a_stance_on_a_position_outside_the_map_is_named():
     with pytest.raises(ValueError, match="not in this map: 12"):
         coalitions(position_ids=[10], stances=[stance(1, 1, position=12)], salience=[])

@@ -1,10 +1,12 @@
 """The public site in a real browser: Debian's headless Chromium driven by Playwright,
 against the live test server. The tree opens at a #claim- link (loading deep branches),
-the graph draws every claim and opens one on a click, search finds a claim, the keyboard
+the graph draws every claim and opens one on a click, search finds a claim, the analysis
+(strength bars, badges, whys, cruxes, the coalition matrix) is there, the keyboard
 reaches every control, axe-core finds nothing serious, and hostile text runs no script.
 
-Screenshots of the main pages at desktop and phone widths are saved to
-test-artifacts/screenshots/ for people to look at.
+Screenshots of the main pages at desktop and phone widths (the topic page's analysis, a
+position's why and the grid apart too) are saved to test-artifacts/screenshots/ for
+people to look at.
 """
 
 import os
@@ -194,6 +196,34 @@ def test_keyboard_alone_reaches_every_control(live_server, page, demo):
     assert page.evaluate("document.activeElement.parentElement.open")
 
 
+def test_the_analysis_is_there_and_the_keyboard_reaches_and_opens_it(live_server, page, demo):
+    page.goto(live_server.url + demo.get_absolute_url())
+    position = Position.objects.filter(topic=demo).order_by("order", "pk").first()
+    header = page.locator(f"#position-{position.pk} .position-header")
+    assert header.locator("meter.strength-bar").count() == 1
+    assert header.locator(".standing").inner_text().strip() in {"✓ accepted", "✗ rejected", "? undecided"}
+    why = header.locator("details.why")
+    assert not why.locator(".why-body").is_visible()
+    # Tab from the position's title link area until its "Why" has the focus, then open it.
+    page.focus(f"#position-{position.pk} .position-header details.why > summary")
+    page.keyboard.press("Enter")
+    assert why.locator(".why-body").is_visible()
+    assert "A position starts at 0.50: even odds." in why.inner_text()
+    # The claims shown each carry a bar and a badge; the analysis section its cruxes and the matrix.
+    assert page.locator("li.argument meter.strength-bar").count() == Claim.objects.filter(topic=demo).count()
+    assert page.locator("#analysis .position-standing").count() == Position.objects.filter(topic=demo).count()
+    assert page.locator("#analysis ol.cruxes li").count() >= 1
+    matrix = page.locator("table.coalition-matrix")
+    assert matrix.locator("caption").is_visible()
+    assert matrix.locator("th[scope=row] a").count() >= 2
+    # The matrix's scrolling region takes the focus (for arrow keys on a phone-width table).
+    page.focus("#analysis .table-wrap")
+    assert page.evaluate("document.activeElement.classList.contains('table-wrap')")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('table.coalition-matrix') !== null")
+    assert page.problems.items == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violation_on_any_page(live_server, browser, demo, scheme):
     from axe_playwright_python.sync_playwright import Axe
@@ -270,6 +300,7 @@ def test_screenshots_of_the_main_pages_at_desktop_and_phone_widths(live_server, 
         "home": reverse("argmap:home"),
         "topic-tree": demo.get_absolute_url(),
         "topic-graph": demo.get_absolute_url() + "#graph",
+        "topic-analysis": demo.get_absolute_url() + "#analysis",
         "claim": claim.get_absolute_url(),
         "stakeholder": stakeholder.get_absolute_url(),
     }
@@ -282,8 +313,13 @@ def test_screenshots_of_the_main_pages_at_desktop_and_phone_widths(live_server, 
             if name == "topic-graph":
                 page.wait_for_function("window.argmapGraph !== undefined")
                 page.locator("#graph").screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png")
+            elif name == "topic-analysis":
+                page.locator("#analysis").screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png")
+                page.locator(".position").first.evaluate("p => p.querySelector('details.why').open = true")
+                page.locator(".position").first.screenshot(path=SCREENSHOTS / f"topic-why-{width_name}.png")
+                page.locator("#stakeholders").screenshot(path=SCREENSHOTS / f"topic-grid-{width_name}.png")
             else:
                 page.screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png", full_page=True)
         context.close()
         assert problems.items == []
-    assert len(list(SCREENSHOTS.glob("*.png"))) >= 10
+    assert len(list(SCREENSHOTS.glob("*.png"))) >= 16

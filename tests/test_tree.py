@@ -118,7 +118,8 @@ def test_stances_and_the_grid_name_their_stakeholders():
     assert tree.node(10).stances[0]["stakeholder_slug"] == "body"
     grid = power_interest_grid(map_data(salience=[(5, 1)]))
     assert grid[0][0] == 5
-    assert [row["name"] for row in grid[0][1][0]] == ["A body"]
+    assert [row["name"] for row in grid[0][1][0].stakeholders] == ["A body"]
+    assert (grid[0][1][0].quadrant, grid[0][1][0].names_quadrant) == ("keep satisfied", True)
 
 
 def test_graph_holds_the_positions_the_shown_claims_and_the_links_between_them():

@@ -1,6 +1,426 @@
 """The analysis of a topic's map through the API (issue 6): evaluation, coalitions, gaps.
-Mixed into TopicViewSet, so each endpoint is an @action under /api/v1/topics/{slug}/."""
+Mixed into TopicViewSet, so each endpoint is an @action under /api/v1/topics/{slug}/.
+
+Each answers like the map document: the topic's visibility (a draft is a 404 to the
+public), an ETag and Last-Modified from the topic's version (304 to If-None-Match or
+If-Modified-Since), and JSON written by orjson straight from graph.py's dataclasses: a
+10,000-claim evaluation is tens of thousands of objects, too many for DRF's
+field-by-field serializers. The serializers below only describe the responses in the
+OpenAPI schema, and validate the query parameters.
+"""
+
+import orjson
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+
+from argmap.analysis import gap_rows
+from argmap.api.schema import ERRORS
+from argmap.graph import LABELS, claims_held_by
+from argmap.loading import graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
+from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
+
+MAX_REJECTED = 1000
+"""At most this many claims may be assumed rejected in one what-if."""
+
+CRUXES = 3
+"""Cruxes listed per position."""
+
+# ---------------------------------------------------------------------------
+# Query parameters
+# ---------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ClaimIdsField(serializers.Field):
+    """Claim ids separated by commas: `12,40`."""
+
+    default_error_messages = {
+        "invalid": "Claim ids separated by commas, such as 12,40; {value!r} is not a claim id.",
+        "too_many": f"At most {MAX_REJECTED} claims.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        ids = []
+        for part in data.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not (part.isascii() and part.isdigit()) or not 0 < int(part) < 2**63:
+                self.fail("invalid", value=part[:40])
+            ids.append(int(part))
+        if len(ids) > MAX_REJECTED:
+            self.fail("too_many")
+        return sorted(set(ids))
+
+    def to_representation(self, value):
+        return ",".join(map(str, value))
+
+
+class EvaluationParameters(serializers.Serializer):
+    """What-if: the evaluation with one stakeholder's claims left out, or chosen claims rejected."""
+
+    without_stakeholder = serializers.SlugField(
+        required=False,
+        max_length=Stakeholder._meta.get_field("slug").max_length,
+        help_text=(
+            "What if this stakeholder (by slug) had not argued: the claims it supports (with or "
+            "without conditions) are left out, with their links. It must be involved in the topic "
+            "(a stance or salience there)."
+        ),
+    )
+    reject = ClaimIdsField(
+        required=False,
+        help_text=(
+            "What if these claims (ids of this topic, separated by commas) were rejected: strength 0, "
+            f"whatever argues for them. At most {MAX_REJECTED}."
+        ),
+    )
+
+
+def check_parameters(request, serializer_class: type[serializers.Serializer] | None = None) -> dict:
+    """The query parameters, validated: a 400 names each bad or unknown one."""
+    known = set(serializer_class().fields) if serializer_class else set()
+    unknown = sorted(set(request.query_params) - known - {"format"})
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise ValidationError({name: [f"Unknown parameter. Known: {allowed}."] for name in unknown})
+    if serializer_class is None:
+        return {}
+    values = serializer_class(data=request.query_params)
+    values.is_valid(raise_exception=True)
+    return values.validated_data
+
+
+# ---------------------------------------------------------------------------
+# Responses, as the OpenAPI schema describes them (never built by these serializers)
+# ---------------------------------------------------------------------------
+
+
+def _label(**kwargs):
+    return serializers.ChoiceField(choices=LABELS, **kwargs)
+
+
+def _ids(**kwargs):
+    return serializers.ListField(child=serializers.IntegerField(), **kwargs)
+
+
+class ContributionSerializer(serializers.Serializer):
+    claim_id = serializers.IntegerField()
+    polarity = serializers.ChoiceField(choices=Polarity.choices)
+    strength = serializers.FloatField(help_text="The supporter's or opponent's own strength.")
+    effect = serializers.FloatField(help_text="The target's strength minus what it would be without this link.")
+
+
+class ExplanationSerializer(serializers.Serializer):
+    base_score = serializers.FloatField()
+    support = serializers.FloatField(help_text="The supporters' strengths combined: 1 − ∏(1 − s); 0 without any.")
+    opposition = serializers.FloatField(help_text="The same for the opponents.")
+    contributions = ContributionSerializer(many=True, help_text="The largest effect first.")
+    because = _ids(help_text="Rejected: the accepted opponents. Undecided: the undecided opponents.")
+    in_cycle = serializers.BooleanField(help_text="Settled as part of a circle of opposition.")
+    assumed_rejected = serializers.BooleanField(help_text="What-if: rejected by assumption.")
+    summary = serializers.CharField(help_text="The same in one or two sentences.")
+
+
+class CruxSerializer(serializers.Serializer):
+    claim_id = serializers.IntegerField()
+    strength = serializers.FloatField(help_text="The claim's strength now.")
+    label = _label()
+    if_rejected = serializers.FloatField(help_text="The position's strength if this claim were rejected.")
+    label_if_rejected = _label()
+    if_accepted = serializers.FloatField(help_text="The position's strength if this claim were beyond dispute.")
+    label_if_accepted = _label()
+    swing = serializers.FloatField(help_text="The larger of the two changes of the position's strength.")
+    flips = serializers.BooleanField(help_text="Either would change the position's label.")
+
+
+class ClaimAssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    strength = serializers.FloatField(help_text="0 to 1 (DF-QuAD).")
+    label = _label()
+    why = ExplanationSerializer()
+
+
+class PositionAssessmentSerializer(ClaimAssessmentSerializer):
+    cruxes = CruxSerializer(many=True, help_text=f"Up to {CRUXES}, those that would flip its label first.")
+
+
+class WhatIfSerializer(serializers.Serializer):
+    without_stakeholder = serializers.SlugField(allow_null=True)
+    left_out = _ids(help_text="Claims taken out of the map (the stakeholder's).")
+    assumed_rejected = _ids()
+
+
+class EvaluationSerializer(serializers.Serializer):
+    """The strength, label and why of every position and claim, and each position's cruxes."""
+
+    topic = serializers.SlugField()
+    version = serializers.IntegerField(help_text="The topic's version this was computed from.")
+    what_if = WhatIfSerializer()
+    converged = serializers.BooleanField(
+        help_text="False if a circle of opposition did not settle (its strengths are approximate)."
+    )
+    cycles = serializers.ListField(child=_ids(), help_text="Claims settled together as circles of opposition.")
+    positions = PositionAssessmentSerializer(many=True)
+    claims = ClaimAssessmentSerializer(many=True, help_text="Ordered by id; without the claims left out.")
+
+
+class StanceOnPositionSerializer(serializers.Serializer):
+    position_id = serializers.IntegerField()
+    stance = serializers.ChoiceField(choices=Attitude.choices)
+
+
+class MatrixRowSerializer(serializers.Serializer):
+    stakeholder_id = serializers.IntegerField()
+    stances = StanceOnPositionSerializer(many=True)
+
+
+class AgreementSerializer(serializers.Serializer):
+    stakeholder_ids = _ids(min_length=2, max_length=2)
+    agreement = serializers.FloatField(help_text="0 (opposite stances) to 1 (the same).")
+    shared = serializers.IntegerField(help_text="Positions both hold a stance on.")
+
+
+class CoalitionSerializer(serializers.Serializer):
+    stakeholder_ids = _ids()
+    cohesion = serializers.FloatField(help_text="The lowest agreement between two members.")
+    common = StanceOnPositionSerializer(many=True, help_text="Positions every member with a stance agrees on.")
+
+
+class GridEntrySerializer(serializers.Serializer):
+    stakeholder_id = serializers.IntegerField()
+    power = serializers.IntegerField()
+    interest = serializers.IntegerField()
+    quadrant = serializers.ChoiceField(choices=["manage closely", "keep satisfied", "keep informed", "monitor"])
+
+
+class ColumnSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class CoalitionStakeholderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=StakeholderKind.choices)
+
+
+class CoalitionsSerializer(serializers.Serializer):
+    """Who stands where: the stance matrix, agreement, coalitions and the power/interest grid."""
+
+    topic = serializers.SlugField()
+    version = serializers.IntegerField()
+    positions = ColumnSerializer(many=True, help_text="The matrix's columns.")
+    stakeholders = CoalitionStakeholderSerializer(many=True, help_text="Everyone in the matrix and the grid.")
+    matrix = MatrixRowSerializer(many=True, help_text="A row per stakeholder, members of a coalition together.")
+    agreements = AgreementSerializer(many=True, help_text="Every pair with a position in common, closest first.")
+    coalitions = CoalitionSerializer(many=True, help_text="The largest first.")
+    unaligned = _ids(help_text="Involved, with no stance on a position.")
+    grid = GridEntrySerializer(many=True, help_text="The most powerful first.")
+
+
+class GapClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class GapStakeholderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    power = serializers.IntegerField()
+    interest = serializers.IntegerField()
+
+
+class GapStanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    stakeholder_id = serializers.IntegerField()
+    stakeholder = serializers.CharField(help_text="Its name.")
+    position_id = serializers.IntegerField(allow_null=True)
+    claim_id = serializers.IntegerField(allow_null=True)
+    stance = serializers.ChoiceField(choices=Attitude.choices)
+    subject = serializers.CharField(help_text="The position's title or the claim's text.")
+
+
+class GapsSerializer(serializers.Serializer):
+    """What an editor could research next."""
+
+    topic = serializers.SlugField()
+    version = serializers.IntegerField()
+    claims_without_source = GapClaimSerializer(many=True, help_text="Claims that cite no source.")
+    stakeholders_without_stance = GapStakeholderSerializer(
+        many=True, help_text="Interest 4 or 5 on this topic, but no stance on any of its positions."
+    )
+    positions_unopposed = ColumnSerializer(many=True, help_text="Positions no claim opposes.")
+    stances_inferred = GapStanceSerializer(many=True, help_text="Stances that rest only on an editor's inference.")
+
+
+NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag sent in If-None-Match.")
+INVALID = OpenApiResponse(description=ERRORS["400"][0], response=ERRORS["400"][1])
+CONDITIONAL = (
+    " Carries an ETag and Last-Modified from the topic's version: send If-None-Match to get a 304 "
+    "when nothing changed. An unknown query parameter is a 400."
+)
+
+
+def schema(summary: str, description: str, serializer, parameters=()):
+    return extend_schema(
+        summary=summary,
+        description=description + CONDITIONAL,
+        parameters=list(parameters),
+        responses={200: serializer, 304: NOT_MODIFIED, 400: INVALID},
+    )
+
+
+# ---------------------------------------------------------------------------
+# The endpoints
+# ---------------------------------------------------------------------------
+
+
+def involved_stakeholder(topic: Topic, slug: str) -> int | None:
+    """The id of the stakeholder with this slug if it has a stance or salience in `topic`."""
+    stances = Stance.objects.for_topic(topic).filter(stakeholder=OuterRef("pk"))
+    salience = Salience.objects.for_topic(topic).filter(stakeholder=OuterRef("pk"))
+    return (
+        Stakeholder.objects.filter(Exists(stances) | Exists(salience), slug=slug).values_list("pk", flat=True).first()
+    )
 
 
 class TopicAnalysisActions:
     """@actions of TopicViewSet that serve argmap's analysis."""
+
+    def analysis_response(self, request, part: str, build) -> HttpResponse:
+        """The topic's `part` as JSON from `build(topic)`, or a 304 if the client has it."""
+        topic = self.get_object()
+        etag = f'"topic-{topic.pk}-v{topic.version}-{part}"'
+        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            body = {"topic": topic.slug, "version": topic.version, **build(topic)}
+            response = HttpResponse(orjson.dumps(body), content_type="application/json")
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        return response
+
+    @schema(
+        "Strength, label and why of every position and claim, with cruxes and what-ifs",
+        "The DF-QuAD strength (0 to 1) and grounded label (accepted, rejected, undecided) of every "
+        "position and claim, each with its explanation, and up to three cruxes per position: the claims "
+        "whose rejection or acceptance would change it most. What-if: `without_stakeholder` leaves out the "
+        "claims a stakeholder puts forward, `reject` assumes chosen claims rejected; an unknown stakeholder "
+        "or claim is a 400.",
+        EvaluationSerializer,
+        parameters=[EvaluationParameters],
+    )
+    @action(detail=True, methods=["get"], url_path="evaluation", url_name="evaluation", pagination_class=None)
+    def evaluation(self, request, slug=None):
+        parameters = check_parameters(request, EvaluationParameters)
+        without = parameters.get("without_stakeholder")
+        reject = parameters.get("reject", [])
+
+        def build(topic: Topic) -> dict:
+            stakeholder_id = None
+            if without is not None:
+                stakeholder_id = involved_stakeholder(topic, without)
+                if stakeholder_id is None:
+                    raise ValidationError({"without_stakeholder": [f"No stakeholder {without!r} in this topic."]})
+            rows = load_graph_rows(topic.pk)
+            graph = graph_from_rows(rows)
+            unknown = sorted(set(reject).difference(graph.claim_ids))
+            if unknown:
+                raise ValidationError({"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]})
+            left_out = claims_held_by(stakeholder_id, rows.claim_stances) if stakeholder_id is not None else ()
+            evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
+            return {
+                "what_if": {
+                    "without_stakeholder": without,
+                    "left_out": evaluation.left_out,
+                    "assumed_rejected": evaluation.assumed_rejected,
+                },
+                "converged": evaluation.converged,
+                "cycles": evaluation.cycles,
+                "positions": [
+                    {
+                        "id": a.id,
+                        "strength": a.strength,
+                        "label": a.label,
+                        "why": a.why,
+                        "cruxes": evaluation.cruxes.get(a.id, []),
+                    }
+                    for a in evaluation.positions.values()
+                ],
+                "claims": list(evaluation.claims.values()),
+            }
+
+        return self.analysis_response(request, "evaluation", build)
+
+    @schema(
+        "Who stands with whom: stance matrix, agreement, coalitions, power/interest grid",
+        "The stakeholder × position stance matrix; the agreement of every two stakeholders over the "
+        "positions both hold a stance on (the same stance 1, supports against conditional 0.75, against "
+        "neutral 0.5, opposite 0); coalitions, in which every two members agree at least 0.75 "
+        "(complete-linkage clustering); and each stakeholder's quadrant of the power/interest grid.",
+        CoalitionsSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="coalitions", url_name="coalitions", pagination_class=None)
+    def coalitions(self, request, slug=None):
+        check_parameters(request)
+
+        def build(topic: Topic) -> dict:
+            data = load_map(topic.pk)
+            result = map_coalitions(data)
+            return {
+                "positions": [{"id": row["id"], "title": row["title"]} for row in data.positions],
+                "stakeholders": [
+                    {"id": row["id"], "slug": row["slug"], "name": row["name"], "kind": row["kind"]}
+                    for row in data.stakeholders
+                ],
+                "matrix": [
+                    {"stakeholder_id": row.stakeholder_id, "stances": _stances(row.stances)} for row in result.matrix
+                ],
+                "agreements": result.agreements,
+                "coalitions": [
+                    {"stakeholder_ids": c.stakeholder_ids, "cohesion": c.cohesion, "common": _stances(c.common)}
+                    for c in result.coalitions
+                ],
+                "unaligned": result.unaligned,
+                "grid": result.grid,
+            }
+
+        return self.analysis_response(request, "coalitions", build)
+
+    @schema(
+        "What to research next: gaps in the map",
+        "Claims with no source; stakeholders of high interest (4 or 5) with no stance on any position; "
+        "positions no claim opposes; stances that rest only on an editor's inference. Each item is named.",
+        GapsSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="gaps", url_name="gaps", pagination_class=None)
+    def gaps(self, request, slug=None):
+        check_parameters(request)
+
+        def build(topic: Topic) -> dict:
+            data = load_map(topic.pk)
+            rows = gap_rows(data, map_gaps(data))
+            return {
+                "claims_without_source": rows.claims_without_source,
+                "stakeholders_without_stance": rows.stakeholders_without_stance,
+                "positions_unopposed": rows.positions_unopposed,
+                "stances_inferred": rows.stances_inferred,
+            }
+
+        return self.analysis_response(request, "gaps", build)
+
+
+def _stances(held: dict[int, str]) -> list[dict]:
+    return [{"position_id": position, "stance": stance} for position, stance in held.items()]

@@ -1,6 +1,7 @@
 """The analysis: loading what the evaluation needs (one query), then building the graph
 and evaluating it (pure Python), each timed on its own; then explanations, cruxes, a
-what-if, coalitions and gaps.
+what-if, coalitions and gaps; then what readers get: the topic page's analysis and the
+API's three endpoints (whole requests, in process).
 
 The bar (QUALITY.md) is on the evaluation: the strength and label of every claim and
 position, from rows already loaded, in ≤ 25 ms at 10,000 claims and ≤ 250 ms at 100,000.
@@ -8,9 +9,18 @@ position, from rows already loaded, in ≤ 25 ms at 10,000 claims and ≤ 250 ms
 
 from __future__ import annotations
 
+from unittest import mock
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from rest_framework.throttling import AnonRateThrottle
+
+from argmap.analysis import analyse_page
 from argmap.benchmarks import Bench
 from argmap.graph import claims_held_by
 from argmap.loading import evaluate_topic, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
+from argmap.tree import build_tree
 
 AREA = "analysis"
 BARS = {10_000: 25.0, 100_000: 250.0}  # ms for the evaluation (build + evaluate)
@@ -57,3 +67,34 @@ def measure(bench: Bench, size: int) -> None:
     bench.report(AREA, "load the whole map (1 query)", size, bench.median_ms(lambda: load_map(topic.pk)), "ms")
     bench.report(AREA, "  coalitions and grid", size, bench.median_ms(lambda: map_coalitions(data)), "ms")
     bench.report(AREA, "  gaps", size, bench.median_ms(lambda: map_gaps(data)), "ms")
+
+    tree = build_tree(data)
+    roots = tree.roots()
+    shown = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
+    bench.report(AREA, f"  topic page's analysis ({len(shown)} claims shown)", size,
+                 bench.median_ms(lambda: analyse_page(data, tree, shown), few), "ms")  # fmt: skip
+
+    client = Client(HTTP_HOST="localhost")
+    backer = next(
+        iter(sorted({row["stakeholder_id"] for row in rows.claim_stances if row["stance"] == "supports"})), None
+    )
+    slug = next((row["slug"] for row in data.stakeholders if row["id"] == backer), None)
+    requests = {
+        "evaluation": {},
+        "evaluation, without a stakeholder": {"without_stakeholder": slug} if slug else None,
+        "coalitions": {},
+        "gaps": {},
+    }
+    # One client making many requests: the anonymous rate limit would stop it.
+    with mock.patch.dict(AnonRateThrottle.THROTTLE_RATES, {"anon": "1000000/second"}):
+        for what, query in requests.items():
+            if query is None:
+                continue
+            url = reverse(f"api:topic-{what.split(',')[0]}", args=[topic.slug])
+
+            def get(url=url, query=query) -> None:
+                response = client.get(url, query)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code}")
+
+            bench.report(AREA, f"API {what} (whole request)", size, bench.median_ms(get, few), "ms")

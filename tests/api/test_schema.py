@@ -39,6 +39,10 @@ def test_the_schema_documents_every_endpoint_and_error(anonymous):
         assert {"400", "401", "403", "409", "413", "429", "503"} <= set(paths[plural]["post"]["responses"])
         assert {"412", "428"} <= set(paths[f"{plural}{lookup}/"]["patch"]["responses"])
     assert "200" in paths["/api/v1/topics/{slug}/map/"]["get"]["responses"]
+    for part in ["evaluation", "coalitions", "gaps"]:
+        assert {"200", "304", "400", "404"} <= set(paths[f"/api/v1/topics/{{slug}}/{part}/"]["get"]["responses"])
+    what_if = {p["name"] for p in paths["/api/v1/topics/{slug}/evaluation/"]["get"]["parameters"]}
+    assert {"without_stakeholder", "reject"} <= what_if
     filters = {p["name"] for p in paths["/api/v1/stances/"]["get"]["parameters"]}
     assert {"topic", "stakeholder", "stance", "basis", "held_after", "page", "page_size"} <= filters
 
@@ -80,3 +84,26 @@ def test_every_operation_keeps_to_its_documentation(case, generated_map, editor_
         headers={"Authorization": f"Token {editor_token.key}"},
         checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
     )
+
+
+def test_the_analysis_of_a_real_map_keeps_to_its_documentation(generated_map, editor_token, keep_the_test_transaction):
+    """Generated slugs rarely name a topic: here each analysis endpoint answers about one."""
+    from argmap.models import Claim, Stance
+
+    claims = ",".join(str(pk) for pk in Claim.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    backer = Stance.objects.filter(claim__isnull=False, stance="supports").order_by("pk").first().stakeholder.slug
+    for part, query in [
+        ("evaluation", {}),
+        ("evaluation", {"reject": claims, "without_stakeholder": backer}),
+        ("evaluation", {"reject": "not-an-id"}),
+        ("coalitions", {}),
+        ("gaps", {}),
+    ]:
+        case = schema[f"/api/v1/topics/{{slug}}/{part}/"]["GET"].Case(
+            path_parameters={"slug": generated_map.topic.slug}, query=query
+        )
+        response = case.call_and_validate(
+            headers={"Authorization": f"Token {editor_token.key}"},
+            checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+        )
+        assert response.status_code == (400 if query.get("reject") == "not-an-id" else 200)
