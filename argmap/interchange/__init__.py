@@ -25,9 +25,10 @@ from django.utils.text import slugify
 
 from argmap.interchange import aif, argdown, graphml, native
 from argmap.interchange import csv as csv_format
-from argmap.interchange.document import PARTS, SHARED_PARTS
+from argmap.interchange.document import PARTS, SHARED_PARTS, load_complete_map
 from argmap.interchange.files import Progress
 from argmap.interchange.importing import PLURAL, SINGULAR, IncomingMap, Problem, Unreadable, check, save
+from argmap.loading import MapData
 from argmap.models import Topic
 
 __all__ = ["FORMATS", "Export", "Format", "ImportReport", "Problem", "export_map", "import_map"]
@@ -36,23 +37,24 @@ __all__ = ["FORMATS", "Export", "Format", "ImportReport", "Problem", "export_map
 @dataclass(frozen=True)
 class Format:
     """A format's name (as in --format and URLs), its label, its content type, its file
-    extension, its export (topic -> chunks of bytes) and its reader (binary file ->
-    IncomingMap, called with the keywords name, limit and progress)."""
+    extension, its writer (topic and its map, as read by document.load_complete_map ->
+    chunks of bytes) and its reader (binary file -> IncomingMap, called with the
+    keywords name, limit and progress)."""
 
     name: str
     label: str
     content_type: str
     extension: str
-    export: Callable[[Topic], Iterator[bytes]]
+    write: Callable[[Topic, MapData], Iterator[bytes]]
     read: Callable[..., IncomingMap]
 
 
 FORMATS: dict[str, Format] = {
-    "json": Format("json", "argmap JSON", "application/json", "json", native.export, native.read),
-    "aif": Format("aif", "AIF (AIFdb JSON)", "application/json", "aif.json", aif.export, aif.read),
-    "argdown": Format("argdown", "Argdown", "text/plain; charset=utf-8", "argdown", argdown.export, argdown.read),
-    "graphml": Format("graphml", "GraphML", "application/graphml+xml", "graphml", graphml.export, graphml.read),
-    "csv": Format("csv", "CSV (ZIP of tables)", "application/zip", "csv.zip", csv_format.export, csv_format.read),
+    "json": Format("json", "argmap JSON", "application/json", "json", native.write, native.read),
+    "aif": Format("aif", "AIF (AIFdb JSON)", "application/json", "aif.json", aif.write, aif.read),
+    "argdown": Format("argdown", "Argdown", "text/plain; charset=utf-8", "argdown", argdown.write, argdown.read),
+    "graphml": Format("graphml", "GraphML", "application/graphml+xml", "graphml", graphml.write, graphml.read),
+    "csv": Format("csv", "CSV (ZIP of tables)", "application/zip", "csv.zip", csv_format.write, csv_format.read),
 }
 
 
@@ -69,7 +71,7 @@ def export_map(topic: Topic, format: str) -> Export:
     """`topic` in `format` (a key of FORMATS). The map is read here, in one query; the
     content is produced as it is consumed."""
     spec = FORMATS[format]
-    return Export(spec.content_type, f"{topic.slug}.{spec.extension}", spec.export(topic))
+    return Export(spec.content_type, f"{topic.slug}.{spec.extension}", spec.write(topic, load_complete_map(topic)))
 
 
 @dataclass
