@@ -20,18 +20,29 @@ from typing import IO
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import DataError, IntegrityError
 from django.utils.text import slugify
 
 from argmap.interchange import aif, argdown, graphml, native
 from argmap.interchange import csv as csv_format
-from argmap.interchange.document import PARTS, SHARED_PARTS, load_complete_map
+from argmap.interchange.document import MODELS, PARTS, SHARED_PARTS, load_complete_map
 from argmap.interchange.files import Progress
 from argmap.interchange.importing import PLURAL, SINGULAR, IncomingMap, Problem, Unreadable, check, save
 from argmap.loading import MapData
 from argmap.models import Topic
 
-__all__ = ["FORMATS", "Export", "Format", "ImportReport", "Problem", "export_map", "import_map"]
+__all__ = [
+    "FORMATS",
+    "IMPORT_PERMISSIONS",
+    "Export",
+    "Format",
+    "ImportReport",
+    "Problem",
+    "export_map",
+    "import_map",
+    "may_import",
+]
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,17 @@ class ImportReport:
         return f"{name}: {verb} “{self.slug}”: {', '.join(counted)}."
 
 
+# An import writes every kind of map object: whoever imports needs the permission to add each.
+IMPORT_PERMISSIONS: tuple[str, ...] = tuple(
+    f"argmap.add_{model._meta.model_name}" for model in (Topic, *(MODELS[part] for part in PARTS))
+)
+
+
+def may_import(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Whether `user` may import maps (the Editors group may)."""
+    return user is not None and user.is_authenticated and user.has_perms(IMPORT_PERMISSIONS)
+
+
 def _plural(part: str, number: int) -> str:
     return SINGULAR[part] if number == 1 else PLURAL[part]
 
@@ -124,19 +146,22 @@ def import_map(
     title: str | None = None,
     question: str | None = None,
     new_uids: bool = False,
+    limit: int | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import the map in `file` (a binary file object) as a new topic.
 
     The file's topic fields can be overridden (`slug`, `title`, `question`); those it
     lacks default to its name. `new_uids` imports a copy of a map the database already
-    has. On a dry run, or when there is any problem, nothing is written.
+    has. A file larger than `limit` bytes (IMPORT_MAX_BYTES by default) is refused. On a
+    dry run, or when there is any problem, nothing is written.
     """
     spec = FORMATS[format]
     name = name if name is not None else PurePath(getattr(file, "name", "") or "").name
     report = ImportReport(format=format, name=name, dry_run=dry_run)
     try:
-        incoming = spec.read(file, name=name, limit=settings.IMPORT_MAX_BYTES, progress=progress)
+        limit = settings.IMPORT_MAX_BYTES if limit is None else limit
+        incoming = spec.read(file, name=name, limit=limit, progress=progress)
     except Unreadable as error:
         report.problems.append(error.problem)
         return report
