@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from argmap.interchange.admin import MapImportAdmin
 from argmap.models import (
     Citation,
     Claim,
@@ -270,7 +271,7 @@ class RelationshipInline(EditorInline, admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(EditorModelAdmin):
+class TopicAdmin(MapImportAdmin, EditorModelAdmin):
     list_display = ["title", "status", "question", "position_count", "claim_count", "changed_at"]
     list_filter = ["status"]
     search_fields = ["title", "question", "slug"]
