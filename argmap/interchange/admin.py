@@ -11,6 +11,7 @@ the page does its own CSRF check after that, not Django's middleware before it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 import time
@@ -30,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from argmap.interchange import FORMATS, ImportReport, import_map, may_import
 from argmap.interchange.document import PARTS, SHARED_PARTS
-from argmap.interchange.importing import PLURAL
+from argmap.interchange.importing import PLURAL, Problem
 
 STAGED_FOR = 3600  # seconds a preview may be confirmed in
 SALT = "argmap.interchange.admin.staged"
@@ -91,6 +92,15 @@ def report_rows(report: ImportReport) -> list[dict[str, Any]]:
         }
         for part in PARTS
     ]
+
+
+def in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by where they are: "row 9" before "row 10", whatever found them first."""
+
+    def key(problem: Problem) -> list[str | int]:
+        return [int(part) if index % 2 else part for index, part in enumerate(re.split(r"(\d+)", problem.where))]
+
+    return sorted(problems, key=key)
 
 
 class MapImportAdmin:
@@ -193,6 +203,7 @@ class MapImportAdmin:
             "title": "Import a map",
             "form": form,
             "report": report,
+            "problems": in_file_order(report.problems) if report else [],
             "rows": report_rows(report) if report else [],
             "staged": staged,
             "error": error,
