@@ -3,7 +3,9 @@ or every problem with its place in the file, and confirms to import it, recorded
 history as that editor. Only those who may add every kind of map object get there; the
 form is CSRF-protected; a file over the limit is refused before its body is read."""
 
+import os
 import re
+import time
 from unittest import mock
 
 import orjson
@@ -167,6 +169,18 @@ def test_a_preview_can_be_confirmed_by_its_editor_only_and_not_forever(editor_cl
         with mock.patch.object(import_admin, "STAGED_FOR", -1):
             assert editor_client.post(IMPORT_URL, {"staged": token}).status_code == 400
     assert editor_client.post(IMPORT_URL, {"staged": token}).status_code == 302
+
+
+def test_files_left_unconfirmed_are_removed_when_another_is_staged(editor_client, document, staging_dir):
+    staging_dir.mkdir(parents=True)
+    forgotten, recent = staging_dir / "forgotten.upload", staging_dir / "recent.upload"
+    forgotten.write_bytes(b"{}")
+    recent.write_bytes(b"{}")
+    two_hours_ago = time.time() - 7200
+    os.utime(forgotten, (two_hours_ago, two_hours_ago))
+    assert preview(editor_client, document).status_code == 200
+    assert not forgotten.exists()
+    assert recent.exists()
 
 
 def test_the_form_is_csrf_protected(editor, document, staging_dir):

@@ -33,13 +33,19 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from argmap.api.exceptions import RequestTooLarge
 from argmap.api.schema import INVALID
-from argmap.interchange import FORMATS, ImportReport, export_map, import_map, may_import
+from argmap.interchange import (
+    FORMATS,
+    ImportReport,
+    export_map,
+    import_map,
+    may_import,
+    too_large_message,
+    upload_too_large,
+)
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.models import Topic
 
 FORMAT_NAMES = ", ".join(FORMATS)
-# What a multipart body may hold besides the file itself: its framing and the other fields.
-MULTIPART_ALLOWANCE = 64 * 1024
 
 
 class DownloadNegotiation(DefaultContentNegotiation):
@@ -211,14 +217,9 @@ class MapImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         # Refused before anything reads the body (authentication may, to check a CSRF token).
-        length = str(request.META.get("CONTENT_LENGTH") or "0")
-        if length.isdigit() and int(length) > settings.IMPORT_UPLOAD_MAX_BYTES + MULTIPART_ALLOWANCE:
-            raise RequestTooLarge(self.too_large())
+        if upload_too_large(request.META.get("CONTENT_LENGTH")):
+            raise RequestTooLarge(too_large_message())
         super().initial(request, *args, **kwargs)
-
-    @staticmethod
-    def too_large() -> str:
-        return f"The file is larger than the import limit of {settings.IMPORT_UPLOAD_MAX_BYTES:,} bytes."
 
     @extend_schema(
         summary="Import a map file as a new topic (a dry run by default)",
@@ -251,7 +252,7 @@ class MapImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         options = serializer.validated_data
         upload = options["file"]
         if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
-            raise RequestTooLarge(self.too_large())
+            raise RequestTooLarge(too_large_message())
         report = import_map(
             upload,
             options["format"],

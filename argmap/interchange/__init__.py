@@ -47,6 +47,8 @@ __all__ = [
     "export_map",
     "import_map",
     "may_import",
+    "too_large_message",
+    "upload_too_large",
 ]
 
 
@@ -193,6 +195,22 @@ IMPORT_PERMISSIONS: tuple[str, ...] = tuple(
 def may_import(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """Whether `user` may import maps (the Editors group may)."""
     return user is not None and user.is_authenticated and user.has_perms(IMPORT_PERMISSIONS)
+
+
+# What a multipart request holds besides the file itself: its framing and the other fields.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+def upload_too_large(content_length: object) -> bool:
+    """Whether a request whose Content-Length header says `content_length` carries more
+    than a file within IMPORT_UPLOAD_MAX_BYTES could: the API and the admin refuse it
+    before they read its body."""
+    length = str(content_length or "0")
+    return length.isdigit() and int(length) > settings.IMPORT_UPLOAD_MAX_BYTES + MULTIPART_ALLOWANCE
+
+
+def too_large_message() -> str:
+    return f"The file is larger than the import limit of {settings.IMPORT_UPLOAD_MAX_BYTES:,} bytes."
 
 
 def _plural(part: str, number: int) -> str:

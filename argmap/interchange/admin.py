@@ -29,13 +29,19 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from argmap.interchange import FORMATS, ImportReport, import_map, may_import
+from argmap.interchange import (
+    FORMATS,
+    ImportReport,
+    import_map,
+    may_import,
+    too_large_message,
+    upload_too_large,
+)
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.interchange.importing import PLURAL, Problem
 
 STAGED_FOR = 3600  # seconds a preview may be confirmed in
 SALT = "argmap.interchange.admin.staged"
-MULTIPART_ALLOWANCE = 64 * 1024  # the form's other fields and the multipart framing
 
 
 class MapImportForm(forms.Form):
@@ -55,12 +61,8 @@ class MapImportForm(forms.Form):
     def clean_file(self):
         file = self.cleaned_data["file"]
         if file.size > settings.IMPORT_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(too_large())
+            raise forms.ValidationError(too_large_message())
         return file
-
-
-def too_large() -> str:
-    return f"The file is larger than the import limit of {settings.IMPORT_UPLOAD_MAX_BYTES:,} bytes."
 
 
 def staging_dir() -> Path:
@@ -72,9 +74,12 @@ def staging_dir() -> Path:
 def stage(upload) -> str:
     """Keep an uploaded file for its confirmation; returns its name in the staging folder."""
     folder = staging_dir()
-    for old in folder.glob("*.upload"):
-        if old.stat().st_mtime < time.time() - STAGED_FOR:
-            old.unlink(missing_ok=True)
+    for old in folder.iterdir():
+        try:
+            if old.stat().st_mtime < time.time() - STAGED_FOR:
+                old.unlink()
+        except FileNotFoundError:
+            pass  # removed meanwhile by another request
     name = f"{secrets.token_urlsafe(24)}.upload"
     upload.seek(0)
     with (folder / name).open("xb") as staged:
@@ -121,10 +126,9 @@ class MapImportAdmin:
             raise PermissionDenied
         if request.method != "POST":
             return self.render_import(request, form=MapImportForm())
-        length = str(request.META.get("CONTENT_LENGTH") or "0")
-        if length.isdigit() and int(length) > settings.IMPORT_UPLOAD_MAX_BYTES + MULTIPART_ALLOWANCE:
+        if upload_too_large(request.META.get("CONTENT_LENGTH")):
             # Answered before the body is read (and so before the CSRF token in it is).
-            return self.render_import(request, form=MapImportForm(), error=too_large(), status=413)
+            return self.render_import(request, form=MapImportForm(), error=too_large_message(), status=413)
         refused = CsrfViewMiddleware(lambda request: HttpResponse()).process_view(request, None, (), {})
         if refused is not None:
             return refused
@@ -162,16 +166,21 @@ class MapImportAdmin:
         except signing.BadSignature:
             staged = None
         path = staging_dir() / staged["file"] if staged and staged.get("user") == request.user.pk else None
-        if path is None or not path.is_file():
+        try:
+            # Taken out of the folder first: a second confirmation (a double click) finds nothing.
+            claimed = path.rename(path.with_suffix(".importing")) if path else None
+        except FileNotFoundError:
+            claimed = None
+        if claimed is None:
             error = "This preview has expired (or was already imported): choose the file again."
             return self.render_import(request, form=MapImportForm(), error=error, status=400)
         try:
-            with path.open("rb") as file:
+            with claimed.open("rb") as file:
                 report = import_map(
                     file, staged["format"], **self.import_options(staged, name=staged["name"]), user=request.user
                 )
         finally:
-            path.unlink(missing_ok=True)
+            claimed.unlink(missing_ok=True)
         if not report.ok:
             return self.render_import(request, form=MapImportForm(), report=report, status=400)
         self.message_user(request, report.summary(), messages.SUCCESS)
