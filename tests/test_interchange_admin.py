@@ -11,6 +11,7 @@ from unittest import mock
 import orjson
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -181,6 +182,15 @@ def test_files_left_unconfirmed_are_removed_when_another_is_staged(editor_client
     assert preview(editor_client, document).status_code == 200
     assert not forgotten.exists()
     assert recent.exists()
+
+
+def test_a_staging_folder_that_is_a_link_elsewhere_is_refused(editor_client, document, settings, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+    settings.IMPORT_STAGING_DIR = tmp_path / "link"
+    with pytest.raises(ImproperlyConfigured, match="must be a folder of this server's own user"):
+        preview(editor_client, document)
+    assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
 def test_the_form_is_csrf_protected(editor, document, staging_dir):

@@ -11,6 +11,7 @@ the page does its own CSRF check after that, not Django's middleware before it.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
@@ -22,7 +23,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
@@ -66,8 +67,13 @@ class MapImportForm(forms.Form):
 
 
 def staging_dir() -> Path:
+    """IMPORT_STAGING_DIR, made if need be, readable by this server's user only. One that
+    someone else made (in a shared temporary folder) is refused: they could read the
+    files, or change one between its check and its import."""
     folder = Path(settings.IMPORT_STAGING_DIR)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+        raise ImproperlyConfigured(f"IMPORT_STAGING_DIR ({folder}) must be a folder of this server's own user.")
     return folder
 
 
