@@ -360,3 +360,21 @@ def test_an_import_of_an_existing_slug_is_a_400_that_names_it(editor_api):
     response = post_import(editor_api, content, dry_run="false")
     assert response.status_code == 400
     assert any("taken" in problem["message"] for problem in response.json()["problems"])
+
+
+def test_the_schema_documents_the_export_and_the_import(anonymous):
+    paths = anonymous.get("/api/schema/", {"format": "json"}).json()["paths"]
+    export = paths["/api/v1/topics/{slug}/export/{file_format}/"]["get"]
+    assert set(export["responses"]["200"]["content"]) == {
+        "application/json",
+        "text/plain",
+        "application/graphml+xml",
+        "application/zip",
+    }
+    assert {"304", "404", "429"} <= set(export["responses"])
+    parameters = {parameter["name"]: parameter for parameter in export["parameters"]}
+    assert set(parameters["file_format"]["schema"]["enum"]) == set(FORMATS)
+    assert "If-None-Match" in parameters
+    imports = paths["/api/v1/imports/"]["post"]
+    assert set(imports["requestBody"]["content"]) == {"multipart/form-data"}
+    assert {"200", "201", "400", "401", "403", "413", "415", "429"} <= set(imports["responses"])
