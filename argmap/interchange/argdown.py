@@ -56,9 +56,13 @@ INDENT = "  "
 # shortcodes (.y. or :+1:, a dot or colon with another one before the next space). Also
 # white space that Argdown would drop: tabs, and a space after another space or a tab
 # (Argdown keeps one space after punctuation, and skips the rest of the run).
-# Every alternative starts with a character (none with a look-behind), so that the regular
-# expression engine skips ahead to the characters that can start one: twice as fast.
-SYNTAX = re.compile(r"[\\\[\]<>@#*_{}\t]|/(?=[/*])|=(?:(?==)|(?<===))|\.(?=\S+\.)|:(?=\S+:)| (?<=[ \t] )")
+# Every alternative starts with one literal character (none with a character class or a
+# look-behind), so that the regular expression engine skips ahead to the characters that
+# can start one. Most texts need no escape at all: NEEDS_ESCAPE finds those that do
+# without stopping at every space (a space needs one only after a space or a tab, and a
+# tab needs one itself). Together, three times quicker than one class-led expression.
+SYNTAX = re.compile(r"\\|\[|\]|<|>|@|#|\*|_|\{|\}|\t|/(?=[/*])|=(?:(?==)|(?<===))|\.(?=\S+\.)|:(?=\S+:)| (?<=[ \t] )")
+NEEDS_ESCAPE = re.compile(r"\\|\[|\]|<|>|@|#|\*|_|\{|\}|\t|/(?=[/*])|=(?==)|\.(?=\S+\.)|:(?=\S+:)")
 # What a YAML or JSON string may not hold as it is in Argdown data and front matter: braces
 # and = (they would end the data or the front matter) and what YAML calls non-printable.
 DATA_ESCAPES = re.compile("[{}=\x7f-\x9f\ufffe\uffff]")
@@ -85,7 +89,9 @@ def write(topic: Topic, data: MapData) -> Iterator[bytes]:
 
 def escape(text: str) -> str:
     """`text` with a backslash before everything Argdown would read as syntax."""
-    return SYNTAX.sub(_backslashed, text)
+    if "  " in text or NEEDS_ESCAPE.search(text):
+        return SYNTAX.sub(_backslashed, text)
+    return text
 
 
 def _backslashed(match: re.Match) -> str:
@@ -223,7 +229,7 @@ def _statement(title: str, text: str, info: dict[str, Any], stances: dict[str, s
     # Without a text or summary the data holds only uids, numbers, slugs and stances,
     # none of which needs escaping: plain JSON is quicker than data_json.
     data = data_json(info) if "text" in info or "summary" in info else orjson.dumps(info).decode()
-    return f"[{title}]: {SYNTAX.sub(_backslashed, shown)}{tags} {data}"
+    return f"[{title}]: {escape(shown)}{tags} {data}"
 
 
 # ---------------------------------------------------------------------------
