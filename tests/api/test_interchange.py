@@ -18,6 +18,7 @@ from argmap.models import Claim, Link, Topic, TopicStatus
 from argmap.synthetic import generate_map
 from tests.factories import CitationFactory, ClaimFactory, LinkFactory, StanceFactory, TopicFactory
 from tests.interchange import argument, database_unchanged, empty_the_database, exported, statements
+from tests.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -378,3 +379,19 @@ def test_the_schema_documents_the_export_and_the_import(anonymous):
     imports = paths["/api/v1/imports/"]["post"]
     assert set(imports["requestBody"]["content"]) == {"multipart/form-data"}
     assert {"200", "201", "400", "401", "403", "413", "415", "429"} <= set(imports["responses"])
+
+
+# Settings
+
+
+def test_a_bad_import_rate_is_refused_not_guessed():
+    result = run_manage("check", API_IMPORT_RATE="lots")
+    assert result.returncode != 0
+    assert "API_IMPORT_RATE must look like 60/hour, not 'lots'" in result.stderr
+
+
+def test_the_upload_limit_is_never_above_the_import_limit():
+    code = "from django.conf import settings; print(settings.IMPORT_UPLOAD_MAX_BYTES)"
+    result = run_manage("shell", "-v", "0", "-c", code, IMPORT_MAX_BYTES="1000", IMPORT_UPLOAD_MAX_BYTES="5000")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1000"
