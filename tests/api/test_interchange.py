@@ -381,6 +381,23 @@ def test_the_schema_documents_the_export_and_the_import(anonymous):
     assert {"200", "201", "400", "401", "403", "413", "415", "429"} <= set(imports["responses"])
 
 
+# Query budget of a dry run: the token with its user and the user's permissions (TOKEN),
+# then what the checks ask: whether the slug is taken, and which of the map's stakeholders,
+# sources and relationships the database already has (one query per part, whatever the
+# number of rows; a copy's own parts have new uids, which need no look-up).
+DRY_RUN = TOKEN + 1 + 3
+
+
+@pytest.mark.parametrize("claims", [20, 300])
+def test_a_dry_run_takes_constant_queries(django_assert_num_queries, editor_api, claims):
+    content = orjson.loads(exported(generate_map(claims=claims, seed=1, slug="sized").topic))
+    content["topic"]["slug"] = "sized-copy"
+    with django_assert_num_queries(DRY_RUN):
+        response = post_import(editor_api, orjson.dumps(content), new_uids="true")
+    assert response.status_code == 200, response.json()["problems"][:3]
+    assert response.json()["created"]["claims"] == claims
+
+
 # Settings
 
 
