@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from argmap.analysis import gap_rows
+from argmap.interchange.admin import MapImportAdmin
 from argmap.loading import load_map, map_gaps
 from argmap.models import (
     Citation,
@@ -314,7 +315,7 @@ def gaps_panel(topic_id: int) -> dict:
 
 
 @admin.register(Topic)
-class TopicAdmin(EditorModelAdmin):
+class TopicAdmin(MapImportAdmin, EditorModelAdmin):
     list_display = ["title", "status", "question", "position_count", "claim_count", "changed_at"]
     list_filter = ["status"]
     search_fields = ["title", "question", "slug"]

@@ -11,6 +11,7 @@ version, so that a change to the map shows at once.
 from __future__ import annotations
 
 from calendar import timegm
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap.analysis import analyse_page, evaluate_shown
 from argmap.graph import collector_paused
+from argmap.interchange import downloads
 from argmap.loading import MapData, load_claim, load_map, load_stakeholder
 from argmap.middleware import policy_header
 from argmap.models import (
@@ -169,6 +171,8 @@ class TopicMapView(View):
                 (row for row in data.stakeholders if row["id"] not in with_salience), key=lambda row: row["name"]
             ),
             "has_salience": bool(with_salience),
+            # Called only by a template that shows them (the topic page, not the embed).
+            "downloads": partial(downloads, topic, data),
         }
 
     def analysis_context(self, data: MapData, tree, shown: list) -> dict:

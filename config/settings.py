@@ -7,6 +7,7 @@ in the README under "Configuration".
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -287,8 +288,19 @@ LOGGING = {
 }
 
 # Interchange (argmap/interchange/): the largest file an import reads, in bytes. A
-# 10,000-claim map is about 5 MB as argmap JSON.
+# 10,000-claim map is about 5 MB as argmap JSON (6 MB as exported).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+# Imports through the web (POST /api/v1/imports/, the admin's import page) are read and
+# checked while the request waits: a smaller limit (a larger upload is a 413), and at
+# most API_IMPORT_RATE imports per editor through the API (e.g. "60/hour"). The admin's
+# page keeps a checked file in IMPORT_STAGING_DIR between its preview and the import
+# (give every server process the same folder).
+IMPORT_UPLOAD_MAX_BYTES = min(env_int("IMPORT_UPLOAD_MAX_BYTES", 25 * 1024 * 1024), IMPORT_MAX_BYTES)
+API_IMPORT_RATE = os.environ.get("API_IMPORT_RATE", "60/hour")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_IMPORT_RATE):
+    raise ImproperlyConfigured(f"API_IMPORT_RATE must look like 60/hour, not {API_IMPORT_RATE!r}")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["import"] = API_IMPORT_RATE
+IMPORT_STAGING_DIR = Path(os.environ.get("IMPORT_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "argmap-imports")
 
 # --- Analysis ---
 # The API's analysis endpoints (argmap/api/analysis.py) label positions and claims

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from argmap.models import Topic
@@ -10,10 +11,14 @@ from argmap.models import Topic
 pytestmark = pytest.mark.django_db
 
 
-def test_interchange_benchmark_reports_every_export_and_the_import():
+def test_interchange_benchmark_reports_every_export_and_the_import_in_python_and_through_the_api():
     out = io.StringIO()
     call_command("benchmark", sizes="30", only="interchange", repeat=1, stdout=out)
     lines = out.getvalue().splitlines()
-    for what in ["export json", "export aif", "export argdown", "export graphml", "export csv", "import json (checked"]:
+    for format in ["json", "aif", "argdown", "graphml", "csv"]:
+        for what in [f"export {format}", f"of which writing {format}", f"GET …/export/{format}/"]:
+            assert any(what in line for line in lines), what
+    for what in ["the map read and parsed", "import json (checked", "POST …/imports/"]:
         assert any(what in line for line in lines), what
     assert not Topic.objects.filter(slug__startswith="bench-import").exists()  # every import was rolled back
+    assert not User.objects.filter(username__startswith="bench-").exists()  # so was the uploading editor

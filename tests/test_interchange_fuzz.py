@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from argmap.interchange import import_map
-from argmap.interchange.argdown import _Reader, escape
+from argmap.interchange.argdown import SYNTAX, _backslashed, _Reader, escape
 from argmap.interchange.document import COLUMNS, PARTS
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,10 @@ def test_argdown_escaping_is_undone_exactly_by_the_import(text):
     escaped = escape(text.strip())
     read, tags, data = _Reader().content(1, escaped)
     assert (read, tags, data) == (text.strip(), [], {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("[]:+-<> \t#{}\\/*=_.@abc🧪")), max_size=40))
+def test_argdown_escaping_skips_only_texts_that_need_no_escape(text):
+    # escape() checks first whether a text needs any escape; it must never skip one that does.
+    assert escape(text) == SYNTAX.sub(_backslashed, text)

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from argmap.api import views
+from argmap.api.interchange import MapImportViewSet
 
 app_name = "api"
 
@@ -21,6 +22,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("citations", views.CitationViewSet, basename="citation")
 router.register("relationships", views.RelationshipViewSet, basename="relationship")
 router.register("salience", views.SalienceViewSet, basename="salience")
+router.register("imports", MapImportViewSet, basename="import")
 
 
 def not_found(request, *args, **kwargs):

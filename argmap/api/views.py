@@ -157,7 +157,7 @@ class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet)
         },
     )
     @action(detail=True, methods=["get"], url_path="map", url_name="map", pagination_class=None)
-    def map(self, request, slug=None):
+    def map(self, request, slug=None, format=None):  # (format: DRF's suffix, /map.json)
         topic = self.get_object()
         last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
         response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)

@@ -30,9 +30,10 @@ from typing import IO, Any
 import orjson
 from django.utils.text import slugify
 
-from argmap.interchange.document import load_complete_map, portable_rows, topic_fields
+from argmap.interchange.document import portable_rows, topic_fields
 from argmap.interchange.files import Progress, read_json
 from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.loading import MapData
 from argmap.models import Attitude, Basis, Polarity, SourceKind, StakeholderKind, Topic
 
 EXTENSION = "argmap"
@@ -58,62 +59,96 @@ SKIPPED = {
     "MA": "rephrases (MA) skipped",
     "PA": "preferences (PA) skipped",
 }
+# A link's scheme node (its text and type), by the link's polarity.
+SCHEMES: dict[str, tuple[str, str]] = {Polarity.SUPPORTS: (INFERENCE, "RA"), Polarity.OPPOSES: (CONFLICT, "CA")}
+STATED: str = Basis.STATED
 # The rows of these parts ride in the extension as they are in the portable document.
 EXTENSION_PARTS = ("stakeholders", "stances", "sources", "citations", "relationships", "salience")
 
 
-def export(topic: Topic) -> Iterator[bytes]:
-    """The AIF document of `topic` (one query)."""
-    return iter([orjson.dumps(document(topic), option=orjson.OPT_APPEND_NEWLINE)])
+def write(topic: Topic, data: MapData) -> Iterator[bytes]:
+    """The AIF document of `topic`, whose map is `data` (UTF-8 JSON, one chunk)."""
+    return iter([orjson.dumps(document(topic, data), option=orjson.OPT_APPEND_NEWLINE)])
 
 
-def document(topic: Topic) -> dict[str, Any]:
-    """The AIF document of `topic` as a dict: AIFdb's four lists and argmap's extension."""
-    data = load_complete_map(topic)
-    portable = portable_rows(data)
+def document(topic: Topic, data: MapData) -> dict[str, Any]:
+    """The AIF document of `topic` as a dict: AIFdb's four lists and argmap's extension.
+
+    Nodes are numbered from 1: the positions' and claims' I nodes, then an RA or CA node
+    per link, then an L and a YA node per stated stance; edges are numbered from 1 in the
+    order they are made (two per link, then two per stated stance).
+    """
     stamp = topic.changed_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    nodes: list[dict[str, Any]] = []
-    edges: list[dict[str, Any]] = []
-    about: dict[str, dict[str, Any]] = {}
-
-    def node(text: str, kind: str) -> str:
-        node_id = str(len(nodes) + 1)
-        nodes.append({"nodeID": node_id, "text": text, "type": kind, "timestamp": stamp})
-        return node_id
-
-    def edge(source: str, target: str) -> None:
-        edges.append({"edgeID": str(len(edges) + 1), "fromID": source, "toID": target, "formEdgeID": None})
-
-    position_node, claim_node = {}, {}
-    for row in data.positions:
-        position_node[row["id"]] = node_id = node(row["title"], "I")
-        about[node_id] = {"kind": "position", "uid": row["uid"], "summary": row["summary"], "order": row["order"]}
-    for row in data.claims:
-        claim_node[row["id"]] = node_id = node(row["text"], "I")
-        about[node_id] = {"kind": "claim", "uid": row["uid"], "base_score": row["base_score"]}
-    links = {}
-    for row in data.links:
-        supports = row["polarity"] == Polarity.SUPPORTS
-        scheme = node(INFERENCE if supports else CONFLICT, "RA" if supports else "CA")
-        links[scheme] = row["uid"]
-        target = position_node.get(row["target_position_id"]) or claim_node[row["target_claim_id"]]
-        edge(claim_node[row["claim_id"]], scheme)
-        edge(scheme, target)
-    participants, person = [], {}
-    for row in data.stakeholders:
-        person[row["id"]] = str(len(participants) + 1)
-        participants.append({"participantID": person[row["id"]], "firstname": row["name"], "surname": ""})
+    positions, claims, links = data.positions, data.claims, data.links
+    position_node = dict(zip([row["id"] for row in positions], map(str, range(1, len(positions) + 1)), strict=True))
+    first_claim = len(positions) + 1
+    claim_node = dict(
+        zip([row["id"] for row in claims], map(str, range(first_claim, first_claim + len(claims))), strict=True)
+    )
+    nodes = [
+        {"nodeID": position_node[row["id"]], "text": row["title"], "type": "I", "timestamp": stamp} for row in positions
+    ]
+    nodes += [{"nodeID": claim_node[row["id"]], "text": row["text"], "type": "I", "timestamp": stamp} for row in claims]
+    about: dict[str, dict[str, Any]] = {
+        position_node[row["id"]]: {
+            "kind": "position",
+            "uid": row["uid"],
+            "summary": row["summary"],
+            "order": row["order"],
+        }
+        for row in positions
+    }
+    about.update(
+        {claim_node[row["id"]]: {"kind": "claim", "uid": row["uid"], "base_score": row["base_score"]} for row in claims}
+    )
+    first_scheme = first_claim + len(claims)
+    schemes = list(map(str, range(first_scheme, first_scheme + len(links))))
+    nodes += [
+        {"nodeID": scheme, "text": SCHEMES[row["polarity"]][0], "type": SCHEMES[row["polarity"]][1], "timestamp": stamp}
+        for scheme, row in zip(schemes, links, strict=True)
+    ]
+    # Two edges per link, claim → scheme and scheme → target, numbered in that order.
+    edge_ids = list(map(str, range(1, 2 * len(links) + 1)))
+    edges: list[dict[str, Any]] = [{}] * (2 * len(links))
+    edges[0::2] = [
+        {"edgeID": edge, "fromID": claim_node[row["claim_id"]], "toID": scheme, "formEdgeID": None}
+        for edge, scheme, row in zip(edge_ids[0::2], schemes, links, strict=True)
+    ]
+    edges[1::2] = [
+        {
+            "edgeID": edge,
+            "fromID": scheme,
+            "toID": position_node[row["target_position_id"]]
+            if row["target_position_id"]
+            else claim_node[row["target_claim_id"]],
+            "formEdgeID": None,
+        }
+        for edge, scheme, row in zip(edge_ids[1::2], schemes, links, strict=True)
+    ]
+    link_uids = dict(zip(schemes, [row["uid"] for row in links], strict=True))
+    person = {row["id"]: str(number) for number, row in enumerate(data.stakeholders, start=1)}
+    participants = [
+        {"participantID": person[row["id"]], "firstname": row["name"], "surname": ""} for row in data.stakeholders
+    ]
     names = {row["id"]: row["name"] for row in data.stakeholders}
     sources = {row["id"]: row for row in data.sources}
     locutions = []
     for row in data.stances:
-        if row["basis"] != Basis.STATED:
+        if row["basis"] != STATED:
             continue
-        subject = position_node.get(row["position_id"]) or claim_node[row["claim_id"]]
-        locution = node(f"{names[row['stakeholder_id']]}: {row['quote']}", "L")
-        anchor = node(ILLOCUTIONS[row["stance"]], "YA")
-        edge(locution, anchor)
-        edge(anchor, subject)
+        subject = position_node[row["position_id"]] if row["position_id"] else claim_node[row["claim_id"]]
+        locution, anchor = str(len(nodes) + 1), str(len(nodes) + 2)
+        nodes.append(
+            {
+                "nodeID": locution,
+                "text": f"{names[row['stakeholder_id']]}: {row['quote']}",
+                "type": "L",
+                "timestamp": stamp,
+            }
+        )
+        nodes.append({"nodeID": anchor, "text": ILLOCUTIONS[row["stance"]], "type": "YA", "timestamp": stamp})
+        edges.append({"edgeID": str(len(edges) + 1), "fromID": locution, "toID": anchor, "formEdgeID": None})
+        edges.append({"edgeID": str(len(edges) + 1), "fromID": anchor, "toID": subject, "formEdgeID": None})
         source = sources.get(row["source_id"])
         locutions.append(
             {
@@ -129,9 +164,9 @@ def document(topic: Topic) -> dict[str, Any]:
         "format": EXTENSION_FORMAT,
         "topic": topic_fields(topic),
         "nodes": about,
-        "links": links,
+        "links": link_uids,
         "participants": {person[row["id"]]: row["slug"] for row in data.stakeholders},
-        **{part: portable[part] for part in EXTENSION_PARTS},
+        **portable_rows(data, EXTENSION_PARTS),
     }
     return {"nodes": nodes, "edges": edges, "locutions": locutions, "participants": participants, EXTENSION: extension}
 

@@ -27,9 +27,9 @@ from datetime import timezone
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-from argmap.interchange.document import load_complete_map
 from argmap.interchange.files import LimitedReader, Progress, read_bytes, text_stream, too_large
 from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.loading import MapData
 from argmap.models import Topic
 
 FORMULA_STARTS = frozenset("=+-@\t\r'")
@@ -48,48 +48,68 @@ def uncell(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
-def table(rows: Iterable[Iterable[Any]]) -> bytes:
-    """Rows (of cells already made safe) as CSV, in UTF-8 with a byte-order mark, which
+def quoted(text: str) -> str:
+    """A cell as CSV writes it (RFC 4180, like the csv module's default dialect): in double
+    quotes, with its own doubled, if it holds a comma, a double quote or a line break."""
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+def line(cells: Iterable[str]) -> str:
+    """A row of cells (already made safe) as a line of CSV."""
+    return ",".join(map(quoted, cells))
+
+
+def table(lines: list[str]) -> bytes:
+    """Lines of CSV as a file: CRLF line ends, UTF-8 with a byte-order mark, which
     spreadsheets need to see UTF-8."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode()
+    return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode()
 
 
-def export(topic: Topic) -> Iterator[bytes]:
-    """The ZIP of CSV tables of `topic` (one query)."""
-    data = load_complete_map(topic)
+def write(topic: Topic, data: MapData) -> Iterator[bytes]:
+    """The ZIP of CSV tables of `topic`, whose map is `data` (one chunk).
+
+    The two large tables (claims and links) are written line by line with f-strings, each
+    text quoted once and reused wherever it appears: several times quicker than
+    csv.writer. Only an editor's text can start like a formula or need quoting: refs,
+    kinds, polarities, uids and scores are argmap's own, and go out as they are."""
     positions = sorted(data.positions, key=lambda row: (row["order"], row["id"]))
-    ref = {("position", row["id"]): f"P{number}" for number, row in enumerate(positions, start=1)}
-    ref.update({("claim", row["id"]): f"C{number}" for number, row in enumerate(data.claims, start=1)})
-    text = {("position", row["id"]): row["title"] for row in positions}
-    text.update({("claim", row["id"]): row["text"] for row in data.claims})
-    # Only an editor's text can start like a formula: refs, kinds, polarities, uids and
-    # scores are argmap's own, and go out as they are.
-    claims = [CLAIMS]
+    position_ref = {row["id"]: f"P{number}" for number, row in enumerate(positions, start=1)}
+    claim_ref = {row["id"]: f"C{number}" for number, row in enumerate(data.claims, start=1)}
+    position_text = {row["id"]: quoted(cell(row["title"])) for row in positions}
+    claim_text = {row["id"]: quoted(cell(row["text"])) for row in data.claims}
+    claims = [line(CLAIMS)]
     claims += [
-        (ref["position", r["id"]], "position", cell(r["title"]), "", cell(r["summary"]), r["uid"]) for r in positions
+        f"{position_ref[r['id']]},position,{position_text[r['id']]},,{quoted(cell(r['summary']))},{r['uid']}"
+        for r in positions
     ]
-    claims += [(ref["claim", r["id"]], "claim", cell(r["text"]), r["base_score"], "", r["uid"]) for r in data.claims]
-    text = {key: cell(value) for key, value in text.items()}
-    links = [LINKS]
+    claims += [f"{claim_ref[r['id']]},claim,{claim_text[r['id']]},{r['base_score']},,{r['uid']}" for r in data.claims]
+    links = [line(LINKS)]
     for row in data.links:
-        claim = ("claim", row["claim_id"])
-        target = (
-            ("position", row["target_position_id"]) if row["target_position_id"] else ("claim", row["target_claim_id"])
+        claim = row["claim_id"]
+        if row["target_position_id"]:
+            target_ref, target_text = position_ref[row["target_position_id"]], position_text[row["target_position_id"]]
+        else:
+            target_ref, target_text = claim_ref[row["target_claim_id"]], claim_text[row["target_claim_id"]]
+        links.append(
+            f"{claim_ref[claim]},{row['polarity']},{target_ref},{row['uid']},{claim_text[claim]},{target_text}"
         )
-        links.append((ref[claim], row["polarity"], ref[target], row["uid"], text[claim], text[target]))
     held = {(row["stakeholder_id"], row["position_id"]): f"{row['stance']} ({row['basis']})" for row in data.stances}
-    stances = [("stakeholder", "slug", *(cell(row["title"]) for row in positions))]
-    for row in sorted(data.stakeholders, key=lambda row: (row["name"], row["id"])):
-        stances.append((cell(row["name"]), row["slug"], *(held.get((row["id"], p["id"]), "") for p in positions)))
-    topic_table = [("field", "value"), *((name, cell(getattr(topic, name))) for name in TOPIC)]
+    stances = [line(("stakeholder", "slug", *(cell(row["title"]) for row in positions)))]
+    stances += [
+        line((cell(row["name"]), row["slug"], *(held.get((row["id"], p["id"]), "") for p in positions)))
+        for row in sorted(data.stakeholders, key=lambda row: (row["name"], row["id"]))
+    ]
+    topic_table = [line(("field", "value")), *(line((name, cell(getattr(topic, name)))) for name in TOPIC)]
     stamp = topic.changed_at.astimezone(timezone.utc).timetuple()[:6]
     buffer = io.BytesIO()
     # The fastest compression: most of the gain in size for a third of the time of the default.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, rows in (("claims", claims), ("links", links), ("stances", stances), ("topic", topic_table)):
-            archive.writestr(zipfile.ZipInfo(f"{name}.csv", date_time=stamp), table(rows), zipfile.ZIP_DEFLATED, 1)
+        for name, lines in (("claims", claims), ("links", links), ("stances", stances), ("topic", topic_table)):
+            archive.writestr(zipfile.ZipInfo(f"{name}.csv", date_time=stamp), table(lines), zipfile.ZIP_DEFLATED, 1)
     return iter([buffer.getvalue()])
 
 

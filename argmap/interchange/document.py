@@ -10,6 +10,8 @@ the `slug` of stakeholders. A portable row is a map row with `id` left out and e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from django.db import models
@@ -92,36 +94,43 @@ def load_complete_map(topic: Topic) -> MapData:
     return MapData(**{**{part: getattr(data, part) for part in PARTS}, "stakeholders": stakeholders})
 
 
-def portable_rows(data: MapData) -> dict[str, list[Row]]:
-    """Every part of `data` as portable rows: `id` dropped, `x_id` → `x` (a uid or slug).
+def portable_rows(data: MapData, parts: Iterable[str] = PARTS) -> dict[str, list[Row]]:
+    """`parts` of `data` (all by default) as portable rows: `id` dropped, `x_id` → `x` (a
+    uid or slug).
 
     The topic's own rows keep their order (by id: the order they were created in); the
     shared ones (stakeholders, sources, relationships) are sorted by their key, so that a
     file does not depend on the order in which a database happened to create them.
     """
+    parts = tuple(parts)
     keys: dict[str, dict[int, str]] = {}
-    for referenced in {part for references in REFERENCES.values() for part in references.values()}:
+    for referenced in {target for part in parts for target in REFERENCES[part].values()}:
         key = KEYS[referenced]
         keys[referenced] = {row["id"]: row[key] for row in getattr(data, referenced)}
     portable: dict[str, list[Row]] = {}
-    for part in PARTS:
-        columns = MAP_COLUMNS[part][1][1:]  # without "id"
+    for part in parts:
         references = REFERENCES[part]
+        rows: list[Row] = []
+        append = rows.append
         if not references:
-            portable[part] = [{column: row[column] for column in columns} for row in getattr(data, part)]
-            continue
-        plan = [
-            (name, column, keys[references[name]] if name in references else None)
-            for name, column in zip(COLUMNS[part], columns, strict=True)
-        ]
-        rows = []
-        for row in getattr(data, part):
-            converted = {}
-            for name, column, key_of in plan:
-                value = row[column]
-                converted[name] = value if key_of is None or value is None else key_of[value]
-            rows.append(converted)
+            # A copy without its id (the first column): the rest are already portable.
+            for row in getattr(data, part):
+                row = row.copy()
+                del row["id"]
+                append(row)
+        else:
+            plan = [
+                (name, column, keys[references[name]] if name in references else None)
+                for name, column in zip(COLUMNS[part], MAP_COLUMNS[part][1][1:], strict=True)
+            ]
+            for row in getattr(data, part):
+                converted = {}
+                for name, column, key_of in plan:
+                    value = row[column]
+                    converted[name] = value if key_of is None or value is None else key_of[value]
+                append(converted)
         portable[part] = rows
     for part in SHARED_PARTS:
-        portable[part].sort(key=lambda row, key=KEYS[part]: row[key])
+        if part in portable:
+            portable[part].sort(key=itemgetter(KEYS[part]))
     return portable

@@ -5,7 +5,7 @@ The map document (`map_document`, "argmap-map/1") is what the API serves at
 assembled from the JSON arrays the database builds (loading.py) without parsing them
 again: its bytes go out as the database wrote them.
 
-The export (`export_document`, "argmap-export/1") is the lossless file: the same parts
+The export (`write`, "argmap-export/1") is the lossless file: the same parts
 and columns in the same order, but portable (document.py): no database ids, each `x_id`
 column replaced by `x` holding the uid (the slug for stakeholders) of what it points at,
 the shared rows (stakeholders, sources, relationships) sorted by that key, stakeholders'
@@ -28,13 +28,12 @@ from argmap.interchange.document import (
     PARTS,
     REFERENCES,
     TOPIC_COLUMNS,
-    load_complete_map,
     portable_rows,
     topic_fields,
 )
 from argmap.interchange.files import Progress, read_json
 from argmap.interchange.importing import IncomingMap, Unreadable
-from argmap.loading import MAP_COLUMNS, load_map_json
+from argmap.loading import MAP_COLUMNS, MapData, load_map_json
 from argmap.models import Topic
 
 FORMAT = "argmap-map/1"
@@ -64,19 +63,14 @@ def map_document(topic: Topic) -> bytes:
     return b"".join(pieces)
 
 
-def export_document(topic: Topic) -> bytes:
-    """The lossless export of `topic` (UTF-8 JSON), in one query:
+def write(topic: Topic, data: MapData) -> Iterator[bytes]:
+    """The lossless export of `topic`, whose map is `data` (UTF-8 JSON, one chunk):
 
     {"format": "argmap-export/1", "topic": {"slug", "title", "question", "summary",
      "status", "published_at"}, "positions": [...], …, "salience": [...]}
     """
-    document = {"format": EXPORT_FORMAT, "topic": topic_fields(topic), **portable_rows(load_complete_map(topic))}
-    return orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)
-
-
-def export(topic: Topic) -> Iterator[bytes]:
-    """The lossless export of `topic`, as an export_map content (one chunk)."""
-    return iter([export_document(topic)])
+    document = {"format": EXPORT_FORMAT, "topic": topic_fields(topic), **portable_rows(data)}
+    return iter([orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)])
 
 
 def read(stream: IO[bytes], *, name: str = "", limit: int, progress: Progress | None = None) -> IncomingMap:

@@ -1,0 +1,227 @@
+"""The admin's import page (mixed into TopicAdmin): an editor uploads a map file, sees
+what a dry run would create and every problem with its line, node or row, then confirms
+to import it as a new topic, recorded in history as that editor.
+
+Between the preview and the confirmation the checked file waits in IMPORT_STAGING_DIR,
+under a random name that only a signed token (valid for STAGED_FOR seconds, for the same
+user, format and options) leads back to; it is removed once imported, and stale ones
+whenever another file is staged. The request's size is checked before its body is read:
+the page does its own CSRF check after that, not Django's middleware before it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from argmap.interchange import (
+    FORMATS,
+    ImportReport,
+    import_map,
+    may_import,
+    too_large_message,
+    upload_too_large,
+)
+from argmap.interchange.document import PARTS, SHARED_PARTS
+from argmap.interchange.importing import PLURAL, Problem
+
+STAGED_FOR = 3600  # seconds a preview may be confirmed in
+SALT = "argmap.interchange.admin.staged"
+
+
+class MapImportForm(forms.Form):
+    file = forms.FileField(label="Map file", allow_empty_file=True)
+    format = forms.ChoiceField(choices=[(name, spec.label) for name, spec in FORMATS.items()])
+    slug = forms.SlugField(
+        required=False,
+        max_length=100,
+        help_text="The new topic's slug. Leave empty to use the file's (or, failing that, its name's).",
+    )
+    new_uids = forms.BooleanField(
+        required=False,
+        label="Import as a copy",
+        help_text="Give every object a new uid: to import a map this database already has (with a new slug).",
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > settings.IMPORT_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(too_large_message())
+        return file
+
+
+def staging_dir() -> Path:
+    """IMPORT_STAGING_DIR, made if need be, readable by this server's user only. One that
+    someone else made (in a shared temporary folder) is refused: they could read the
+    files, or change one between its check and its import."""
+    folder = Path(settings.IMPORT_STAGING_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+        raise ImproperlyConfigured(f"IMPORT_STAGING_DIR ({folder}) must be a folder of this server's own user.")
+    return folder
+
+
+def stage(upload) -> str:
+    """Keep an uploaded file for its confirmation; returns its name in the staging folder."""
+    folder = staging_dir()
+    for old in folder.iterdir():
+        try:
+            if old.stat().st_mtime < time.time() - STAGED_FOR:
+                old.unlink()
+        except FileNotFoundError:
+            pass  # removed meanwhile by another request
+    name = f"{secrets.token_urlsafe(24)}.upload"
+    upload.seek(0)
+    with (folder / name).open("xb") as staged:
+        shutil.copyfileobj(upload, staged)
+    return name
+
+
+def report_rows(report: ImportReport) -> list[dict[str, Any]]:
+    """What the import created (or would), part by part, for the page's table."""
+    return [
+        {
+            "part": PLURAL[part],
+            "created": report.created.get(part, 0),
+            "reused": report.reused.get(part, 0) if part in SHARED_PARTS else None,
+        }
+        for part in PARTS
+    ]
+
+
+def in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by where they are: "row 9" before "row 10", whatever found them first."""
+
+    def key(problem: Problem) -> list[str | int]:
+        return [int(part) if index % 2 else part for index, part in enumerate(re.split(r"(\d+)", problem.where))]
+
+    return sorted(problems, key=key)
+
+
+class MapImportAdmin:
+    """Adds the import page to a ModelAdmin of topics, and a link to it on the changelist."""
+
+    import_template = "admin/argmap/topic/import.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view(csrf_exempt(self.import_view))
+        return [path("import/", view, name="{}_{}_import".format(*info)), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "may_import": may_import(request.user)})
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not may_import(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return self.render_import(request, form=MapImportForm())
+        if upload_too_large(request.META.get("CONTENT_LENGTH")):
+            # Answered before the body is read (and so before the CSRF token in it is).
+            return self.render_import(request, form=MapImportForm(), error=too_large_message(), status=413)
+        refused = CsrfViewMiddleware(lambda request: HttpResponse()).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
+        if "staged" in request.POST:
+            return self.confirm(request)
+        return self.preview(request)
+
+    def preview(self, request: HttpRequest) -> HttpResponse:
+        """A dry run of the uploaded file: what it would create, or every problem."""
+        form = MapImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_import(request, form=form, status=400)
+        options = form.cleaned_data
+        upload = options["file"]
+        report = import_map(upload, options["format"], **self.import_options(options, name=upload.name), dry_run=True)
+        if not report.ok:
+            return self.render_import(request, form=form, report=report, status=400)
+        token = signing.dumps(
+            {
+                "file": stage(upload),
+                "user": request.user.pk,
+                "name": upload.name,
+                "format": options["format"],
+                "slug": options["slug"],
+                "new_uids": options["new_uids"],
+            },
+            salt=SALT,
+        )
+        return self.render_import(request, form=None, report=report, staged=token)
+
+    def confirm(self, request: HttpRequest) -> HttpResponse:
+        """The import of a file previewed before: checked again, then written."""
+        try:
+            staged = signing.loads(request.POST["staged"], salt=SALT, max_age=STAGED_FOR)
+        except signing.BadSignature:
+            staged = None
+        path = staging_dir() / staged["file"] if staged and staged.get("user") == request.user.pk else None
+        try:
+            # Taken out of the folder first: a second confirmation (a double click) finds nothing.
+            claimed = path.rename(path.with_suffix(".importing")) if path else None
+        except FileNotFoundError:
+            claimed = None
+        if claimed is None:
+            error = "This preview has expired (or was already imported): choose the file again."
+            return self.render_import(request, form=MapImportForm(), error=error, status=400)
+        try:
+            with claimed.open("rb") as file:
+                report = import_map(
+                    file, staged["format"], **self.import_options(staged, name=staged["name"]), user=request.user
+                )
+        finally:
+            claimed.unlink(missing_ok=True)
+        if not report.ok:
+            return self.render_import(request, form=MapImportForm(), report=report, status=400)
+        self.message_user(request, report.summary(), messages.SUCCESS)
+        opts = self.opts
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[report.topic.pk]))
+
+    @staticmethod
+    def import_options(options: dict[str, Any], *, name: str) -> dict[str, Any]:
+        return {
+            "name": name or "",
+            "slug": options.get("slug") or None,
+            "new_uids": bool(options.get("new_uids")),
+            "limit": settings.IMPORT_UPLOAD_MAX_BYTES,
+        }
+
+    def render_import(
+        self,
+        request: HttpRequest,
+        *,
+        form: MapImportForm | None,
+        report: ImportReport | None = None,
+        staged: str | None = None,
+        error: str | None = None,
+        status: int = 200,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import a map",
+            "form": form,
+            "report": report,
+            "problems": in_file_order(report.problems) if report else [],
+            "rows": report_rows(report) if report else [],
+            "staged": staged,
+            "error": error,
+            "limit": settings.IMPORT_UPLOAD_MAX_BYTES,
+        }
+        return TemplateResponse(request, self.import_template, context, status=status)
