@@ -95,7 +95,7 @@ class TopicInterchangeActions:
         pagination_class=None,
         content_negotiation_class=DownloadNegotiation,
     )
-    def export(self, request, slug=None, file_format=None, format=None):  # (format: a suffix, ignored)
+    def export(self, request, slug=None, file_format=None):
         topic = self.get_object()
         if file_format not in FORMATS:
             raise NotFound(f"No export format “{file_format[:40]}”: the formats are {FORMAT_NAMES}.")

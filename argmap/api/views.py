@@ -55,6 +55,12 @@ class ArgmapViewSet(viewsets.ModelViewSet):
     ordering: tuple[str, ...] = ("id",)
     lookup_value_regex = r"[0-9]+"
 
+    def dispatch(self, request, *args, **kwargs):
+        # The router also answers format suffixes (/claims.json, /map.json). The API speaks
+        # JSON only, so the suffix is dropped here once, not accepted by every action.
+        kwargs.pop("format", None)
+        return super().dispatch(request, *args, **kwargs)
+
     def readable_queryset(self) -> QuerySet:
         queryset = type(self).visible(self.request.user).order_by(*self.ordering)
         # (select_related() without names would follow every foreign key)
@@ -157,7 +163,7 @@ class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet)
         },
     )
     @action(detail=True, methods=["get"], url_path="map", url_name="map", pagination_class=None)
-    def map(self, request, slug=None, format=None):  # (format: DRF's suffix, /map.json)
+    def map(self, request, slug=None):
         topic = self.get_object()
         last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
         response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from argmap.models import Claim
-from tests.factories import ClaimFactory, TopicFactory
+from tests.factories import ClaimFactory, LinkFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,13 @@ def test_a_postgresql_server_that_refuses_connections_gives_503s_not_500s():
         "/api/v1/topics/some-topic/map/ 503 30 application/json",
         "/ 503 30 text/html; charset=utf-8",
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["", "map", "evaluation", "coalitions", "gaps", "export/json"])
+def test_a_format_suffix_on_any_topic_endpoint_is_json_not_an_error(client, action):
+    topic = LinkFactory().claim.topic
+    path = f"/api/v1/topics/{topic.slug}/{action}".rstrip("/") + ".json"
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert response["Content-Type"].startswith("application/json")
