@@ -147,6 +147,8 @@ def generate_map(*, claims: int, seed: int, slug: str | None = None, publish: bo
             (Claim(topic=topic, text=sentence(rng), base_score=round(rng.uniform(0.2, 0.9), 2)) for _ in range(claims)),
             batch_size=2000,
         )
+        # Links, citations and stances are given their topic, which the database would
+        # otherwise look up row by row (migration 0005).
         links: dict[tuple, Link] = {}
 
         def add(link: Link) -> None:
@@ -156,19 +158,23 @@ def generate_map(*, claims: int, seed: int, slug: str | None = None, publish: bo
         for index, claim in enumerate(claim_rows):
             polarity = Polarity.SUPPORTS if rng.random() < 0.6 else Polarity.OPPOSES
             if index < len(positions) * 2 or rng.random() < 0.02:
-                add(Link(claim=claim, target_position=rng.choice(positions), polarity=polarity))
+                add(Link(claim=claim, target_position=rng.choice(positions), polarity=polarity, topic=topic))
             else:
                 # A uniformly random older claim: a random recursive tree, depth about ln(n) on
                 # average and a few times that at its deepest, wide near the root.
-                add(Link(claim=claim, target_claim=claim_rows[rng.randrange(index)], polarity=polarity))
+                add(Link(claim=claim, target_claim=claim_rows[rng.randrange(index)], polarity=polarity, topic=topic))
             if index > 2 and rng.random() < 0.05:  # the same claim used in a second place
+                other = claim_rows[rng.randrange(index)]
+                add(Link(claim=claim, target_claim=other, polarity=rng.choice(list(Polarity)), topic=topic))
+            if index > 2 and rng.random() < 0.01:  # a rebuttal of a newer claim: mutual opposition is fine
                 add(
                     Link(
-                        claim=claim, target_claim=claim_rows[rng.randrange(index)], polarity=rng.choice(list(Polarity))
+                        claim=claim_rows[rng.randrange(index)],
+                        target_claim=claim,
+                        polarity=Polarity.OPPOSES,
+                        topic=topic,
                     )
                 )
-            if index > 2 and rng.random() < 0.01:  # a rebuttal of a newer claim: mutual opposition is fine
-                add(Link(claim=claim_rows[rng.randrange(index)], target_claim=claim, polarity=Polarity.OPPOSES))
         links = Link.objects.bulk_create(links.values(), batch_size=2000)
 
         stakeholder_count = max(4, min(200, claims // 50))
@@ -193,7 +199,13 @@ def generate_map(*, claims: int, seed: int, slug: str | None = None, publish: bo
         )
         citations = Citation.objects.bulk_create(
             (
-                Citation(claim=claim, source=rng.choice(sources), quote=claim.text, locator=f"p. {rng.randint(1, 80)}")
+                Citation(
+                    claim=claim,
+                    source=rng.choice(sources),
+                    quote=claim.text,
+                    locator=f"p. {rng.randint(1, 80)}",
+                    topic=topic,
+                )
                 for claim in claim_rows
                 if rng.random() < 0.75  # a quarter of claims lack a source: real maps have gaps
             ),
@@ -202,9 +214,9 @@ def generate_map(*, claims: int, seed: int, slug: str | None = None, publish: bo
         stances = []
         for stakeholder in stakeholders:
             for position in rng.sample(positions, rng.randint(1, len(positions))):
-                stances.append(stance_for(rng, stakeholder, sources, position=position))
+                stances.append(stance_for(rng, stakeholder, sources, position=position, topic=topic))
             for claim in rng.sample(claim_rows, min(len(claim_rows), rng.randint(0, 5))):
-                stances.append(stance_for(rng, stakeholder, sources, claim=claim))
+                stances.append(stance_for(rng, stakeholder, sources, claim=claim, topic=topic))
         stances = Stance.objects.bulk_create(stances, batch_size=2000)
         relationships = Relationship.objects.bulk_create(
             Relationship(

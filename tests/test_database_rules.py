@@ -311,8 +311,9 @@ def test_every_database_rule_trigger_is_installed():
         (count,) = cursor.fetchone()
     # 0002: 1 topic version + 9 tables x 3 events + 2 link rules + 2 "no move" triggers;
     # 0005: the topic of links, citations and stances (SQLite: insert + update per table;
-    # PostgreSQL: one BEFORE trigger per table), and the 2 "followers" of a moving claim/position.
-    derived = 3 * 2 + 2 if connection.vendor == "sqlite" else 3 + 2
+    # PostgreSQL: insert, update and a statement-level check per table), and the 2
+    # "followers" of a moving claim/position.
+    derived = 3 * 2 + 2 if connection.vendor == "sqlite" else 3 * 3 + 2
     assert count == 1 + 27 + 2 + 2 + derived
 
 
@@ -371,3 +372,15 @@ def test_stances_follow_a_position_that_moves():
     elsewhere = TopicFactory()
     Position.objects.filter(pk=stance.position_id).update(topic=elsewhere)
     assert Stance.objects.get(pk=stance.pk).topic_id == elsewhere.pk
+
+
+def test_a_wrong_topic_given_by_a_bulk_insert_is_corrected():
+    claim = ClaimFactory()
+    position = PositionFactory(topic=claim.topic)
+    elsewhere = TopicFactory()
+    [link] = Link.objects.bulk_create(
+        [Link(claim=claim, target_position=position, polarity=Polarity.SUPPORTS, topic=elsewhere)]
+    )
+    [citation] = Citation.objects.bulk_create([Citation(claim=claim, source=CitationFactory().source, topic=elsewhere)])
+    assert Link.objects.get(pk=link.pk).topic_id == claim.topic_id
+    assert Citation.objects.get(pk=citation.pk).topic_id == claim.topic_id

@@ -714,7 +714,7 @@ def save(
                 }
                 for row in rows["links"]
             ),
-            {},
+            on_topic,  # given here, not looked up row by row by the database (migration 0005)
         )
         write(
             "citations",
@@ -722,7 +722,7 @@ def save(
                 {**row, "claim": ref("claims", row["claim"]), "source": ref("sources", row["source"])}
                 for row in rows["citations"]
             ),
-            {},
+            on_topic,
         )
         write(
             "stances",
@@ -736,7 +736,7 @@ def save(
                 }
                 for row in rows["stances"]
             ),
-            {},
+            on_topic,
         )
         write(
             "salience",
@@ -746,9 +746,9 @@ def save(
         in_topic = {
             "positions": Q(topic=topic),
             "claims": Q(topic=topic),
-            "links": Q(claim__topic=topic),
-            "citations": Q(claim__topic=topic),
-            "stances": Q(position__topic=topic) | Q(claim__topic=topic),
+            "links": Q(topic=topic),
+            "citations": Q(topic=topic),
+            "stances": Q(topic=topic),
             "salience": Q(topic=topic),
         }
         for part in PARTS:
