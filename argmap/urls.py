@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("topics/<slug:slug>/embed/", views.TopicEmbedView.as_view(), name="topic-embed"),
+    path("topics/<slug:slug>/analysis/", views.TopicAnalysisView.as_view(), name="topic-analysis"),
     path("topics/<slug:slug>/branches/<int:pk>/", views.TopicBranchView.as_view(), name="topic-branch"),
     path("topics/<slug:slug>/paths/<int:pk>/", views.TopicPathView.as_view(), name="topic-path"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),

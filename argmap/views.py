@@ -177,12 +177,34 @@ class TopicMapView(View):
 
     def analysis_context(self, data: MapData, tree, shown: list) -> dict:
         """The analysis (analysis.py): the strength, label and why of the positions and of
-        the claims shown (held by the tree), each position's cruxes, the coalition matrix."""
+        the claims shown (held by the tree), each position's cruxes, the coalition matrix.
+        A large map's cruxes and matrix come from TopicAnalysisView instead."""
+        if len(data.claims) > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
+            evaluate_shown(data, tree, shown)  # the tree's strengths, labels and whys
+            return {"analysis_deferred": True}
         return {"analysis": analyse_page(data, tree, shown)}
 
 
 class TopicDetailView(TopicMapView):
     """The topic page: positions, their argument trees, the analysis, the graph, the stakeholders."""
+
+
+class TopicAnalysisView(TopicMapView):
+    """A topic's cruxes and coalition matrix on a page of their own: the topic page of a
+    large map loads this section after its tree (and links here without JavaScript)."""
+
+    template_name = "argmap/topic_analysis.html"
+
+    def get_context_data(self, topic: Topic) -> dict:
+        data = load_map(topic.pk, PAGE_COLUMNS)
+        tree = build_tree(data)
+        return {
+            "topic": topic,
+            "urls": PageUrls(topic),
+            "analysis": analyse_page(data, tree, []),
+            # The section's links to positions point at the topic page.
+            "anchor_base": topic.get_absolute_url(),
+        }
 
 
 class TopicEmbedView(TopicMapView):

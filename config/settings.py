@@ -279,6 +279,10 @@ CONTENT_SECURITY_POLICY_PATHS = {
 }
 # How many claims the topic page renders before it loads deeper branches on demand.
 TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
+# Maps with more claims than this show their cruxes and coalition matrix from a page of
+# their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
+# 10,000-claim map they cost as much time as the rest of the page.
+TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
 
 LOGGING = {
     "version": 1,

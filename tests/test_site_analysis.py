@@ -163,3 +163,49 @@ def test_the_page_follows_a_change_to_the_map(client, debate):  # noqa: F811
         '<span class="standing standing--rejected">'
         not in before[before.index(f'id="position-{debate["no"].pk}"') :][:3000]
     )
+
+
+# A large map's cruxes and coalitions come from a page of their own
+
+
+def test_a_large_maps_page_defers_its_cruxes_and_coalitions_to_the_analysis_page(client, settings, debate):  # noqa: F811
+    settings.TOPIC_ANALYSIS_INLINE_CLAIMS = 2  # the debate has 3 claims
+    topic = debate["topic"]
+    html = page(client, topic.get_absolute_url())
+    analysis_url = reverse("argmap:topic-analysis", args=[topic.slug])
+    section = html[html.index('id="analysis"') : html.index('id="graph"')]
+    assert f'data-analysis-url="{analysis_url}"' in section
+    assert f'<a href="{analysis_url}">a page of their own</a>' in section
+    assert "coalition-matrix" not in html
+    assert "Cruxes, the claims that would change it most:" not in html
+    assert "<summary>Why 0.38, rejected?</summary>" in html  # the tree keeps its strengths and whys
+
+
+def test_the_analysis_page_holds_the_cruxes_and_the_coalition_matrix(client, debate):  # noqa: F811
+    topic = debate["topic"]
+    html = page(client, reverse("argmap:topic-analysis", args=[topic.slug]))
+    section = html[html.index('id="analysis"') :]
+    assert "Cruxes, the claims that would change it most:" in section
+    assert tables(html)["coalition-matrix"]["cols"] == ["Stakeholder", "Yes, ease it", "No, keep it"]
+    # Positions link to the topic page; claims, not on this page, to their own pages.
+    assert f'href="{topic.get_absolute_url()}#position-{debate["yes"].pk}"' in section
+    assert f'href="/claims/{debate["harm"].pk}/"' in section
+
+
+def test_the_analysis_page_is_hidden_for_drafts_and_answers_304(client, debate):  # noqa: F811
+    topic = debate["topic"]
+    url = reverse("argmap:topic-analysis", args=[topic.slug])
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    topic.unpublish()
+    topic.save()
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("claims", [20, 200])
+def test_the_analysis_page_costs_two_queries_whatever_the_size(client, django_assert_num_queries, claims):
+    from argmap.synthetic import generate_map
+
+    topic = generate_map(claims=claims, seed=3, publish=True).topic
+    with django_assert_num_queries(2):  # the topic by slug; its whole map in one query
+        page(client, reverse("argmap:topic-analysis", args=[topic.slug]))

@@ -224,6 +224,21 @@ def test_the_analysis_is_there_and_the_keyboard_reaches_and_opens_it(live_server
     assert page.problems.items == []
 
 
+def test_a_large_maps_analysis_loads_into_its_page_after_the_tree(live_server, page, settings, demo):
+    settings.TOPIC_ANALYSIS_INLINE_CLAIMS = 5  # the demo's first topic has 14 claims
+    page.goto(live_server.url + demo.get_absolute_url())
+    # The placeholder gives way to the analysis page's section: cruxes and the matrix.
+    page.locator("#analysis table.coalition-matrix").wait_for(state="visible")
+    assert page.locator("section[data-analysis-url]").count() == 0
+    assert page.locator("#analysis .position-standing").count() == Position.objects.filter(topic=demo).count()
+    assert page.locator("#analysis ol.cruxes li").count() >= 1
+    # A position's link in the loaded section stays on this page.
+    link = page.locator("#analysis .position-standing h4 a").first
+    link.click()
+    assert page.url.startswith(live_server.url + demo.get_absolute_url() + "#position-")
+    assert page.problems.items == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violation_on_any_page(live_server, browser, demo, scheme):
     from axe_playwright_python.sync_playwright import Axe
@@ -235,6 +250,7 @@ def test_axe_finds_no_serious_violation_on_any_page(live_server, browser, demo, 
         reverse("argmap:home"),
         demo.get_absolute_url(),
         reverse("argmap:topic-embed", kwargs={"slug": demo.slug}),
+        reverse("argmap:topic-analysis", kwargs={"slug": demo.slug}),
         claim.get_absolute_url(),
         reverse("argmap:stakeholder-list"),
         stakeholder.get_absolute_url(),

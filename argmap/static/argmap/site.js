@@ -255,10 +255,39 @@
     });
   }
 
+  // A large map's cruxes and coalitions come from a page of their own (views.TopicAnalysisView):
+  // its #analysis section takes the place of the placeholder.
+  function loadAnalysis() {
+    var placeholder = document.querySelector("section[data-analysis-url]");
+    if (!placeholder) {
+      return;
+    }
+    placeholder.setAttribute("aria-busy", "true");
+    fetch(placeholder.dataset.analysisUrl, { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        // Server-rendered, escaped HTML from our own origin; its scripts are not run.
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var section = page.getElementById("analysis");
+        if (section) {
+          placeholder.replaceWith(document.adoptNode(section));
+        }
+      })
+      .catch(function () {
+        placeholder.removeAttribute("aria-busy");
+      });
+  }
+
   function start() {
     openLinksOutsideTheFrame();
     drawGraph();
     openHash();
+    loadAnalysis();
   }
 
   if (document.readyState === "loading") {
