@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from argmap.analysis import gap_rows
 from argmap.interchange.admin import MapImportAdmin
-from argmap.loading import load_map, map_gaps
+from argmap.loading import PAGE_COLUMNS, load_map, map_gaps
 from argmap.models import (
     Citation,
     Claim,
@@ -283,7 +283,7 @@ def admin_change_url(model: str, pk: int, _placeholder: int = 987654321) -> str:
 def gaps_panel(topic_id: int) -> dict:
     """What to research next on a topic (analysis.gap_rows), each item with the admin page
     where it is fixed: one query (the whole map), whatever the size of the map."""
-    data = load_map(topic_id)
+    data = load_map(topic_id, PAGE_COLUMNS)
     rows = gap_rows(data, map_gaps(data))
     change = {model: admin_change_url(model, 987654321) for model in ("claim", "position", "stakeholder", "stance")}
 

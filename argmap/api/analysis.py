@@ -23,7 +23,7 @@ from rest_framework.exceptions import ValidationError
 from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
 from argmap.graph import LABELS, claims_held_by
-from argmap.loading import graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
+from argmap.loading import PAGE_COLUMNS, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
 from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
 
 MAX_REJECTED = 1000
@@ -377,7 +377,7 @@ class TopicAnalysisActions:
         check_parameters(request)
 
         def build(topic: Topic) -> dict:
-            data = load_map(topic.pk)
+            data = load_map(topic.pk, PAGE_COLUMNS)
             result = map_coalitions(data)
             return {
                 "positions": [{"id": row["id"], "title": row["title"]} for row in data.positions],
@@ -410,7 +410,7 @@ class TopicAnalysisActions:
         check_parameters(request)
 
         def build(topic: Topic) -> dict:
-            data = load_map(topic.pk)
+            data = load_map(topic.pk, PAGE_COLUMNS)
             rows = gap_rows(data, map_gaps(data))
             return {
                 "claims_without_source": rows.claims_without_source,
