@@ -422,7 +422,7 @@ class ClaimAdmin(EditorModelAdmin):
 @admin.register(Link)
 class LinkAdmin(EditorModelAdmin):
     list_display = ["claim", "polarity", "target_position", "target_claim"]
-    list_filter = ["polarity", "claim__topic"]
+    list_filter = ["polarity", "topic"]
     list_select_related = ["claim", "target_position", "target_claim"]
     search_fields = ["claim__text", "target_claim__text", "target_position__title"]
     autocomplete_fields = ["claim", "target_position", "target_claim"]
@@ -487,7 +487,7 @@ class SourceAdmin(EditorModelAdmin):
 class CitationAdmin(EditorModelAdmin):
     list_display = ["claim", "source", "locator"]
     list_select_related = ["claim", "source"]
-    list_filter = ["claim__topic"]
+    list_filter = ["topic"]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
     fields = ["claim", ("source", "locator"), "quote"]

@@ -245,8 +245,7 @@ class TopicQuerySet(models.QuerySet):
         """Annotated with how many positions, claims and stakeholders (with a stance or a
         salience estimate) each topic has, in the same query."""
         stakeholders = Stakeholder.objects.filter(
-            Exists(Stance.objects.filter(stakeholder=OuterRef("pk"), position__topic=OuterRef(OuterRef("pk"))))
-            | Exists(Stance.objects.filter(stakeholder=OuterRef("pk"), claim__topic=OuterRef(OuterRef("pk"))))
+            Exists(Stance.objects.filter(stakeholder=OuterRef("pk"), topic=OuterRef(OuterRef("pk"))))
             | Exists(Salience.objects.filter(stakeholder=OuterRef("pk"), topic=OuterRef(OuterRef("pk"))))
         )
         return self.annotate(
@@ -482,9 +481,7 @@ class Link(UidModel):
         if self.claim_id is None:
             return False  # a claim not saved yet has no supporters
         edges = (
-            Link.objects.filter(
-                claim__topic_id=self.claim.topic_id, polarity=Polarity.SUPPORTS, target_claim__isnull=False
-            )
+            Link.objects.filter(topic_id=self.claim.topic_id, polarity=Polarity.SUPPORTS, target_claim__isnull=False)
             .exclude(pk=self.pk)
             .values_list("claim_id", "target_claim_id")
         )

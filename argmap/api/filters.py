@@ -86,11 +86,6 @@ class ByTopicFilterSet(FilterSet):
     topic_id = IntegerFilter(field_name="topic", help_text="The topic's id.")
 
 
-class ByClaimTopicFilterSet(FilterSet):
-    topic = filters.CharFilter(field_name="claim__topic__slug", help_text="The topic's slug.")
-    topic_id = IntegerFilter(field_name="claim__topic", help_text="The topic's id.")
-
-
 class TopicFilterSet(FilterSet):
     status = filters.ChoiceFilter(choices=TopicStatus.choices)
     q = search("title", "question", "summary")
@@ -125,7 +120,7 @@ class ClaimFilterSet(ByTopicFilterSet):
         fields = []
 
 
-class LinkFilterSet(ByClaimTopicFilterSet):
+class LinkFilterSet(ByTopicFilterSet):
     polarity = filters.ChoiceFilter(choices=Polarity.choices)
     claim_id = IntegerFilter(field_name="claim", help_text="Links from this claim.")
     target_position_id = IntegerFilter(field_name="target_position", help_text="Links to this position.")
@@ -147,7 +142,7 @@ class StakeholderFilterSet(FilterSet):
         fields = []
 
     def involved_in(self, queryset, name, value):
-        stances = Stance.objects.filter(Q(position__topic__slug=value) | Q(claim__topic__slug=value))
+        stances = Stance.objects.filter(topic__slug=value)
         salience = Salience.objects.filter(topic__slug=value)
         return queryset.filter(Q(pk__in=stances.values("stakeholder_id")) | Q(pk__in=salience.values("stakeholder_id")))
 
@@ -169,7 +164,7 @@ class StanceFilterSet(FilterSet):
         fields = []
 
     def on_topic(self, queryset, name, value):
-        return queryset.filter(Q(position__topic__slug=value) | Q(claim__topic__slug=value))
+        return queryset.filter(topic__slug=value)
 
 
 class SourceFilterSet(FilterSet):
@@ -188,10 +183,10 @@ class SourceFilterSet(FilterSet):
         fields = []
 
     def cited_in(self, queryset, name, value):
-        return queryset.filter(pk__in=Citation.objects.filter(claim__topic__slug=value).values("source_id"))
+        return queryset.filter(pk__in=Citation.objects.filter(topic__slug=value).values("source_id"))
 
 
-class CitationFilterSet(ByClaimTopicFilterSet):
+class CitationFilterSet(ByTopicFilterSet):
     claim_id = IntegerFilter(field_name="claim", help_text="Citations of this claim.")
     source_id = IntegerFilter(field_name="source", help_text="Citations of this source.")
     q = search("quote", "locator")
