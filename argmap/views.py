@@ -64,13 +64,6 @@ class HomeView(ListView):
 # ---------------------------------------------------------------------------
 
 
-def topic_cache_key(topic: Topic, *parts: object) -> str:
-    # changed_at as well as the version: test databases reuse ids and versions.
-    return ":".join(
-        ["argmap", "topic", str(topic.pk), str(topic.version), str(topic.changed_at.timestamp()), *map(str, parts)]
-    )
-
-
 class PageUrls:
     """The public pages' addresses as prefixes, reversed once per render: a large topic
     page has thousands of links, and reverse() costs tens of microseconds each. In a
@@ -124,7 +117,7 @@ class TopicMapView(View):
         last_modified = timegm(topic.changed_at.utctimetuple())
         response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
         if response is None:
-            key = topic_cache_key(topic, self.template_name, *kwargs.values())
+            key = topic.cache_key(self.template_name, *kwargs.values())
             content = cache.get(key)
             if content is None:
                 # A 10,000-claim page parses its map into some 40,000 dicts and builds

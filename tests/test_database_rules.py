@@ -6,6 +6,7 @@ import contextlib
 import uuid
 
 import pytest
+from django.apps import apps
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -384,3 +385,44 @@ def test_a_wrong_topic_given_by_a_bulk_insert_is_corrected():
     [citation] = Citation.objects.bulk_create([Citation(claim=claim, source=CitationFactory().source, topic=elsewhere)])
     assert Link.objects.get(pk=link.pk).topic_id == claim.topic_id
     assert Citation.objects.get(pk=citation.pk).topic_id == claim.topic_id
+
+
+def test_a_topic_that_does_not_exist_given_by_a_bulk_insert_is_corrected():
+    # The derived topic has no foreign key constraint of its own (migration 0006): the
+    # triggers, not a constraint, keep it pointing at the claim's topic.
+    claim = ClaimFactory()
+    position = PositionFactory(topic=claim.topic)
+    missing = Topic.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    [link] = Link.objects.bulk_create(
+        [Link(claim=claim, target_position=position, polarity=Polarity.SUPPORTS, topic_id=missing)]
+    )
+    [stance] = Stance.objects.bulk_create(
+        [Stance(stakeholder=StanceFactory().stakeholder, position=position, stance="neutral", basis="inferred",
+                topic_id=missing)]
+    )  # fmt: skip
+    assert Link.objects.get(pk=link.pk).topic_id == claim.topic_id
+    assert Stance.objects.get(pk=stance.pk).topic_id == claim.topic_id
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE" if connection.vendor == "postgresql" else "SELECT 1")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_key_check")
+            assert cursor.fetchall() == []
+
+
+def test_history_tables_are_indexed_only_for_how_argmap_reads_them():
+    # By the object, by date and by user (models.TrackedHistory): every other index would
+    # be one more write per history row of every import, for no query.
+    read_by = {"history_id", "id", "history_date", "history_user_id"}
+    for model in apps.get_app_config("argmap").get_models():
+        if not model.__name__.startswith("Historical"):
+            continue
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        indexed = {
+            column
+            for constraint in constraints.values()
+            if constraint["index"] or constraint["unique"] or constraint["primary_key"]
+            for column in constraint["columns"]
+        }
+        assert indexed == read_by, model.__name__

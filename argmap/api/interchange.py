@@ -36,7 +36,7 @@ from argmap.api.schema import INVALID
 from argmap.interchange import (
     FORMATS,
     ImportReport,
-    export_map,
+    cached_export,
     import_map,
     may_import,
     too_large_message,
@@ -102,7 +102,8 @@ class TopicInterchangeActions:
         last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
         response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
         if response is None:
-            exported = export_map(topic, file_format)  # reads the map here; writes it as it is sent
+            # The map is read here (or the file found in the cache), and written as it is sent.
+            exported = cached_export(topic, file_format)
             response = StreamingHttpResponse(exported.content, content_type=exported.content_type)
             response["Content-Disposition"] = content_disposition_header(True, exported.filename)
         response["ETag"] = topic.etag

@@ -40,9 +40,10 @@ class Bench:
             topic = generate_map(claims=claims, seed=1, slug=slug, publish=True).topic
         return topic
 
-    def median_ms(self, function: Callable[[], object], repeat: int | None = None) -> float:
+    def median_ms(self, function: Callable[[], object], repeat: int | None = None, *, warm_up: bool = True) -> float:
         """The median wall time of `function` in milliseconds, after one warm-up call."""
-        function()
+        if warm_up:
+            function()
         times = []
         for _ in range(repeat or self.repeat):
             started = time.perf_counter()

@@ -23,10 +23,12 @@ import orjson
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import DataError, IntegrityError
 from django.urls import reverse
 from django.utils.text import slugify
 
+from argmap.graph import collector_paused
 from argmap.interchange import aif, argdown, graphml, native
 from argmap.interchange import csv as csv_format
 from argmap.interchange.document import MODELS, PARTS, SHARED_PARTS, load_complete_map
@@ -41,6 +43,7 @@ __all__ = [
     "Download",
     "Export",
     "Format",
+    "cached_export",
     "ImportReport",
     "Problem",
     "downloads",
@@ -112,7 +115,52 @@ def export_map(topic: Topic, format: str) -> Export:
     """`topic` in `format` (a key of FORMATS). The map is read here, in one query; the
     content is produced as it is consumed."""
     spec = FORMATS[format]
-    return Export(spec.content_type, f"{topic.slug}.{spec.extension}", spec.write(topic, load_complete_map(topic)))
+    return Export(
+        spec.content_type, f"{topic.slug}.{spec.extension}", _written(spec.write(topic, load_complete_map(topic)))
+    )
+
+
+def cached_export(topic: Topic, format: str) -> Export:
+    """`export_map`, kept in the cache for this version of the topic's map: downloads after
+    the first cost no query and no writing until the map changes (any change gives the
+    topic a new version, and so a new key). An export larger than EXPORT_CACHE_MAX_BYTES
+    is streamed as it is written, and not kept."""
+    key = topic.cache_key("export", format)
+    content = cache.get(key)
+    if content is not None:
+        spec = FORMATS[format]
+        return Export(spec.content_type, f"{topic.slug}.{spec.extension}", iter([content]))
+    exported = export_map(topic, format)
+    return Export(exported.content_type, exported.filename, _kept(key, exported.content))
+
+
+def _written(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks of a writer, each written with the cyclic garbage collector paused: a
+    10,000-claim map is tens of thousands of dicts and strings, none in a cycle (see
+    graph.collector_paused). Never paused across a yield: the consumer runs as usual."""
+    while True:
+        with collector_paused():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+def _kept(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, passed on as they come and, once they all came, kept under `key` if
+    they are within EXPORT_CACHE_MAX_BYTES (a download abandoned midway keeps nothing)."""
+    kept: list[bytes] | None = []
+    size = 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            if size <= settings.EXPORT_CACHE_MAX_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None
+        yield chunk
+    if kept is not None:
+        cache.set(key, b"".join(kept))
 
 
 @dataclass(frozen=True)
@@ -246,6 +294,29 @@ def import_map(
     has. A file larger than `limit` bytes (IMPORT_MAX_BYTES by default) is refused. On a
     dry run, or when there is any problem, nothing is written.
     """
+    # A big map is read into some 100,000 dicts and strings, none of them in a reference
+    # cycle: the cyclic garbage collector would walk the growing heap hundreds of times.
+    with collector_paused():
+        return _import_map(
+            file, format, user=user, dry_run=dry_run, name=name, slug=slug, title=title, question=question,
+            new_uids=new_uids, limit=limit, progress=progress,
+        )  # fmt: skip
+
+
+def _import_map(
+    file: IO[bytes],
+    format: str,
+    *,
+    user: AbstractBaseUser | None,
+    dry_run: bool,
+    name: str | None,
+    slug: str | None,
+    title: str | None,
+    question: str | None,
+    new_uids: bool,
+    limit: int | None,
+    progress: Progress | None,
+) -> ImportReport:
     spec = FORMATS[format]
     name = name if name is not None else PurePath(getattr(file, "name", "") or "").name
     report = ImportReport(format=format, name=name, dry_run=dry_run)

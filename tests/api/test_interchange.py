@@ -32,6 +32,14 @@ def downloaded(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+def readable(content: bytes, format: str) -> bytes:
+    """An export as bytes to search in: the CSV tables out of their ZIP."""
+    if format != "csv":
+        return content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
 # Exports
 
 
@@ -64,6 +72,8 @@ def test_a_drafts_export_is_a_404_to_the_public_and_a_private_download_for_edito
     response = editor_api.get(export_url(draft, "aif"))
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
+    # The editor's download is now in the cache: the public still gets a 404, not the file.
+    assert anonymous.get(export_url(draft, "aif")).status_code == 404
     published = ClaimFactory().topic
     assert "public" in anonymous.get(export_url(published, "aif"))["Cache-Control"]
 
@@ -105,9 +115,10 @@ def test_an_export_answers_304_until_the_map_changes(anonymous):
     assert b"Changed" in downloaded(changed)
 
 
-# Query budgets: anonymous, the topic (get_object), then its whole map (loading.load_map);
-# with a token two more, the token with its user and the user's permissions.
-EXPORT, TOKEN = 2, 2
+# Query budgets: anonymous, the topic (get_object), then its whole map (loading.load_map),
+# which the next downloads of the same version of the map find in the cache; with a
+# token two more, the token with its user and the user's permissions.
+EXPORT, CACHED, TOKEN = 2, 1, 2
 
 
 @pytest.mark.parametrize("claims", [20, 300])
@@ -115,9 +126,42 @@ EXPORT, TOKEN = 2, 2
 def test_an_export_takes_constant_queries(django_assert_num_queries, anonymous, editor_api, claims, format):
     topic = generate_map(claims=claims, seed=claims, slug="sized", publish=True).topic
     with django_assert_num_queries(EXPORT):
-        assert downloaded(anonymous.get(export_url(topic, format)))
+        first = downloaded(anonymous.get(export_url(topic, format)))
+    with django_assert_num_queries(CACHED + TOKEN):
+        assert downloaded(editor_api.get(export_url(topic, format))) == first
+    Claim.objects.filter(pk=Claim.objects.filter(topic=topic).first().pk).update(text="A new version of the map")
     with django_assert_num_queries(EXPORT + TOKEN):
-        assert downloaded(editor_api.get(export_url(topic, format)))
+        assert b"A new version of the map" in readable(downloaded(editor_api.get(export_url(topic, format))), format)
+
+
+@pytest.mark.parametrize("format", list(FORMATS))
+def test_a_download_is_kept_per_version_of_the_map_and_follows_every_change(
+    django_assert_num_queries, anonymous, format
+):
+    stance = StanceFactory(stakeholder__name="Before the rename", position__topic__status=TopicStatus.PUBLISHED)
+    url = export_url(stance.position.topic, format)
+    first = downloaded(anonymous.get(url))
+    with django_assert_num_queries(CACHED):
+        assert downloaded(anonymous.get(url)) == first
+    # Stakeholders are shared by every map: a rename is a new version of each.
+    stance.stakeholder.name = "After the rename"
+    stance.stakeholder.save()
+    with django_assert_num_queries(EXPORT):
+        renamed = readable(downloaded(anonymous.get(url)), format)
+    assert b"Before the rename" in readable(first, format)
+    assert b"After the rename" in renamed
+    assert b"Before the rename" not in renamed
+
+
+def test_a_download_larger_than_the_cache_allows_is_written_anew_each_time(
+    django_assert_num_queries, anonymous, settings
+):
+    topic = generate_map(claims=50, seed=2, slug="sized", publish=True).topic
+    settings.EXPORT_CACHE_MAX_BYTES = 1000
+    first = downloaded(anonymous.get(export_url(topic, "json")))
+    assert len(first) > 1000
+    with django_assert_num_queries(EXPORT):
+        assert downloaded(anonymous.get(export_url(topic, "json"))) == first
 
 
 def test_a_conditional_get_of_an_export_costs_one_query(django_assert_num_queries, anonymous):
