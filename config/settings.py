@@ -295,7 +295,7 @@ LOGGING = {
 # 10,000-claim map is about 5 MB as argmap JSON (6 MB as exported).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 # Downloads of a topic's map are kept in the cache, per version of the map, up to this size
-# each (a 10,000-claim map is 2–5 MB in each format); a larger one is written anew each time.
+# each (a 10,000-claim map is 1–8 MB in each format); a larger one is written anew each time.
 EXPORT_CACHE_MAX_BYTES = env_int("EXPORT_CACHE_MAX_BYTES", 16 * 1024 * 1024)
 # Imports through the web (POST /api/v1/imports/, the admin's import page) are read and
 # checked while the request waits: a smaller limit (a larger upload is a 413), and at

@@ -426,3 +426,19 @@ def test_history_tables_are_indexed_only_for_how_argmap_reads_them():
             for column in constraint["columns"]
         }
         assert indexed == read_by, model.__name__
+
+
+def test_deleting_a_user_keeps_the_history_they_made_without_their_name(django_user_model):
+    # The history's user has no foreign key constraint (migration 0006): Django itself
+    # sets it to NULL when the user goes, and the history stays.
+    editor = django_user_model.objects.create_user("leaving-editor")
+    claim = ClaimFactory()
+    claim.text = "Edited by someone who will leave"
+    claim._history_user = editor
+    claim.save()
+    record = claim.history.latest()
+    assert record.history_user_id == editor.pk
+    editor.delete()
+    record.refresh_from_db()
+    assert record.history_user_id is None
+    assert record.text == "Edited by someone who will leave"

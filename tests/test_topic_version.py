@@ -113,3 +113,22 @@ def test_deleting_a_link_moves_the_version(topic):
     Link.objects.filter(pk=link.pk).delete()
     assert version(topic) == before + 1
     assert not Stance.objects.exists()
+
+
+def test_a_bulk_insert_that_names_the_wrong_topic_still_moves_the_right_one(topic):
+    # The versions follow the topic the database keeps on links, citations and stances
+    # (migration 0007); a wrong one given by a bulk insert is corrected, and the right
+    # topic's version moves all the same.
+    claim, target = ClaimFactory(topic=topic), ClaimFactory(topic=topic)
+    elsewhere = TopicFactory()
+    before = version(topic)
+    Link.objects.bulk_create([Link(claim=claim, target_claim=target, polarity=Polarity.SUPPORTS, topic=elsewhere)])
+    assert version(topic) > before
+    before = version(topic)
+    Stance.objects.bulk_create(
+        [Stance(stakeholder=StakeholderFactory(), claim=claim, stance="neutral", basis="inferred", topic=elsewhere)]
+    )
+    assert version(topic) > before
+    before = version(topic)
+    Link.objects.filter(claim=claim).delete()
+    assert version(topic) > before

@@ -42,6 +42,30 @@ LINK_TOPIC_MESSAGE = "argmap_link_same_topic: a link must join a claim to a posi
 MOVE_MESSAGE = "argmap_no_move_with_links: a position or claim with links cannot move to another topic"
 
 
+def postgresql_version_function(table, topic, *, create="CREATE"):
+    """The statement-level function that moves the version of the topics whose map the
+    rows of `table` changed (`topic`: a row's topic, given the row as `r`; None: all)."""
+    if topic is None:
+        body = "UPDATE argmap_topic SET version = version + 1;"
+    else:
+        new_ids = f"SELECT {topic} FROM new_rows r"
+        old_ids = f"SELECT {topic} FROM old_rows r"
+        body = f"""
+                IF TG_OP = 'INSERT' THEN
+                    UPDATE argmap_topic SET version = version + 1 WHERE id IN ({new_ids});
+                ELSIF TG_OP = 'UPDATE' THEN
+                    UPDATE argmap_topic SET version = version + 1 WHERE id IN ({new_ids} UNION {old_ids});
+                ELSE
+                    UPDATE argmap_topic SET version = version + 1 WHERE id IN ({old_ids});
+                END IF;"""
+    return f"""
+            {create} FUNCTION {table}_version() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                {body}
+                RETURN NULL;
+            END $$"""
+
+
 def sqlite_statements():
     now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
     yield f"""
@@ -91,25 +115,7 @@ def postgresql_statements():
         CREATE TRIGGER argmap_topic_version BEFORE UPDATE ON argmap_topic
         FOR EACH ROW EXECUTE FUNCTION argmap_topic_version()"""
     for table, topic in TOPIC_OF_ROW.items():
-        if topic is None:
-            body = "UPDATE argmap_topic SET version = version + 1;"
-        else:
-            new_ids = f"SELECT {topic} FROM new_rows r"
-            old_ids = f"SELECT {topic} FROM old_rows r"
-            body = f"""
-                IF TG_OP = 'INSERT' THEN
-                    UPDATE argmap_topic SET version = version + 1 WHERE id IN ({new_ids});
-                ELSIF TG_OP = 'UPDATE' THEN
-                    UPDATE argmap_topic SET version = version + 1 WHERE id IN ({new_ids} UNION {old_ids});
-                ELSE
-                    UPDATE argmap_topic SET version = version + 1 WHERE id IN ({old_ids});
-                END IF;"""
-        yield f"""
-            CREATE FUNCTION {table}_version() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                {body}
-                RETURN NULL;
-            END $$"""
+        yield postgresql_version_function(table, topic)
         for event, referencing in [
             ("INSERT", "NEW TABLE AS new_rows"),
             ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),

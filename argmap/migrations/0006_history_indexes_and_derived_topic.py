@@ -1,7 +1,8 @@
 """History tables keep only the indexes argmap reads them by (the object's id, the date,
-the user), and the topic that the database keeps on links, citations and stances (0005)
-loses its own foreign key constraint: the triggers derive it from the claim or position,
-whose constraints already guarantee it. Both were costs of every import, paid per row.
+the user), their user without a foreign key constraint (Django still sets it to NULL
+when the user is deleted), and the topic that the database keeps on links, citations
+and stances (0005) loses its own foreign key constraint: the triggers derive it from the claim or position,
+whose constraints already guarantee it. Each was a cost of every import, paid per row.
 
 The constraint is dropped on PostgreSQL only: on SQLite, Django would rebuild the three
 tables to drop it, and with them the rule triggers of migrations 0002 and 0005 (SQLite
@@ -11,6 +12,7 @@ checks foreign keys once per transaction there, not row by row as PostgreSQL doe
 import argmap.models
 import django.db.models.deletion
 import uuid
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -36,6 +38,7 @@ def restore_topic_constraints(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("argmap", "0005_topic_kept_on_links_citations_stances"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -368,6 +371,116 @@ class Migration(migrations.Migration):
                 ],
                 default="draft",
                 max_length=20,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalcitation",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalclaim",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicallink",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalposition",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalrelationship",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsalience",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsource",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstakeholder",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalstance",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicaltopic",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
             ),
         ),
     ]
