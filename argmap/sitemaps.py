@@ -1,9 +1,23 @@
-"""sitemap.xml: the home page, the stakeholder list, and every published topic, claim,
-stakeholder and source the public may see. Each section is one query (its items are a
-list, so the paginator needs no COUNT)."""
+"""The sitemap: an index at /sitemap.xml, and a section per kind of public page at
+/sitemap-<section>.xml (the home page and stakeholder list; published topics and claims;
+the stakeholders and sources the public may see), each split into pages of at most
+50,000 addresses as the sitemap protocol requires (`?p=2`…).
+
+The index costs one query (how many items each section has, and when the latest
+changed), a section page two (Django's paginator counts the section, then reads the page).
+"""
+
+import datetime
+from math import ceil
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.db import connection
+from django.db.models import QuerySet
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from argmap.models import Claim, Source, Stakeholder, Topic
 
@@ -16,36 +30,45 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class TopicSitemap(Sitemap):
+class MapSitemap(Sitemap):
+    """A section of public objects, read a page at a time; `changed` names the field that
+    says when each last changed."""
+
+    changed = "updated_at"
+    key = "pk"
+
+    def public(self) -> QuerySet:
+        raise NotImplementedError
+
     def items(self):
-        return list(Topic.objects.published().only("slug", "changed_at"))
+        return self.public().only(self.key, self.changed).order_by("pk")
 
     def lastmod(self, item):
-        return item.changed_at
+        return getattr(item, self.changed)
 
 
-class ClaimSitemap(Sitemap):
-    def items(self):
-        return list(Claim.objects.published().only("pk", "updated_at").order_by("pk"))
+class TopicSitemap(MapSitemap):
+    changed, key = "changed_at", "slug"
 
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class StakeholderSitemap(Sitemap):
-    def items(self):
-        return list(Stakeholder.objects.public().only("slug", "updated_at"))
-
-    def lastmod(self, item):
-        return item.updated_at
+    def public(self):
+        return Topic.objects.published()
 
 
-class SourceSitemap(Sitemap):
-    def items(self):
-        return list(Source.objects.public().only("pk", "updated_at").order_by("pk"))
+class ClaimSitemap(MapSitemap):
+    def public(self):
+        return Claim.objects.published()
 
-    def lastmod(self, item):
-        return item.updated_at
+
+class StakeholderSitemap(MapSitemap):
+    key = "slug"
+
+    def public(self):
+        return Stakeholder.objects.public()
+
+
+class SourceSitemap(MapSitemap):
+    def public(self):
+        return Source.objects.public()
 
 
 SITEMAPS = {
@@ -55,3 +78,40 @@ SITEMAPS = {
     "stakeholders": StakeholderSitemap,
     "sources": SourceSitemap,
 }
+
+
+def section_sizes() -> dict[str, tuple[int, object]]:
+    """{section: (how many items, when the latest changed)} of every MapSitemap, in one query."""
+    selects, parameters = [], []
+    sections = {name: sitemap() for name, sitemap in SITEMAPS.items() if issubclass(sitemap, MapSitemap)}
+    for name, sitemap in sections.items():
+        sql, params = sitemap.public().order_by().values(sitemap.changed).query.sql_with_params()
+        column = connection.ops.quote_name(sitemap.public().model._meta.get_field(sitemap.changed).column)
+        selects.append(f"SELECT %s, COUNT(*), MAX(q.{column}) FROM ({sql}) q")  # noqa: S608 - names from the models
+        parameters += [name, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), parameters)
+        return {name: (count, _datetime(latest)) for name, count, latest in cursor.fetchall()}
+
+
+def _datetime(value):
+    """A MAX() of a datetime column: SQLite hands it back as text."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.timezone.utc)
+    return value
+
+
+def index(request):
+    """/sitemap.xml: every page of every section, with when it last changed."""
+    entries = [SitemapIndexItem(request.build_absolute_uri(section_url("pages")), None)]
+    for name, (count, latest) in section_sizes().items():
+        for page in range(1, max(1, ceil(count / SITEMAPS[name].limit)) + 1):
+            entries.append(SitemapIndexItem(request.build_absolute_uri(section_url(name, page)), latest))
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+
+
+def section_url(name: str, page: int = 1) -> str:
+    url = reverse("argmap:sitemap-section", kwargs={"section": name})
+    return url if page == 1 else f"{url}?p={page}"

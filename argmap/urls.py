@@ -3,8 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from argmap import views
-from argmap.sitemaps import SITEMAPS
+from argmap import sitemaps, views
 
 app_name = "argmap"
 
@@ -21,5 +20,6 @@ urlpatterns = [
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", views.RecentChangesFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
 ]

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from argmap.models import Claim, Link, Polarity, Stakeholder, Topic, TopicStatus, web_url
+from argmap.sitemaps import SITEMAPS, ClaimSitemap
 from argmap.synthetic import generate_map
 from tests.factories import (
     CitationFactory,
@@ -197,8 +198,18 @@ def test_feed_is_atom_with_an_entry_per_published_topic(client, debate):
     assert f"urn:argmap:topic:copyright-ai:version:{debate['topic'].version}" in body
 
 
+def sitemap(client) -> str:
+    """Every section of the sitemap that its index lists, one after the other."""
+    index = page(client, reverse("argmap:sitemap"))
+    assert index.count("<sitemap>") >= len(SITEMAPS)
+    return "".join(
+        page(client, url.removeprefix("http://testserver")) for url in re.findall(r"<loc>(.*?)</loc>", index)
+    )
+
+
 def test_sitemap_lists_public_pages_only(client, debate):
-    body = page(client, reverse("argmap:sitemap"))
+    body = sitemap(client)
+    assert reverse("argmap:home") in body
     assert debate["topic"].get_absolute_url() in body
     assert debate["harm"].get_absolute_url() in body
     assert debate["creators"].get_absolute_url() in body
@@ -342,8 +353,32 @@ def test_source_page_costs_three_queries_at_any_size(client, django_assert_num_q
 def test_feed_and_sitemap_cost_a_fixed_number_of_queries(client, django_assert_num_queries, sized_map):
     with django_assert_num_queries(1):  # the published topics
         client.get(reverse("argmap:feed"))
-    with django_assert_num_queries(4):  # one per section: topics, claims, stakeholders, sources
-        client.get(reverse("argmap:sitemap"))
+    with django_assert_num_queries(1):  # how many items each section has, and their latest change
+        assert client.get(reverse("argmap:sitemap")).status_code == 200
+    for section in SITEMAPS:
+        url = reverse("argmap:sitemap-section", kwargs={"section": section})
+        with django_assert_num_queries(0 if section == "pages" else 2):  # the paginator's count, then the page
+            assert client.get(url).status_code == 200
+
+
+def test_the_sitemap_is_split_into_pages_within_the_protocols_limit(client, sized_map, monkeypatch):
+    # At most 50,000 addresses per file (Sitemap.limit): a section with more is listed in
+    # the index once per page; here with 5 per page.
+    monkeypatch.setattr(ClaimSitemap, "limit", 5)
+    index = page(client, reverse("argmap:sitemap"))
+    claims = Claim.objects.published().count()
+    pages = -(-claims // 5)
+    claims_url = reverse("argmap:sitemap-section", kwargs={"section": "claims"})
+    assert index.count(f"{claims_url}</loc>") == 1
+    assert index.count(f"{claims_url}?p=") == pages - 1
+    listed = "".join(page(client, f"{claims_url}?p={number}") for number in range(1, pages + 1))
+    assert listed.count("<url>") == claims
+    first, last = Claim.objects.published().order_by("pk")[:: claims - 1]
+    assert first.get_absolute_url() in listed
+    assert last.get_absolute_url() in listed
+    page(client, f"{claims_url}?p={pages + 1}", status=404)
+    page(client, f"{claims_url}?p=two", status=404)
+    page(client, reverse("argmap:sitemap-section", kwargs={"section": "drafts"}), status=404)
 
 
 def test_branch_and_path_cost_two_queries_at_any_size(client, django_assert_num_queries, sized_map):
@@ -566,6 +601,7 @@ def test_a_non_http_url_that_reached_the_database_is_not_rendered_as_a_link(clie
 def test_every_demo_page_answers_200(client):
     call_command("load_demo", verbosity=0)
     urls = [reverse("argmap:home"), reverse("argmap:stakeholder-list"), reverse("argmap:sitemap")]
+    urls += [reverse("argmap:sitemap-section", kwargs={"section": section}) for section in SITEMAPS]
     for topic in Topic.objects.published():
         urls += [topic.get_absolute_url(), reverse("argmap:topic-embed", kwargs={"slug": topic.slug})]
         urls += [claim.get_absolute_url() for claim in topic.claims.all()]
