@@ -64,3 +64,23 @@ def test_sqlite_is_the_default_in_wal_mode_with_immediate_transactions():
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+
+
+def cache_settings(**env):
+    code = "import json; from django.conf import settings; print(json.dumps(settings.CACHES))"
+    result = run_manage("shell", "-v", "0", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_downloads_have_a_bounded_cache_of_their_own_beside_the_pages(tmp_path):
+    caches = cache_settings(EXPORT_CACHE_ENTRIES="7")
+    assert caches["exports"]["OPTIONS"]["MAX_ENTRIES"] == 7
+    assert caches["exports"]["LOCATION"] != caches["default"]["LOCATION"]  # big files never crowd out pages
+    shared = cache_settings(CACHE_LOCATION=str(tmp_path))
+    assert (
+        shared["default"]["BACKEND"]
+        == shared["exports"]["BACKEND"]
+        == ("django.core.cache.backends.filebased.FileBasedCache")
+    )
+    assert shared["exports"]["LOCATION"] == str(tmp_path / "exports")

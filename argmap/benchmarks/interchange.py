@@ -18,7 +18,7 @@ from unittest import mock
 import orjson
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from rest_framework.throttling import AnonRateThrottle
@@ -92,7 +92,7 @@ def unthrottled():
 def _download(client: Client, url: str, *, forget: str | None = None) -> bytes:
     """A download; with `forget`, the cache key of its file, as if the map had just changed."""
     if forget:
-        cache.delete(forget)
+        caches["exports"].delete(forget)
     response = client.get(url)
     if response.status_code != 200:
         raise RuntimeError(f"the benchmark's download of {url} failed: {response.status_code}")

@@ -23,7 +23,7 @@ import orjson
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DataError, IntegrityError
 from django.urls import reverse
 from django.utils.text import slugify
@@ -121,12 +121,12 @@ def export_map(topic: Topic, format: str) -> Export:
 
 
 def cached_export(topic: Topic, format: str) -> Export:
-    """`export_map`, kept in the cache for this version of the topic's map: downloads after
+    """`export_map`, kept in the "exports" cache for this version of the topic's map: downloads after
     the first cost no query and no writing until the map changes (any change gives the
     topic a new version, and so a new key). An export larger than EXPORT_CACHE_MAX_BYTES
     is streamed as it is written, and not kept."""
     key = topic.cache_key("export", format)
-    content = cache.get(key)
+    content = caches["exports"].get(key)
     if content is not None:
         spec = FORMATS[format]
         return Export(spec.content_type, f"{topic.slug}.{spec.extension}", iter([content]))
@@ -160,7 +160,7 @@ def _kept(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
                 kept = None
         yield chunk
     if kept is not None:
-        cache.set(key, b"".join(kept))
+        caches["exports"].set(key, b"".join(kept))
 
 
 @dataclass(frozen=True)
