@@ -79,7 +79,7 @@ class ArgmapViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # Rows straight from .values(), not model instances through the serializer (rows.py).
         reader = reader_for(self.get_serializer_class())
-        queryset = self.filter_queryset(self.get_queryset()).values(*reader.columns)
+        queryset = reader.values(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(reader.rows(page, request))
 

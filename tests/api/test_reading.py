@@ -2,8 +2,11 @@
 maps only (a draft is a 404 on every endpoint); every list, detail and the map load in
 a constant number of queries."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from rest_framework import serializers
 
 from argmap.models import Claim, Link, Stakeholder, Stance, TopicStatus
 from argmap.synthetic import generate_map
@@ -257,3 +260,20 @@ def test_list_rows_are_exactly_what_the_serializer_writes(editor_api, resource):
     expected = serializer_class(objects, many=True, context={"request": request}).data
     assert sorted(rows, key=lambda row: row["id"]) == [dict(row) for row in expected]
     assert list(rows[0]) == list(serializer_class.Meta.fields)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 11, 27, 6, 41, 48, 283000, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 11, 27, 6, 41, 48, tzinfo=datetime.UTC),  # no fraction: none written
+        datetime.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC),
+    ],
+)
+def test_list_pages_write_timestamps_exactly_as_the_serializer(anonymous, moment):
+    # On PostgreSQL the database writes them as text (rows.IsoUtc); elsewhere Python does.
+    claim = ClaimFactory(topic__status=TopicStatus.PUBLISHED)
+    Claim.objects.filter(pk=claim.pk).update(created_at=moment, updated_at=moment)
+    [row] = anonymous.get(reverse("api:claim-list"), {"topic": claim.topic.slug}).json()["results"]
+    expected = serializers.DateTimeField().to_representation(moment)
+    assert row["created_at"] == row["updated_at"] == expected
