@@ -144,10 +144,6 @@ class TrackedHistory(HistoricalRecords):
     check it once per history row at COMMIT (0.17 s for a 10,000-claim import); Django
     still sets it to NULL when the user is deleted (on_delete=SET_NULL)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("user_db_constraint", False)
-        super().__init__(*args, **kwargs)
-
     def copy_fields(self, model):
         fields = super().copy_fields(model)
         for name, field in fields.items():
@@ -158,7 +154,7 @@ class TrackedHistory(HistoricalRecords):
 
 def tracked_history(**options):
     """History of every change, with the user who made it (django-simple-history)."""
-    return TrackedHistory(inherit=False, cascade_delete_history=False, **options)
+    return TrackedHistory(inherit=False, cascade_delete_history=False, user_db_constraint=False, **options)
 
 
 def topic_kept_by_the_database():
@@ -311,7 +307,7 @@ class Topic(TimeStampedModel):
     version = models.PositiveBigIntegerField(default=1, editable=False)
     changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = TrackedHistory(excluded_fields=["version", "changed_at"], cascade_delete_history=False)
+    history = tracked_history(excluded_fields=["version", "changed_at"])
     objects = TopicQuerySet.as_manager()
 
     class Meta:

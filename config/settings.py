@@ -248,26 +248,24 @@ MIDDLEWARE += ["argmap.middleware.ContentSecurityPolicyMiddleware"]
 # Downloads of maps (argmap.interchange.cached_export) have a cache of their own, with
 # room for EXPORT_CACHE_ENTRIES files (each at most EXPORT_CACHE_MAX_BYTES), so that big
 # files never crowd out the pages, and a process never holds more than that many.
-CACHE_BACKEND = (
-    "django.core.cache.backends.filebased.FileBasedCache"
-    if os.environ.get("CACHE_LOCATION")
-    else "django.core.cache.backends.locmem.LocMemCache"
-)
+CACHE_LOCATION = os.environ.get("CACHE_LOCATION", "")
+
+
+def cache(name: str, *, entries: int) -> dict:
+    """A cache in memory (named `name`), or in files below CACHE_LOCATION when it is set."""
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
+        if CACHE_LOCATION
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": os.path.join(CACHE_LOCATION, name) if CACHE_LOCATION else f"argmap-{name}",
+        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
+        "OPTIONS": {"MAX_ENTRIES": entries},
+    }
+
+
 CACHES = {
-    "default": {
-        "BACKEND": CACHE_BACKEND,
-        "LOCATION": os.environ.get("CACHE_LOCATION", "argmap"),
-        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    },
-    "exports": {
-        "BACKEND": CACHE_BACKEND,
-        "LOCATION": os.path.join(os.environ["CACHE_LOCATION"], "exports")
-        if os.environ.get("CACHE_LOCATION")
-        else "argmap-exports",
-        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
-        "OPTIONS": {"MAX_ENTRIES": env_int("EXPORT_CACHE_ENTRIES", 20)},
-    },
+    "default": cache("pages", entries=300),
+    "exports": cache("exports", entries=env_int("EXPORT_CACHE_ENTRIES", 20)),
 }
 # No inline script anywhere: data reaches JavaScript through json_script. A response that
 # sets its own Content-Security-Policy keeps it; the embed view may be framed by anyone.

@@ -126,7 +126,7 @@ class RowReader:
         return queryset.values(*plain, **texts)
 
     def rows(self, values: Iterable[dict[str, Any]], request) -> list[dict[str, Any]]:
-        """The representation of each row of `values` (a `.values(*self.columns)` queryset)."""
+        """The representation of each row of `values` (a queryset from `self.values`)."""
         templates = {
             key: (column, request.build_absolute_uri(reverse(view, kwargs={kwarg: PLACEHOLDER})))
             for key, (column, kwarg, view) in self.links.items()

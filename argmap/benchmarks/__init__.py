@@ -41,10 +41,9 @@ class Bench:
             topic = Topic.objects.get(pk=generate_map(claims=claims, seed=1, slug=slug, publish=True).topic.pk)
         return topic
 
-    def median_ms(self, function: Callable[[], object], repeat: int | None = None, *, warm_up: bool = True) -> float:
+    def median_ms(self, function: Callable[[], object], repeat: int | None = None) -> float:
         """The median wall time of `function` in milliseconds, after one warm-up call."""
-        if warm_up:
-            function()
+        function()
         times = []
         for _ in range(repeat or self.repeat):
             started = time.perf_counter()

@@ -143,7 +143,10 @@ def _all_typed(values: list[Any], *kinds: type) -> bool:
     return set(map(type, values)) <= set(kinds)
 
 
-def _present(values: list[Any]) -> list[Any]:
+def _strings(values: list[Any], *, nullable: bool) -> list[str] | None:
+    """The values that are not None, if every value is a string (or None, if `nullable`)."""
+    if not _all_typed(values, str, *((type(None),) if nullable else ())):
+        return None
     return [value for value in values if value is not None] if None in values else values
 
 
@@ -274,9 +277,8 @@ def _check_uid_given(value: Any) -> str:
 
 
 def _every_uid(values: list[Any], *, nullable: bool = True) -> bool:
-    if not (_all_typed(values, str, type(None)) if nullable else _all_typed(values, str)):
-        return False
-    return all(map(CANONICAL_UUID.match, _present(values)))
+    uids = _strings(values, nullable=nullable)
+    return uids is not None and all(map(CANONICAL_UUID.match, uids))
 
 
 _check_uid.every = _every_uid
@@ -294,10 +296,10 @@ def _slug_checker(limit: int, *, nullable: bool = False) -> Checker:
         return value
 
     def every(values: list[Any]) -> bool:
-        if not (_all_typed(values, str, type(None)) if nullable else _all_typed(values, str)):
-            return False
-        values = _present(values)
-        return max(map(len, values), default=0) <= limit and all(map(validators.slug_re.match, values))
+        slugs = _strings(values, nullable=nullable)
+        return (
+            slugs is not None and max(map(len, slugs), default=0) <= limit and all(map(validators.slug_re.match, slugs))
+        )
 
     check.every = every
     return check
