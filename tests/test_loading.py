@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from argmap.loading import MAP_COLUMNS, load_map
+from argmap.loading import MAP_COLUMNS, PAGE_COLUMNS, load_map, load_map_rows
 from argmap.models import Claim, Link, Stakeholder, Topic
 from argmap.synthetic import generate_map
 from tests.factories import LinkFactory, StakeholderFactory, StanceFactory
@@ -50,3 +50,37 @@ def test_map_holds_only_its_own_topic_and_the_stakeholders_involved():
         Claim.objects.filter(topic=other.topic).values_list("pk", flat=True)
     )
     assert Stakeholder.objects.count() > len(data.stakeholders)
+
+
+# load_map_rows: the same map as load_map, read as plain rows (the exports' reader)
+
+
+@pytest.mark.parametrize("claims", [10, 500])
+def test_the_rows_reader_takes_one_query_per_part_whatever_the_size(django_assert_num_queries, claims):
+    topic = generate_map(claims=claims, seed=1).topic
+    with django_assert_num_queries(len(MAP_COLUMNS)):
+        data = load_map_rows(topic.pk)
+    assert len(data.claims) == claims
+
+
+def test_the_rows_reader_reads_the_demo_map_exactly_as_load_map():
+    call_command("load_demo", verbosity=0)
+    topic_id = Topic.objects.get(slug="uk-openai-partnership").pk
+    assert load_map_rows(topic_id) == load_map(topic_id)
+    assert load_map_rows(topic_id, PAGE_COLUMNS) == load_map(topic_id, PAGE_COLUMNS)
+
+
+def test_the_rows_reader_keeps_the_types_of_load_map():
+    # Uids and dates as text, floats as floats, nulls as None, text byte for byte.
+    stance = StanceFactory(
+        stakeholder__parent=StakeholderFactory(slug="parent-body"),
+        held_on="2025-07-21",
+        claim=LinkFactory(claim__base_score=0.1, claim__text="Émigrés 🧪 “quoted” \u202eRTL").claim,
+        position=None,
+    )
+    generate_map(claims=5, seed=2)  # another topic, left out
+    data = load_map_rows(stance.claim.topic_id)
+    assert data == load_map(stance.claim.topic_id)
+    assert data.stances[0]["held_on"] == "2025-07-21"
+    assert data.claims[0]["uid"] == str(stance.claim.uid)
+    assert data.claims[0]["base_score"] == 0.1
