@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from argmap.models import Topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the raw baseline reads through a connection of its own
 
 
 def test_interchange_benchmark_reports_every_export_and_the_import_in_python_and_through_the_api():
@@ -21,9 +21,16 @@ def test_interchange_benchmark_reports_every_export_and_the_import_in_python_and
             f"of which writing {format}",
             f"GET …/export/{format}/ first after a change",
             f"GET …/export/{format}/ again (cached)",
+            f"export {format} / raw (same run)",
         ]:
             assert any(what in line for line in lines), what
-    for what in ["the map read and parsed", "import json (checked", "POST …/imports/"]:
+    for what in [
+        "the map read and parsed",
+        "raw psycopg + orjson",
+        "import json (checked",
+        "import / raw",
+        "POST …/imports/",
+    ]:
         assert any(what in line for line in lines), what
     assert not Topic.objects.filter(slug__startswith="bench-import").exists()  # every import was rolled back
     assert not User.objects.filter(username__startswith="bench-").exists()  # so was the uploading editor
