@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from argmap.loading import MAP_COLUMNS, PAGE_COLUMNS, load_map, load_map_rows
+from argmap.loading import MAP_COLUMNS, PAGE_COLUMNS, as_dicts, load_map, load_map_rows
 from argmap.models import Claim, Link, Stakeholder, Topic
 from argmap.synthetic import generate_map
 from tests.factories import LinkFactory, StakeholderFactory, StanceFactory
@@ -84,3 +84,14 @@ def test_the_rows_reader_keeps_the_types_of_load_map():
     assert data.stances[0]["held_on"] == "2025-07-21"
     assert data.claims[0]["uid"] == str(stance.claim.uid)
     assert data.claims[0]["base_score"] == 0.1
+
+
+def test_rows_become_dicts_of_their_columns_and_only_identifiers_are_compiled():
+    rows = [(1, "a", None), (2, "b", 0.5)]
+    assert as_dicts(("id", "text", "score"))(rows) == [
+        {"id": 1, "text": "a", "score": None},
+        {"id": 2, "text": "b", "score": 0.5},
+    ]
+    assert as_dicts(("id",))([(7,)]) == [{"id": 7}]
+    with pytest.raises(ValueError, match="not column names"):
+        as_dicts(("id", "x: 1} or __import__('os') or {"))
