@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from argmap.interchange import export_map, import_map
-from argmap.interchange.argdown import SYNTAX, _backslashed, _Reader, escape
+from argmap.interchange.argdown import SYNTAX, _backslashed, _escaped_json, _Reader, data_json, escape
 from argmap.interchange.document import COLUMNS, MODELS, PARTS
 from argmap.interchange.importing import SPECS, IncomingMap, _Check, _clean_rows
 from argmap.synthetic import generate_map
@@ -118,6 +118,23 @@ def test_argdown_escaping_is_undone_exactly_by_the_import(text):
 def test_argdown_escaping_skips_only_texts_that_need_no_escape(text):
     # escape() checks first whether a text needs any escape; it must never skip one that does.
     assert escape(text) == SYNTAX.sub(_backslashed, text)
+
+
+DATA_TEXT = st.text(alphabet=st.sampled_from(list('{}=[]:,"\\ab\x7f\x85\x9f\ufffe\uffff🧪')), max_size=12)
+DATA = st.recursive(
+    st.none() | st.booleans() | st.integers(-1000, 1000) | st.floats(0, 1) | DATA_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(DATA_TEXT, inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=DATA)
+def test_argdown_data_takes_orjson_only_where_nothing_needs_an_escape(value):
+    # data_json skips the string-by-string escaping when a scan of orjson's JSON finds
+    # nothing to escape; it must never skip one that needs it.
+    assert data_json(value) == _escaped_json(value)
+    assert orjson.loads(data_json(value)) == value
 
 
 @FUZZ
