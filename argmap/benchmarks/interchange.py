@@ -11,8 +11,8 @@ QUALITY.md sets those times on a box where the raw baseline (psycopg + orjson, t
 whole 10,000-claim map: argmap.benchmarks.raw) takes 38 ms, and asks for ratios
 measured in one run, "since absolute times are noisy here". So each export and the
 import are also timed against that baseline, alternately in the same run, and their
-ratio is printed beside the bar's: 50 / 38 = 1.32× for an export, 1000 / 38 = 26× for
-the import.
+ratio is printed beside the bar's: 50 / 38 = 132% for an export (at 100,000 claims too:
+500 ms against the raw map of the same size), 1000 / 38 = 2632% for the import.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _run(bench: Bench, client: Client, raw_connection) -> None:
                 AREA, f"export {name}", size, took, "ms", bar=f"{BARS[name]} ({took / query:.1f}× the query)".strip()
             )
             bench.report(
-                AREA, f"  export {name} / raw (same run)", size, took / baseline, "×", bar=_ratio_bar(name, size)
+                AREA, f"  export {name} / raw (same run)", size, 100 * took / baseline, "%", bar=_ratio_bar(name, size)
             )
             writing = bench.median_ms(lambda spec=spec, topic=topic, data=data: b"".join(spec.write(topic, data)))
             bench.report(AREA, f"  of which writing {name} (outside the query)", size, writing, "ms")
@@ -106,8 +106,8 @@ def _run(bench: Bench, client: Client, raw_connection) -> None:
             what = "import json, checks only (dry run)" if dry_run else "import json (checked, written, history)"
             bench.report(AREA, what, size, took, "ms", bar="" if dry_run else "≤ 1 s at 10k")
             if not dry_run:
-                bar = f"≤ {IMPORT_RATIO:.0f}× at 10k (1 s / 38 ms)" if size == IMPORT_SIZES else ""
-                bench.report(AREA, "  import / raw (same run)", size, took / baseline, "×", bar=bar)
+                bar = f"≤ {100 * IMPORT_RATIO:.0f}% at 10k (1 s / 38 ms)" if size == IMPORT_SIZES else ""
+                bench.report(AREA, "  import / raw (same run)", size, 100 * took / baseline, "%", bar=bar)
         with unthrottled():
             took = _upload(bench, client, content)
         bench.report(AREA, "POST …/imports/ json, dry run (whole request)", size, took, "ms")
@@ -121,7 +121,10 @@ def _ratio_bar(format: str, size: int) -> str:
     if not BARS[format]:
         return ""
     reference_ms = {10_000: 50, 100_000: 500}.get(size)
-    return f"≤ {EXPORT_RATIO:.2f}× ({reference_ms} ms / 38 ms)" if reference_ms == 50 else ""
+    if not reference_ms:
+        return ""
+    # At 100,000 claims the raw map grows tenfold, linearly as QUALITY.md asks of everything.
+    return f"≤ {100 * EXPORT_RATIO:.0f}% ({reference_ms} ms / {REFERENCE_RAW_MS * size // 10_000} ms)"
 
 
 def _paired_ms(bench: Bench, function, baseline) -> tuple[float, float]:

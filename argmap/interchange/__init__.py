@@ -112,12 +112,13 @@ class Export:
 
 
 def export_map(topic: Topic, format: str) -> Export:
-    """`topic` in `format` (a key of FORMATS). The map is read here, in one query; the
-    content is produced as it is consumed."""
+    """`topic` in `format` (a key of FORMATS). The map is read here, in one query per part;
+    the content is produced as it is consumed. Both with the cyclic garbage collector
+    paused (see _written): the map is tens of thousands of dicts."""
     spec = FORMATS[format]
-    return Export(
-        spec.content_type, f"{topic.slug}.{spec.extension}", _written(spec.write(topic, load_complete_map(topic)))
-    )
+    with collector_paused():
+        chunks = spec.write(topic, load_complete_map(topic))
+    return Export(spec.content_type, f"{topic.slug}.{spec.extension}", _written(chunks))
 
 
 def cached_export(topic: Topic, format: str) -> Export:
