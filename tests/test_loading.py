@@ -1,9 +1,10 @@
 """loading.py reads a topic's whole map in one query, whatever its size."""
 
+import orjson
 import pytest
 from django.core.management import call_command
 
-from argmap.loading import MAP_COLUMNS, PAGE_COLUMNS, as_dicts, load_map, load_map_rows
+from argmap.loading import MAP_COLUMNS, PAGE_COLUMNS, MapData, as_dicts, load_map, load_map_json
 from argmap.models import Claim, Link, Stakeholder, Topic
 from argmap.synthetic import generate_map
 from tests.factories import LinkFactory, StakeholderFactory, StanceFactory
@@ -52,25 +53,35 @@ def test_map_holds_only_its_own_topic_and_the_stakeholders_involved():
     assert Stakeholder.objects.count() > len(data.stakeholders)
 
 
-# load_map_rows: the same map as load_map, read as plain rows (the exports' reader)
+# load_map reads each part column by column; load_map_json (the API's map document) row by
+# row: the two must agree on every value.
 
 
-@pytest.mark.parametrize("claims", [10, 500])
-def test_the_rows_reader_takes_one_query_per_part_whatever_the_size(django_assert_num_queries, claims):
-    topic = generate_map(claims=claims, seed=1).topic
-    with django_assert_num_queries(len(MAP_COLUMNS)):
-        data = load_map_rows(topic.pk)
-    assert len(data.claims) == claims
+def rows_of(topic_id, columns=MAP_COLUMNS):
+    return MapData(**{part: orjson.loads(value) for part, value in load_map_json(topic_id, columns).items()})
 
 
-def test_the_rows_reader_reads_the_demo_map_exactly_as_load_map():
+def test_columns_and_rows_read_the_demo_map_alike():
     call_command("load_demo", verbosity=0)
     topic_id = Topic.objects.get(slug="uk-openai-partnership").pk
-    assert load_map_rows(topic_id) == load_map(topic_id)
-    assert load_map_rows(topic_id, PAGE_COLUMNS) == load_map(topic_id, PAGE_COLUMNS)
+    assert load_map(topic_id) == rows_of(topic_id)
+    assert load_map(topic_id, PAGE_COLUMNS) == rows_of(topic_id, PAGE_COLUMNS)
 
 
-def test_the_rows_reader_keeps_the_types_of_load_map():
+def test_columns_line_up_row_by_row_in_id_order_whatever_the_order_on_disk():
+    topic = generate_map(claims=300, seed=3).topic
+    # Rewritten rows move on disk (to the end of the table, on PostgreSQL).
+    for claim in Claim.objects.filter(topic=topic).order_by("-pk")[:100:3]:
+        claim.text = f"{claim.text} (edited)"
+        claim.save()
+    data = load_map(topic.pk)
+    assert [row["id"] for row in data.claims] == sorted(row["id"] for row in data.claims)
+    texts = dict(Claim.objects.filter(topic=topic).values_list("pk", "text"))
+    assert {row["id"]: row["text"] for row in data.claims} == texts
+    assert data == rows_of(topic.pk)
+
+
+def test_columns_keep_the_types_of_rows():
     # Uids and dates as text, floats as floats, nulls as None, text byte for byte.
     stance = StanceFactory(
         stakeholder__parent=StakeholderFactory(slug="parent-body"),
@@ -78,12 +89,12 @@ def test_the_rows_reader_keeps_the_types_of_load_map():
         claim=LinkFactory(claim__base_score=0.1, claim__text="Émigrés 🧪 “quoted” \u202eRTL").claim,
         position=None,
     )
-    generate_map(claims=5, seed=2)  # another topic, left out
-    data = load_map_rows(stance.claim.topic_id)
-    assert data == load_map(stance.claim.topic_id)
+    data = load_map(stance.claim.topic_id)
+    assert data == rows_of(stance.claim.topic_id)
     assert data.stances[0]["held_on"] == "2025-07-21"
     assert data.claims[0]["uid"] == str(stance.claim.uid)
     assert data.claims[0]["base_score"] == 0.1
+    assert data.relationships == []  # a part with no rows
 
 
 def test_rows_become_dicts_of_their_columns_and_only_identifiers_are_compiled():

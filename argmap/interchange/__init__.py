@@ -112,7 +112,7 @@ class Export:
 
 
 def export_map(topic: Topic, format: str) -> Export:
-    """`topic` in `format` (a key of FORMATS). The map is read here, in one query per part;
+    """`topic` in `format` (a key of FORMATS). The map is read here, in one query;
     the content is produced as it is consumed. Both with the cyclic garbage collector
     paused (see _written): the map is tens of thousands of dicts."""
     spec = FORMATS[format]

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models
 
-from argmap.loading import MAP_COLUMNS, MapData, Row, load_map_rows
+from argmap.loading import MAP_COLUMNS, MapData, Row, load_map
 from argmap.models import (
     Citation,
     Claim,
@@ -74,14 +74,13 @@ def topic_fields(topic: Topic) -> dict[str, Any]:
 
 
 def load_complete_map(topic: Topic) -> MapData:
-    """The topic's map (loading.load_map_rows: one query per part) with every ancestor of
-    its stakeholders.
+    """The topic's map (loading.load_map: one query) with every ancestor of its stakeholders.
 
-    load_map_rows brings the stakeholders involved and their parents; a grandparent would be
+    load_map brings the stakeholders involved and their parents; a grandparent would be
     a dangling reference in a file, so it is fetched too (one more query per further
     level of "part of", none for the usual two levels).
     """
-    data = load_map_rows(topic.pk)
+    data = load_map(topic.pk)
     stakeholders = data.stakeholders
     present = {row["id"] for row in stakeholders}
     missing = {row["parent_id"] for row in stakeholders if row["parent_id"] is not None} - present
