@@ -183,11 +183,16 @@ def load_map(topic_id: int, columns: dict[str, tuple[str, tuple[str, ...]]] = MA
     with connection.cursor() as cursor:
         cursor.execute(map_query(connection.vendor, columns, by_column=True), [topic_id] * TOPIC_PARAMETERS)
         row = cursor.fetchone()
-    data: dict[str, list[Row]] = {}
-    for (part, (_table, part_columns)), value in zip(columns.items(), row, strict=True):
+    return MapData(**rows_from_columns(columns, row))
+
+
+def rows_from_columns(columns: dict[str, tuple[str, tuple[str, ...]]], values: Sequence[str]) -> dict[str, list[Row]]:
+    """The parts of a map as rows, from the values of map_query(…, by_column=True)."""
+    parts: dict[str, list[Row]] = {}
+    for (part, (_table, part_columns)), value in zip(columns.items(), values, strict=True):
         arrays = orjson.loads(value)
-        data[part] = as_dicts(part_columns)(zip(*arrays, strict=True)) if arrays[0] is not None else []
-    return MapData(**data)
+        parts[part] = as_dicts(part_columns)(zip(*arrays, strict=True)) if arrays[0] is not None else []
+    return parts
 
 
 @cache

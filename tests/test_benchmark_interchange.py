@@ -38,7 +38,7 @@ def test_interchange_benchmark_reports_every_export_and_the_import_in_python_and
         ]:
             assert any(what in line for line in lines), what
     for what in [
-        "the map read and parsed",
+        "the map read: one query",
         "raw psycopg + orjson",
         "import json (checked",
         "import / raw",
