@@ -1,8 +1,12 @@
 """Every export reads the map in one query, whatever its size, and says what it is."""
 
 import pytest
+from django.core.management import call_command
 
 from argmap.interchange import FORMATS, export_map
+from argmap.interchange.document import load_complete_map
+from argmap.loading import some_columns
+from argmap.models import Topic
 from argmap.synthetic import generate_map
 from tests.factories import StakeholderFactory, StanceFactory
 
@@ -42,3 +46,19 @@ def test_an_export_says_its_content_type_and_file_name(format, content_type, fil
     topic = generate_map(claims=3, seed=1, slug="t").topic
     exported = export_map(topic, format)
     assert (exported.content_type, exported.filename) == (content_type, filename)
+
+
+@pytest.mark.parametrize("format", list(FORMATS))
+def test_a_format_that_reads_fewer_columns_writes_the_same_file_as_from_the_whole_map(format):
+    call_command("load_demo", verbosity=0)
+    for topic in [Topic.objects.get(slug="uk-openai-partnership"), generate_map(claims=200, seed=5).topic]:
+        spec = FORMATS[format]
+        assert b"".join(export_map(topic, format).content) == b"".join(spec.write(topic, load_complete_map(topic)))
+
+
+def test_narrowed_columns_are_known_columns_with_their_id():
+    assert some_columns(citations=("claim_id", "id"))["citations"] == ("argmap_citation", ("id", "claim_id"))
+    with pytest.raises(ValueError, match="citations"):
+        some_columns(citations=("claim_id",))
+    with pytest.raises(ValueError, match="salience"):
+        some_columns(salience=("id", "nonsense"))

@@ -62,7 +62,8 @@ class Format:
     chunks of bytes) and its reader (binary file -> IncomingMap, called with the
     keywords name, limit and progress); for the topic page's download links, what kind
     of file it is, who reads it, and its size for each byte of the map's rows as JSON
-    (measured on the demo and synthetic maps, within a quarter either way)."""
+    (measured on the demo and synthetic maps, within a quarter either way); and the
+    columns of the map its writer reads (all of them unless it writes less)."""
 
     name: str
     label: str
@@ -73,6 +74,7 @@ class Format:
     kind: str
     use: str
     size_ratio: float
+    columns: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=lambda: MAP_COLUMNS)
 
 
 FORMATS: dict[str, Format] = {
@@ -88,15 +90,16 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "argdown", "Argdown", "text/plain; charset=utf-8", "argdown", argdown.write, argdown.read,
-            kind="text", use="for the Argdown tools", size_ratio=0.45,
+            kind="text", use="for the Argdown tools", size_ratio=0.45, columns=argdown.COLUMNS,
         ),
         Format(
             "graphml", "GraphML", "application/graphml+xml", "graphml", graphml.write, graphml.read,
-            kind="XML", use="for networkx, yEd, Gephi", size_ratio=1.5,
+            kind="XML", use="for networkx, yEd, Gephi", size_ratio=1.5, columns=graphml.COLUMNS,
         ),
         Format(
             "csv", "CSV (ZIP of tables)", "application/zip", "csv.zip", csv_format.write, csv_format.read,
             kind="ZIP of CSV files", use="claims, links, stances: for spreadsheets", size_ratio=0.25,
+            columns=csv_format.COLUMNS,
         ),
     ]
 }  # fmt: skip
@@ -117,7 +120,7 @@ def export_map(topic: Topic, format: str) -> Export:
     paused (see _written): the map is tens of thousands of dicts."""
     spec = FORMATS[format]
     with collector_paused():
-        chunks = spec.write(topic, load_complete_map(topic))
+        chunks = spec.write(topic, load_complete_map(topic, spec.columns))
     return Export(spec.content_type, f"{topic.slug}.{spec.extension}", _written(chunks))
 
 

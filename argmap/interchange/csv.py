@@ -29,13 +29,22 @@ from typing import IO, Any
 
 from argmap.interchange.files import LimitedReader, Progress, read_bytes, text_stream, too_large
 from argmap.interchange.importing import IncomingMap, Unreadable
-from argmap.loading import MapData
+from argmap.loading import MapData, some_columns
 from argmap.models import Topic
 
 FORMULA_STARTS = frozenset("=+-@\t\r'")
 CLAIMS = ("ref", "kind", "text", "base_score", "summary", "uid")
 LINKS = ("claim", "polarity", "target", "uid", "claim_text", "target_text")
 TOPIC = ("slug", "title", "question", "summary")
+# What the writer reads of a map: positions, claims, links, stakeholders and what the
+# stance matrix shows; no sources, citations, relationships or salience.
+COLUMNS = some_columns(
+    stances=("id", "stakeholder_id", "position_id", "stance", "basis"),
+    sources=("id",),
+    citations=("id",),
+    relationships=("id",),
+    salience=("id",),
+)
 
 
 def cell(value: Any) -> str:

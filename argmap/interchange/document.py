@@ -73,14 +73,18 @@ def topic_fields(topic: Topic) -> dict[str, Any]:
     return {name: getattr(topic, name) for name in TOPIC_COLUMNS}
 
 
-def load_complete_map(topic: Topic) -> MapData:
-    """The topic's map (loading.load_map: one query) with every ancestor of its stakeholders.
+def load_complete_map(topic: Topic, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> MapData:
+    """The topic's map (loading.load_map: one query; `columns`: MAP_COLUMNS, or fewer for
+    a format that writes less, with every column of stakeholders) with every ancestor of
+    its stakeholders.
 
     load_map brings the stakeholders involved and their parents; a grandparent would be
     a dangling reference in a file, so it is fetched too (one more query per further
     level of "part of", none for the usual two levels).
     """
-    data = load_map(topic.pk)
+    if columns["stakeholders"][1] != STAKEHOLDER_COLUMNS:
+        raise ValueError("a complete map has every column of its stakeholders")
+    data = load_map(topic.pk, columns)
     stakeholders = data.stakeholders
     present = {row["id"] for row in stakeholders}
     missing = {row["parent_id"] for row in stakeholders if row["parent_id"] is not None} - present

@@ -28,7 +28,7 @@ from defusedxml.ElementTree import ParseError, iterparse
 
 from argmap.interchange.files import LimitedReader, Progress
 from argmap.interchange.importing import IncomingMap, Unreadable
-from argmap.loading import MapData
+from argmap.loading import MapData, some_columns
 from argmap.models import RelationshipKind, Topic
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
@@ -50,6 +50,15 @@ HEAD = (
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 NEEDS_ESCAPING = re.compile('[&<>"\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 RELATIONSHIP_LABELS = dict(RelationshipKind.choices)
+# What the writer reads of a map: the columns its nodes and edges carry.
+COLUMNS = some_columns(
+    positions=("id", "uid", "title"),
+    sources=("id", "uid", "title", "url"),
+    stances=("id", "uid", "stakeholder_id", "position_id", "claim_id", "stance", "quote"),
+    citations=("id", "uid", "claim_id", "source_id", "quote"),
+    relationships=("id", "uid", "from_stakeholder_id", "to_stakeholder_id", "kind"),
+    salience=("id",),
+)
 
 
 def xml_text(text: str) -> str:
