@@ -12,7 +12,6 @@ It imports nothing of Django at run time: only the SQL text of argmap.loading.
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import threading
@@ -23,6 +22,7 @@ from urllib.parse import parse_qs, urlencode
 import orjson
 import psycopg
 
+from argmap.graph import collector_paused
 from argmap.loading import MAP_COLUMNS, TOPIC_PARAMETERS, map_query, rows_from_columns
 
 PAGE_SIZE = 50
@@ -68,12 +68,9 @@ def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
     # (a quarter quicker than the database writing each row as a JSON object), with the
     # garbage collector paused as argmap pauses it.
     cursor.execute(_sql(vendor, map_query(vendor, by_column=True)), [topic["id"]] * TOPIC_PARAMETERS)
-    gc.disable()
-    try:
+    with collector_paused():
         parts = rows_from_columns(MAP_COLUMNS, cursor.fetchone())
         return orjson.dumps({"format": "argmap-map/1", "topic": topic, **parts})
-    finally:
-        gc.enable()
 
 
 def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> bytes:
