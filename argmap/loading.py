@@ -1,10 +1,9 @@
 """The one bridge from the database to whole-map consumers (the map document of the API,
 the interchange formats, the evaluation in graph.py, the public topic page).
 
-A topic's whole map is read in ONE query, whatever its size: the database builds JSON
-arrays for each part of the map (positions, claims, links, …) and orjson parses them;
-`load_map` asks for one array per column and makes the rows (dicts) itself, the API's
-map document (`load_map_json`) for rows as JSON objects, which it serves as they come.
+A topic's whole map is read in ONE query, whatever its size: the database builds a JSON
+array per column of each part of the map (positions, claims, links, …), orjson parses
+them and `load_map` makes the rows (dicts).
 No model instances are built and no row passes through Python one field at a time,
 which is what keeps a 10,000-claim map close to raw-SQL speed.
 
@@ -128,14 +127,11 @@ def _column_arrays(part: str, columns: tuple[str, ...], vendor: str) -> str:
     return f"(SELECT json_array({arrays}) FROM (SELECT {selected} FROM {part} ORDER BY id) r)"
 
 
-def map_query(
-    vendor: str, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS, *, by_column: bool = False
-) -> str:
+def map_query(vendor: str, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> str:
     """The one SQL statement that reads a topic's whole map on `vendor`: each part as a JSON
-    array of rows, or `by_column`, as a JSON array of its columns' arrays."""
-    aggregate = _column_arrays if by_column else _aggregate
+    array of its columns' arrays."""
     aggregates = ",\n".join(
-        f"{aggregate(part, part_columns, vendor)} AS {part}" for part, (_table, part_columns) in columns.items()
+        f"{_column_arrays(part, part_columns, vendor)} AS {part}" for part, (_table, part_columns) in columns.items()
     )
     return f"WITH {SELECTIONS}\nSELECT {aggregates}"
 
@@ -176,31 +172,23 @@ PAGE_COLUMNS = {
 }
 
 
-def load_map_json(topic_id: int, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> dict[str, bytes]:
-    """Each part of a topic's map as a JSON array (UTF-8 bytes), in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(map_query(connection.vendor, columns), [topic_id] * TOPIC_PARAMETERS)
-        row = cursor.fetchone()
-    return {part: value.encode() for part, value in zip(columns, row, strict=True)}
-
-
 def load_map(topic_id: int, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> MapData:
     """A topic's whole map as lists of dicts, in one query (`columns`: MAP_COLUMNS, or
     PAGE_COLUMNS for the public pages).
 
-    The database sends each part column by column (map_query's `by_column`), and the rows
-    are made here (as_dicts). Building one JSON object per row is what costs the database
-    most; arrays of plain values are quicker to build and to parse: at 10,000 claims on
-    PostgreSQL, 123 → 77 ms (median) with PAGE_COLUMNS, against load_map_json's rows.
+    The database sends each part column by column (map_query), and the rows are made here
+    (as_dicts). Building one JSON object per row is what costs the database most; arrays
+    of plain values are quicker to build and to parse: at 10,000 claims on PostgreSQL,
+    123 → 77 ms (median) with PAGE_COLUMNS, against a JSON object per row.
     """
     with connection.cursor() as cursor:
-        cursor.execute(map_query(connection.vendor, columns, by_column=True), [topic_id] * TOPIC_PARAMETERS)
+        cursor.execute(map_query(connection.vendor, columns), [topic_id] * TOPIC_PARAMETERS)
         row = cursor.fetchone()
     return MapData(**rows_from_columns(columns, row))
 
 
 def rows_from_columns(columns: dict[str, tuple[str, tuple[str, ...]]], values: Sequence[str]) -> dict[str, list[Row]]:
-    """The parts of a map as rows, from the values of map_query(…, by_column=True)."""
+    """The parts of a map as rows, from the values of map_query."""
     parts: dict[str, list[Row]] = {}
     for (part, (_table, part_columns)), value in zip(columns.items(), values, strict=True):
         arrays = orjson.loads(value)

@@ -1,10 +1,20 @@
 """loading.py reads a topic's whole map in one query, whatever its size."""
 
-import orjson
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
-from argmap.loading import MAP_COLUMNS, PAGE_COLUMNS, MapData, as_dicts, load_map, load_map_json
+from argmap.loading import (
+    MAP_COLUMNS,
+    PAGE_COLUMNS,
+    SELECTIONS,
+    TOPIC_PARAMETERS,
+    MapData,
+    _load_parts,
+    _parts_query,
+    as_dicts,
+    load_map,
+)
 from argmap.models import Claim, Link, Stakeholder, Topic
 from argmap.synthetic import generate_map
 from tests.factories import LinkFactory, StakeholderFactory, StanceFactory
@@ -53,12 +63,14 @@ def test_map_holds_only_its_own_topic_and_the_stakeholders_involved():
     assert Stakeholder.objects.count() > len(data.stakeholders)
 
 
-# load_map reads each part column by column; load_map_json (the API's map document) row by
-# row: the two must agree on every value.
+# load_map reads each part column by column; the claim and stakeholder pages' reader
+# (loading._load_parts) reads JSON objects row by row: the two must agree on every value.
 
 
 def rows_of(topic_id, columns=MAP_COLUMNS):
-    return MapData(**{part: orjson.loads(value) for part, value in load_map_json(topic_id, columns).items()})
+    parts = {part: part_columns for part, (_table, part_columns) in columns.items()}
+    sql = _parts_query(SELECTIONS, parts, connection.vendor)
+    return MapData(**_load_parts(sql, [topic_id] * TOPIC_PARAMETERS, parts))
 
 
 def test_columns_and_rows_read_the_demo_map_alike():

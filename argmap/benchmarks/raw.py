@@ -67,7 +67,7 @@ def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
     # Each part column by column, made rows and written by orjson: the quickest way found
     # (a quarter quicker than the database writing each row as a JSON object), with the
     # garbage collector paused as argmap pauses it.
-    cursor.execute(_sql(vendor, map_query(vendor, by_column=True)), [topic["id"]] * TOPIC_PARAMETERS)
+    cursor.execute(_sql(vendor, map_query(vendor)), [topic["id"]] * TOPIC_PARAMETERS)
     with collector_paused():
         parts = rows_from_columns(MAP_COLUMNS, cursor.fetchone())
         return orjson.dumps({"format": "argmap-map/1", "topic": topic, **parts})

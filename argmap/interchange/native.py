@@ -55,7 +55,7 @@ def map_document(topic: Topic) -> bytes:
 
     Rows have the columns of loading.MAP_COLUMNS, in that order. They are read column by
     column (loading.load_map) and written by orjson: at 10,000 claims a quarter quicker
-    than the database writing each row as a JSON object (loading.load_map_json).
+    than the database writing each row as a JSON object.
     """
     with collector_paused():
         data = load_map(topic.pk)
