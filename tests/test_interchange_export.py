@@ -32,6 +32,15 @@ def test_a_grandparent_stakeholder_takes_one_more_query(django_assert_num_querie
     assert content
 
 
+def test_a_grandparent_stakeholder_joins_the_columns_in_order_of_id():
+    grandparent = StakeholderFactory(slug="grandparent")
+    stance = StanceFactory(stakeholder__parent=StakeholderFactory(parent=grandparent))
+    stakeholders = load_complete_map(stance.position.topic)["stakeholders"]
+    assert stakeholders["id"] == sorted([stance.stakeholder_id, stance.stakeholder.parent_id, grandparent.pk])
+    assert stakeholders["slug"][stakeholders["id"].index(grandparent.pk)] == "grandparent"
+    assert {len(values) for values in stakeholders.values()} == {3}
+
+
 @pytest.mark.parametrize(
     ("format", "content_type", "filename"),
     [

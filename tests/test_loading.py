@@ -14,10 +14,11 @@ from argmap.loading import (
     _parts_query,
     as_dicts,
     load_map,
+    load_map_columns,
 )
 from argmap.models import Claim, Link, Stakeholder, Topic
 from argmap.synthetic import generate_map
-from tests.factories import LinkFactory, StakeholderFactory, StanceFactory
+from tests.factories import LinkFactory, StakeholderFactory, StanceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,26 @@ def test_columns_keep_the_types_of_rows():
     assert data.claims[0]["uid"] == str(stance.claim.uid)
     assert data.claims[0]["base_score"] == 0.1
     assert data.relationships == []  # a part with no rows
+
+
+def test_the_exports_columns_are_the_rows_values_column_by_column(django_assert_num_queries):
+    # What the exports read (load_map_columns): each part as column -> values, every column
+    # as long as the part has rows, in the rows' order; a part with no rows has every column,
+    # empty (PostgreSQL's json_agg gives null for no rows).
+    topic = generate_map(claims=120, seed=9).topic
+    Link.objects.filter(topic=topic).order_by("-pk").first().delete()
+    with django_assert_num_queries(1):
+        columns = load_map_columns(topic.pk)
+    rows = rows_of(topic.pk)
+    for part, (_table, part_columns) in MAP_COLUMNS.items():
+        assert tuple(columns[part]) == part_columns
+        part_rows = getattr(rows, part)
+        assert columns[part] == {name: [row[name] for row in part_rows] for name in part_columns}
+        assert columns.rows(part) == part_rows
+    assert len(columns["claims"]["id"]) == 120
+    assert load_map_columns(TopicFactory().pk).parts == {
+        part: {name: [] for name in part_columns} for part, (_table, part_columns) in MAP_COLUMNS.items()
+    }
 
 
 def test_rows_become_dicts_of_their_columns_and_only_identifiers_are_compiled():

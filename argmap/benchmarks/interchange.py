@@ -75,7 +75,7 @@ def _run(bench: Bench, client: Client, raw_connection) -> None:
         bench.report(AREA, "raw psycopg + orjson, the whole map", size, bench.median_ms(raw_map), "ms", bar="38 ms")
         loading = bench.median_ms(lambda topic=topic: _read(topic))
         bench.report(
-            AREA, "the map read: one query, rows made (load_complete_map)", size, loading, "ms", bar="every export's"
+            AREA, "the map read: one query, columns (load_complete_map)", size, loading, "ms", bar="every export's"
         )
         data = load_complete_map(topic)
         for name, spec in FORMATS.items():

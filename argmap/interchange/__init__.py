@@ -34,7 +34,7 @@ from argmap.interchange import csv as csv_format
 from argmap.interchange.document import MODELS, PARTS, SHARED_PARTS, load_complete_map
 from argmap.interchange.files import Progress
 from argmap.interchange.importing import PLURAL, SINGULAR, IncomingMap, Problem, Unreadable, check, save
-from argmap.loading import MAP_COLUMNS, MapData
+from argmap.loading import MAP_COLUMNS, MapColumns, MapData
 from argmap.models import Topic
 
 __all__ = [
@@ -69,7 +69,7 @@ class Format:
     label: str
     content_type: str
     extension: str
-    write: Callable[[Topic, MapData], Iterator[bytes]]
+    write: Callable[[Topic, MapColumns], Iterator[bytes]]
     read: Callable[..., IncomingMap]
     kind: str
     use: str

@@ -33,7 +33,7 @@ from django.utils.text import slugify
 from argmap.interchange.document import portable_rows, topic_fields
 from argmap.interchange.files import Progress, read_json
 from argmap.interchange.importing import IncomingMap, Unreadable
-from argmap.loading import MapData
+from argmap.loading import MapColumns
 from argmap.models import Attitude, Basis, Polarity, SourceKind, StakeholderKind, Topic
 
 EXTENSION = "argmap"
@@ -66,74 +66,80 @@ STATED: str = Basis.STATED
 EXTENSION_PARTS = ("stakeholders", "stances", "sources", "citations", "relationships", "salience")
 
 
-def write(topic: Topic, data: MapData) -> Iterator[bytes]:
+def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
     """The AIF document of `topic`, whose map is `data` (UTF-8 JSON, one chunk)."""
     return iter([orjson.dumps(document(topic, data), option=orjson.OPT_APPEND_NEWLINE)])
 
 
-def document(topic: Topic, data: MapData) -> dict[str, Any]:
+def _numbers(start: int, count: int) -> list[str]:
+    """Node or edge ids start, start + 1, … as AIFdb writes them (strings)."""
+    return list(map(str, range(start, start + count)))
+
+
+def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
     """The AIF document of `topic` as a dict: AIFdb's four lists and argmap's extension.
 
     Nodes are numbered from 1: the positions' and claims' I nodes, then an RA or CA node
     per link, then an L and a YA node per stated stance; edges are numbered from 1 in the
-    order they are made (two per link, then two per stated stance).
+    order they are made (two per link, then two per stated stance). The large lists are
+    made from the map's columns, a comprehension each, without rows in between.
     """
     stamp = topic.changed_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    positions, claims, links = data.positions, data.claims, data.links
-    position_node = dict(zip([row["id"] for row in positions], map(str, range(1, len(positions) + 1)), strict=True))
-    first_claim = len(positions) + 1
-    claim_node = dict(
-        zip([row["id"] for row in claims], map(str, range(first_claim, first_claim + len(claims))), strict=True)
-    )
+    positions, claims, links = data["positions"], data["claims"], data["links"]
+    position_nodes = _numbers(1, len(positions["id"]))
+    claim_nodes = _numbers(1 + len(position_nodes), len(claims["id"]))
+    schemes = _numbers(1 + len(position_nodes) + len(claim_nodes), len(links["id"]))
+    position_node = dict(zip(positions["id"], position_nodes, strict=True))
+    claim_node = dict(zip(claims["id"], claim_nodes, strict=True))
     nodes = [
-        {"nodeID": position_node[row["id"]], "text": row["title"], "type": "I", "timestamp": stamp} for row in positions
+        {"nodeID": node, "text": text, "type": "I", "timestamp": stamp}
+        for node, text in zip(position_nodes, positions["title"], strict=True)
     ]
-    nodes += [{"nodeID": claim_node[row["id"]], "text": row["text"], "type": "I", "timestamp": stamp} for row in claims]
+    nodes += [
+        {"nodeID": node, "text": text, "type": "I", "timestamp": stamp}
+        for node, text in zip(claim_nodes, claims["text"], strict=True)
+    ]
     about: dict[str, dict[str, Any]] = {
-        position_node[row["id"]]: {
-            "kind": "position",
-            "uid": row["uid"],
-            "summary": row["summary"],
-            "order": row["order"],
-        }
-        for row in positions
+        node: {"kind": "position", "uid": uid, "summary": summary, "order": order}
+        for node, uid, summary, order in zip(
+            position_nodes, positions["uid"], positions["summary"], positions["order"], strict=True
+        )
     }
     about.update(
-        {claim_node[row["id"]]: {"kind": "claim", "uid": row["uid"], "base_score": row["base_score"]} for row in claims}
+        {
+            node: {"kind": "claim", "uid": uid, "base_score": score}
+            for node, uid, score in zip(claim_nodes, claims["uid"], claims["base_score"], strict=True)
+        }
     )
-    first_scheme = first_claim + len(claims)
-    schemes = list(map(str, range(first_scheme, first_scheme + len(links))))
     nodes += [
-        {"nodeID": scheme, "text": SCHEMES[row["polarity"]][0], "type": SCHEMES[row["polarity"]][1], "timestamp": stamp}
-        for scheme, row in zip(schemes, links, strict=True)
+        {"nodeID": scheme, "text": text, "type": kind, "timestamp": stamp}
+        for scheme, (text, kind) in zip(schemes, map(SCHEMES.__getitem__, links["polarity"]), strict=True)
     ]
     # Two edges per link, claim → scheme and scheme → target, numbered in that order.
-    edge_ids = list(map(str, range(1, 2 * len(links) + 1)))
-    edges: list[dict[str, Any]] = [{}] * (2 * len(links))
+    edge_ids = _numbers(1, 2 * len(schemes))
+    premises = map(claim_node.__getitem__, links["claim_id"])
+    conclusions = [
+        position_node[position] if position else claim_node[claim]
+        for position, claim in zip(links["target_position_id"], links["target_claim_id"], strict=True)
+    ]
+    edges: list[dict[str, Any]] = [{}] * (2 * len(schemes))
     edges[0::2] = [
-        {"edgeID": edge, "fromID": claim_node[row["claim_id"]], "toID": scheme, "formEdgeID": None}
-        for edge, scheme, row in zip(edge_ids[0::2], schemes, links, strict=True)
+        {"edgeID": edge, "fromID": premise, "toID": scheme, "formEdgeID": None}
+        for edge, premise, scheme in zip(edge_ids[0::2], premises, schemes, strict=True)
     ]
     edges[1::2] = [
-        {
-            "edgeID": edge,
-            "fromID": scheme,
-            "toID": position_node[row["target_position_id"]]
-            if row["target_position_id"]
-            else claim_node[row["target_claim_id"]],
-            "formEdgeID": None,
-        }
-        for edge, scheme, row in zip(edge_ids[1::2], schemes, links, strict=True)
+        {"edgeID": edge, "fromID": scheme, "toID": conclusion, "formEdgeID": None}
+        for edge, scheme, conclusion in zip(edge_ids[1::2], schemes, conclusions, strict=True)
     ]
-    link_uids = dict(zip(schemes, [row["uid"] for row in links], strict=True))
-    person = {row["id"]: str(number) for number, row in enumerate(data.stakeholders, start=1)}
+    stakeholders = data.rows("stakeholders")
+    person = {row["id"]: str(number) for number, row in enumerate(stakeholders, start=1)}
     participants = [
-        {"participantID": person[row["id"]], "firstname": row["name"], "surname": ""} for row in data.stakeholders
+        {"participantID": person[row["id"]], "firstname": row["name"], "surname": ""} for row in stakeholders
     ]
-    names = {row["id"]: row["name"] for row in data.stakeholders}
-    sources = {row["id"]: row for row in data.sources}
+    names = {row["id"]: row["name"] for row in stakeholders}
+    sources = {row["id"]: row for row in data.rows("sources")}
     locutions = []
-    for row in data.stances:
+    for row in data.rows("stances"):
         if row["basis"] != STATED:
             continue
         subject = position_node[row["position_id"]] if row["position_id"] else claim_node[row["claim_id"]]
@@ -164,8 +170,8 @@ def document(topic: Topic, data: MapData) -> dict[str, Any]:
         "format": EXTENSION_FORMAT,
         "topic": topic_fields(topic),
         "nodes": about,
-        "links": link_uids,
-        "participants": {person[row["id"]]: row["slug"] for row in data.stakeholders},
+        "links": dict(zip(schemes, links["uid"], strict=True)),
+        "participants": {person[row["id"]]: row["slug"] for row in stakeholders},
         **portable_rows(data, EXTENSION_PARTS),
     }
     return {"nodes": nodes, "edges": edges, "locutions": locutions, "participants": participants, EXTENSION: extension}

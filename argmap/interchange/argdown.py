@@ -47,7 +47,7 @@ import orjson
 from argmap.interchange.document import topic_fields
 from argmap.interchange.files import Progress, text_lines
 from argmap.interchange.importing import IncomingMap
-from argmap.loading import MapData, Row, some_columns
+from argmap.loading import MapColumns, Row, some_columns
 from argmap.models import Attitude, Basis, Polarity, Topic
 
 FORMAT = "argmap-argdown/1"
@@ -81,9 +81,9 @@ COLUMNS = some_columns(
 SUPPORTS: str = Polarity.SUPPORTS
 
 
-def write(topic: Topic, data: MapData) -> Iterator[bytes]:
-    """The Argdown text of `topic`, whose map is `data`, in chunks of UTF-8 (a block or more each)."""
-    blocks = _Writer(topic, data).blocks()
+def write(topic: Topic, columns: MapColumns) -> Iterator[bytes]:
+    """The Argdown text of `topic`, whose map is `columns`, in chunks of UTF-8 (a block or more each)."""
+    blocks = _Writer(topic, columns).blocks()
 
     def chunks() -> Iterator[bytes]:
         batch: list[str] = []
@@ -146,44 +146,51 @@ class _Writer:
     then a block per claim left out of those.
 
     Positions and claims are looked up by id in dicts of their own (a statement is one or
-    the other), and each link is kept as (its claim's id, "+" or "-")."""
+    the other): positions as rows, claims as (uid, text, base_score), made from the map's
+    columns; each link is kept as (its claim's id, "+" or "-")."""
 
-    def __init__(self, topic: Topic, data: MapData) -> None:
+    def __init__(self, topic: Topic, data: MapColumns) -> None:
         self.topic, self.data = topic, data
-        slug_of = {row["id"]: row["slug"] for row in data.stakeholders}
+        stakeholders, sources, citations = data["stakeholders"], data["sources"], data["citations"]
+        links, claims = data["links"], data["claims"]
+        slug_of = dict(zip(stakeholders["id"], stakeholders["slug"], strict=True))
         self.position_stances: dict[int, dict[str, str]] = defaultdict(dict)  # id -> {slug: stance}
         self.claim_stances: dict[int, dict[str, str]] = defaultdict(dict)
-        for row in data.stances:
+        for row in data.rows("stances"):
             if row["position_id"]:
                 self.position_stances[row["position_id"]][slug_of[row["stakeholder_id"]]] = row["stance"]
             else:
                 self.claim_stances[row["claim_id"]][slug_of[row["stakeholder_id"]]] = row["stance"]
         self.sources: dict[int, list[str]] = defaultdict(list)
-        source_uid = {row["id"]: row["uid"] for row in data.sources}
-        for row in data.citations:
-            self.sources[row["claim_id"]].append(source_uid[row["source_id"]])
+        source_uid = dict(zip(sources["id"], sources["uid"], strict=True))
+        for claim_id, source_id in zip(citations["claim_id"], citations["source_id"], strict=True):
+            self.sources[claim_id].append(source_uid[source_id])
         # target -> (claim id, marker) of the links into it
         self.arguing_position: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.arguing_claim: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for row in data.links:
-            argument = (row["claim_id"], "+" if row["polarity"] == SUPPORTS else "-")
-            if row["target_position_id"]:
-                self.arguing_position[row["target_position_id"]].append(argument)
+        for claim_id, polarity, position_id, target_id in zip(
+            links["claim_id"], links["polarity"], links["target_position_id"], links["target_claim_id"], strict=True
+        ):
+            argument = (claim_id, "+" if polarity == SUPPORTS else "-")
+            if position_id:
+                self.arguing_position[position_id].append(argument)
             else:
-                self.arguing_claim[row["target_claim_id"]].append(argument)
-        self.outgoing = {row["claim_id"] for row in data.links}
-        self.claims = {row["id"]: row for row in data.claims}
-        self.claim_titles = {row["id"]: f"C{number}" for number, row in enumerate(data.claims, start=1)}
-        self.positions = sorted(data.positions, key=lambda row: (row["order"], row["id"]))
+                self.arguing_claim[target_id].append(argument)
+        self.outgoing = set(links["claim_id"])
+        self.claim_ids: list[int] = claims["id"]
+        claim_rows = zip(claims["uid"], claims["text"], claims["base_score"], strict=True)
+        self.claims = dict(zip(claims["id"], claim_rows, strict=True))
+        titles = [f"C{number}" for number in range(1, len(claims["id"]) + 1)]
+        self.claim_titles = dict(zip(claims["id"], titles, strict=True))
+        self.positions = sorted(data.rows("positions"), key=lambda row: (row["order"], row["id"]))
         self.defined: set[int] = set()  # the claims written out so far
 
     def blocks(self) -> Iterator[list[str]]:
         yield self.front_matter()
         for number, row in enumerate(self.positions, start=1):
             yield ["", self.position_statement(row, f"P{number}"), *self.arguments(self.arguing_position[row["id"]])]
-        roots = [row["id"] for row in self.data.claims if row["id"] not in self.outgoing]
-        rest = [row["id"] for row in self.data.claims]
-        for claim_id in [*roots, *rest]:
+        roots = [claim_id for claim_id in self.claim_ids if claim_id not in self.outgoing]
+        for claim_id in [*roots, *self.claim_ids]:
             if claim_id not in self.defined:
                 self.defined.add(claim_id)
                 yield ["", self.claim_statement(claim_id, top=True), *self.arguments(self.arguing_claim[claim_id])]
@@ -198,10 +205,11 @@ class _Writer:
                 "published_on": row["published_on"],
                 "kind": row["kind"],
             }
-            for row in self.data.sources
+            for row in self.data.rows("sources")
         }
         stakeholders = {
-            row["slug"]: {"name": row["name"], "kind": row["kind"], "url": row["url"]} for row in self.data.stakeholders
+            row["slug"]: {"name": row["name"], "kind": row["kind"], "url": row["url"]}
+            for row in self.data.rows("stakeholders")
         }
         topic = topic_fields(self.topic)
         topic["published_at"] = topic["published_at"].isoformat() if topic["published_at"] else None
@@ -244,9 +252,8 @@ class _Writer:
         a call of its own."""
         titles, sources, stances, dumps = self.claim_titles, self.sources, self.claim_stances, orjson.dumps
         statements: dict[int, str] = {}
-        for row in self.data.claims:
-            pk, text = row["id"], row["text"]
-            info: dict[str, Any] = {"uid": row["uid"], "base_score": row["base_score"]}
+        for pk, (uid, text, score) in self.claims.items():
+            info: dict[str, Any] = {"uid": uid, "base_score": score}
             cited = sources.get(pk)
             if cited:
                 info["sources"] = cited
@@ -258,13 +265,13 @@ class _Writer:
         return statements
 
     def claim_statement(self, pk: int, *, top: bool) -> str:
-        row = self.claims[pk]
-        info: dict[str, Any] = {"kind": "claim", "uid": row["uid"]} if top else {"uid": row["uid"]}
-        info["base_score"] = row["base_score"]
+        uid, text, score = self.claims[pk]
+        info: dict[str, Any] = {"kind": "claim", "uid": uid} if top else {"uid": uid}
+        info["base_score"] = score
         sources = self.sources.get(pk)
         if sources:
             info["sources"] = sources
-        return _statement(self.claim_titles[pk], row["text"], info, self.claim_stances.get(pk))
+        return _statement(self.claim_titles[pk], text, info, self.claim_stances.get(pk))
 
 
 def _statement(title: str, text: str, info: dict[str, Any], stances: dict[str, str] | None) -> str:

@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from argmap.interchange.files import LimitedReader, Progress, read_bytes, text_stream, too_large
 from argmap.interchange.importing import IncomingMap, Unreadable
-from argmap.loading import MapData, some_columns
+from argmap.loading import MapColumns, some_columns
 from argmap.models import Topic
 
 FORMULA_STARTS = frozenset("=+-@\t\r'")
@@ -78,13 +78,14 @@ def table(lines: list[str]) -> bytes:
     return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode()
 
 
-def write(topic: Topic, data: MapData) -> Iterator[bytes]:
-    """The ZIP of CSV tables of `topic`, whose map is `data` (one chunk).
+def write(topic: Topic, columns: MapColumns) -> Iterator[bytes]:
+    """The ZIP of CSV tables of `topic`, whose map is `columns` (one chunk).
 
     The two large tables (claims and links) are written line by line with f-strings, each
     text quoted once and reused wherever it appears: several times quicker than
     csv.writer. Only an editor's text can start like a formula or need quoting: refs,
     kinds, polarities, uids and scores are argmap's own, and go out as they are."""
+    data = columns.data()
     positions = sorted(data.positions, key=lambda row: (row["order"], row["id"]))
     position_ref = {row["id"]: f"P{number}" for number, row in enumerate(positions, start=1)}
     claim_ref = {row["id"]: f"C{number}" for number, row in enumerate(data.claims, start=1)}

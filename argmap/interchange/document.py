@@ -1,7 +1,7 @@
 """The portable map: what every export reads and every import produces.
 
-A map is read from the database by `loading.load_map` (one query), in rows whose
-references are database ids. Ids differ from one database to the next, so whatever
+A map is read from the database by `loading.load_map_columns` (one query), in columns
+whose references are database ids. Ids differ from one database to the next, so whatever
 leaves argmap refers to objects by their stable identity instead: the `uid` of
 positions, claims, links, sources, citations, stances, relationships and salience, and
 the `slug` of stakeholders. A portable row is a map row with `id` left out and each
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models
 
-from argmap.loading import MAP_COLUMNS, MapData, Row, load_map
+from argmap.loading import MAP_COLUMNS, MapColumns, Row, as_dicts, load_map_columns
 from argmap.models import (
     Citation,
     Claim,
@@ -73,67 +73,58 @@ def topic_fields(topic: Topic) -> dict[str, Any]:
     return {name: getattr(topic, name) for name in TOPIC_COLUMNS}
 
 
-def load_complete_map(topic: Topic, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> MapData:
-    """The topic's map (loading.load_map: one query; `columns`: MAP_COLUMNS, or fewer for
-    a format that writes less, with every column of stakeholders) with every ancestor of
-    its stakeholders.
+def load_complete_map(topic: Topic, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> MapColumns:
+    """The topic's map, column by column (loading.load_map_columns: one query; `columns`:
+    MAP_COLUMNS, or fewer for a format that writes less, with every column of
+    stakeholders) with every ancestor of its stakeholders.
 
-    load_map brings the stakeholders involved and their parents; a grandparent would be
+    The query brings the stakeholders involved and their parents; a grandparent would be
     a dangling reference in a file, so it is fetched too (one more query per further
     level of "part of", none for the usual two levels).
     """
     if columns["stakeholders"][1] != STAKEHOLDER_COLUMNS:
         raise ValueError("a complete map has every column of its stakeholders")
-    data = load_map(topic.pk, columns)
-    stakeholders = data.stakeholders
+    data = load_map_columns(topic.pk, columns)
+    stakeholders = data.rows("stakeholders")
     present = {row["id"] for row in stakeholders}
     missing = {row["parent_id"] for row in stakeholders if row["parent_id"] is not None} - present
+    if not missing:
+        return data
     while missing:
         found = list(Stakeholder.objects.filter(pk__in=missing).values(*STAKEHOLDER_COLUMNS))
         stakeholders = sorted([*stakeholders, *found], key=lambda row: row["id"])
         present |= missing
         missing = {row["parent_id"] for row in found if row["parent_id"] is not None} - present
-    if stakeholders is data.stakeholders:
-        return data
-    return MapData(**{**{part: getattr(data, part) for part in PARTS}, "stakeholders": stakeholders})
+    completed = {column: [row[column] for row in stakeholders] for column in STAKEHOLDER_COLUMNS}
+    return MapColumns({**data.parts, "stakeholders": completed})
 
 
-def portable_rows(data: MapData, parts: Iterable[str] = PARTS) -> dict[str, list[Row]]:
-    """`parts` of `data` (all by default) as portable rows: `id` dropped, `x_id` → `x` (a
-    uid or slug).
+def portable_rows(data: MapColumns, parts: Iterable[str] = PARTS) -> dict[str, list[Row]]:
+    """`parts` of `data` (all by default, each with every column of MAP_COLUMNS) as
+    portable rows: `id` dropped, `x_id` → `x` (a uid or slug).
 
     The topic's own rows keep their order (by id: the order they were created in); the
     shared ones (stakeholders, sources, relationships) are sorted by their key, so that a
     file does not depend on the order in which a database happened to create them.
+    References are followed a column at a time, and each part's rows made at once.
     """
     parts = tuple(parts)
-    keys: dict[str, dict[int, str]] = {}
-    for referenced in {target for part in parts for target in REFERENCES[part].values()}:
-        key = KEYS[referenced]
-        keys[referenced] = {row["id"]: row[key] for row in getattr(data, referenced)}
+    keys: dict[str, dict[int, str]] = {
+        referenced: dict(zip(data[referenced]["id"], data[referenced][KEYS[referenced]], strict=True))
+        for referenced in {target for part in parts for target in REFERENCES[part].values()}
+    }
     portable: dict[str, list[Row]] = {}
     for part in parts:
         references = REFERENCES[part]
-        rows: list[Row] = []
-        append = rows.append
-        if not references:
-            # A copy without its id (the first column): the rest are already portable.
-            for row in getattr(data, part):
-                row = row.copy()
-                del row["id"]
-                append(row)
-        else:
-            plan = [
-                (name, column, keys[references[name]] if name in references else None)
-                for name, column in zip(COLUMNS[part], MAP_COLUMNS[part][1][1:], strict=True)
-            ]
-            for row in getattr(data, part):
-                converted = {}
-                for name, column, key_of in plan:
-                    value = row[column]
-                    converted[name] = value if key_of is None or value is None else key_of[value]
-                append(converted)
-        portable[part] = rows
+        columns = data[part]
+        values = []
+        for name, column in zip(COLUMNS[part], MAP_COLUMNS[part][1][1:], strict=True):
+            if name in references:
+                key_of = keys[references[name]]
+                values.append([None if value is None else key_of[value] for value in columns[column]])
+            else:
+                values.append(columns[column])
+        portable[part] = as_dicts(COLUMNS[part])(zip(*values, strict=True))
     for part in SHARED_PARTS:
         if part in portable:
             portable[part].sort(key=itemgetter(KEYS[part]))

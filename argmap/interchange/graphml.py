@@ -28,7 +28,7 @@ from defusedxml.ElementTree import ParseError, iterparse
 
 from argmap.interchange.files import LimitedReader, Progress
 from argmap.interchange.importing import IncomingMap, Unreadable
-from argmap.loading import MapData, some_columns
+from argmap.loading import MapColumns, some_columns
 from argmap.models import RelationshipKind, Topic
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
@@ -81,74 +81,102 @@ def _text(key: str, text: str | None) -> str:
     return f'<data key="{key}">{xml_text(text)}</data>' if text else ""
 
 
-def write(topic: Topic, data: MapData) -> Iterator[bytes]:
+def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
     """The GraphML document of `topic`, whose map is `data`, in chunks of UTF-8.
 
-    Each element is written by an f-string of its own: kinds, uids, slugs, polarities and
-    numbers are argmap's own and go out as they are; only texts and URLs are escaped."""
-    position = {row["id"]: f"position-{row['uid']}" for row in data.positions}
-    claim = {row["id"]: f"claim-{row['uid']}" for row in data.claims}
-    stakeholder = {row["id"]: f"stakeholder-{row['slug']}" for row in data.stakeholders}
-    slug = {row["id"]: row["slug"] for row in data.stakeholders}
-    source = {row["id"]: f"source-{row['uid']}" for row in data.sources}
+    Each element is written by an f-string of its own, from the map's columns: kinds, uids,
+    slugs, polarities and numbers are argmap's own and go out as they are; only texts and
+    URLs are escaped."""
+    positions, claims, links = data["positions"], data["claims"], data["links"]
+    stances, citations, relationships = data["stances"], data["citations"], data["relationships"]
+    stakeholders, sources = data["stakeholders"], data["sources"]
+    position = dict(zip(positions["id"], [f"position-{uid}" for uid in positions["uid"]], strict=True))
+    claim = dict(zip(claims["id"], [f"claim-{uid}" for uid in claims["uid"]], strict=True))
+    stakeholder = dict(zip(stakeholders["id"], [f"stakeholder-{slug}" for slug in stakeholders["slug"]], strict=True))
+    slug = dict(zip(stakeholders["id"], stakeholders["slug"], strict=True))
+    source = dict(zip(sources["id"], [f"source-{uid}" for uid in sources["uid"]], strict=True))
 
-    def node(position_id: int | None, claim_id: int | None) -> str:
-        return position[position_id] if position_id else claim[claim_id]
+    def nodes(position_ids: list[int | None], claim_ids: list[int | None]) -> list[str]:
+        """The node of each pair: the position if there is one, else the claim."""
+        return [position[p] if p else claim[c] for p, c in zip(position_ids, claim_ids, strict=True)]
 
     def chunks() -> Iterator[bytes]:
         question = _text("g_text", topic.question)
         yield f'{HEAD}  <graph id="{xml_text(topic.slug)}" edgedefault="directed">{question}\n'.encode()
         lines = [
-            f'    <node id="{position[row["id"]]}"><data key="n_kind">position</data>{_text("n_text", row["title"])}'
-            f'<data key="n_uid">{row["uid"]}</data></node>\n'
-            for row in data.positions
+            f'    <node id="{node}"><data key="n_kind">position</data>{_text("n_text", title)}'
+            f'<data key="n_uid">{uid}</data></node>\n'
+            for node, title, uid in zip(position.values(), positions["title"], positions["uid"], strict=True)
         ]
         lines += [
-            f'    <node id="{claim[row["id"]]}"><data key="n_kind">claim</data>{_text("n_text", row["text"])}'
-            f'<data key="n_uid">{row["uid"]}</data><data key="n_base_score">{row["base_score"]}</data></node>\n'
-            for row in data.claims
+            f'    <node id="{node}"><data key="n_kind">claim</data>{_text("n_text", text)}'
+            f'<data key="n_uid">{uid}</data><data key="n_base_score">{score}</data></node>\n'
+            for node, text, uid, score in zip(
+                claim.values(), claims["text"], claims["uid"], claims["base_score"], strict=True
+            )
         ]
         lines += [
-            f'    <node id="{stakeholder[row["id"]]}"><data key="n_kind">stakeholder</data>'
-            f"{_text('n_text', row['name'])}{_text('n_url', row['url'])}</node>\n"
-            for row in data.stakeholders
+            f'    <node id="{node}"><data key="n_kind">stakeholder</data>'
+            f"{_text('n_text', name)}{_text('n_url', url)}</node>\n"
+            for node, name, url in zip(stakeholder.values(), stakeholders["name"], stakeholders["url"], strict=True)
         ]
         lines += [
-            f'    <node id="{source[row["id"]]}"><data key="n_kind">source</data>{_text("n_text", row["title"])}'
-            f'{_text("n_url", row["url"])}<data key="n_uid">{row["uid"]}</data></node>\n'
-            for row in data.sources
+            f'    <node id="{node}"><data key="n_kind">source</data>{_text("n_text", title)}'
+            f'{_text("n_url", url)}<data key="n_uid">{uid}</data></node>\n'
+            for node, title, url, uid in zip(
+                source.values(), sources["title"], sources["url"], sources["uid"], strict=True
+            )
         ]
         yield "".join(lines).encode()
         lines = [
-            f'    <edge id="link-{row["uid"]}" source="{claim[row["claim_id"]]}" '
-            f'target="{node(row["target_position_id"], row["target_claim_id"])}">'
-            f'<data key="e_kind">link</data><data key="e_polarity">{row["polarity"]}</data></edge>\n'
-            for row in data.links
+            f'    <edge id="link-{uid}" source="{claim[premise]}" target="{conclusion}">'
+            f'<data key="e_kind">link</data><data key="e_polarity">{polarity}</data></edge>\n'
+            for uid, premise, conclusion, polarity in zip(
+                links["uid"],
+                links["claim_id"],
+                nodes(links["target_position_id"], links["target_claim_id"]),
+                links["polarity"],
+                strict=True,
+            )
         ]
         lines += [
-            f'    <edge id="stance-{row["uid"]}" source="{stakeholder[row["stakeholder_id"]]}" '
-            f'target="{node(row["position_id"], row["claim_id"])}">'
-            f'<data key="e_kind">stance</data><data key="e_polarity">{row["stance"]}</data>'
-            f'<data key="e_stakeholder">{slug[row["stakeholder_id"]]}</data>{_text("e_text", row["quote"])}</edge>\n'
-            for row in data.stances
+            f'    <edge id="stance-{uid}" source="{stakeholder[holder]}" target="{subject}">'
+            f'<data key="e_kind">stance</data><data key="e_polarity">{stance}</data>'
+            f'<data key="e_stakeholder">{slug[holder]}</data>{_text("e_text", quote)}</edge>\n'
+            for uid, holder, subject, stance, quote in zip(
+                stances["uid"],
+                stances["stakeholder_id"],
+                nodes(stances["position_id"], stances["claim_id"]),
+                stances["stance"],
+                stances["quote"],
+                strict=True,
+            )
         ]
         lines += [
-            f'    <edge id="citation-{row["uid"]}" source="{claim[row["claim_id"]]}" '
-            f'target="{source[row["source_id"]]}"><data key="e_kind">citation</data>'
-            f"{_text('e_text', row['quote'])}</edge>\n"
-            for row in data.citations
+            f'    <edge id="citation-{uid}" source="{claim[citing]}" target="{source[cited]}">'
+            f'<data key="e_kind">citation</data>{_text("e_text", quote)}</edge>\n'
+            for uid, citing, cited, quote in zip(
+                citations["uid"], citations["claim_id"], citations["source_id"], citations["quote"], strict=True
+            )
         ]
         lines += [
-            f'    <edge id="relationship-{row["uid"]}" source="{stakeholder[row["from_stakeholder_id"]]}" '
-            f'target="{stakeholder[row["to_stakeholder_id"]]}"><data key="e_kind">relationship</data>'
-            f"{_text('e_text', RELATIONSHIP_LABELS.get(row['kind'], row['kind']))}</edge>\n"
-            for row in data.relationships
+            f'    <edge id="relationship-{uid}" source="{stakeholder[one]}" target="{stakeholder[other]}">'
+            f'<data key="e_kind">relationship</data>{_text("e_text", RELATIONSHIP_LABELS.get(kind, kind))}</edge>\n'
+            for uid, one, other, kind in zip(
+                relationships["uid"],
+                relationships["from_stakeholder_id"],
+                relationships["to_stakeholder_id"],
+                relationships["kind"],
+                strict=True,
+            )
         ]
         lines += [
-            f'    <edge id="part-of-{row["slug"]}" source="{stakeholder[row["id"]]}" '
-            f'target="{stakeholder[row["parent_id"]]}"><data key="e_kind">part_of</data></edge>\n'
-            for row in data.stakeholders
-            if row["parent_id"] is not None
+            f'    <edge id="part-of-{part_slug}" source="{stakeholder[part]}" target="{stakeholder[whole]}">'
+            f'<data key="e_kind">part_of</data></edge>\n'
+            for part, part_slug, whole in zip(
+                stakeholders["id"], stakeholders["slug"], stakeholders["parent_id"], strict=True
+            )
+            if whole is not None
         ]
         lines.append("  </graph>\n</graphml>\n")
         yield "".join(lines).encode()

@@ -34,7 +34,7 @@ from argmap.interchange.document import (
 )
 from argmap.interchange.files import Progress, read_json
 from argmap.interchange.importing import IncomingMap, Unreadable
-from argmap.loading import MAP_COLUMNS, MapData, load_map
+from argmap.loading import MAP_COLUMNS, MapColumns, load_map
 from argmap.models import Topic
 
 FORMAT = "argmap-map/1"
@@ -64,7 +64,7 @@ def map_document(topic: Topic) -> bytes:
         )
 
 
-def write(topic: Topic, data: MapData) -> Iterator[bytes]:
+def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
     """The lossless export of `topic`, whose map is `data` (UTF-8 JSON, one chunk):
 
     {"format": "argmap-export/1", "topic": {"slug", "title", "question", "summary",
