@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from argmap.interchange.document import portable_rows, topic_fields
 from argmap.interchange.files import Progress, read_json
 from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.interchange.jsontext import array, inside, objects
 from argmap.loading import MapColumns
 from argmap.models import Attitude, Basis, Polarity, SourceKind, StakeholderKind, Topic
 
@@ -61,6 +62,8 @@ SKIPPED = {
 }
 # A link's scheme node (its text and type), by the link's polarity.
 SCHEMES: dict[str, tuple[str, str]] = {Polarity.SUPPORTS: (INFERENCE, "RA"), Polarity.OPPOSES: (CONFLICT, "CA")}
+SCHEME_TEXTS = {polarity: orjson.dumps(text).decode() for polarity, (text, _kind) in SCHEMES.items()}
+SCHEME_TYPES = {polarity: orjson.dumps(kind).decode() for polarity, (_text, kind) in SCHEMES.items()}
 STATED: str = Basis.STATED
 # The rows of these parts ride in the extension as they are in the portable document.
 EXTENSION_PARTS = ("stakeholders", "stances", "sources", "citations", "relationships", "salience")
@@ -74,6 +77,13 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
 def _numbers(start: int, count: int) -> list[str]:
     """Node or edge ids start, start + 1, … as AIFdb writes them (strings)."""
     return list(map(str, range(start, start + count)))
+
+
+def _interleaved(first: list[str], second: list[str]) -> list[str]:
+    """first[0], second[0], first[1], second[1], …"""
+    both = first * 2
+    both[0::2], both[1::2] = first, second
+    return both
 
 
 def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
@@ -111,26 +121,36 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
             for node, uid, score in zip(claim_nodes, claims["uid"], claims["base_score"], strict=True)
         }
     )
-    nodes += [
-        {"nodeID": scheme, "text": text, "type": kind, "timestamp": stamp}
-        for scheme, (text, kind) in zip(schemes, map(SCHEMES.__getitem__, links["polarity"]), strict=True)
-    ]
+    # The scheme nodes and the links' edges are most of the document, and hold nothing
+    # but argmap's own numbers and words: written as text (jsontext), not as dicts.
+    polarities = links["polarity"]
+    scheme_nodes = objects(
+        len(schemes),
+        {
+            "nodeID": schemes,
+            "text": list(map(SCHEME_TEXTS.__getitem__, polarities)),
+            "type": list(map(SCHEME_TYPES.__getitem__, polarities)),
+            "timestamp": orjson.dumps(stamp).decode(),
+        },
+        quoted=frozenset({"nodeID"}),
+    )
     # Two edges per link, claim → scheme and scheme → target, numbered in that order.
     edge_ids = _numbers(1, 2 * len(schemes))
-    premises = map(claim_node.__getitem__, links["claim_id"])
+    premises = list(map(claim_node.__getitem__, links["claim_id"]))
     conclusions = [
         position_node[position] if position else claim_node[claim]
         for position, claim in zip(links["target_position_id"], links["target_claim_id"], strict=True)
     ]
-    edges: list[dict[str, Any]] = [{}] * (2 * len(schemes))
-    edges[0::2] = [
-        {"edgeID": edge, "fromID": premise, "toID": scheme, "formEdgeID": None}
-        for edge, premise, scheme in zip(edge_ids[0::2], premises, schemes, strict=True)
-    ]
-    edges[1::2] = [
-        {"edgeID": edge, "fromID": scheme, "toID": conclusion, "formEdgeID": None}
-        for edge, scheme, conclusion in zip(edge_ids[1::2], schemes, conclusions, strict=True)
-    ]
+    link_edges = objects(
+        2 * len(schemes),
+        {
+            "edgeID": edge_ids,
+            "fromID": _interleaved(premises, schemes),
+            "toID": _interleaved(schemes, conclusions),
+            "formEdgeID": "null",
+        },
+        quoted=frozenset({"edgeID", "fromID", "toID"}),
+    )
     stakeholders = data.rows("stakeholders")
     person = {row["id"]: str(number) for number, row in enumerate(stakeholders, start=1)}
     participants = [
@@ -138,13 +158,16 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
     ]
     names = {row["id"]: row["name"] for row in stakeholders}
     sources = {row["id"]: row for row in data.rows("sources")}
+    stance_nodes: list[dict[str, Any]] = []
+    stance_edges: list[dict[str, Any]] = []
     locutions = []
+    next_node, next_edge = 1 + len(position_nodes) + len(claim_nodes) + len(schemes), 1 + len(edge_ids)
     for row in data.rows("stances"):
         if row["basis"] != STATED:
             continue
         subject = position_node[row["position_id"]] if row["position_id"] else claim_node[row["claim_id"]]
-        locution, anchor = str(len(nodes) + 1), str(len(nodes) + 2)
-        nodes.append(
+        locution, anchor = str(next_node), str(next_node + 1)
+        stance_nodes.append(
             {
                 "nodeID": locution,
                 "text": f"{names[row['stakeholder_id']]}: {row['quote']}",
@@ -152,9 +175,10 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
                 "timestamp": stamp,
             }
         )
-        nodes.append({"nodeID": anchor, "text": ILLOCUTIONS[row["stance"]], "type": "YA", "timestamp": stamp})
-        edges.append({"edgeID": str(len(edges) + 1), "fromID": locution, "toID": anchor, "formEdgeID": None})
-        edges.append({"edgeID": str(len(edges) + 1), "fromID": anchor, "toID": subject, "formEdgeID": None})
+        stance_nodes.append({"nodeID": anchor, "text": ILLOCUTIONS[row["stance"]], "type": "YA", "timestamp": stamp})
+        stance_edges.append({"edgeID": str(next_edge), "fromID": locution, "toID": anchor, "formEdgeID": None})
+        stance_edges.append({"edgeID": str(next_edge + 1), "fromID": anchor, "toID": subject, "formEdgeID": None})
+        next_node, next_edge = next_node + 2, next_edge + 2
         source = sources.get(row["source_id"])
         locutions.append(
             {
@@ -174,7 +198,13 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
         "participants": {person[row["id"]]: row["slug"] for row in stakeholders},
         **portable_rows(data, EXTENSION_PARTS),
     }
-    return {"nodes": nodes, "edges": edges, "locutions": locutions, "participants": participants, EXTENSION: extension}
+    return {
+        "nodes": array(inside(nodes), scheme_nodes, inside(stance_nodes)),
+        "edges": array(link_edges, inside(stance_edges)),
+        "locutions": locutions,
+        "participants": participants,
+        EXTENSION: extension,
+    }
 
 
 # ---------------------------------------------------------------------------
