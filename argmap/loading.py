@@ -222,12 +222,6 @@ class MapColumns:
         return MapData(**{part: self.rows(part) for part in self.parts})
 
 
-def rows_from_columns(columns: dict[str, tuple[str, tuple[str, ...]]], values: Sequence[str]) -> dict[str, list[Row]]:
-    """The parts of a map as rows, from the values of map_query."""
-    by_column = MapColumns.from_query(columns, values)
-    return {part: by_column.rows(part) for part in columns}
-
-
 @cache
 def as_dicts(columns: tuple[str, ...]) -> Callable[[Iterable[Sequence[Any]]], list[Row]]:
     """A function that turns rows (tuples of `columns`' values) into dicts keyed by `columns`.

@@ -23,7 +23,7 @@ import orjson
 import psycopg
 
 from argmap.graph import collector_paused
-from argmap.loading import MAP_COLUMNS, TOPIC_PARAMETERS, map_query, rows_from_columns
+from argmap.loading import MAP_COLUMNS, TOPIC_PARAMETERS, MapColumns, map_query
 
 PAGE_SIZE = 50
 TOPIC_COLUMNS = ("id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at")
@@ -69,8 +69,10 @@ def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
     # garbage collector paused as argmap pauses it.
     cursor.execute(_sql(vendor, map_query(vendor)), [topic["id"]] * TOPIC_PARAMETERS)
     with collector_paused():
-        parts = rows_from_columns(MAP_COLUMNS, cursor.fetchone())
-        return orjson.dumps({"format": "argmap-map/1", "topic": topic, **parts})
+        columns = MapColumns.from_query(MAP_COLUMNS, cursor.fetchone())
+        return orjson.dumps(
+            {"format": "argmap-map/1", "topic": topic, **{part: columns.rows(part) for part in MAP_COLUMNS}}
+        )
 
 
 def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> bytes:

@@ -91,8 +91,10 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
 
     Nodes are numbered from 1: the positions' and claims' I nodes, then an RA or CA node
     per link, then an L and a YA node per stated stance; edges are numbered from 1 in the
-    order they are made (two per link, then two per stated stance). The large lists are
-    made from the map's columns, a comprehension each, without rows in between.
+    order they are made (two per link, then two per stated stance). Everything is made
+    from the map's columns, without a row per claim or link; "nodes" and "edges" are
+    orjson.Fragments (JSON text), of which the scheme nodes and the links' edges are
+    written by jsontext.objects.
     """
     stamp = topic.changed_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     positions, claims, links = data["positions"], data["claims"], data["links"]

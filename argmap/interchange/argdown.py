@@ -193,7 +193,7 @@ class _Writer:
         for claim_id in [*roots, *self.claim_ids]:
             if claim_id not in self.defined:
                 self.defined.add(claim_id)
-                yield ["", self.claim_statement(claim_id, top=True), *self.arguments(self.arguing_claim[claim_id])]
+                yield ["", self.claim_statement(claim_id), *self.arguments(self.arguing_claim[claim_id])]
 
     def front_matter(self) -> list[str]:
         sources = {
@@ -247,9 +247,9 @@ class _Writer:
 
     @cached_property
     def nested_statements(self) -> dict[int, str]:
-        """Each claim's statement as written below another statement (claim_statement with
-        top=False), all in one loop: the usual one (a text on one line, no stances) without
-        a call of its own."""
+        """Each claim's statement as written below another statement (as claim_statement
+        writes it at the top level, without its kind), all in one loop: the usual one (a
+        text on one line, no stances) without a call of its own."""
         titles, sources, stances, dumps = self.claim_titles, self.sources, self.claim_stances, orjson.dumps
         statements: dict[int, str] = {}
         for pk, (uid, text, score) in self.claims.items():
@@ -264,10 +264,10 @@ class _Writer:
                 statements[pk] = f"[{titles[pk]}]: {escape(text)} {dumps(info).decode()}"
         return statements
 
-    def claim_statement(self, pk: int, *, top: bool) -> str:
+    def claim_statement(self, pk: int) -> str:
+        """A claim's statement at the top level of the text (a block of its own)."""
         uid, text, score = self.claims[pk]
-        info: dict[str, Any] = {"kind": "claim", "uid": uid} if top else {"uid": uid}
-        info["base_score"] = score
+        info: dict[str, Any] = {"kind": "claim", "uid": uid, "base_score": score}
         sources = self.sources.get(pk)
         if sources:
             info["sources"] = sources

@@ -85,11 +85,11 @@ def load_complete_map(topic: Topic, columns: dict[str, tuple[str, tuple[str, ...
     if columns["stakeholders"][1] != STAKEHOLDER_COLUMNS:
         raise ValueError("a complete map has every column of its stakeholders")
     data = load_map_columns(topic.pk, columns)
-    stakeholders = data.rows("stakeholders")
-    present = {row["id"] for row in stakeholders}
-    missing = {row["parent_id"] for row in stakeholders if row["parent_id"] is not None} - present
+    present = set(data["stakeholders"]["id"])
+    missing = set(data["stakeholders"]["parent_id"]) - present - {None}
     if not missing:
         return data
+    stakeholders = data.rows("stakeholders")
     while missing:
         found = list(Stakeholder.objects.filter(pk__in=missing).values(*STAKEHOLDER_COLUMNS))
         stakeholders = sorted([*stakeholders, *found], key=lambda row: row["id"])

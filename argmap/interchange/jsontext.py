@@ -53,7 +53,7 @@ def objects(count: int, fields: dict[str, str | Sequence[str]], *, quoted: froze
 def array(*insides: str) -> orjson.Fragment:
     """A JSON array of the objects of each inside (as `objects` or `inside` give them),
     for orjson to write as it is."""
-    return orjson.Fragment(f"[{','.join(inside for inside in insides if inside)}]")
+    return orjson.Fragment(f"[{','.join(text for text in insides if text)}]")
 
 
 def inside(values: list) -> str:
