@@ -1,5 +1,5 @@
-"""The demo map (fixtures/) loads into SQLite and PostgreSQL, idempotently, and every
-object in it obeys the rules."""
+"""The demo map (fixtures/, drawn from the report in fixtures/sources/) loads into SQLite
+and PostgreSQL, idempotently, and every object in it obeys the rules."""
 
 import pytest
 from django.apps import apps
@@ -65,7 +65,7 @@ def test_every_demo_object_passes_full_clean(demo):
 
 
 def test_every_demo_claim_is_cited_with_a_quote_from_the_report(demo):
-    text = (settings.BASE_DIR.parent / "shared" / "seed" / "uk-openai-partnership-2025.txt").read_text("utf-8")
+    text = (settings.BASE_DIR / "fixtures" / "sources" / "uk-openai-partnership-2025.txt").read_text("utf-8")
     for claim in Claim.objects.prefetch_related("citations"):
         assert claim.citations.all(), claim
         for citation in claim.citations.all():
