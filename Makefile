@@ -20,7 +20,7 @@ export PG_CREATE_DB := import os, psycopg; from psycopg.conninfo import conninfo
 	exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone(); \
 	exists or conn.execute(f'CREATE DATABASE "{name}"')
 
-.PHONY: run setup test lint check test-sqlite test-postgresql bench clean
+.PHONY: run setup test test-fast lint check test-sqlite test-postgresql bench clean
 
 run: setup
 	@echo
@@ -63,6 +63,12 @@ check: $(VENV)/.installed-dev
 
 test-sqlite: $(VENV)/.installed-dev
 	DATABASE_URL= $(BIN)/python -m pytest
+
+# The edit-test loop: the suite on SQLite without the tests marked slow (browser,
+# schemathesis, the reference Argdown parser, benchmark runs), one process per core
+# (pytest-xdist; a test file stays in one process). `make test` runs them all.
+test-fast: $(VENV)/.installed-dev
+	DATABASE_URL= $(BIN)/python -m pytest -m "not slow" -n auto --dist loadfile $(ARGS)
 
 # Runs when PostgreSQL answers; REQUIRE_POSTGRESQL=1 (as in CI) makes its absence a failure.
 test-postgresql: $(VENV)/.installed-dev

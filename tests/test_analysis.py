@@ -292,6 +292,7 @@ def test_gaps_follow_edits():
 # -- the benchmark ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_benchmark_module_runs():
     out = io.StringIO()
     call_command("benchmark", sizes="30", only="analysis", repeat=1, stdout=out)

@@ -13,7 +13,7 @@ from django.db import connection
 from argmap.models import Topic
 
 # The raw baseline reads through a connection of its own: the test's data must be committed.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

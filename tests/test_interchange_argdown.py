@@ -99,6 +99,7 @@ def assert_parsed_as_the_map(topic):
     return parsed
 
 
+@pytest.mark.slow
 def test_reference_parser_reads_the_demo_map_as_its_statements_and_relations():
     call_command("load_demo", verbosity=0)
     for topic in Topic.objects.all():
@@ -107,10 +108,12 @@ def test_reference_parser_reads_the_demo_map_as_its_statements_and_relations():
         assert parsed["frontMatter"]["argmap"]["topic"]["question"] == topic.question
 
 
+@pytest.mark.slow
 def test_reference_parser_reads_a_large_deep_map_as_its_statements_and_relations():
     assert_parsed_as_the_map(generate_map(claims=400, seed=3).topic)
 
 
+@pytest.mark.slow
 def test_reference_parser_reads_awkward_texts_as_they_are():
     link = LinkFactory(target_position__title="Position {with} #syntax [in] it: .y.")
     topic = link.claim.topic
@@ -142,6 +145,7 @@ def test_nested_statements_are_what_the_general_statement_writes():
     assert fast > 100  # the quick path with sources was taken
 
 
+@pytest.mark.slow
 def test_stakeholders_are_tags_and_their_stances_data():
     stance = StanceFactory(stakeholder__slug="uk-government")
     parsed = parse_with_argdown(exported(stance.position.topic, "argdown").decode())

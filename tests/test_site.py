@@ -610,6 +610,7 @@ def test_every_demo_page_answers_200(client):
         page(client, url)
 
 
+@pytest.mark.slow
 def test_site_benchmark_runs_at_a_tiny_size(capsys):
     call_command("benchmark", sizes="30", only="site", repeat=1)
     output = capsys.readouterr().out

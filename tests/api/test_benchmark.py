@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_api_benchmark_measures_map_and_list_beside_the_raw_baseline(on_postgresql):
     out = io.StringIO()

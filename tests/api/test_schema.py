@@ -77,6 +77,7 @@ def keep_the_test_transaction():
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=5, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_keeps_to_its_documentation(case, generated_map, editor_token, keep_the_test_transaction):
@@ -86,6 +87,7 @@ def test_every_operation_keeps_to_its_documentation(case, generated_map, editor_
     )
 
 
+@pytest.mark.slow
 def test_the_analysis_of_a_real_map_keeps_to_its_documentation(generated_map, editor_token, keep_the_test_transaction):
     """Generated slugs rarely name a topic: here each analysis endpoint answers about one."""
     from argmap.models import Claim, Stance
