@@ -27,12 +27,10 @@ Nodes are claim and position ids; edges are links (claim → target, supports or
 
 from __future__ import annotations
 
-import gc
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypedDict, TypeVar
 
@@ -224,26 +222,6 @@ class _State:
         self.converged = True
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a big graph or result is built.
-
-    Building and evaluating a 100,000-claim graph creates well over 100,000 objects that
-    the collector tracks (lists, assessments); every few hundred of them triggered a
-    collection walking the ever larger heap, which doubled the time taken. Nothing here
-    creates reference cycles, so pausing loses nothing; the collector is restored as it
-    was, and catches up on its next turn (the benchmark's figures include that). The
-    topic page pauses it too while it builds (argmap.views).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 # Shared by every node that nothing supports (or opposes), and never appended to: a
 # 100,000-claim map then builds lists for the nodes argued about only, half as many.
 _NONE: list[int] = []
@@ -305,8 +283,7 @@ class ArgumentGraph:
 
     def __init__(self, *, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]):
         """`positions` are position ids, `claims` (id, base score) pairs, `links` LinkRow tuples."""
-        with collector_paused():
-            self._build(positions, claims, links)
+        self._build(positions, claims, links)
 
     def _build(self, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]) -> None:
         position_ids = sorted(positions)
@@ -433,13 +410,12 @@ class ArgumentGraph:
         left_out_index = {self._claim_index[cid] for cid in left_out}
         forced = dict.fromkeys(left_out_index, 0.0)
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
-        with collector_paused():
-            state = self._solve(forced, left_out_index)
-            only = None
-            if explain and explain_claims is not None:
-                index = self._claim_index
-                only = {index[cid] for cid in explain_claims if cid in index}
-            return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only)
+        state = self._solve(forced, left_out_index)
+        only = None
+        if explain and explain_claims is not None:
+            index = self._claim_index
+            only = {index[cid] for cid in explain_claims if cid in index}
+        return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only)
 
     def _assemble(
         self,
@@ -1168,8 +1144,7 @@ def coalitions(
     disagree with, which single linkage (chaining) allows; no number of clusters has to
     be chosen in advance, unlike k-means; and it is deterministic.
     """
-    with collector_paused():  # 200 stakeholders make some 20,000 pairs
-        return _coalitions(sorted(position_ids), list(stances), list(salience), agreements)
+    return _coalitions(sorted(position_ids), list(stances), list(salience), agreements)
 
 
 def _coalitions(

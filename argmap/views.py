@@ -30,7 +30,6 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap.analysis import analyse_page, evaluate_shown
-from argmap.graph import collector_paused
 from argmap.interchange import downloads
 from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_map, load_stakeholder
 from argmap.middleware import policy_header
@@ -120,11 +119,7 @@ class TopicMapView(View):
             key = topic.cache_key(self.template_name, *kwargs.values())
             content = cache.get(key)
             if content is None:
-                # A 10,000-claim page parses its map into some 40,000 dicts and builds
-                # thousands of objects more: the cyclic garbage collector ran a hundred
-                # times per page, for a sixth of its time, and found nothing to free.
-                with collector_paused():
-                    content = self.render_content(topic, **kwargs)
+                content = self.render_content(topic, **kwargs)
                 cache.set(key, content)
             response = HttpResponse(content, content_type=self.content_type)
         response.headers["ETag"] = topic.etag
