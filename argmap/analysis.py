@@ -12,11 +12,23 @@ hundred claims (tree.py does the same). Only the claims a page shows are explain
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
-from argmap.graph import AGREEMENT_THRESHOLD, Assessment, Coalitions, Crux, Evaluation, Explanation, Gaps
+from argmap.graph import Assessment, Crux, Evaluation, Explanation
 from argmap.loading import MapData, graph_from_map, map_coalitions
+from argmap.stakeholders import (
+    AGREEMENT_THRESHOLD,
+    HIGH_SALIENCE,
+    Coalitions,
+    Gaps,
+    Quadrant,
+    SalienceRow,
+    power_interest_grid,
+    quadrant,
+)
 from argmap.tree import Node, Tree, shorten
 
 WHY_LISTED = 5
@@ -346,7 +358,7 @@ def coalition_matrix(data: MapData, result: Coalitions) -> CoalitionMatrix:
 
 @dataclass(slots=True)
 class GapRows:
-    """graph.Gaps with what names each item (rows as the API serves them)."""
+    """stakeholders.Gaps with what names each item (rows as the API serves them)."""
 
     claims_without_source: list[dict]  # id, text
     stakeholders_without_stance: list[dict]  # id, slug, name, power, interest
@@ -398,3 +410,62 @@ def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
         [{"id": p, "title": positions[p]} for p in gaps.positions_unopposed],
         [stance(s) for s in gaps.stances_inferred],
     )
+
+
+# ---------------------------------------------------------------------------
+# The power/interest grid, drawn
+# ---------------------------------------------------------------------------
+
+Row = dict[str, Any]
+
+
+@dataclass(slots=True)
+class GridCell:
+    """One cell of the power/interest grid: its quadrant (stakeholders.quadrant), whether the
+    quadrant's name is written in it (its top-left cell), and the stakeholders placed there."""
+
+    quadrant: Quadrant
+    css: str  # the quadrant as a CSS class: "manage-closely"…
+    names_quadrant: bool
+    stakeholders: list[Row]
+
+
+def grid_rows(data: MapData) -> list[tuple[int, list[GridCell]]]:
+    """Mendelow's grid as the page draws it (stakeholders.power_interest_grid): rows of
+    power from 5 down to 1, each with five cells of interest 1 to 5 holding the
+    stakeholders placed there (by name)."""
+    stakeholders = {stakeholder["id"]: stakeholder for stakeholder in data.stakeholders}
+    estimates = {estimate["stakeholder_id"]: estimate for estimate in data.salience}
+    cells: dict[tuple[int, int], list[Row]] = defaultdict(list)
+    for entry in power_interest_grid(cast("list[SalienceRow]", data.salience)):
+        holder = stakeholders[entry.stakeholder_id]
+        cells[(entry.power, entry.interest)].append(
+            {**estimates[entry.stakeholder_id], "name": holder["name"], "slug": holder["slug"]}
+        )
+    corners = {(5, 1), (5, HIGH_SALIENCE), (HIGH_SALIENCE - 1, 1), (HIGH_SALIENCE - 1, HIGH_SALIENCE)}
+    return [
+        (
+            power,
+            [
+                GridCell(
+                    quadrant(power, interest),
+                    quadrant(power, interest).replace(" ", "-"),
+                    (power, interest) in corners,
+                    sorted(cells[(power, interest)], key=lambda row: row["name"]),
+                )
+                for interest in range(1, 6)
+            ],
+        )
+        for power in range(5, 0, -1)
+    ]
+
+
+def grid_quadrants(grid: list[tuple[int, list[GridCell]]]) -> list[tuple[Quadrant, list[Row]]]:
+    """The grid's stakeholders by quadrant (the grid as text), the most powerful first in each."""
+    quadrants: dict[Quadrant, list[Row]] = {
+        "manage closely": [], "keep satisfied": [], "keep informed": [], "monitor": []
+    }  # fmt: skip
+    for _power, cells in grid:  # power from 5 down
+        for cell in reversed(cells):  # interest from 5 down
+            quadrants[cell.quadrant] += cell.stakeholders
+    return [(name, rows) for name, rows in quadrants.items() if rows]

@@ -29,7 +29,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from argmap.analysis import analyse_page, evaluate_shown
+from argmap.analysis import analyse_page, evaluate_shown, grid_quadrants, grid_rows
 from argmap.interchange import downloads
 from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_map, load_stakeholder
 from argmap.middleware import policy_header
@@ -47,7 +47,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.search import search
-from argmap.tree import build_tree, graph_elements, grid_quadrants, power_interest_grid
+from argmap.tree import build_tree, graph_elements
 
 
 class HomeView(ListView):
@@ -140,7 +140,7 @@ class TopicMapView(View):
         expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
         shown = tree.shown_claims(roots, expanded)
         with_salience = {row["stakeholder_id"] for row in data.salience}
-        grid = power_interest_grid(data)
+        grid = grid_rows(data)
         return {
             **self.analysis_context(data, tree, shown),
             "topic": topic,

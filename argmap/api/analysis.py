@@ -22,9 +22,10 @@ from rest_framework.exceptions import ValidationError
 
 from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
-from argmap.graph import LABELS, claims_held_by
+from argmap.graph import LABELS
 from argmap.loading import PAGE_COLUMNS, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
 from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.stakeholders import claims_held_by
 
 MAX_REJECTED = 1000
 """At most this many claims may be assumed rejected in one what-if."""
