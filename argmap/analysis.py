@@ -29,6 +29,7 @@ from argmap.stakeholders import (
     power_interest_grid,
     quadrant,
 )
+from argmap.standing import Effect, Mention, Standing
 from argmap.tree import Node, Tree, shorten
 
 WHY_LISTED = 5
@@ -54,39 +55,6 @@ STANCE_CELLS = {
 def figure(value: float) -> str:
     """A strength as a page prints it: two decimals."""
     return f"{value:.2f}"
-
-
-@dataclass(slots=True)
-class Mention:
-    """A claim (or position) named in an explanation: its id as text and its text, shortened."""
-
-    ref: str
-    text: str
-    on_page: bool  # rendered on this page (link to #claim-<ref>), else link to its own page
-
-
-@dataclass(slots=True)
-class Effect:
-    """What one supporter or opponent does to a position or claim, in words."""
-
-    claim: Mention
-    polarity: str
-    strength: str
-    change: str  # "raises it by 0.12"
-
-
-@dataclass(slots=True)
-class Standing:
-    """How a position or claim stands, and why, ready for a template."""
-
-    strength: str  # "0.62"
-    label: str  # accepted, rejected or undecided
-    glyph: str
-    sentence: str  # where it starts, what moves it and where it ends
-    effects: list[Effect]  # the supporters and opponents that move it most
-    unlisted: int  # how many more supporters and opponents there are
-    verdict: str  # why it has its label
-    because: list[Mention]  # the claims that decide its label
 
 
 @dataclass(slots=True)

@@ -18,8 +18,9 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from argmap.standing import Standing
+
 if TYPE_CHECKING:
-    from argmap.analysis import Standing
     from argmap.loading import MapData
 
 Row = dict[str, Any]
