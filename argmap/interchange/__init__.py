@@ -6,9 +6,11 @@ one entry point per direction, which the commands, the API and the admin wrap:
 
 An export reads the topic's map in one query (loading.py), whatever its size (and one
 more per level of "part of" above stakeholders' parents, which no file may leave out).
-An import reads the file once, checks every rule of DOMAIN.md and reports every problem
-with its line, node or row; it writes nothing unless the whole file is valid, and then
-all of it in one transaction, recorded in history as the importing user (importing.py).
+An import goes in three stages: it reads the file once (files.py and the format's
+reader, which hand on a reading.IncomingMap), checks every rule of DOMAIN.md and reports
+every problem with its line, node or row (checking.py); it writes nothing unless the
+whole file is valid, and then all of it in one transaction, recorded in history as the
+importing user (saving.py).
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from django.utils.text import slugify
 
 from argmap.interchange import aif, argdown, graphml, native
 from argmap.interchange import csv as csv_format
-from argmap.interchange.document import MODELS, PARTS, SHARED_PARTS, load_complete_map
+from argmap.interchange.checking import check
+from argmap.interchange.document import MODELS, PARTS, PLURAL, SHARED_PARTS, SINGULAR, load_complete_map
 from argmap.interchange.files import Progress
-from argmap.interchange.importing import PLURAL, SINGULAR, IncomingMap, Problem, Unreadable, check, save
+from argmap.interchange.reading import IncomingMap, Problem, Unreadable
+from argmap.interchange.saving import save
 from argmap.loading import MAP_COLUMNS, MapColumns, MapData
 from argmap.models import Topic
 

@@ -32,7 +32,7 @@ from argmap.interchange.document import (
     topic_fields,
 )
 from argmap.interchange.files import Progress, read_json
-from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.interchange.reading import IncomingMap, Unreadable
 from argmap.loading import MAP_COLUMNS, MapColumns, load_map
 from argmap.models import Topic
 
