@@ -14,8 +14,7 @@ import orjson
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_etags
+from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -27,6 +26,7 @@ from argmap.api.analysis import TopicAnalysisActions
 from argmap.api.exceptions import PreconditionFailed, PreconditionRequired
 from argmap.api.interchange import TopicInterchangeActions
 from argmap.api.rows import reader_for
+from argmap.conditional import topic_response
 from argmap.interchange.native import map_document
 from argmap.models import Citation, Claim, Link, Position, Relationship, Salience, Source, Stakeholder, Stance, Topic
 
@@ -165,14 +165,10 @@ class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet)
     @action(detail=True, methods=["get"], url_path="map", url_name="map", pagination_class=None)
     def map(self, request, slug=None):
         topic = self.get_object()
-        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
-        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
-        if response is None:
-            # The database writes the JSON (argmap.loading); its bytes go out untouched.
-            response = HttpResponse(map_document(topic), content_type="application/json")
-        response["ETag"] = topic.etag
-        response["Last-Modified"] = http_date(last_modified)
-        return response
+        # The database writes the JSON (argmap.loading); its bytes go out untouched.
+        return topic_response(
+            request, topic, lambda: HttpResponse(map_document(topic), content_type="application/json")
+        )
 
 
 @extend_schema(tags=["positions"])
