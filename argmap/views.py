@@ -268,7 +268,7 @@ def with_labels(stances: list[dict]) -> list[dict]:
 
 class ClaimDetailView(DetailView):
     def get_queryset(self):
-        return Claim.objects.filter(topic__in=Topic.objects.visible_to(self.request.user)).select_related("topic")
+        return Claim.objects.visible_to(self.request.user).select_related("topic")
 
     def get_context_data(self, **kwargs):
         data = load_claim(self.object.pk)
