@@ -1,13 +1,14 @@
 """The analysis of a topic (issue 6) as people see it: on the public topic page, the
 strength, label and "why" of each position and claim in plain words, the cruxes of each
-position and the coalition matrix; in the admin and the API, the gaps as named rows. All
-from a map already loaded in one query (loading.load_map): nothing more is asked of the
-database.
+position, the coalition matrix and the power/interest grid; in the admin and the API, the
+gaps as named rows. All from a map already loaded in one query (loading.load_map):
+nothing more is asked of the database.
 
-graph.py computes; this module words its results for readers (claims are named by their
-text, not their id) and hands templates strings rather than numbers: Django localizes
-every number a template prints, which costs more than anything else on a page of a few
-hundred claims (tree.py does the same). Only the claims a page shows are explained.
+graph.py and stakeholders.py compute; this module words their results for readers
+(claims are named by their text, not their id) and hands templates strings rather than
+numbers: Django localizes every number a template prints, which costs more than anything
+else on a page of a few hundred claims (tree.py does the same). Only the claims a page
+shows are explained.
 """
 
 from __future__ import annotations
