@@ -1,22 +1,36 @@
 """The analysis of a topic (issue 6) as people see it: on the public topic page, the
 strength, label and "why" of each position and claim in plain words, the cruxes of each
-position and the coalition matrix; in the admin and the API, the gaps as named rows. All
-from a map already loaded in one query (loading.load_map): nothing more is asked of the
-database.
+position, the coalition matrix and the power/interest grid; in the admin and the API, the
+gaps as named rows. All from a map already loaded in one query (loading.load_map):
+nothing more is asked of the database.
 
-graph.py computes; this module words its results for readers (claims are named by their
-text, not their id) and hands templates strings rather than numbers: Django localizes
-every number a template prints, which costs more than anything else on a page of a few
-hundred claims (tree.py does the same). Only the claims a page shows are explained.
+graph.py and stakeholders.py compute; this module words their results for readers
+(claims are named by their text, not their id) and hands templates strings rather than
+numbers: Django localizes every number a template prints, which costs more than anything
+else on a page of a few hundred claims (tree.py does the same). Only the claims a page
+shows are explained.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
-from argmap.graph import AGREEMENT_THRESHOLD, Assessment, Coalitions, Crux, Evaluation, Explanation, Gaps
+from argmap.graph import Assessment, Crux, Evaluation, Explanation
 from argmap.loading import MapData, graph_from_map, map_coalitions
+from argmap.stakeholders import (
+    AGREEMENT_THRESHOLD,
+    HIGH_SALIENCE,
+    Coalitions,
+    Gaps,
+    Quadrant,
+    SalienceRow,
+    power_interest_grid,
+    quadrant,
+)
+from argmap.standing import Effect, Mention, Standing
 from argmap.tree import Node, Tree, shorten
 
 WHY_LISTED = 5
@@ -42,39 +56,6 @@ STANCE_CELLS = {
 def figure(value: float) -> str:
     """A strength as a page prints it: two decimals."""
     return f"{value:.2f}"
-
-
-@dataclass(slots=True)
-class Mention:
-    """A claim (or position) named in an explanation: its id as text and its text, shortened."""
-
-    ref: str
-    text: str
-    on_page: bool  # rendered on this page (link to #claim-<ref>), else link to its own page
-
-
-@dataclass(slots=True)
-class Effect:
-    """What one supporter or opponent does to a position or claim, in words."""
-
-    claim: Mention
-    polarity: str
-    strength: str
-    change: str  # "raises it by 0.12"
-
-
-@dataclass(slots=True)
-class Standing:
-    """How a position or claim stands, and why, ready for a template."""
-
-    strength: str  # "0.62"
-    label: str  # accepted, rejected or undecided
-    glyph: str
-    sentence: str  # where it starts, what moves it and where it ends
-    effects: list[Effect]  # the supporters and opponents that move it most
-    unlisted: int  # how many more supporters and opponents there are
-    verdict: str  # why it has its label
-    because: list[Mention]  # the claims that decide its label
 
 
 @dataclass(slots=True)
@@ -346,7 +327,7 @@ def coalition_matrix(data: MapData, result: Coalitions) -> CoalitionMatrix:
 
 @dataclass(slots=True)
 class GapRows:
-    """graph.Gaps with what names each item (rows as the API serves them)."""
+    """stakeholders.Gaps with what names each item (rows as the API serves them)."""
 
     claims_without_source: list[dict]  # id, text
     stakeholders_without_stance: list[dict]  # id, slug, name, power, interest
@@ -398,3 +379,62 @@ def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
         [{"id": p, "title": positions[p]} for p in gaps.positions_unopposed],
         [stance(s) for s in gaps.stances_inferred],
     )
+
+
+# ---------------------------------------------------------------------------
+# The power/interest grid, drawn
+# ---------------------------------------------------------------------------
+
+Row = dict[str, Any]
+
+
+@dataclass(slots=True)
+class GridCell:
+    """One cell of the power/interest grid: its quadrant (stakeholders.quadrant), whether the
+    quadrant's name is written in it (its top-left cell), and the stakeholders placed there."""
+
+    quadrant: Quadrant
+    css: str  # the quadrant as a CSS class: "manage-closely"…
+    names_quadrant: bool
+    stakeholders: list[Row]
+
+
+def grid_rows(data: MapData) -> list[tuple[int, list[GridCell]]]:
+    """Mendelow's grid as the page draws it (stakeholders.power_interest_grid): rows of
+    power from 5 down to 1, each with five cells of interest 1 to 5 holding the
+    stakeholders placed there (by name)."""
+    stakeholders = {stakeholder["id"]: stakeholder for stakeholder in data.stakeholders}
+    estimates = {estimate["stakeholder_id"]: estimate for estimate in data.salience}
+    cells: dict[tuple[int, int], list[Row]] = defaultdict(list)
+    for entry in power_interest_grid(cast("list[SalienceRow]", data.salience)):
+        holder = stakeholders[entry.stakeholder_id]
+        cells[(entry.power, entry.interest)].append(
+            {**estimates[entry.stakeholder_id], "name": holder["name"], "slug": holder["slug"]}
+        )
+    corners = {(5, 1), (5, HIGH_SALIENCE), (HIGH_SALIENCE - 1, 1), (HIGH_SALIENCE - 1, HIGH_SALIENCE)}
+    return [
+        (
+            power,
+            [
+                GridCell(
+                    quadrant(power, interest),
+                    quadrant(power, interest).replace(" ", "-"),
+                    (power, interest) in corners,
+                    sorted(cells[(power, interest)], key=lambda row: row["name"]),
+                )
+                for interest in range(1, 6)
+            ],
+        )
+        for power in range(5, 0, -1)
+    ]
+
+
+def grid_quadrants(grid: list[tuple[int, list[GridCell]]]) -> list[tuple[Quadrant, list[Row]]]:
+    """The grid's stakeholders by quadrant (the grid as text), the most powerful first in each."""
+    quadrants: dict[Quadrant, list[Row]] = {
+        "manage closely": [], "keep satisfied": [], "keep informed": [], "monitor": []
+    }  # fmt: skip
+    for _power, cells in grid:  # power from 5 down
+        for cell in reversed(cells):  # interest from 5 down
+            quadrants[cell.quadrant] += cell.stakeholders
+    return [(name, rows) for name, rows in quadrants.items() if rows]

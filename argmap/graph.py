@@ -22,19 +22,19 @@ Nodes are claim and position ids; edges are links (claim → target, supports or
 - **Cruxes**: per position, the claims whose rejection (the same as removal: a claim of
   strength 0 moves nothing) or acceptance beyond dispute would move it most.
 - **What if**: the evaluation with claims left out or assumed rejected.
-- **Coalitions**, the **power/interest grid** and **gaps** read stances and salience.
+
+Coalitions, the power/interest grid and gaps, which read stances and salience, are in
+`stakeholders.py`.
 """
 
 from __future__ import annotations
 
-import gc
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypedDict, TypeVar
+from typing import Literal, TypeVar
 
 # Graph nodes: claim and position ids, or (in an import not yet written) uids.
 Node = TypeVar("Node", int, str)
@@ -224,26 +224,6 @@ class _State:
         self.converged = True
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a big graph or result is built.
-
-    Building and evaluating a 100,000-claim graph creates well over 100,000 objects that
-    the collector tracks (lists, assessments); every few hundred of them triggered a
-    collection walking the ever larger heap, which doubled the time taken. Nothing here
-    creates reference cycles, so pausing loses nothing; the collector is restored as it
-    was, and catches up on its next turn (the benchmark's figures include that). The
-    topic page pauses it too while it builds (argmap.views).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 # Shared by every node that nothing supports (or opposes), and never appended to: a
 # 100,000-claim map then builds lists for the nodes argued about only, half as many.
 _NONE: list[int] = []
@@ -305,8 +285,7 @@ class ArgumentGraph:
 
     def __init__(self, *, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]):
         """`positions` are position ids, `claims` (id, base score) pairs, `links` LinkRow tuples."""
-        with collector_paused():
-            self._build(positions, claims, links)
+        self._build(positions, claims, links)
 
     def _build(self, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]) -> None:
         position_ids = sorted(positions)
@@ -433,13 +412,12 @@ class ArgumentGraph:
         left_out_index = {self._claim_index[cid] for cid in left_out}
         forced = dict.fromkeys(left_out_index, 0.0)
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
-        with collector_paused():
-            state = self._solve(forced, left_out_index)
-            only = None
-            if explain and explain_claims is not None:
-                index = self._claim_index
-                only = {index[cid] for cid in explain_claims if cid in index}
-            return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only)
+        state = self._solve(forced, left_out_index)
+        only = None
+        if explain and explain_claims is not None:
+            index = self._claim_index
+            only = {index[cid] for cid in explain_claims if cid in index}
+        return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only)
 
     def _assemble(
         self,
@@ -1000,292 +978,3 @@ def _summary(
         return f"{sentence} Rejected: opposed by accepted claim{'s' if len(because) > 1 else ''} {claims}."
     plural = "s" if len(because) > 1 else ""
     return f"{sentence} Undecided: opposed by undecided claim{plural} {claims}, and by no accepted one."
-
-
-# ---------------------------------------------------------------------------
-# Stakeholders: coalitions, the power/interest grid, gaps
-# ---------------------------------------------------------------------------
-
-Attitude = Literal["supports", "opposes", "conditional", "neutral"]
-Quadrant = Literal["manage closely", "keep satisfied", "keep informed", "monitor"]
-
-
-class StanceAbout(TypedDict):
-    """Who holds what stance on what (a stance row; other keys are ignored)."""
-
-    stakeholder_id: int
-    position_id: int | None
-    claim_id: int | None
-    stance: str
-
-
-class StanceRow(StanceAbout):
-    """A stance as loading.py's `load_map` reads it (other keys are ignored)."""
-
-    id: int
-    basis: str
-
-
-class SalienceRow(TypedDict):
-    """A salience estimate as loading.py reads it (other keys are ignored)."""
-
-    stakeholder_id: int
-    power: int
-    interest: int
-
-
-class LinkDict(TypedDict):
-    """A link as loading.py's `load_map` reads it (other keys are ignored)."""
-
-    claim_id: int
-    target_position_id: int | None
-    target_claim_id: int | None
-    polarity: str
-
-
-ATTITUDE_VALUES: dict[str, float] = {"supports": 1.0, "conditional": 0.5, "neutral": 0.0, "opposes": -1.0}
-"""Where each attitude sits on one line from opposing (−1) to supporting (+1). Two stances
-agree by 1 − |a − b| / 2: the same stance 1, supports and conditional 0.75, supports and
-neutral 0.5, supports and opposes 0."""
-
-AGREEMENT_THRESHOLD = 0.75
-"""Two stakeholders belong in one coalition only if they agree at least this much (on
-average over the positions both hold a stance on), with every other member too."""
-
-HIGH_SALIENCE = 4
-"""Power or interest of 4 or 5 (on 1 to 5) is high; 3, the middle of the scale, is not."""
-
-
-@dataclass(slots=True)
-class MatrixRow:
-    """One stakeholder's row of the stance matrix: position id → attitude."""
-
-    stakeholder_id: int
-    stances: dict[int, Attitude]
-
-
-@dataclass(slots=True)
-class Agreement:
-    """How much two stakeholders agree (0 to 1) over the positions both hold a stance on."""
-
-    stakeholder_ids: tuple[int, int]
-    agreement: float
-    shared: int  # how many positions both hold a stance on
-
-
-@dataclass(slots=True)
-class Coalition:
-    """Stakeholders who argue alike: every two of them agree at least AGREEMENT_THRESHOLD."""
-
-    stakeholder_ids: list[int]
-    cohesion: float  # the lowest agreement between two members (1 for a coalition of one)
-    common: dict[int, Attitude]  # positions on which every member with a stance holds the same
-
-
-@dataclass(slots=True)
-class GridEntry:
-    """A stakeholder's place on the power/interest grid (Mendelow) for one topic."""
-
-    stakeholder_id: int
-    power: int
-    interest: int
-    quadrant: Quadrant
-
-
-@dataclass(slots=True)
-class Coalitions:
-    """Who stands where on a topic, who agrees with whom, and who matters how much."""
-
-    position_ids: list[int]  # the matrix's columns
-    matrix: list[MatrixRow]  # one row per stakeholder involved, members of a coalition together
-    agreements: list[Agreement]  # every pair with a position in common, the closest first
-    coalitions: list[Coalition]  # the largest first
-    unaligned: list[int]  # involved, but with no stance on a position: nothing to group them by
-    grid: list[GridEntry]  # the most powerful first
-
-
-@dataclass(slots=True)
-class Gaps:
-    """What an editor could research next on a topic."""
-
-    claims_without_source: list[int]  # no citation
-    stakeholders_without_stance: list[int]  # high interest (4 or 5) but no stance on any position
-    positions_unopposed: list[int]  # no claim opposes them
-    stances_inferred: list[int]  # stance ids that rest on an editor's inference alone
-
-
-def agreement(a: Attitude | str, b: Attitude | str) -> float:
-    """How much two stances on one thing agree: 1 the same, 0 opposite (see ATTITUDE_VALUES)."""
-    return 1.0 - abs(ATTITUDE_VALUES[a] - ATTITUDE_VALUES[b]) / 2.0
-
-
-def quadrant(power: int, interest: int) -> Quadrant:
-    """Mendelow's advice for a stakeholder of this power and interest."""
-    if power >= HIGH_SALIENCE:
-        return "manage closely" if interest >= HIGH_SALIENCE else "keep satisfied"
-    return "keep informed" if interest >= HIGH_SALIENCE else "monitor"
-
-
-def power_interest_grid(salience: Iterable[SalienceRow]) -> list[GridEntry]:
-    """Each stakeholder's quadrant, the most powerful (then most interested) first."""
-    entries = [
-        GridEntry(row["stakeholder_id"], row["power"], row["interest"], quadrant(row["power"], row["interest"]))
-        for row in salience
-    ]
-    entries.sort(key=lambda e: (-e.power, -e.interest, e.stakeholder_id))
-    return entries
-
-
-def claims_held_by(stakeholder_id: int, stances: Iterable[StanceAbout]) -> set[int]:
-    """A stakeholder's claims, for the what-if that leaves them out: the claims it holds a
-    supporting or conditional stance on (the claims it puts forward). Claims it opposes
-    or is neutral on are others' arguments, and stay."""
-    return {
-        row["claim_id"]
-        for row in stances
-        if row["stakeholder_id"] == stakeholder_id
-        and row["claim_id"] is not None
-        and row["stance"] in ("supports", "conditional")
-    }
-
-
-def coalitions(
-    *,
-    position_ids: Iterable[int],
-    stances: Iterable[StanceAbout],
-    salience: Iterable[SalienceRow],
-    agreements: bool = True,
-) -> Coalitions:
-    """The stance matrix, pairwise agreement, coalitions and power/interest grid of a topic.
-    Without `agreements`, the list of every pair's agreement is left empty (200 stakeholders
-    make 20,000 pairs, which a page showing the coalitions need not sort).
-
-    Coalitions are complete-linkage clusters (agglomerative): starting from one group per
-    stakeholder, the two groups that agree most are joined, as long as every member of
-    one agrees with every member of the other at least AGREEMENT_THRESHOLD on the
-    positions both hold a stance on (and they share one). Complete linkage because its
-    result can be checked pair by pair: nobody is in a coalition with someone they
-    disagree with, which single linkage (chaining) allows; no number of clusters has to
-    be chosen in advance, unlike k-means; and it is deterministic.
-    """
-    with collector_paused():  # 200 stakeholders make some 20,000 pairs
-        return _coalitions(sorted(position_ids), list(stances), list(salience), agreements)
-
-
-def _coalitions(
-    columns: list[int], stances: list[StanceAbout], salience: list[SalienceRow], with_agreements: bool
-) -> Coalitions:
-    held: dict[int, dict[int, Attitude]] = defaultdict(dict)
-    for row in stances:
-        if row["position_id"] is not None:
-            held[row["stakeholder_id"]][row["position_id"]] = row["stance"]  # type: ignore[assignment]
-    involved = {row["stakeholder_id"] for row in stances} | {row["stakeholder_id"] for row in salience}
-    with_stance = sorted(held)
-
-    # Each stakeholder's stances as (column, place on the line) pairs; a pair of
-    # stakeholders is compared on the columns both fill.
-    column_of = {p: k for k, p in enumerate(columns)}
-    unknown = {p for row in held.values() for p in row} - column_of.keys()
-    if unknown:
-        raise ValueError(f"Stances on positions not in this map: {', '.join(map(str, sorted(unknown)))}.")
-    values = {s: [(column_of[p], ATTITUDE_VALUES[a]) for p, a in sorted(held[s].items())] for s in with_stance}
-    found_pairs: list[tuple[float, int, int, int]] = []
-    similarity: dict[tuple[int, int], float] = {}
-    for k, a in enumerate(with_stance):
-        line_a = dict(values[a])
-        for b in with_stance[k + 1 :]:
-            total, shared = 0.0, 0
-            for column, value in values[b]:
-                if column in line_a:
-                    total += 1.0 - abs(line_a[column] - value) / 2.0  # agreement(), on the values
-                    shared += 1
-            if shared:
-                similarity[a, b] = total / shared
-                if with_agreements:
-                    found_pairs.append((-total / shared, -shared, a, b))
-    found_pairs.sort()
-    agreements = [Agreement((a, b), -score, -shared) for score, shared, a, b in found_pairs]
-
-    groups = _complete_linkage(with_stance, similarity, AGREEMENT_THRESHOLD)
-    found = []
-    for members in groups:
-        pairs = [similarity[a, b] for k, a in enumerate(members) for b in members[k + 1 :]]
-        common: dict[int, Attitude] = {}
-        for position in columns:
-            attitudes = {held[m][position] for m in members if position in held[m]}
-            if len(attitudes) == 1:
-                common[position] = attitudes.pop()
-        found.append(Coalition(members, min(pairs, default=1.0), common))
-    found.sort(key=lambda c: (-len(c.stakeholder_ids), c.stakeholder_ids))
-    unaligned = sorted(involved - held.keys())
-    matrix = [MatrixRow(s, dict(sorted(held[s].items()))) for c in found for s in c.stakeholder_ids]
-    matrix += [MatrixRow(s, {}) for s in unaligned]
-    return Coalitions(columns, matrix, agreements, found, unaligned, power_interest_grid(salience))
-
-
-def _complete_linkage(items: list[int], similarity: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
-    """Agglomerative complete-linkage clusters of `items` (sorted ids), joined while the
-    closest two groups' lowest pairwise similarity is at least `threshold`. Pairs missing
-    from `similarity` never join. Ties go to the groups with the smallest ids."""
-    members = {item: [item] for item in items}  # a group is named by its smallest member
-    link: dict[tuple[int, int], float] = {pair: score for pair, score in similarity.items() if score >= threshold}
-    # The groups each group is linked to: a join only looks at those (200 stakeholders
-    # would otherwise try every other group at each of up to 200 joins).
-    neighbours: dict[int, set[int]] = {item: set() for item in items}
-    for a, b in link:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
-    queue = [(-score, a, b) for (a, b), score in link.items()]
-    heapq.heapify(queue)
-    while queue:
-        negative, a, b = heapq.heappop(queue)
-        if a not in members or b not in members or link.get((a, b)) != -negative:
-            continue  # a stale entry: one group was joined to another since
-        joined = members.pop(a) + members.pop(b)
-        name = min(a, b)
-        around = (neighbours.pop(a) | neighbours.pop(b)) - {a, b}
-        linked = set()
-        for other in around:
-            first, second = link.pop(_pair(a, other), None), link.pop(_pair(b, other), None)
-            neighbours[other].discard(a)
-            neighbours[other].discard(b)
-            if first is not None and second is not None:  # complete linkage: both, and the lower counts
-                pair = _pair(name, other)
-                link[pair] = min(first, second)
-                heapq.heappush(queue, (-link[pair], *pair))
-                neighbours[other].add(name)
-                linked.add(other)
-        link.pop((a, b), None)
-        members[name] = sorted(joined)
-        neighbours[name] = linked
-    return sorted(members.values())
-
-
-def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
-
-
-def find_gaps(
-    *,
-    position_ids: Iterable[int],
-    claim_ids: Iterable[int],
-    links: Iterable[LinkDict],
-    cited_claim_ids: Iterable[int],
-    stances: Iterable[StanceRow],
-    salience: Iterable[SalienceRow],
-) -> Gaps:
-    """Claims with no source, stakeholders of high interest with no stance on any position,
-    positions no claim opposes, and stances that rest only on an editor's inference."""
-    stances = list(stances)
-    opposed = {row["target_position_id"] for row in links if row["polarity"] == "opposes"}
-    with_stance = {row["stakeholder_id"] for row in stances if row["position_id"] is not None}
-    return Gaps(
-        claims_without_source=sorted(set(claim_ids) - set(cited_claim_ids)),
-        stakeholders_without_stance=sorted(
-            row["stakeholder_id"]
-            for row in salience
-            if row["interest"] >= HIGH_SALIENCE and row["stakeholder_id"] not in with_stance
-        ),
-        positions_unopposed=sorted(set(position_ids) - opposed),
-        stances_inferred=sorted(row["id"] for row in stances if row["basis"] == "inferred"),
-    )

@@ -31,13 +31,11 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 from django.db import connection
 
-from argmap.graph import (
-    ArgumentGraph,
+from argmap.graph import ArgumentGraph, Evaluation, LinkRow
+from argmap.stakeholders import (
     Coalitions,
-    Evaluation,
     Gaps,
     LinkDict,
-    LinkRow,
     SalienceRow,
     StanceAbout,
     StanceRow,
@@ -483,7 +481,7 @@ def evaluate_topic(
     `topic`, with up to `cruxes` cruxes per position; one query.
 
     What-if: `without_stakeholder` (a stakeholder id) leaves out the claims that
-    stakeholder holds a supporting or conditional stance on (graph.claims_held_by);
+    stakeholder holds a supporting or conditional stance on (stakeholders.claims_held_by);
     `reject` lists claim ids assumed rejected. A claim id not in the topic is a ValueError.
     """
     rows = load_graph_rows(topic.pk)
@@ -506,7 +504,7 @@ def map_coalitions(data: MapData, *, agreements: bool = True) -> Coalitions:
 
 
 def map_gaps(data: MapData) -> Gaps:
-    """What is missing from a loaded map (graph.find_gaps)."""
+    """What is missing from a loaded map (stakeholders.find_gaps)."""
     return find_gaps(
         position_ids=[row["id"] for row in data.positions],
         claim_ids=[row["id"] for row in data.claims],

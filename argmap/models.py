@@ -106,6 +106,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VisibleQuerySet(models.QuerySet):
+    """Rows a user may see (DOMAIN.md rule 8): every row for those with the model's view
+    permission (editors), what `public()` gives everyone else, so that a draft is a 404,
+    never a 403, and its existence does not leak. Each QuerySet defines `public()`:
+    published topics and what belongs to them; of the parts shared by every map, those a
+    published map involves, as the map document does (argmap.loading)."""
+
+    def public(self):
+        raise NotImplementedError
+
+    def visible_to(self, user):
+        meta = self.model._meta
+        if user is not None and user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+            return self
+        return self.public()
+
+
 class UidQuerySet(models.QuerySet):
     def get_by_natural_key(self, uid):
         return self.get(uid=uid)
@@ -256,15 +273,11 @@ def moved_with_links(obj, model, links: Q) -> bool:
 # ---------------------------------------------------------------------------
 
 
-class TopicQuerySet(models.QuerySet):
+class TopicQuerySet(VisibleQuerySet):
     def published(self):
         return self.filter(status=Topic.Status.PUBLISHED)
 
-    def visible_to(self, user):
-        """Published topics for the public; every topic for those who may view drafts."""
-        if user is not None and user.has_perm("argmap.view_topic"):
-            return self
-        return self.published()
+    public = published
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -352,7 +365,7 @@ class Topic(TimeStampedModel):
         self.status = self.Status.DRAFT
 
 
-class MapPartQuerySet(UidQuerySet):
+class MapPartQuerySet(VisibleQuerySet, UidQuerySet):
     """Rows that belong to one topic's map (through `topic`, their own or kept by the database)."""
 
     def public(self):
@@ -529,7 +542,7 @@ class Link(UidModel):
 # ---------------------------------------------------------------------------
 
 
-class StakeholderQuerySet(models.QuerySet):
+class StakeholderQuerySet(VisibleQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -589,7 +602,7 @@ class Stakeholder(TimeStampedModel):
             ancestor = ancestor.parent
 
 
-class SourceQuerySet(UidQuerySet):
+class SourceQuerySet(VisibleQuerySet, UidQuerySet):
     def public(self):
         """Sources the public may see: those cited by a claim or a stance of a published
         topic, or by a relationship between stakeholders the public may see."""
@@ -752,7 +765,7 @@ class Stance(UidModel):
             raise ValidationError(errors)
 
 
-class RelationshipQuerySet(UidQuerySet):
+class RelationshipQuerySet(VisibleQuerySet, UidQuerySet):
     def public(self):
         """Relationships the public may see: between stakeholders the public may see."""
         public = Stakeholder.objects.public().values("pk")

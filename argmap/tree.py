@@ -18,10 +18,9 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from argmap.graph import HIGH_SALIENCE, Quadrant, quadrant
+from argmap.standing import Standing
 
 if TYPE_CHECKING:
-    from argmap.analysis import Standing
     from argmap.loading import MapData
 
 Row = dict[str, Any]
@@ -336,56 +335,6 @@ class Tree:
 def build_tree(data: MapData) -> Tree:
     """Place every claim of the map once; see the module's docstring."""
     return Tree(data)
-
-
-@dataclass(slots=True)
-class GridCell:
-    """One cell of the power/interest grid: its quadrant (graph.quadrant), whether the
-    quadrant's name is written in it (its top-left cell), and the stakeholders placed there."""
-
-    quadrant: Quadrant
-    css: str  # the quadrant as a CSS class: "manage-closely"…
-    names_quadrant: bool
-    stakeholders: list[Row]
-
-
-def power_interest_grid(data: MapData) -> list[tuple[int, list[GridCell]]]:
-    """Mendelow's grid: rows of power from 5 down to 1, each with five cells of interest
-    1 to 5 holding the stakeholders placed there (by name)."""
-    stakeholders = {stakeholder["id"]: stakeholder for stakeholder in data.stakeholders}
-    cells: dict[tuple[int, int], list[Row]] = defaultdict(list)
-    for estimate in data.salience:
-        holder = stakeholders[estimate["stakeholder_id"]]
-        cells[(estimate["power"], estimate["interest"])].append(
-            {**estimate, "name": holder["name"], "slug": holder["slug"]}
-        )
-    corners = {(5, 1), (5, HIGH_SALIENCE), (HIGH_SALIENCE - 1, 1), (HIGH_SALIENCE - 1, HIGH_SALIENCE)}
-    return [
-        (
-            power,
-            [
-                GridCell(
-                    quadrant(power, interest),
-                    quadrant(power, interest).replace(" ", "-"),
-                    (power, interest) in corners,
-                    sorted(cells[(power, interest)], key=lambda row: row["name"]),
-                )
-                for interest in range(1, 6)
-            ],
-        )
-        for power in range(5, 0, -1)
-    ]
-
-
-def grid_quadrants(grid: list[tuple[int, list[GridCell]]]) -> list[tuple[Quadrant, list[Row]]]:
-    """The grid's stakeholders by quadrant (the grid as text), the most powerful first in each."""
-    quadrants: dict[Quadrant, list[Row]] = {
-        "manage closely": [], "keep satisfied": [], "keep informed": [], "monitor": []
-    }  # fmt: skip
-    for _power, cells in grid:  # power from 5 down
-        for cell in reversed(cells):  # interest from 5 down
-            quadrants[cell.quadrant] += cell.stakeholders
-    return [(name, rows) for name, rows in quadrants.items() if rows]
 
 
 def graph_elements(tree: Tree, data: MapData, claims: list[Node]) -> dict[str, list[dict[str, Any]]]:

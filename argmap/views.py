@@ -10,7 +10,6 @@ version, so that a change to the map shows at once.
 
 from __future__ import annotations
 
-from calendar import timegm
 from functools import partial
 
 from django import forms
@@ -22,15 +21,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import http_date
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from argmap.analysis import analyse_page, evaluate_shown
-from argmap.graph import collector_paused
+from argmap.analysis import analyse_page, evaluate_shown, grid_quadrants, grid_rows
+from argmap.conditional import topic_response
 from argmap.interchange import downloads
 from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_map, load_stakeholder
 from argmap.middleware import policy_header
@@ -48,7 +45,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.search import search
-from argmap.tree import build_tree, graph_elements, grid_quadrants, power_interest_grid
+from argmap.tree import build_tree, graph_elements
 
 
 class HomeView(ListView):
@@ -114,24 +111,16 @@ class TopicMapView(View):
 
     def get(self, request, slug, **kwargs):
         topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
-        last_modified = timegm(topic.changed_at.utctimetuple())
-        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
-        if response is None:
+
+        def respond() -> HttpResponse:
             key = topic.cache_key(self.template_name, *kwargs.values())
             content = cache.get(key)
             if content is None:
-                # A 10,000-claim page parses its map into some 40,000 dicts and builds
-                # thousands of objects more: the cyclic garbage collector ran a hundred
-                # times per page, for a sixth of its time, and found nothing to free.
-                with collector_paused():
-                    content = self.render_content(topic, **kwargs)
+                content = self.render_content(topic, **kwargs)
                 cache.set(key, content)
-            response = HttpResponse(content, content_type=self.content_type)
-        response.headers["ETag"] = topic.etag
-        response.headers["Last-Modified"] = http_date(last_modified)
-        # Readers revalidate (a cheap 304); drafts stay out of shared caches.
-        patch_cache_control(response, no_cache=True, **({"public": True} if topic.is_published else {"private": True}))
-        return response
+            return HttpResponse(content, content_type=self.content_type)
+
+        return topic_response(request, topic, respond)
 
     content_type = "text/html; charset=utf-8"
 
@@ -145,7 +134,7 @@ class TopicMapView(View):
         expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
         shown = tree.shown_claims(roots, expanded)
         with_salience = {row["stakeholder_id"] for row in data.salience}
-        grid = power_interest_grid(data)
+        grid = grid_rows(data)
         return {
             **self.analysis_context(data, tree, shown),
             "topic": topic,
@@ -279,7 +268,7 @@ def with_labels(stances: list[dict]) -> list[dict]:
 
 class ClaimDetailView(DetailView):
     def get_queryset(self):
-        return Claim.objects.filter(topic__in=Topic.objects.visible_to(self.request.user)).select_related("topic")
+        return Claim.objects.visible_to(self.request.user).select_related("topic")
 
     def get_context_data(self, **kwargs):
         data = load_claim(self.object.pk)

@@ -241,7 +241,7 @@ def test_a_second_import_of_the_same_map_says_how_to_import_a_copy(editor_client
 # Queries: every admin page starts with the session, the user and the user's permissions
 # (3). The import page then asks nothing; a preview asks what the dry run asks: whether
 # the topic's slug is taken, then which of the map's stakeholders, sources and
-# relationships the database already has (importing.check: one query per part, whatever
+# relationships the database already has (checking.check: one query per part, whatever
 # the number of rows; a copy's own parts have new uids, which need no look-up).
 PAGE = 3
 PREVIEW = PAGE + 1 + 3

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from argmap.interchange import export_map, import_map
 from argmap.interchange.argdown import SYNTAX, _backslashed, _escaped_json, _Reader, data_json, escape
+from argmap.interchange.checking import SPECS, _Check, _clean_rows
 from argmap.interchange.document import COLUMNS, MODELS, PARTS
-from argmap.interchange.importing import SPECS, IncomingMap, _Check, _clean_rows
+from argmap.interchange.reading import IncomingMap
 from argmap.synthetic import generate_map
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_argdown_data_takes_orjson_only_where_nothing_needs_an_escape(value):
 @FUZZ
 @given(data=st.data(), part=st.sampled_from(PARTS))
 def test_checking_a_column_at_a_time_agrees_with_checking_row_by_row(data, part):
-    # importing._clean_rows is the fast path of _Check.check_rows: wherever it answers, it
+    # checking._clean_rows is the fast path of _Check.check_rows: wherever it answers, it
     # must give exactly the rows that the row-by-row check gives, and no problem.
     spec = SPECS[part]
     model = MODELS[part]

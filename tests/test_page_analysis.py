@@ -4,9 +4,9 @@ the coalition matrix and the quadrants of the grid. No database needed."""
 
 from dataclasses import replace
 
-from argmap.analysis import analyse_page, coalition_matrix, evaluate_shown
+from argmap.analysis import analyse_page, coalition_matrix, evaluate_shown, grid_quadrants, grid_rows
 from argmap.loading import MapData, map_coalitions
-from argmap.tree import build_tree, grid_quadrants, power_interest_grid
+from argmap.tree import build_tree
 from tests.test_tree import map_data
 
 
@@ -160,7 +160,7 @@ def test_a_coalition_that_agrees_less_than_fully_gives_its_lowest_agreement():
 
 
 def test_the_grid_names_each_quadrant_where_it_starts_and_lists_who_is_in_it():
-    grid = power_interest_grid(map_data(salience=[(5, 5)]))
+    grid = grid_rows(map_data(salience=[(5, 5)]))
     named = {(power, interest): cell.quadrant for power, cells in grid
              for interest, cell in enumerate(cells, start=1) if cell.names_quadrant}  # fmt: skip
     assert named == {(5, 1): "keep satisfied", (5, 4): "manage closely", (3, 1): "monitor", (3, 4): "keep informed"}

@@ -1,7 +1,8 @@
 """tree.py lays a map out as the topic page's tree, in pure Python: no database needed."""
 
+from argmap.analysis import grid_rows
 from argmap.loading import MapData
-from argmap.tree import build_tree, graph_elements, power_interest_grid
+from argmap.tree import build_tree, graph_elements
 
 
 def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), salience=()):
@@ -116,7 +117,7 @@ def test_stances_and_the_grid_name_their_stakeholders():
     tree = build_tree(map_data(claims=(10,), links=[(1, 10, "p", 1, "supports")], stances=[(1, None), (None, 10)]))
     assert tree.positions[0].stances[0]["stakeholder_name"] == "A body"
     assert tree.node(10).stances[0]["stakeholder_slug"] == "body"
-    grid = power_interest_grid(map_data(salience=[(5, 1)]))
+    grid = grid_rows(map_data(salience=[(5, 1)]))
     assert grid[0][0] == 5
     assert [row["name"] for row in grid[0][1][0].stakeholders] == ["A body"]
     assert (grid[0][1][0].quadrant, grid[0][1][0].names_quadrant) == ("keep satisfied", True)

@@ -12,8 +12,6 @@ OpenAPI schema, and validate the query parameters.
 import orjson
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -22,9 +20,11 @@ from rest_framework.exceptions import ValidationError
 
 from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
-from argmap.graph import LABELS, claims_held_by
+from argmap.conditional import topic_response
+from argmap.graph import LABELS
 from argmap.loading import PAGE_COLUMNS, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
 from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.stakeholders import claims_held_by
 
 MAX_REJECTED = 1000
 """At most this many claims may be assumed rejected in one what-if."""
@@ -302,15 +302,15 @@ class TopicAnalysisActions:
     def analysis_response(self, request, part: str, build) -> HttpResponse:
         """The topic's `part` as JSON from `build(topic)`, or a 304 if the client has it."""
         topic = self.get_object()
-        etag = f'"topic-{topic.pk}-v{topic.version}-{part}"'
-        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if response is None:
-            body = {"topic": topic.slug, "version": topic.version, **build(topic)}
-            response = HttpResponse(orjson.dumps(body), content_type="application/json")
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
-        return response
+        return topic_response(
+            request,
+            topic,
+            lambda: HttpResponse(
+                orjson.dumps({"topic": topic.slug, "version": topic.version, **build(topic)}),
+                content_type="application/json",
+            ),
+            etag=f'"topic-{topic.pk}-v{topic.version}-{part}"',
+        )
 
     @schema(
         "Strength, label and why of every position and claim, with cruxes and what-ifs",

@@ -17,8 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import content_disposition_header, http_date
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -33,6 +32,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from argmap.api.exceptions import RequestTooLarge
 from argmap.api.schema import INVALID
+from argmap.conditional import topic_response
 from argmap.interchange import (
     FORMATS,
     ImportReport,
@@ -99,18 +99,15 @@ class TopicInterchangeActions:
         topic = self.get_object()
         if file_format not in FORMATS:
             raise NotFound(f"No export format “{file_format[:40]}”: the formats are {FORMAT_NAMES}.")
-        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
-        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
-        if response is None:
+
+        def respond() -> StreamingHttpResponse:
             # The map is read here (or the file found in the cache), and written as it is sent.
             exported = cached_export(topic, file_format)
             response = StreamingHttpResponse(exported.content, content_type=exported.content_type)
             response["Content-Disposition"] = content_disposition_header(True, exported.filename)
-        response["ETag"] = topic.etag
-        response["Last-Modified"] = http_date(last_modified)
-        # Clients revalidate (a cheap 304); drafts stay out of shared caches.
-        patch_cache_control(response, no_cache=True, **({"public": True} if topic.is_published else {"private": True}))
-        return response
+            return response
+
+        return topic_response(request, topic, respond)
 
 
 # ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Who may do what through the API: anyone reads (what they may see is decided by the
-querysets, see visibility.py); writes need the model permission of the Editors group."""
+querysets, see models.VisibleQuerySet); writes need the model permission of the Editors group."""
 
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 

@@ -1,32 +1,31 @@
 """API views: one ModelViewSet per resource, plus the whole map of a topic.
 
-ArgmapViewSet holds what every resource shares: the rows a request may see
-(visibility.py), ETags on every detail response, If-Match on every change (428 without
-it, 412 when stale, under a row lock so two writers cannot both pass the check), and
-writes in one transaction. New endpoints about a topic (exports, evaluation…) belong on
+ArgmapViewSet holds what every resource shares: the rows a request may see (`visible_to`
+on each model's QuerySet), ETags on every detail response, If-Match on every change (428
+without it, 412 when stale, under a row lock so two writers cannot both pass the check),
+and writes in one transaction. New endpoints about a topic (exports, evaluation…) belong on
 TopicViewSet as `@action(detail=True)`: `self.get_object()` already applies the rules.
 """
 
 import hashlib
-from collections.abc import Callable
 
 import orjson
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_etags
+from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from argmap.api import filters, serializers, visibility
+from argmap.api import filters, serializers
 from argmap.api.analysis import TopicAnalysisActions
 from argmap.api.exceptions import PreconditionFailed, PreconditionRequired
 from argmap.api.interchange import TopicInterchangeActions
 from argmap.api.rows import reader_for
+from argmap.conditional import topic_response
 from argmap.interchange.native import map_document
 from argmap.models import Citation, Claim, Link, Position, Relationship, Salience, Source, Stakeholder, Stance, Topic
 
@@ -46,11 +45,10 @@ def as_id(value) -> int | None:
 
 
 class ArgmapViewSet(viewsets.ModelViewSet):
-    """A resource of the map. Subclasses name their model's `queryset`, what a request
-    may see (`visible`, from visibility.py), the related objects their serializer shows
+    """A resource of the map. Subclasses name their model's `queryset` (a request sees
+    what its `visible_to` lets it), the related objects their serializer shows
     (`related`) and a stable `ordering`."""
 
-    visible: Callable[..., QuerySet]
     related: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ("id",)
     lookup_value_regex = r"[0-9]+"
@@ -62,7 +60,7 @@ class ArgmapViewSet(viewsets.ModelViewSet):
         return super().dispatch(request, *args, **kwargs)
 
     def readable_queryset(self) -> QuerySet:
-        queryset = type(self).visible(self.request.user).order_by(*self.ordering)
+        queryset = self.queryset.all().visible_to(self.request.user).order_by(*self.ordering)
         # (select_related() without names would follow every foreign key)
         return queryset.select_related(*self.related) if self.related else queryset
 
@@ -145,7 +143,6 @@ class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet)
     queryset = Topic.objects.all()
     serializer_class = serializers.TopicSerializer
     filterset_class = filters.TopicFilterSet
-    visible = staticmethod(visibility.visible_topics)
     ordering = ("title", "id")
     lookup_field = "slug"
     lookup_value_regex = SLUG
@@ -165,14 +162,10 @@ class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet)
     @action(detail=True, methods=["get"], url_path="map", url_name="map", pagination_class=None)
     def map(self, request, slug=None):
         topic = self.get_object()
-        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
-        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
-        if response is None:
-            # The database writes the JSON (argmap.loading); its bytes go out untouched.
-            response = HttpResponse(map_document(topic), content_type="application/json")
-        response["ETag"] = topic.etag
-        response["Last-Modified"] = http_date(last_modified)
-        return response
+        # The database writes the JSON (argmap.loading); its bytes go out untouched.
+        return topic_response(
+            request, topic, lambda: HttpResponse(map_document(topic), content_type="application/json")
+        )
 
 
 @extend_schema(tags=["positions"])
@@ -182,7 +175,6 @@ class PositionViewSet(ArgmapViewSet):
     queryset = Position.objects.all()
     serializer_class = serializers.PositionSerializer
     filterset_class = filters.PositionFilterSet
-    visible = staticmethod(visibility.visible_positions)
     ordering = ("topic_id", "order", "id")
 
 
@@ -193,7 +185,6 @@ class ClaimViewSet(ArgmapViewSet):
     queryset = Claim.objects.all()
     serializer_class = serializers.ClaimSerializer
     filterset_class = filters.ClaimFilterSet
-    visible = staticmethod(visibility.visible_claims)
 
 
 @extend_schema(tags=["links"])
@@ -203,7 +194,6 @@ class LinkViewSet(ArgmapViewSet):
     queryset = Link.objects.all()
     serializer_class = serializers.LinkSerializer
     filterset_class = filters.LinkFilterSet
-    visible = staticmethod(visibility.visible_links)
 
     def lock_for_write(self):
         # Two links written at once, each harmless alone, could together close a circle of
@@ -226,7 +216,6 @@ class StakeholderViewSet(ArgmapViewSet):
     queryset = Stakeholder.objects.all()
     serializer_class = serializers.StakeholderSerializer
     filterset_class = filters.StakeholderFilterSet
-    visible = staticmethod(visibility.visible_stakeholders)
     ordering = ("name", "id")
     lookup_field = "slug"
     lookup_value_regex = SLUG
@@ -239,7 +228,6 @@ class StanceViewSet(ArgmapViewSet):
     queryset = Stance.objects.all()
     serializer_class = serializers.StanceSerializer
     filterset_class = filters.StanceFilterSet
-    visible = staticmethod(visibility.visible_stances)
     related = ("stakeholder",)
 
 
@@ -250,7 +238,6 @@ class SourceViewSet(ArgmapViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
-    visible = staticmethod(visibility.visible_sources)
 
 
 @extend_schema(tags=["citations"])
@@ -260,7 +247,6 @@ class CitationViewSet(ArgmapViewSet):
     queryset = Citation.objects.all()
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilterSet
-    visible = staticmethod(visibility.visible_citations)
     related = ("source",)
 
 
@@ -271,7 +257,6 @@ class RelationshipViewSet(ArgmapViewSet):
     queryset = Relationship.objects.all()
     serializer_class = serializers.RelationshipSerializer
     filterset_class = filters.RelationshipFilterSet
-    visible = staticmethod(visibility.visible_relationships)
     related = ("from_stakeholder", "to_stakeholder")
 
 
@@ -282,5 +267,4 @@ class SalienceViewSet(ArgmapViewSet):
     queryset = Salience.objects.all()
     serializer_class = serializers.SalienceSerializer
     filterset_class = filters.SalienceFilterSet
-    visible = staticmethod(visibility.visible_salience)
     related = ("stakeholder",)

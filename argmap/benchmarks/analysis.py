@@ -18,8 +18,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from argmap.analysis import analyse_page
 from argmap.benchmarks import Bench
-from argmap.graph import claims_held_by
 from argmap.loading import evaluate_topic, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
+from argmap.stakeholders import claims_held_by
 from argmap.tree import build_tree
 
 AREA = "analysis"

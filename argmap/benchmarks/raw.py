@@ -22,7 +22,6 @@ from urllib.parse import parse_qs, urlencode
 import orjson
 import psycopg
 
-from argmap.graph import collector_paused
 from argmap.loading import MAP_COLUMNS, TOPIC_PARAMETERS, MapColumns, map_query
 
 PAGE_SIZE = 50
@@ -65,14 +64,12 @@ def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
         for name in ("changed_at", "published_at"):
             topic[name] = topic[name] and datetime.fromisoformat(topic[name] + "+00:00")
     # Each part column by column, made rows and written by orjson: the quickest way found
-    # (a quarter quicker than the database writing each row as a JSON object), with the
-    # garbage collector paused as argmap pauses it.
+    # (a quarter quicker than the database writing each row as a JSON object).
     cursor.execute(_sql(vendor, map_query(vendor)), [topic["id"]] * TOPIC_PARAMETERS)
-    with collector_paused():
-        columns = MapColumns.from_query(MAP_COLUMNS, cursor.fetchone())
-        return orjson.dumps(
-            {"format": "argmap-map/1", "topic": topic, **{part: columns.rows(part) for part in MAP_COLUMNS}}
-        )
+    columns = MapColumns.from_query(MAP_COLUMNS, cursor.fetchone())
+    return orjson.dumps(
+        {"format": "argmap-map/1", "topic": topic, **{part: columns.rows(part) for part in MAP_COLUMNS}}
+    )
 
 
 def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> bytes:

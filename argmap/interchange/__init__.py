@@ -6,9 +6,11 @@ one entry point per direction, which the commands, the API and the admin wrap:
 
 An export reads the topic's map in one query (loading.py), whatever its size (and one
 more per level of "part of" above stakeholders' parents, which no file may leave out).
-An import reads the file once, checks every rule of DOMAIN.md and reports every problem
-with its line, node or row; it writes nothing unless the whole file is valid, and then
-all of it in one transaction, recorded in history as the importing user (importing.py).
+An import goes in three stages: it reads the file once (files.py and the format's
+reader, which hand on a reading.IncomingMap), checks every rule of DOMAIN.md and reports
+every problem with its line, node or row (checking.py); it writes nothing unless the
+whole file is valid, and then all of it in one transaction, recorded in history as the
+importing user (saving.py).
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ from django.db import DataError, IntegrityError
 from django.urls import reverse
 from django.utils.text import slugify
 
-from argmap.graph import collector_paused
 from argmap.interchange import aif, argdown, graphml, native
 from argmap.interchange import csv as csv_format
-from argmap.interchange.document import MODELS, PARTS, SHARED_PARTS, load_complete_map
+from argmap.interchange.checking import check
+from argmap.interchange.document import MODELS, PARTS, PLURAL, SHARED_PARTS, SINGULAR, load_complete_map
 from argmap.interchange.files import Progress
-from argmap.interchange.importing import PLURAL, SINGULAR, IncomingMap, Problem, Unreadable, check, save
+from argmap.interchange.reading import IncomingMap, Problem, Unreadable
+from argmap.interchange.saving import save
 from argmap.loading import MAP_COLUMNS, MapColumns, MapData
 from argmap.models import Topic
 
@@ -116,12 +119,10 @@ class Export:
 
 def export_map(topic: Topic, format: str) -> Export:
     """`topic` in `format` (a key of FORMATS). The map is read here, in one query;
-    the content is produced as it is consumed. Both with the cyclic garbage collector
-    paused (see _written): the map is tens of thousands of dicts."""
+    the content is produced as it is consumed."""
     spec = FORMATS[format]
-    with collector_paused():
-        chunks = spec.write(topic, load_complete_map(topic, spec.columns))
-    return Export(spec.content_type, f"{topic.slug}.{spec.extension}", _written(chunks))
+    chunks = spec.write(topic, load_complete_map(topic, spec.columns))
+    return Export(spec.content_type, f"{topic.slug}.{spec.extension}", chunks)
 
 
 def cached_export(topic: Topic, format: str) -> Export:
@@ -136,18 +137,6 @@ def cached_export(topic: Topic, format: str) -> Export:
         return Export(spec.content_type, f"{topic.slug}.{spec.extension}", iter([content]))
     exported = export_map(topic, format)
     return Export(exported.content_type, exported.filename, _kept(key, exported.content))
-
-
-def _written(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The chunks of a writer, each written with the cyclic garbage collector paused: a
-    10,000-claim map is tens of thousands of dicts and strings, none in a cycle (see
-    graph.collector_paused). Never paused across a yield: the consumer runs as usual."""
-    while True:
-        with collector_paused():
-            chunk = next(chunks, None)
-        if chunk is None:
-            return
-        yield chunk
 
 
 def _kept(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -298,29 +287,6 @@ def import_map(
     has. A file larger than `limit` bytes (IMPORT_MAX_BYTES by default) is refused. On a
     dry run, or when there is any problem, nothing is written.
     """
-    # A big map is read into some 100,000 dicts and strings, none of them in a reference
-    # cycle: the cyclic garbage collector would walk the growing heap hundreds of times.
-    with collector_paused():
-        return _import_map(
-            file, format, user=user, dry_run=dry_run, name=name, slug=slug, title=title, question=question,
-            new_uids=new_uids, limit=limit, progress=progress,
-        )  # fmt: skip
-
-
-def _import_map(
-    file: IO[bytes],
-    format: str,
-    *,
-    user: AbstractBaseUser | None,
-    dry_run: bool,
-    name: str | None,
-    slug: str | None,
-    title: str | None,
-    question: str | None,
-    new_uids: bool,
-    limit: int | None,
-    progress: Progress | None,
-) -> ImportReport:
     spec = FORMATS[format]
     name = name if name is not None else PurePath(getattr(file, "name", "") or "").name
     report = ImportReport(format=format, name=name, dry_run=dry_run)

@@ -38,8 +38,8 @@ from argmap.interchange import (
     too_large_message,
     upload_too_large,
 )
-from argmap.interchange.document import PARTS, SHARED_PARTS
-from argmap.interchange.importing import PLURAL, Problem
+from argmap.interchange.document import PARTS, PLURAL, SHARED_PARTS
+from argmap.interchange.reading import Problem
 
 STAGED_FOR = 3600  # seconds a preview may be confirmed in
 SALT = "argmap.interchange.admin.staged"

@@ -32,8 +32,8 @@ from django.utils.text import slugify
 
 from argmap.interchange.document import portable_rows, topic_fields
 from argmap.interchange.files import Progress, read_json
-from argmap.interchange.importing import IncomingMap, Unreadable
 from argmap.interchange.jsontext import array, inside, objects
+from argmap.interchange.reading import IncomingMap, Unreadable
 from argmap.loading import MapColumns
 from argmap.models import Attitude, Basis, Polarity, SourceKind, StakeholderKind, Topic
 

@@ -46,7 +46,7 @@ import orjson
 
 from argmap.interchange.document import topic_fields
 from argmap.interchange.files import Progress, text_lines
-from argmap.interchange.importing import IncomingMap
+from argmap.interchange.reading import IncomingMap
 from argmap.loading import MapColumns, Row, some_columns
 from argmap.models import Attitude, Basis, Polarity, Topic
 

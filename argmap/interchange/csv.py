@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 from typing import IO, Any
 
 from argmap.interchange.files import LimitedReader, Progress, read_bytes, text_stream, too_large
-from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.interchange.reading import IncomingMap, Unreadable
 from argmap.loading import MapColumns, some_columns
 from argmap.models import Topic
 

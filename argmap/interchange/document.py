@@ -50,6 +50,20 @@ KEYS: dict[str, str] = {part: "slug" if part == "stakeholders" else "uid" for pa
 TOPIC_PARTS: tuple[str, ...] = ("positions", "claims", "links", "stances", "citations", "salience")
 SHARED_PARTS: tuple[str, ...] = ("stakeholders", "sources", "relationships")
 
+# Each part's name in messages, for one row and for several.
+SINGULAR = {
+    "positions": "position",
+    "claims": "claim",
+    "links": "link",
+    "stakeholders": "stakeholder",
+    "stances": "stance",
+    "sources": "source",
+    "citations": "citation",
+    "relationships": "relationship",
+    "salience": "salience estimate",
+}
+PLURAL = {**{part: part for part in PARTS}, "salience": "salience estimates"}
+
 TOPIC_COLUMNS: tuple[str, ...] = ("slug", "title", "question", "summary", "status", "published_at")
 # part -> the portable columns, in the order of loading.MAP_COLUMNS.
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import orjson
 
-from argmap.interchange.importing import Unreadable
+from argmap.interchange.reading import Unreadable
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CHUNK = 1 << 20

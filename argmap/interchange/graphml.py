@@ -27,7 +27,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
 from argmap.interchange.files import LimitedReader, Progress
-from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.interchange.reading import IncomingMap, Unreadable
 from argmap.loading import MapColumns, some_columns
 from argmap.models import RelationshipKind, Topic
 
@@ -261,7 +261,7 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
             incoming.problem(where, f"its source, node {start}, is a position, which cannot argue")
             continue
         target = "target_position" if end in positions else "target_claim"
-        # The polarity is checked with every other rule (importing.py): a missing one is reported there.
+        # The polarity is checked with every other rule (checking.py): a missing one is reported there.
         row = {"claim": uids[start], "target_position": None, "target_claim": None, target: uids[end]}
         incoming.add("links", {**row, "polarity": values.get("polarity", "")}, where)
     for kind, count in sorted(skipped.items()):

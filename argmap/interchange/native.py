@@ -23,7 +23,6 @@ from typing import IO, Any
 
 import orjson
 
-from argmap.graph import collector_paused
 from argmap.interchange.document import (
     KEYS,
     PARTS,
@@ -33,7 +32,7 @@ from argmap.interchange.document import (
     topic_fields,
 )
 from argmap.interchange.files import Progress, read_json
-from argmap.interchange.importing import IncomingMap, Unreadable
+from argmap.interchange.reading import IncomingMap, Unreadable
 from argmap.loading import MAP_COLUMNS, MapColumns, load_map
 from argmap.models import Topic
 
@@ -57,11 +56,10 @@ def map_document(topic: Topic) -> bytes:
     column (loading.load_map) and written by orjson: at 10,000 claims a quarter quicker
     than the database writing each row as a JSON object.
     """
-    with collector_paused():
-        data = load_map(topic.pk)
-        return orjson.dumps(
-            {"format": FORMAT, "topic": topic_row(topic), **{part: getattr(data, part) for part in MAP_COLUMNS}}
-        )
+    data = load_map(topic.pk)
+    return orjson.dumps(
+        {"format": FORMAT, "topic": topic_row(topic), **{part: getattr(data, part) for part in MAP_COLUMNS}}
+    )
 
 
 def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:

@@ -10,7 +10,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from argmap.analysis import STANCE_CELLS, MatrixGroup, Mention, Standing
+from argmap.analysis import STANCE_CELLS, MatrixGroup
+from argmap.standing import Mention, Standing
 
 register = template.Library()
 

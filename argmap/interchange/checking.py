@@ -1,16 +1,9 @@
-"""Imports, whatever the format. A reader turns a file into an IncomingMap (portable rows,
-see document.py, each with the place in the file it came from); `check` holds the map
-against every rule of DOMAIN.md and against the database and reports every problem
-with its place; only a map without problems becomes a Plan, which `save` writes in one
-transaction. Nothing is written unless the whole file is valid.
-
-The database enforces the same rules (constraints and triggers): a race with another
-writer ends in an IntegrityError and a rolled-back transaction, never in half a map.
-
-Writes are one INSERT … SELECT per table from a JSON array that the database expands,
-and history is copied from the new rows the same way (history.record_history_for).
-bulk_create and simple_history's bulk_history_create spend about 1.8 s on the claims
-and links of a 10,000-claim map; these statements about 0.3 s.
+"""The checking stage of an import, whatever the format. A reader turns a file into an
+IncomingMap (portable rows, see document.py, each with the place in the file it came
+from; reading.py); `check` holds the map against every rule of the domain and against
+the database and reports every problem with its place; only a map without problems
+becomes a Plan, which saving.py writes in one transaction. Nothing is written unless the
+whole file is valid.
 """
 
 from __future__ import annotations
@@ -18,94 +11,41 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import orjson
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import validators
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from argmap.graph import support_cycles
-from argmap.history import record_history_for
 from argmap.interchange.document import (
     COLUMNS,
     KEYS,
     MODELS,
     PARTS,
+    PLURAL,
     REFERENCES,
     SHARED_PARTS,
+    SINGULAR,
     TOPIC_COLUMNS,
     TOPIC_PARTS,
 )
+from argmap.interchange.reading import IncomingMap, Problem
 from argmap.loading import Row
 from argmap.models import Basis, Polarity, Stakeholder, Topic, WebURLField
 
-SINGULAR = {
-    "positions": "position",
-    "claims": "claim",
-    "links": "link",
-    "stakeholders": "stakeholder",
-    "stances": "stance",
-    "sources": "source",
-    "citations": "citation",
-    "relationships": "relationship",
-    "salience": "salience estimate",
-}
-PLURAL = {**{part: part for part in PARTS}, "salience": "salience estimates"}
 REQUIRED = object()
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
 CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 WEB_URL = validators.URLValidator(schemes=["http", "https"])
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with a file, and where it is: "line 12", "node 7", "claims.csv row 4"."""
-
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-class Unreadable(Exception):
-    """A file that cannot be read at all: not JSON, not UTF-8, too large…"""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(message)
-        self.problem = Problem(where, message)
-
-
-@dataclass
-class IncomingMap:
-    """A map as a reader found it in a file: the topic's fields and portable rows per part
-    (values not checked yet; a missing uid is given one), with where each row came from."""
-
-    topic: dict[str, Any] = field(default_factory=dict)
-    topic_where: str = "topic"
-    rows: dict[str, list[Any]] = field(default_factory=lambda: {part: [] for part in PARTS})
-    where: dict[str, list[str]] = field(default_factory=lambda: {part: [] for part in PARTS})
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
-
-    def add(self, part: str, row: Any, where: str) -> None:
-        self.rows[part].append(row)
-        self.where[part].append(where)
-
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message))
-
-    def note(self, where: str, message: str) -> None:
-        self.notes.append(Problem(where, message))
 
 
 @dataclass
@@ -481,7 +421,7 @@ class _Check:
             given = self.given_uids[part]
             if not given:
                 continue
-            saved = MODELS[part].objects.filter(_among("uid", [uid for uid, _where in given])).order_by()
+            saved = MODELS[part].objects.filter(among("uid", [uid for uid, _where in given])).order_by()
             found = {str(uid) for uid in saved.values_list("uid", flat=True)}
             clashes = [(uid, where) for uid, where in given if uid in found]
             if clashes:
@@ -495,7 +435,7 @@ class _Check:
             key = KEYS[part]
             wanted = set(self.keys[part]) | self.referenced_keys(part)
             if wanted:
-                found = model.objects.filter(_among(key, wanted)).order_by().values_list(key, "id")
+                found = model.objects.filter(among(key, wanted)).order_by().values_list(key, "id")
                 self.existing[part].update((str(value), pk) for value, pk in found)
         self.find_existing_relationships()
 
@@ -512,7 +452,7 @@ class _Check:
         if not rows:
             return
         model = MODELS["relationships"]
-        saved = model.objects.filter(_among("uid", self.keys["relationships"])).order_by()
+        saved = model.objects.filter(among("uid", self.keys["relationships"])).order_by()
         self.existing["relationships"].update((str(uid), pk) for uid, pk in saved.values_list("uid", "id"))
         stakeholders = self.existing["stakeholders"]
         both_existing = [
@@ -562,7 +502,7 @@ class _Check:
                         )
         for target, missing in elsewhere.items():
             uids = {value for value, _where, _column in missing}
-            found = MODELS[target].objects.filter(_among("uid", uids)).order_by().values_list("uid", "topic__slug")
+            found = MODELS[target].objects.filter(among("uid", uids)).order_by().values_list("uid", "topic__slug")
             topics = {str(uid): slug for uid, slug in found}
             for value, where, column in missing:
                 if value in topics:
@@ -715,154 +655,7 @@ def _valid_key(spec: list[tuple[str, Checker, Any]], key: str, row: Any) -> str 
         return None
 
 
-# ---------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------
-
-
-def save(
-    plan: Plan,
-    *,
-    user: AbstractBaseUser | None = None,
-    reason: str = "",
-    progress: Callable[[int, int], None] | None = None,
-) -> Topic:
-    """Write a checked map in one transaction: the topic, then each part in one statement,
-    then the history of everything written (as `user`). Returns the new topic."""
-    steps = len(PARTS) + 2
-    step = iter(range(1, steps + 1))
-
-    def advance() -> None:
-        if progress:
-            progress(next(step), steps)
-
-    now = timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    rows = plan.rows
-    with transaction.atomic():
-        topic = Topic(**plan.topic)
-        topic.skip_history_when_saving = True
-        topic.save()
-        record_history_for(Topic.objects.filter(pk=topic.pk), user=user, reason=reason)
-        advance()
-        created: dict[str, list[int]] = {}
-        ids: dict[str, dict[str, int]] = {part: dict(plan.existing.get(part, {})) for part in PARTS}
-
-        def write(part: str, values: Iterable[dict[str, Any]], fixed: dict[str, Any], *, lookup: Any = None) -> None:
-            """Insert a part; `lookup` gives the (key, id) pairs of the new rows when others refer to them."""
-            _insert(MODELS[part], list(values), {**fixed, "created_at": stamp, "updated_at": stamp})
-            if lookup is not None:
-                found = [(str(key), pk) for key, pk in lookup]
-                ids[part].update(found)
-                created[part] = [pk for _key, pk in found]
-            advance()
-
-        def ref(target: str, value: str | None) -> int | None:
-            return None if value is None else ids[target][value]
-
-        def new_keys(part: str) -> list[str]:
-            return [row[KEYS[part]] for row in rows[part]]
-
-        write(
-            "stakeholders",
-            ({**row, "parent": None} for row in rows["stakeholders"]),
-            {},
-            lookup=_ids(Stakeholder, "slug", new_keys("stakeholders")),
-        )
-        children = [
-            Stakeholder(pk=ids["stakeholders"][row["slug"]], parent_id=ids["stakeholders"][row["parent"]])
-            for row in rows["stakeholders"]
-            if row["parent"] is not None
-        ]
-        Stakeholder.objects.bulk_update(children, ["parent"], batch_size=1000)
-        write("sources", rows["sources"], {}, lookup=_ids(MODELS["sources"], "uid", new_keys("sources")))
-        write(
-            "relationships",
-            (
-                {
-                    **row,
-                    "from_stakeholder": ref("stakeholders", row["from_stakeholder"]),
-                    "to_stakeholder": ref("stakeholders", row["to_stakeholder"]),
-                    "source": ref("sources", row["source"]),
-                }
-                for row in rows["relationships"]
-            ),
-            {},
-            lookup=_ids(MODELS["relationships"], "uid", new_keys("relationships")),
-        )
-        on_topic = {"topic": topic.pk}
-        for part in ("positions", "claims"):
-            saved = MODELS[part].objects.filter(topic=topic).order_by().values_list("uid", "id")
-            write(part, rows[part], on_topic, lookup=saved)
-        write(
-            "links",
-            (
-                {
-                    **row,
-                    "claim": ref("claims", row["claim"]),
-                    "target_position": ref("positions", row["target_position"]),
-                    "target_claim": ref("claims", row["target_claim"]),
-                }
-                for row in rows["links"]
-            ),
-            on_topic,  # given here, not looked up row by row by the database (migration 0005)
-        )
-        write(
-            "citations",
-            (
-                {**row, "claim": ref("claims", row["claim"]), "source": ref("sources", row["source"])}
-                for row in rows["citations"]
-            ),
-            on_topic,
-        )
-        write(
-            "stances",
-            (
-                {
-                    **row,
-                    "stakeholder": ref("stakeholders", row["stakeholder"]),
-                    "position": ref("positions", row["position"]),
-                    "claim": ref("claims", row["claim"]),
-                    "source": ref("sources", row["source"]),
-                }
-                for row in rows["stances"]
-            ),
-            on_topic,
-        )
-        write(
-            "salience",
-            ({**row, "stakeholder": ref("stakeholders", row["stakeholder"])} for row in rows["salience"]),
-            on_topic,
-        )
-        in_topic = {
-            "positions": Q(topic=topic),
-            "claims": Q(topic=topic),
-            "links": Q(topic=topic),
-            "citations": Q(topic=topic),
-            "stances": Q(topic=topic),
-            "salience": Q(topic=topic),
-        }
-        for part in PARTS:
-            if part in in_topic:
-                if rows[part]:
-                    record_history_for(MODELS[part].objects.filter(in_topic[part]), user=user, reason=reason)
-            else:
-                if created.get(part):
-                    record_history_for(
-                        MODELS[part].objects.filter(_among("id", created[part])), user=user, reason=reason
-                    )
-        advance()
-    topic.refresh_from_db(fields=["version", "changed_at"])
-    return topic
-
-
-def _ids(model: type[models.Model], key: str, values: list[str]) -> Iterator[tuple[Any, int]]:
-    """(key, id) of the rows whose `key` is in `values`, in one query."""
-    if values:
-        yield from model.objects.filter(_among(key, values)).order_by().values_list(key, "id")
-
-
-def _among(key: str, values: Iterable[Any]) -> Q:
+def among(key: str, values: Iterable[Any]) -> Q:
     """`key IN (values)`, the values passed as ONE JSON array that the database expands: one
     query and one parameter however many there are. (An IN list of 10,000 parameters takes
     longer to plan than to run, and SQLite takes at most 32,766.)"""
@@ -873,26 +666,3 @@ def _among(key: str, values: Iterable[Any]) -> Q:
     else:
         subquery = "SELECT value FROM json_each(%s)"
     return Q(**{f"{key}__in": RawSQL(subquery, [payload])})  # noqa: S611 - the values go as a parameter
-
-
-def _insert(model: type[models.Model], rows: list[dict[str, Any]], fixed: dict[str, Any]) -> None:
-    """Insert `rows` (portable column names) in one statement, in their order, so that ids
-    follow the file. `fixed` holds the values every row shares (topic, timestamps)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name).column for name in rows[0]]
-    payload = orjson.dumps([dict(zip(columns, row.values(), strict=True)) for row in rows]).decode()
-    fixed_columns = [model._meta.get_field(name).column for name in fixed]
-    targets = ", ".join(quote(column) for column in [*columns, *fixed_columns])
-    shared = "".join(", %s" for _ in fixed)
-    table = quote(model._meta.db_table)
-    if connection.vendor == "postgresql":
-        selected = ", ".join(f"r.{quote(column)}" for column in columns)
-        source = f"json_populate_recordset(NULL::{table}, %s::json) WITH ORDINALITY AS r ORDER BY r.ordinality"
-    else:
-        selected = ", ".join(f"json_extract(r.value, '$.{quote(column)}')" for column in columns)
-        source = "json_each(%s) AS r ORDER BY r.key"
-    sql = f"INSERT INTO {table} ({targets}) SELECT {selected}{shared} FROM {source}"  # noqa: S608 - names from the models
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*fixed.values(), payload])

@@ -1,0 +1,34 @@
+"""Conditional GET for everything derived from a topic's map (the topic page, the map,
+the analysis, the exports): an ETag and Last-Modified from the topic's version, and a 304
+from Django's own `get_conditional_response` when the client already has that version.
+The topic is the only query a 304 costs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+if TYPE_CHECKING:
+    from argmap.models import Topic
+
+
+def topic_response(
+    request: HttpRequest, topic: Topic, respond: Callable[[], HttpResponseBase], *, etag: str | None = None
+) -> HttpResponseBase:
+    """`respond()`, or a 304 if the client has this version of `topic` (If-None-Match, or
+    If-Modified-Since). `etag` tells apart several things derived from one version (the
+    topic's own ETag by default)."""
+    etag = etag or topic.etag
+    last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = respond()
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    # Clients revalidate (a cheap 304); drafts stay out of shared caches.
+    patch_cache_control(response, no_cache=True, **({"public": True} if topic.is_published else {"private": True}))
+    return response

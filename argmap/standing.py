@@ -1,0 +1,41 @@
+"""How a position or claim stands, in words: what the topic page's tree (tree.py) holds
+for each node it shows, and the analysis (analysis.py) fills in. Plain types, apart
+from both, so that neither module imports the other to name them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Mention:
+    """A claim (or position) named in an explanation: its id as text and its text, shortened."""
+
+    ref: str
+    text: str
+    on_page: bool  # rendered on this page (link to #claim-<ref>), else link to its own page
+
+
+@dataclass(slots=True)
+class Effect:
+    """What one supporter or opponent does to a position or claim, in words."""
+
+    claim: Mention
+    polarity: str
+    strength: str
+    change: str  # "raises it by 0.12"
+
+
+@dataclass(slots=True)
+class Standing:
+    """How a position or claim stands, and why, ready for a template."""
+
+    strength: str  # "0.62"
+    label: str  # accepted, rejected or undecided
+    glyph: str
+    sentence: str  # where it starts, what moves it and where it ends
+    effects: list[Effect]  # the supporters and opponents that move it most
+    unlisted: int  # how many more supporters and opponents there are
+    verdict: str  # why it has its label
+    because: list[Mention]  # the claims that decide its label
