@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from argmap.interchange import export_map, import_map
-from argmap.interchange.argdown import _Reader, data_json, escape
+from argmap.interchange.argdown import SYNTAX, _backslashed, _Reader, data_json, escape
 from argmap.interchange.document import COLUMNS, MODELS, PARTS
 from argmap.interchange.importing import SPECS, IncomingMap, _Check, _clean_rows
 from argmap.synthetic import generate_map
@@ -112,6 +112,13 @@ def test_argdown_escaping_is_undone_exactly_by_the_import(text):
     escaped = escape(text.strip())
     read, tags, data = _Reader().content(1, escaped)
     assert (read, tags, data) == (text.strip(), [], {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("[]:+-<> \t#{}\\/*=_.@abc🧪")), max_size=40))
+def test_argdown_escaping_skips_only_texts_that_need_no_escape(text):
+    # escape() checks first whether a text needs any escape; it must never skip one that does.
+    assert escape(text) == SYNTAX.sub(_backslashed, text)
 
 
 DATA_TEXT = st.text(alphabet=st.sampled_from(list('{}=[]:,"\\ab\x7f\x85\x9f\ufffe\uffff🧪')), max_size=12)
