@@ -81,18 +81,19 @@ test-postgresql: $(VENV)/.installed-dev
 		echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is SKIPPED (set DATABASE_URL, or start the server)."; \
 	fi
 
-# Speed figures (printed, not asserted). On PostgreSQL when it answers, in a database of
-# its own (argmap_bench); `make bench ARGS=--large` adds a 100,000-claim map.
+# Speed figures (printed, not asserted): python -m benchmarks (benchmarks/). On PostgreSQL
+# when it answers, in a database of its own (argmap_bench); `make bench ARGS=--large` adds
+# a 100,000-claim map, `ARGS=--huge` a 1,000,000-claim one.
 BENCH_URL ?= $(shell $(PYTHON) -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/argmap_bench")))' '$(PG_URL)')
 bench: $(VENV)/.installed-dev
 	@if DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_ANSWERS" 2>/dev/null; then \
 		DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_CREATE_DB" && \
 		DATABASE_URL="$(BENCH_URL)" $(BIN)/python manage.py migrate -v 0 && \
-		DATABASE_URL="$(BENCH_URL)" $(BIN)/python manage.py benchmark $(ARGS); \
+		DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m benchmarks $(ARGS); \
 	else \
 		echo "PostgreSQL does not answer: benchmarking on SQLite (bench.sqlite3)."; \
 		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python manage.py migrate -v 0 && \
-		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python manage.py benchmark $(ARGS); \
+		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python -m benchmarks $(ARGS); \
 	fi
 
 clean:

@@ -21,6 +21,7 @@ from argmap.loading import (
 )
 from argmap.models import Claim, Polarity, Position, Stakeholder, Stance, Topic
 from argmap.synthetic import generate_map
+from benchmarks.bench import main
 from tests.factories import CitationFactory, ClaimFactory, LinkFactory, SalienceFactory, StanceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,7 +296,7 @@ def test_gaps_follow_edits():
 @pytest.mark.slow
 def test_benchmark_module_runs():
     out = io.StringIO()
-    call_command("benchmark", sizes="30", only="analysis", repeat=1, stdout=out)
+    main(["--sizes", "30", "--only", "analysis", "--repeat", "1"], write=lambda line: print(line, file=out))
     report = out.getvalue()
     assert "evaluation (build + evaluate)" in report
     assert "query + evaluation" in report

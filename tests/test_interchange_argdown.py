@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from argmap.interchange.argdown import COLUMNS, _statement, _Writer
-from argmap.interchange.document import load_complete_map
 from argmap.models import Link, Polarity, Stance, Topic
 from argmap.synthetic import generate_map
 from tests.factories import ClaimFactory, LinkFactory, StanceFactory
@@ -123,26 +121,6 @@ def test_reference_parser_reads_awkward_texts_as_they_are():
     data = {statement["title"]: statement["data"] for statement in parsed["statements"]}
     assert data["P1"]["kind"] == "position"
     assert data["C13"]["text"] == "line one\nline two\r\nline three"  # the exact text rides in the data
-
-
-def test_nested_statements_are_what_the_general_statement_writes():
-    # nested_statements writes the usual statement (one line, no stances) by an f-string;
-    # _statement writes any. Scores of every kind of float, claims with and without sources.
-    topic = generate_map(claims=300, seed=4).topic
-    for score in (0.0, 1.0, 1e-05, 0.1 + 0.2, 2 / 3):
-        LinkFactory(claim__topic=topic, target_position__topic=topic, claim__base_score=score)
-    for text in AWKWARD:
-        ClaimFactory(topic=topic, text=text)
-    writer = _Writer(topic, load_complete_map(topic, COLUMNS))
-    fast = 0
-    for pk, (uid, text, score) in writer.claims.items():
-        info = {"uid": uid, "base_score": score}
-        if writer.sources.get(pk):
-            info["sources"] = writer.sources[pk]
-        fast += "sources" in info and not writer.claim_stances.get(pk)
-        expected = _statement(writer.claim_titles[pk], text, info, writer.claim_stances.get(pk))
-        assert writer.nested_statements[pk] == expected
-    assert fast > 100  # the quick path with sources was taken
 
 
 @pytest.mark.slow

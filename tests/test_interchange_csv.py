@@ -149,3 +149,13 @@ def test_problems_are_reported_by_file_and_row():
 def test_a_zip_without_claims_or_a_broken_zip_is_refused():
     assert problems(zipped(links="claim,polarity,target\n"), "csv") == ["the ZIP archive has no claims.csv"]
     assert problems(b"PK\x03\x04 not really a zip", "csv") == ["not a readable ZIP archive"]
+
+
+def test_quotes_commas_and_line_breaks_come_back_from_the_zip():
+    text = 'She said "no", twice;\nthen\r\nleft'
+    link = LinkFactory(claim__text=text, target_position__title="-5 °C, at night")
+    claims = tables(link.claim.topic)["claims.csv"]
+    assert claims[1][2] == "'-5 °C, at night"
+    assert claims[2][2] == text
+    copy = imported(exported(link.claim.topic, "csv"), "csv", slug="copy", new_uids=True).topic
+    assert statements(copy) == ({"-5 °C, at night"}, {text})

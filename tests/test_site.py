@@ -14,6 +14,7 @@ from django.urls import reverse
 from argmap.models import Claim, Link, Polarity, Stakeholder, Topic, TopicStatus, web_url
 from argmap.sitemaps import SITEMAPS, ClaimSitemap
 from argmap.synthetic import generate_map
+from benchmarks.bench import main
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
@@ -612,7 +613,7 @@ def test_every_demo_page_answers_200(client):
 
 @pytest.mark.slow
 def test_site_benchmark_runs_at_a_tiny_size(capsys):
-    call_command("benchmark", sizes="30", only="site", repeat=1)
+    main(["--sizes", "30", "--only", "site", "--repeat", "1"])
     output = capsys.readouterr().out
     assert "topic page, uncached" in output
     assert "conditional GET (304)" in output

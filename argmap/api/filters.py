@@ -46,17 +46,6 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
-class FilterSet(filters.FilterSet):
-    """A FilterSet that builds its form class once, not on every request (our filters
-    depend on nothing in the request)."""
-
-    def get_form_class(self):
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
-
-
 class IntegerFilter(filters.NumberFilter):
     """A whole number, such as an id (NumberFilter would take 1.5 for 1), within what a
     database column holds (SQLite fails on larger numbers instead of finding nothing)."""
@@ -81,12 +70,12 @@ def search(*fields):
     return filters.CharFilter(method=method, help_text=f"Text contained in {' or '.join(fields)} (any case).")
 
 
-class ByTopicFilterSet(FilterSet):
+class ByTopicFilterSet(filters.FilterSet):
     topic = filters.CharFilter(field_name="topic__slug", help_text="The topic's slug.")
     topic_id = IntegerFilter(field_name="topic", help_text="The topic's id.")
 
 
-class TopicFilterSet(FilterSet):
+class TopicFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(choices=TopicStatus.choices)
     q = search("title", "question", "summary")
     changed_since = filters.IsoDateTimeFilter(
@@ -131,7 +120,7 @@ class LinkFilterSet(ByTopicFilterSet):
         fields = []
 
 
-class StakeholderFilterSet(FilterSet):
+class StakeholderFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=StakeholderKind.choices)
     q = search("name", "summary")
     parent = filters.CharFilter(field_name="parent__slug", help_text="Stakeholders that are part of this one (slug).")
@@ -147,7 +136,7 @@ class StakeholderFilterSet(FilterSet):
         return queryset.filter(Q(pk__in=stances.values("stakeholder_id")) | Q(pk__in=salience.values("stakeholder_id")))
 
 
-class StanceFilterSet(FilterSet):
+class StanceFilterSet(filters.FilterSet):
     topic = filters.CharFilter(method="on_topic", help_text="The topic's slug.")
     stakeholder = filters.CharFilter(field_name="stakeholder__slug", help_text="The stakeholder's slug.")
     stakeholder_id = IntegerFilter(field_name="stakeholder", help_text="The stakeholder's id.")
@@ -167,7 +156,7 @@ class StanceFilterSet(FilterSet):
         return queryset.filter(topic__slug=value)
 
 
-class SourceFilterSet(FilterSet):
+class SourceFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=SourceKind.choices)
     q = search("title", "publisher", "author")
     published_after = filters.DateFilter(
@@ -196,7 +185,7 @@ class CitationFilterSet(ByTopicFilterSet):
         fields = []
 
 
-class RelationshipFilterSet(FilterSet):
+class RelationshipFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=RelationshipKind.choices)
     stakeholder = filters.CharFilter(method="either_end", help_text="Relationships from or to this stakeholder (slug).")
     from_stakeholder = filters.CharFilter(

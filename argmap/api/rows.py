@@ -12,13 +12,11 @@ first use, and tests check each resource's rows against its serializer.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
 
-from django.db import connection
-from django.db.models import CharField, F, Func, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -26,43 +24,11 @@ Convert = Callable[[Any], Any]
 PLACEHOLDER = "__lookup__"
 
 
-def iso_datetime(value: datetime.datetime | None) -> str | None:
-    """As DRF's DateTimeField writes a UTC time (TIME_ZONE is UTC): ISO 8601 with "Z"."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def iso_text(value: str | datetime.datetime | None) -> str | None:
-    """A timestamp read as ISO text by the database (IsoUtc), or else as a datetime."""
-    return value if type(value) is str else iso_datetime(value)
-
-
-class IsoUtc(Func):
-    """A timestamp column as PostgreSQL writes it in ISO 8601, UTC, exactly as DRF's
-    DateTimeField would ("2026-11-27T06:41:48.283000Z"; no fraction when it is zero):
-    psycopg then hands over text, not a datetime to be built and formatted back, which
-    was a tenth of a 50-row list page's time."""
-
-    output_field = CharField()
-    template = (
-        "regexp_replace(to_char(%(expressions)s AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '\\.000000Z$', 'Z')"
-    )
-
-
-def iso_date(value: datetime.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def _converter(field: serializers.Field) -> Convert | None:
-    if isinstance(field, serializers.DateTimeField):
-        return iso_text
-    if isinstance(field, serializers.DateField):
-        return iso_date
-    if isinstance(field, serializers.UUIDField):
-        return str
+    """How a column's value becomes what `field` shows: the field's own to_representation
+    where it changes the value (timestamps, dates, uuids), none where it would not."""
+    if isinstance(field, serializers.DateTimeField | serializers.DateField | serializers.UUIDField):
+        return field.to_representation
     if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.IntegerField):
         return None
     if isinstance(field, serializers.FloatField | serializers.BooleanField):
@@ -73,7 +39,12 @@ def _converter(field: serializers.Field) -> Convert | None:
 def _value(column: str, convert: Convert | None) -> Callable[[dict], Any]:
     if convert is None:
         return itemgetter(column)
-    return lambda values: convert(values[column])
+
+    def read(values: dict) -> Any:
+        value = values[column]
+        return None if value is None else convert(value)
+
+    return read
 
 
 def _brief(id_column: str, subfields: list[tuple[str, Callable[[dict], Any]]]) -> Callable[[dict], Any]:
@@ -91,7 +62,6 @@ class RowReader:
     def __init__(self, serializer: serializers.ModelSerializer):
         model = serializer.Meta.model
         self.columns: list[str] = []
-        self.timestamps: set[str] = set()  # the columns read as ISO text on PostgreSQL (IsoUtc)
         self.readers: list[tuple[str, Callable[[dict], Any]]] = []  # (key, how to read it), in field order
         self.links: dict[str, tuple[str, str, str]] = {}  # key -> (lookup column, URL keyword, view name)
         for key, field in serializer.fields.items():
@@ -107,8 +77,6 @@ class RowReader:
                 ]
                 self.readers.append((key, _brief(self._column(model._meta.get_field(field.source).attname), subfields)))
             else:
-                if isinstance(field, serializers.DateTimeField):
-                    self.timestamps.add(field.source)
                 self.readers.append((key, _value(self._column(field.source), _converter(field))))
 
     def _column(self, name: str) -> str:
@@ -117,13 +85,8 @@ class RowReader:
         return name
 
     def values(self, queryset: QuerySet) -> QuerySet:
-        """`queryset` as the rows `rows` reads: its columns, the timestamps as text on PostgreSQL."""
-        if connection.vendor != "postgresql" or not self.timestamps:
-            return queryset.values(*self.columns)
-        # An expression may not take a field's name: read under another, then renamed back.
-        plain = [column for column in self.columns if column not in self.timestamps]
-        texts = {f"{column}_iso_utc": IsoUtc(F(column)) for column in self.timestamps}
-        return queryset.values(*plain, **texts)
+        """`queryset` as the rows `rows` reads: the serializer's columns."""
+        return queryset.values(*self.columns)
 
     def rows(self, values: Iterable[dict[str, Any]], request) -> list[dict[str, Any]]:
         """The representation of each row of `values` (a queryset from `self.values`)."""
@@ -131,12 +94,8 @@ class RowReader:
             key: (column, request.build_absolute_uri(reverse(view, kwargs={kwarg: PLACEHOLDER})))
             for key, (column, kwarg, view) in self.links.items()
         }
-        renamed = [(f"{column}_iso_utc", column) for column in self.timestamps]
         result = []
         for value in values:
-            for text, column in renamed:
-                if text in value:
-                    value[column] = value.pop(text)
             for key, (column, template) in templates.items():
                 value[key] = template.replace(PLACEHOLDER, str(value[column]))
             result.append({key: read(value) for key, read in self.readers})

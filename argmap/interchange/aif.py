@@ -20,6 +20,7 @@ attacks on an inference) is skipped and reported as a note.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections import Counter, defaultdict
@@ -32,7 +33,6 @@ from django.utils.text import slugify
 
 from argmap.interchange.document import portable_rows, topic_fields
 from argmap.interchange.files import Progress, read_json
-from argmap.interchange.jsontext import array, inside, objects
 from argmap.interchange.reading import IncomingMap, Unreadable
 from argmap.loading import MapColumns
 from argmap.models import Attitude, Basis, Polarity, SourceKind, StakeholderKind, Topic
@@ -62,8 +62,6 @@ SKIPPED = {
 }
 # A link's scheme node (its text and type), by the link's polarity.
 SCHEMES: dict[str, tuple[str, str]] = {Polarity.SUPPORTS: (INFERENCE, "RA"), Polarity.OPPOSES: (CONFLICT, "CA")}
-SCHEME_TEXTS = {polarity: orjson.dumps(text).decode() for polarity, (text, _kind) in SCHEMES.items()}
-SCHEME_TYPES = {polarity: orjson.dumps(kind).decode() for polarity, (_text, kind) in SCHEMES.items()}
 STATED: str = Basis.STATED
 # The rows of these parts ride in the extension as they are in the portable document.
 EXTENSION_PARTS = ("stakeholders", "stances", "sources", "citations", "relationships", "salience")
@@ -74,85 +72,54 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
     return iter([orjson.dumps(document(topic, data), option=orjson.OPT_APPEND_NEWLINE)])
 
 
-def _numbers(start: int, count: int) -> list[str]:
-    """Node or edge ids start, start + 1, … as AIFdb writes them (strings)."""
-    return list(map(str, range(start, start + count)))
-
-
-def _interleaved(first: list[str], second: list[str]) -> list[str]:
-    """first[0], second[0], first[1], second[1], …"""
-    both = first * 2
-    both[0::2], both[1::2] = first, second
-    return both
-
-
 def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
     """The AIF document of `topic` as a dict: AIFdb's four lists and argmap's extension.
 
     Nodes are numbered from 1: the positions' and claims' I nodes, then an RA or CA node
     per link, then an L and a YA node per stated stance; edges are numbered from 1 in the
-    order they are made (two per link, then two per stated stance). Everything is made
-    from the map's columns, without a row per claim or link; "nodes" and "edges" are
-    orjson.Fragments (JSON text), of which the scheme nodes and the links' edges are
-    written by jsontext.objects.
+    order they are made (two per link, then two per stated stance).
     """
     stamp = topic.changed_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    positions, claims, links = data["positions"], data["claims"], data["links"]
-    position_nodes = _numbers(1, len(positions["id"]))
-    claim_nodes = _numbers(1 + len(position_nodes), len(claims["id"]))
-    schemes = _numbers(1 + len(position_nodes) + len(claim_nodes), len(links["id"]))
-    position_node = dict(zip(positions["id"], position_nodes, strict=True))
-    claim_node = dict(zip(claims["id"], claim_nodes, strict=True))
+    positions, claims, links = data.rows("positions"), data.rows("claims"), data.rows("links")
+    numbers = itertools.count(1)
+    position_node = {row["id"]: str(next(numbers)) for row in positions}
+    claim_node = {row["id"]: str(next(numbers)) for row in claims}
     nodes = [
-        {"nodeID": node, "text": text, "type": "I", "timestamp": stamp}
-        for node, text in zip(position_nodes, positions["title"], strict=True)
+        {"nodeID": position_node[row["id"]], "text": row["title"], "type": "I", "timestamp": stamp} for row in positions
     ]
-    nodes += [
-        {"nodeID": node, "text": text, "type": "I", "timestamp": stamp}
-        for node, text in zip(claim_nodes, claims["text"], strict=True)
-    ]
+    nodes += [{"nodeID": claim_node[row["id"]], "text": row["text"], "type": "I", "timestamp": stamp} for row in claims]
     about: dict[str, dict[str, Any]] = {
-        node: {"kind": "position", "uid": uid, "summary": summary, "order": order}
-        for node, uid, summary, order in zip(
-            position_nodes, positions["uid"], positions["summary"], positions["order"], strict=True
-        )
+        position_node[row["id"]]: {
+            "kind": "position",
+            "uid": row["uid"],
+            "summary": row["summary"],
+            "order": row["order"],
+        }
+        for row in positions
     }
     about.update(
-        {
-            node: {"kind": "claim", "uid": uid, "base_score": score}
-            for node, uid, score in zip(claim_nodes, claims["uid"], claims["base_score"], strict=True)
-        }
+        {claim_node[row["id"]]: {"kind": "claim", "uid": row["uid"], "base_score": row["base_score"]} for row in claims}
     )
-    # The scheme nodes and the links' edges are most of the document, and hold nothing
-    # but argmap's own numbers and words: written as text (jsontext), not as dicts.
-    polarities = links["polarity"]
-    scheme_nodes = objects(
-        len(schemes),
-        {
-            "nodeID": schemes,
-            "text": list(map(SCHEME_TEXTS.__getitem__, polarities)),
-            "type": list(map(SCHEME_TYPES.__getitem__, polarities)),
-            "timestamp": orjson.dumps(stamp).decode(),
-        },
-        quoted=frozenset({"nodeID"}),
-    )
-    # Two edges per link, claim → scheme and scheme → target, numbered in that order.
-    edge_ids = _numbers(1, 2 * len(schemes))
-    premises = list(map(claim_node.__getitem__, links["claim_id"]))
-    conclusions = [
-        position_node[position] if position else claim_node[claim]
-        for position, claim in zip(links["target_position_id"], links["target_claim_id"], strict=True)
-    ]
-    link_edges = objects(
-        2 * len(schemes),
-        {
-            "edgeID": edge_ids,
-            "fromID": _interleaved(premises, schemes),
-            "toID": _interleaved(schemes, conclusions),
-            "formEdgeID": "null",
-        },
-        quoted=frozenset({"edgeID", "fromID", "toID"}),
-    )
+    edges: list[dict[str, Any]] = []
+    edge_numbers = itertools.count(1)
+
+    def edge(source: str, target: str) -> None:
+        edges.append({"edgeID": str(next(edge_numbers)), "fromID": source, "toID": target, "formEdgeID": None})
+
+    # A link is premise → scheme node (RA or CA) → conclusion.
+    link_uids = {}
+    for row in links:
+        scheme = str(next(numbers))
+        text, kind = SCHEMES[row["polarity"]]
+        nodes.append({"nodeID": scheme, "text": text, "type": kind, "timestamp": stamp})
+        conclusion = (
+            position_node[row["target_position_id"]]
+            if row["target_position_id"]
+            else claim_node[row["target_claim_id"]]
+        )
+        edge(claim_node[row["claim_id"]], scheme)
+        edge(scheme, conclusion)
+        link_uids[scheme] = row["uid"]
     stakeholders = data.rows("stakeholders")
     person = {row["id"]: str(number) for number, row in enumerate(stakeholders, start=1)}
     participants = [
@@ -160,16 +127,13 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
     ]
     names = {row["id"]: row["name"] for row in stakeholders}
     sources = {row["id"]: row for row in data.rows("sources")}
-    stance_nodes: list[dict[str, Any]] = []
-    stance_edges: list[dict[str, Any]] = []
     locutions = []
-    next_node, next_edge = 1 + len(position_nodes) + len(claim_nodes) + len(schemes), 1 + len(edge_ids)
     for row in data.rows("stances"):
         if row["basis"] != STATED:
             continue
         subject = position_node[row["position_id"]] if row["position_id"] else claim_node[row["claim_id"]]
-        locution, anchor = str(next_node), str(next_node + 1)
-        stance_nodes.append(
+        locution, anchor = str(next(numbers)), str(next(numbers))
+        nodes.append(
             {
                 "nodeID": locution,
                 "text": f"{names[row['stakeholder_id']]}: {row['quote']}",
@@ -177,10 +141,9 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
                 "timestamp": stamp,
             }
         )
-        stance_nodes.append({"nodeID": anchor, "text": ILLOCUTIONS[row["stance"]], "type": "YA", "timestamp": stamp})
-        stance_edges.append({"edgeID": str(next_edge), "fromID": locution, "toID": anchor, "formEdgeID": None})
-        stance_edges.append({"edgeID": str(next_edge + 1), "fromID": anchor, "toID": subject, "formEdgeID": None})
-        next_node, next_edge = next_node + 2, next_edge + 2
+        nodes.append({"nodeID": anchor, "text": ILLOCUTIONS[row["stance"]], "type": "YA", "timestamp": stamp})
+        edge(locution, anchor)
+        edge(anchor, subject)
         source = sources.get(row["source_id"])
         locutions.append(
             {
@@ -196,13 +159,13 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
         "format": EXTENSION_FORMAT,
         "topic": topic_fields(topic),
         "nodes": about,
-        "links": dict(zip(schemes, links["uid"], strict=True)),
+        "links": link_uids,
         "participants": {person[row["id"]]: row["slug"] for row in stakeholders},
         **portable_rows(data, EXTENSION_PARTS),
     }
     return {
-        "nodes": array(inside(nodes), scheme_nodes, inside(stance_nodes)),
-        "edges": array(link_edges, inside(stance_edges)),
+        "nodes": nodes,
+        "edges": edges,
         "locutions": locutions,
         "participants": participants,
         EXTENSION: extension,

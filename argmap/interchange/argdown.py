@@ -39,7 +39,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import IO, Any
 
 import orjson
@@ -57,17 +56,15 @@ INDENT = "  "
 # shortcodes (.y. or :+1:, a dot or colon with another one before the next space). Also
 # white space that Argdown would drop: tabs, and a space after another space or a tab
 # (Argdown keeps one space after punctuation, and skips the rest of the run).
-# Every alternative starts with one literal character (none with a character class or a
-# look-behind), so that the regular expression engine skips ahead to the characters that
-# can start one. Most texts need no escape at all: NEEDS_ESCAPE finds those that do
-# without stopping at every space (a space needs one only after a space or a tab, and a
-# tab needs one itself). Together, three times quicker than one class-led expression.
 SYNTAX = re.compile(r"\\|\[|\]|<|>|@|#|\*|_|\{|\}|\t|/(?=[/*])|=(?:(?==)|(?<===))|\.(?=\S+\.)|:(?=\S+:)| (?<=[ \t] )")
+# Most texts need no escape at all, and a search without SYNTAX's look-behinds finds them
+# three times quicker (a space needs an escape only after a space or a tab, which "  "
+# and \t find); a fuzz test holds the two to the same answer.
 NEEDS_ESCAPE = re.compile(r"\\|\[|\]|<|>|@|#|\*|_|\{|\}|\t|/(?=[/*])|=(?==)|\.(?=\S+\.)|:(?=\S+:)")
 # What a YAML or JSON string may not hold as it is in Argdown data and front matter: braces
 # and = (they would end the data or the front matter) and what YAML calls non-printable.
 DATA_ESCAPES = re.compile("[{}=\x7f-\x9f\ufffe\uffff]")
-ESCAPED_OUTSIDE_BRACES = re.compile("[=\x7f-\x9f\ufffe\uffff]")  # in JSON, only ever in a string
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 PIECES_PER_CHUNK = 4000  # strings per chunk written: a few hundred kilobytes
 # What the writer reads of a map: of citations and stances, what ties them to claims,
 # sources and stakeholders (not their quotes or notes); no relationships, no salience.
@@ -110,35 +107,13 @@ def _backslashed(match: re.Match) -> str:
 
 
 def data_json(value: Any) -> str:
-    """JSON that is also YAML Argdown can carry: braces, = and C1 controls escaped in strings.
-
-    Most values hold none of those: orjson's JSON of the whole value is the answer when
-    its braces are only the dicts' own and nothing else needs escaping (one encoding and
-    two scans instead of an encoding per string)."""
-    encoded = orjson.dumps(value).decode()
-    if encoded.count("{") + encoded.count("}") == 2 * _dicts(value) and not ESCAPED_OUTSIDE_BRACES.search(encoded):
-        return encoded
-    return _escaped_json(value)
+    """JSON that is also YAML Argdown can carry: orjson's JSON, with braces, = and C1
+    controls inside its strings written as \\u escapes."""
+    return JSON_STRING.sub(_data_escaped, orjson.dumps(value).decode())
 
 
-def _dicts(value: Any) -> int:
-    """How many dicts `value` holds, itself included."""
-    if isinstance(value, dict):
-        return 1 + sum(_dicts(item) for item in value.values() if isinstance(item, dict | list))
-    if isinstance(value, list):
-        return sum(_dicts(item) for item in value if isinstance(item, dict | list))
-    return 0
-
-
-def _escaped_json(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_escaped_json(str(key))}:{_escaped_json(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_escaped_json(item) for item in value) + "]"
-    encoded = orjson.dumps(value).decode()
-    if isinstance(value, str):
-        encoded = DATA_ESCAPES.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
-    return encoded
+def _data_escaped(string: re.Match) -> str:
+    return DATA_ESCAPES.sub(lambda match: f"\\u{ord(match.group()):04x}", string.group())
 
 
 class _Writer:
@@ -222,30 +197,25 @@ class _Writer:
 
     def arguments(self, arguing: list[tuple[int, str]]) -> list[str]:
         """Indented below a statement, the claims that argue for and against it, depth first:
-        each written out where it first appears, referred to by its title after that. As
-        pieces of text, each line's starting with a line break: its indent and marker are
-        one piece and its statement another, so that long statements are copied only once,
-        by the final join (at 100,000 claims, 40 ms less than a string per line)."""
-        pieces: list[str] = []
-        append, defined, titles, arguing_claim = pieces.append, self.defined, self.claim_titles, self.arguing_claim
-        statements = self.nested_statements
+        each written out where it first appears, referred to by its title after that. A
+        line each, starting with its line break."""
+        lines: list[str] = []
         stack = [(iter(arguing), INDENT)]
         while stack:
             children, indent = stack[-1]
             for claim_id, marker in children:
-                if claim_id in defined:
-                    append(f"\n{indent}{marker} [{titles[claim_id]}]")
+                if claim_id in self.defined:
+                    lines.append(f"\n{indent}{marker} [{self.claim_titles[claim_id]}]")
                     continue
-                defined.add(claim_id)
-                append(f"\n{indent}{marker} ")
-                append(statements[claim_id])
-                inner = arguing_claim.get(claim_id)
+                self.defined.add(claim_id)
+                lines.append(f"\n{indent}{marker} {self.claim_statement(claim_id, nested=True)}")
+                inner = self.arguing_claim.get(claim_id)
                 if inner:
                     stack.append((iter(inner), indent + INDENT))
                     break
             else:
                 stack.pop()
-        return pieces
+        return lines
 
     def position_statement(self, row: Row, title: str) -> str:
         info: dict[str, Any] = {"kind": "position", "uid": row["uid"], "order": row["order"]}
@@ -253,41 +223,12 @@ class _Writer:
             info["summary"] = row["summary"]
         return _statement(title, row["title"], info, self.position_stances.get(row["id"]))
 
-    @cached_property
-    def nested_statements(self) -> dict[int, str]:
-        """Each claim's statement as written below another statement (as claim_statement
-        writes it at the top level, without its kind), all in one loop. The usual one (a
-        text on one line, no stances) is written by an f-string, its data too: uids are
-        argmap's own (hex digits and dashes) and the scores are orjson's, all encoded at
-        once; a test holds it to what orjson writes of the same data."""
-        titles, sources, stances = self.claim_titles, self.sources, self.claim_stances
-        claims = self.data["claims"]
-        # Each score as orjson writes it, from one list (numbers hold no comma).
-        scores = orjson.dumps(claims["base_score"])[1:-1].decode().split(",") if claims["base_score"] else []
-        statements: dict[int, str] = {}
-        for pk, uid, text, score, score_json in zip(
-            claims["id"], claims["uid"], claims["text"], claims["base_score"], scores, strict=True
-        ):
-            cited = sources.get(pk)
-            held = stances.get(pk)
-            if held or "\n" in text or "\r" in text or text[:1].isspace() or text[-1:].isspace():
-                info: dict[str, Any] = {"uid": uid, "base_score": score}
-                if cited:
-                    info["sources"] = cited
-                statements[pk] = _statement(titles[pk], text, info, held)
-            elif cited:
-                listed = '","'.join(cited)
-                statements[pk] = (
-                    f'[{titles[pk]}]: {escape(text)} {{"uid":"{uid}","base_score":{score_json},"sources":["{listed}"]}}'
-                )
-            else:
-                statements[pk] = f'[{titles[pk]}]: {escape(text)} {{"uid":"{uid}","base_score":{score_json}}}'
-        return statements
-
-    def claim_statement(self, pk: int) -> str:
-        """A claim's statement at the top level of the text (a block of its own)."""
+    def claim_statement(self, pk: int, *, nested: bool = False) -> str:
+        """A claim's statement: at the top level of the text (a block of its own) its data
+        says it is a claim; below another statement, that goes without saying."""
         uid, text, score = self.claims[pk]
-        info: dict[str, Any] = {"kind": "claim", "uid": uid, "base_score": score}
+        info: dict[str, Any] = {} if nested else {"kind": "claim"}
+        info.update(uid=uid, base_score=score)
         sources = self.sources.get(pk)
         if sources:
             info["sources"] = sources
@@ -304,8 +245,8 @@ def _statement(title: str, text: str, info: dict[str, Any], stances: dict[str, s
     if stances:
         info["stances"] = stances
         tags = "".join(f" #{slug}" for slug in stances)
-    # Without a text or summary the data holds only uids, numbers, slugs and stances,
-    # none of which needs escaping: plain JSON is quicker than data_json.
+    # Without a text or summary the data holds only uids, numbers, slugs and stances
+    # (argmap's own words), none of which needs Argdown's escapes: plain JSON.
     data = data_json(info) if "text" in info or "summary" in info else orjson.dumps(info).decode()
     return f"[{title}]: {escape(shown)}{tags} {data}"
 

@@ -271,7 +271,6 @@ def test_list_rows_are_exactly_what_the_serializer_writes(editor_api, resource):
     ],
 )
 def test_list_pages_write_timestamps_exactly_as_the_serializer(anonymous, moment):
-    # On PostgreSQL the database writes them as text (rows.IsoUtc); elsewhere Python does.
     claim = ClaimFactory(topic__status=TopicStatus.PUBLISHED)
     Claim.objects.filter(pk=claim.pk).update(created_at=moment, updated_at=moment)
     [row] = anonymous.get(reverse("api:claim-list"), {"topic": claim.topic.slug}).json()["results"]

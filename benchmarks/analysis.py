@@ -17,10 +17,10 @@ from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from argmap.analysis import analyse_page
-from argmap.benchmarks import Bench
 from argmap.loading import evaluate_topic, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
 from argmap.stakeholders import claims_held_by
 from argmap.tree import build_tree
+from benchmarks.bench import Bench
 
 AREA = "analysis"
 BARS = {10_000: 25.0, 100_000: 250.0}  # ms for the evaluation (build + evaluate)

@@ -1,4 +1,4 @@
-"""The API's speed beside its physical limit (raw psycopg + orjson, argmap.benchmarks.raw):
+"""The API's speed beside its physical limit (raw psycopg + orjson, benchmarks.raw):
 the map document and a 50-row list page, in process (median ms) and over HTTP
 (requests/s, two gunicorn servers on this machine, one for argmap and one for the raw
 app, configured alike, driven by the same keep-alive load generator).
@@ -29,7 +29,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from rest_framework.throttling import AnonRateThrottle
 
-from argmap.benchmarks import raw
+from benchmarks import raw
 
 AREA = "api"
 BASE_DIR = Path(settings.BASE_DIR)

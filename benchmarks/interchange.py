@@ -8,7 +8,7 @@ Bars (QUALITY.md): AIF, Argdown and GraphML exports ≤ 50 ms at 10,000 claims a
 ≤ 500 ms at 100,000, in a constant number of queries; the import of 10,000 claims ≤ 1 s.
 
 QUALITY.md sets those times on a box where the raw baseline (psycopg + orjson, the
-whole 10,000-claim map: argmap.benchmarks.raw) takes 38 ms, and asks for ratios
+whole 10,000-claim map: benchmarks.raw) takes 38 ms, and asks for ratios
 measured in one run, "since absolute times are noisy here". So each export and the
 import are also timed against that baseline, alternately in the same run, and their
 ratio is printed beside the bar's: 50 / 38 = 132% for an export (at 100,000 claims too:
@@ -32,10 +32,11 @@ from django.db import connection, transaction
 from django.test import Client
 from rest_framework.throttling import AnonRateThrottle
 
-from argmap.benchmarks import Bench, raw
-from argmap.benchmarks.api import database_target
 from argmap.interchange import FORMATS, export_map, import_map
 from argmap.interchange.document import REFERENCES, TOPIC_PARTS, load_complete_map
+from benchmarks import raw
+from benchmarks.api import database_target
+from benchmarks.bench import Bench
 
 AREA = "interchange"
 REFERENCE_RAW_MS = 38  # QUALITY.md: raw psycopg + orjson, the whole 10,000-claim map, on its box

@@ -5,9 +5,15 @@ same JSON as the API:
     GET /api/v1/topics/{slug}/map/            the map document (argmap.interchange.native)
     GET /api/v1/claims/?topic={slug}          the first page of 50 claims of a topic
 
-`application` is a WSGI app serving them (`gunicorn argmap.benchmarks.raw:application`,
+`application` is a WSGI app serving them (`gunicorn --pythonpath benchmarks raw:application`,
 with DATABASE_URL or SQLITE_PATH as for argmap); the functions serve in-process figures.
-It imports nothing of Django at run time: only the SQL text of argmap.loading.
+
+It imports nothing of argmap's or Django's: its SQL and its encoding are its own, FROZEN
+as they were when argmap's whole-map read was last tuned (December 2026: the database
+sends each part's columns as JSON arrays, Python makes the rows and orjson writes them).
+Do not change them to follow argmap: a baseline that moves with argmap's code would hide
+argmap's regressions in the ratio. Whether argmap and this return the same JSON is
+checked separately, by the API benchmark, on every run.
 """
 
 from __future__ import annotations
@@ -22,11 +28,62 @@ from urllib.parse import parse_qs, urlencode
 import orjson
 import psycopg
 
-from argmap.loading import MAP_COLUMNS, TOPIC_PARAMETERS, MapColumns, map_query
-
 PAGE_SIZE = 50
 TOPIC_COLUMNS = ("id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at")
 CLAIM_COLUMNS = ("id", "uid", "topic", "text", "base_score", "created_at", "updated_at")
+# The map document's parts: the table each is read from, and its columns, in order.
+MAP_PARTS = {
+    "positions": ("id", "uid", "title", "summary", "order"),
+    "claims": ("id", "uid", "text", "base_score"),
+    "links": ("id", "uid", "claim_id", "target_position_id", "target_claim_id", "polarity"),
+    "stakeholders": ("id", "slug", "name", "kind", "summary", "url", "parent_id"),
+    "stances": ("id", "uid", "stakeholder_id", "position_id", "claim_id", "stance", "basis", "quote", "source_id",
+                "held_on", "note"),
+    "sources": ("id", "uid", "title", "url", "publisher", "author", "published_on", "kind"),
+    "citations": ("id", "uid", "claim_id", "source_id", "quote", "locator"),
+    "relationships": ("id", "uid", "from_stakeholder_id", "to_stakeholder_id", "kind", "description", "amount",
+                      "started_on", "ended_on", "source_id"),
+    "salience": ("id", "uid", "stakeholder_id", "power", "interest", "rationale"),
+}  # fmt: skip
+# The rows of a topic's map: its own, the stakeholders involved (and their parents), the
+# relationships among them and the sources cited. Each %s is the topic's id.
+MAP_SELECTIONS = """
+    positions AS (SELECT * FROM argmap_position WHERE topic_id = %s),
+    claims AS (SELECT * FROM argmap_claim WHERE topic_id = %s),
+    links AS (SELECT * FROM argmap_link WHERE topic_id = %s),
+    citations AS (SELECT * FROM argmap_citation WHERE topic_id = %s),
+    stances AS (SELECT * FROM argmap_stance WHERE topic_id = %s),
+    salience AS (SELECT * FROM argmap_salience WHERE topic_id = %s),
+    involved AS (SELECT stakeholder_id AS id FROM stances UNION SELECT stakeholder_id FROM salience),
+    stakeholders AS (
+        SELECT * FROM argmap_stakeholder
+        WHERE id IN (SELECT id FROM involved)
+           OR id IN (SELECT parent_id FROM argmap_stakeholder WHERE id IN (SELECT id FROM involved))
+    ),
+    relationships AS (
+        SELECT * FROM argmap_relationship
+        WHERE from_stakeholder_id IN (SELECT id FROM stakeholders)
+          AND to_stakeholder_id IN (SELECT id FROM stakeholders)
+    ),
+    sources AS (
+        SELECT * FROM argmap_source WHERE id IN (
+            SELECT source_id FROM citations UNION SELECT source_id FROM stances
+            UNION SELECT source_id FROM relationships
+        )
+    )
+"""
+
+
+def _map_sql(vendor: str) -> str:
+    """One statement: each part as a JSON array of its columns' arrays, rows by id."""
+    aggregates = []
+    for part, columns in MAP_PARTS.items():
+        selected = ", ".join(f'"{column}"' for column in columns)
+        function = "json_agg" if vendor == "postgresql" else "json_group_array"
+        arrays = ", ".join(f'{function}("{column}")' for column in columns)
+        built = f"json_build_array({arrays})::text" if vendor == "postgresql" else f"json_array({arrays})"
+        aggregates.append(f"(SELECT {built} FROM (SELECT {selected} FROM {part} ORDER BY id) r) AS {part}")  # noqa: S608 - constants
+    return _sql(vendor, f"WITH {MAP_SELECTIONS}\nSELECT {', '.join(aggregates)}")
 
 
 def connect(vendor: str, target: str) -> Any:
@@ -49,6 +106,9 @@ def _timestamp(vendor: str, value: Any) -> Any:
     return value.isoformat().replace("+00:00", "Z") if value.utcoffset() is not None else value.isoformat() + "Z"
 
 
+_MAP_SQL = {vendor: _map_sql(vendor) for vendor in ("postgresql", "sqlite")}
+
+
 def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
     """The map document of a published topic, as argmap.interchange.native writes it."""
     cursor = connection.cursor()
@@ -63,13 +123,12 @@ def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
     if vendor == "sqlite":  # Django's SQLite columns are text; the document has ISO timestamps
         for name in ("changed_at", "published_at"):
             topic[name] = topic[name] and datetime.fromisoformat(topic[name] + "+00:00")
-    # Each part column by column, made rows and written by orjson: the quickest way found
-    # (a quarter quicker than the database writing each row as a JSON object).
-    cursor.execute(_sql(vendor, map_query(vendor)), [topic["id"]] * TOPIC_PARAMETERS)
-    columns = MapColumns.from_query(MAP_COLUMNS, cursor.fetchone())
-    return orjson.dumps(
-        {"format": "argmap-map/1", "topic": topic, **{part: columns.rows(part) for part in MAP_COLUMNS}}
-    )
+    cursor.execute(_MAP_SQL[vendor], [topic["id"]] * MAP_SELECTIONS.count("%s"))
+    document: dict[str, Any] = {"format": "argmap-map/1", "topic": topic}
+    for (part, columns), arrays in zip(MAP_PARTS.items(), cursor.fetchone(), strict=True):
+        values = [array or [] for array in orjson.loads(arrays)]  # PostgreSQL: null for no rows
+        document[part] = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+    return orjson.dumps(document)
 
 
 def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> bytes:

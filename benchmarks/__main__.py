@@ -1,0 +1,12 @@
+"""`python -m benchmarks`: argmap's speed figures (see benchmarks/__init__.py)."""
+
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+from benchmarks.bench import main  # noqa: E402 - the models need django.setup() first
+
+main()
