@@ -146,6 +146,7 @@ class TopicMapView(View):
         shown = tree.shown_claims(roots, expanded)
         with_salience = {row["stakeholder_id"] for row in data.salience}
         grid = power_interest_grid(data)
+        graph = graph_elements(tree, data, shown)
         return {
             **self.analysis_context(data, tree, shown),
             "topic": topic,
@@ -155,7 +156,8 @@ class TopicMapView(View):
             "claims_shown": len(shown),
             "claims_total": len(data.claims),
             "sources_listed": listed_sources(shown),
-            "graph": graph_elements(tree, data, shown),
+            "graph": graph,
+            "graph_has_inferred": any(edge.get("basis") == "inferred" for edge in graph["edges"]),
             "grid": grid,
             "quadrants": grid_quadrants(grid),
             "relationships": relationship_rows(data),

@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from argmap.models import Claim, Link, Position, Stakeholder, Topic
+from argmap.models import Claim, Link, Position, Stakeholder, Stance, Topic
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
@@ -137,23 +137,113 @@ def test_a_claim_link_into_an_unloaded_branch_loads_it(live_server, page, settin
     assert page.problems.items == []
 
 
-def test_graph_draws_every_claim_and_position_and_a_click_opens_the_claim(live_server, page, demo):
-    page.goto(live_server.url + demo.get_absolute_url())
+def open_graph(page, url):
+    page.goto(url)
     page.wait_for_function("window.argmapGraph !== undefined")
-    expected = Claim.objects.filter(topic=demo).count() + Position.objects.filter(topic=demo).count()
-    assert page.evaluate("window.argmapGraph.nodes().length") == expected
-    assert page.evaluate("window.argmapGraph.edges().length") == Link.objects.filter(claim__topic=demo).count()
     page.evaluate("document.getElementById('graph-canvas').scrollIntoView({block: 'start'})")
     # Cytoscape.js caches where its canvas is; after scrolling, make it look again.
     page.evaluate("window.argmapGraph.resize()")
     page.wait_for_timeout(300)
-    claim_id, x, y = page.evaluate(
-        """() => { const node = window.argmapGraph.nodes("[kind = 'claim']")[0];
+
+
+def click_node(page, selector: str):
+    """Click the first node matching a Cytoscape selector; its id and claim id."""
+    node_id, claim_id, x, y = page.evaluate(
+        """selector => { const cy = window.argmapGraph; const node = cy.nodes(selector)[0];
+        cy.center(node);
         const box = document.getElementById('graph-canvas').getBoundingClientRect();
-        const at = node.renderedPosition(); return [node.data('claim'), box.x + at.x, box.y + at.y]; }"""
+        const at = node.renderedPosition(); return [node.id(), node.data('claim'), box.x + at.x, box.y + at.y]; }""",
+        selector,
     )
     page.mouse.click(x, y)
+    return node_id, claim_id
+
+
+def test_graph_draws_every_claim_and_position_and_a_click_focuses_then_opens_the_claim(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    expected = Claim.objects.filter(topic=demo).count() + Position.objects.filter(topic=demo).count()
+    assert page.evaluate("window.argmapGraph.nodes().length") == expected
+    assert page.evaluate("window.argmapGraph.edges().length") == Link.objects.filter(claim__topic=demo).count()
+    _, claim_id = click_node(page, "[kind = 'claim']")
+    panel = page.locator(".graph-focus")
+    panel.wait_for(state="visible")
+    assert Claim.objects.get(pk=claim_id).text in panel.inner_text()
+    panel.get_by_role("link", name="Open this claim").click()
     page.wait_for_url(re.compile(rf"/claims/{claim_id}/$"))
+    assert page.problems.items == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_graph_labels_are_at_least_12_pixels_whole_words_at_the_default_zoom(live_server, browser, demo, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    labels = page.evaluate(
+        """() => { const cy = window.argmapGraph;
+        return cy.nodes().map(n => [
+            parseFloat(n.style('font-size')) * cy.zoom(), n.data('label'), n.data('text')]); }"""
+    )
+    context.close()
+    assert labels
+    for rendered_size, label, text in labels:
+        assert rendered_size >= 12, (rendered_size, text)
+        # Wrapped at spaces only: the same words, none cut or dropped.
+        assert label.split() == text.split()
+
+
+def test_graph_zoom_buttons_and_keys_change_the_scale(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    zoom = page.evaluate("window.argmapGraph.zoom()")
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed_in = page.evaluate("window.argmapGraph.zoom()")
+    assert zoomed_in > zoom
+    page.get_by_role("button", name="Zoom out").click()
+    page.get_by_role("button", name="Zoom out").click()
+    assert page.evaluate("window.argmapGraph.zoom()") < zoomed_in
+    page.focus("#graph-canvas")
+    before = page.evaluate("window.argmapGraph.zoom()")
+    page.keyboard.press("+")
+    assert page.evaluate("window.argmapGraph.zoom()") > before
+    page.get_by_role("button", name="Reset").click()
+    assert page.evaluate("window.argmapGraph.zoom()") >= 1
+    assert page.problems.items == []
+
+
+def test_graph_focus_hides_everything_but_the_neighbourhood_and_escape_shows_it_again(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    node_id, _ = click_node(page, "[kind = 'position']")
+    page.locator(".graph-focus").wait_for(state="visible")
+    visible, neighbourhood, total = page.evaluate(
+        """id => { const cy = window.argmapGraph; const node = cy.getElementById(id);
+        return [cy.nodes(':visible').map(n => n.id()).sort(),
+                node.closedNeighborhood().nodes().map(n => n.id()).sort(), cy.nodes().length]; }""",
+        node_id,
+    )
+    assert visible == neighbourhood
+    assert len(visible) < total
+    page.focus("#graph-canvas")
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"window.argmapGraph.nodes(':visible').length === {total}")
+    assert page.locator(".graph-focus").is_hidden()
+    assert page.problems.items == []
+
+
+def test_graph_filters_hide_opposition_and_show_what_a_stakeholder_holds(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    page.get_by_label("against (−)").uncheck()
+    assert page.evaluate("window.argmapGraph.edges(\"[polarity = 'opposes']:visible\").length") == 0
+    assert page.evaluate("window.argmapGraph.edges(\"[polarity = 'supports']:visible\").length") > 0
+    page.get_by_label("against (−)").check()
+    holder = Stance.objects.filter(topic=demo, claim__isnull=False, stance="supports").first()
+    page.select_option("#graph-holder", f"s{holder.stakeholder_id}")
+    shown = page.evaluate("window.argmapGraph.nodes(\"[kind = 'claim']:visible\").map(n => n.data('claim'))")
+    held = set(
+        Stance.objects.filter(
+            topic=demo, stakeholder=holder.stakeholder, claim__isnull=False, stance__in=["supports", "conditional"]
+        ).values_list("claim_id", flat=True)
+    )
+    assert holder.claim_id in shown
+    assert set(shown) <= held
     assert page.problems.items == []
 
 
