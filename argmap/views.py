@@ -26,9 +26,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.views import View
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
+from argmap import sharing
 from argmap.analysis import analyse_page, evaluate_shown
 from argmap.graph import collector_paused
 from argmap.interchange import downloads
@@ -147,7 +147,18 @@ class TopicMapView(View):
         with_salience = {row["stakeholder_id"] for row in data.salience}
         grid = power_interest_grid(data)
         graph = graph_elements(tree, data, shown)
+        request = self.request
         return {
+            "json_ld": sharing.json_ld(sharing.topic_json_ld(request, topic, data.positions)),
+            "share": sharing.share_context(
+                request,
+                title=topic.title,
+                description=topic.question,
+                url=topic.get_absolute_url(),
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": topic.slug}),
+                embed=reverse("argmap:topic-embed", kwargs={"slug": topic.slug}),
+            ),
             **self.analysis_context(data, tree, shown),
             "topic": topic,
             "urls": PageUrls(topic),
@@ -202,8 +213,17 @@ class TopicAnalysisView(TopicMapView):
         }
 
 
+def framable(response: HttpResponse) -> HttpResponse:
+    """An embed view's response, which any site may frame (the only pages that may be)."""
+    response.xframe_options_exempt = True
+    response.headers["Content-Security-Policy"] = policy_header(
+        {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": "*"}
+    )
+    return response
+
+
 class TopicEmbedView(TopicMapView):
-    """The topic's tree for other sites' iframes: the one page that may be framed."""
+    """The topic's tree for other sites' iframes."""
 
     template_name = "argmap/topic_embed.html"
 
@@ -211,13 +231,21 @@ class TopicEmbedView(TopicMapView):
         evaluate_shown(data, tree, shown)  # the tree's strengths and labels only
         return {}
 
-    @xframe_options_exempt
     def get(self, request, slug, **kwargs):
-        response = super().get(request, slug, **kwargs)
-        response.headers["Content-Security-Policy"] = policy_header(
-            {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": "*"}
-        )
-        return response
+        return framable(super().get(request, slug, **kwargs))
+
+
+class PositionEmbedView(TopicEmbedView):
+    """One position with its arguments, for other sites' iframes."""
+
+    template_name = "argmap/position_embed.html"
+
+    def get_context_data(self, topic: Topic, pk: int) -> dict:
+        context = super().get_context_data(topic)
+        position = next((p for p in context["tree"].positions if p.position_id == pk), None)
+        if position is None:
+            raise Http404("No such position in this topic.")
+        return {**context, "position": position}
 
 
 class TopicBranchView(TopicMapView):
@@ -285,13 +313,33 @@ class ClaimDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         data = load_claim(self.object.pk)
+        claim, request = self.object, self.request
         return super().get_context_data(
             targets=by_polarity(data.targets),
             arguments=by_polarity(data.arguments),
             citations=data.citations,
             stances=with_labels(data.stances),
+            json_ld=sharing.json_ld(sharing.claim_json_ld(request, claim, data.citations)),
+            share=sharing.share_context(
+                request,
+                title=claim.text,
+                description=f"A claim in “{claim.topic.title}”: {claim.topic.question}",
+                url=claim.get_absolute_url(),
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": claim.topic.slug}),
+                embed=reverse("argmap:claim-embed", kwargs={"pk": claim.pk}),
+            ),
             **kwargs,
         )
+
+
+class ClaimEmbedView(ClaimDetailView):
+    """A claim with its arguments and sources, for other sites' iframes."""
+
+    template_name = "argmap/claim_embed.html"
+
+    def get(self, request, *args, **kwargs):
+        return framable(super().get(request, *args, **kwargs))
 
 
 class StakeholderListView(ListView):
@@ -316,6 +364,14 @@ class StakeholderDetailView(DetailView):
             stances=stances,
             children=data.children,
             salience=data.salience,
+            json_ld=sharing.json_ld(sharing.stakeholder_json_ld(self.request, self.object)),
+            share=sharing.share_context(
+                self.request,
+                title=self.object.name,
+                description=self.object.summary or f"{self.object.name}: what they argue, and with whom, on argmap.",
+                url=self.object.get_absolute_url(),
+                kind="profile",
+            ),
             **kwargs,
         )
 

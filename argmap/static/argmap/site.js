@@ -141,6 +141,44 @@
     });
   }
 
+  // In a frame on another site, tell the embedding page how tall the content is (it
+  // sizes the frame: static/argmap/embed.js); only a height is sent.
+  function postHeight() {
+    if (!document.body.classList.contains("embed") || window.parent === window) {
+      return;
+    }
+    var send = function () {
+      window.parent.postMessage({ argmap: "height", height: document.documentElement.scrollHeight }, "*");
+    };
+    send();
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(send).observe(document.body);
+    }
+  }
+
+  // "Copy embed code" (and any button with data-copy naming a field to copy).
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copy);
+      var status = button.parentElement.querySelector(".copy-status");
+      if (!field || !navigator.clipboard) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(
+          function () {
+            status.textContent = "Copied.";
+          },
+          function () {
+            field.select();
+            status.textContent = "Select the code and copy it.";
+          }
+        );
+      });
+    });
+  }
+
   // A large map's cruxes and coalitions come from a page of their own (views.TopicAnalysisView):
   // its #analysis section takes the place of the placeholder.
   function loadAnalysis() {
@@ -171,6 +209,8 @@
 
   function start() {
     openLinksOutsideTheFrame();
+    postHeight();
+    copyButtons();
     openHash();
     loadAnalysis();
   }
