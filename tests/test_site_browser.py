@@ -429,3 +429,42 @@ def test_screenshots_of_the_main_pages_at_desktop_and_phone_widths(live_server, 
         context.close()
         assert problems.items == []
     assert len(list(SCREENSHOTS.glob("*.png"))) >= 16
+
+
+@pytest.fixture
+def blog_page(browser):
+    """A page for another site's origin. Chromium refuses a page that came from no address
+    (Playwright serves it) loading from a loopback one (the test server): a check for
+    private networks that a real site and a public argmap never meet, switched off here."""
+    other = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests"],
+    )
+    page = other.new_page()
+    page.problems = Problems(page)
+    yield page
+    other.close()
+
+
+def test_an_embedded_claim_sizes_its_frame_on_another_sites_page(live_server, blog_page, demo):
+    page = blog_page
+    claim = Claim.objects.filter(topic=demo, citations__isnull=False).first()
+    embed = live_server.url + reverse("argmap:claim-embed", args=[claim.pk])
+    script = live_server.url + "/static/argmap/embed.js"
+    # Another site's page, with the code argmap offers to copy (served by Playwright itself).
+    html = (
+        f'<h1>A blog</h1><iframe src="{embed}" title="claim" width="600" height="150"></iframe>'
+        f'<script async src="{script}"></script>'
+    )
+    page.route("http://blog.example/", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto("http://blog.example/")
+    page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+    height = page.evaluate("document.querySelector('iframe').clientHeight")  # inside its border
+    content = page.frame_locator("iframe").locator("body").evaluate("b => b.ownerDocument.documentElement.scrollHeight")
+    assert height == pytest.approx(content, abs=2)
+    assert height > 150
+    # A message from any other origin is ignored.
+    page.evaluate("window.postMessage({argmap: 'height', height: 5}, '*')")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelector('iframe').clientHeight") == height
+    assert page.problems.items == []

@@ -13,6 +13,21 @@
   window.argmapEmbedListening = true;
   var origin = new URL(script.src, window.location.href).origin;
 
+  // Frames that loaded before this script ran have already sent their height: ask them
+  // again (only a height ever comes back).
+  function measure(frame) {
+    if (frame.contentWindow) {
+      frame.contentWindow.postMessage({ argmap: "measure" }, origin);
+    }
+  }
+  var frames = document.getElementsByTagName("iframe");
+  for (var i = 0; i < frames.length; i++) {
+    if (frames[i].src.indexOf(origin + "/") === 0) {
+      measure(frames[i]);
+      frames[i].addEventListener("load", measure.bind(null, frames[i]));
+    }
+  }
+
   window.addEventListener("message", function (event) {
     if (event.origin !== origin || !event.data || event.data.argmap !== "height") {
       return;

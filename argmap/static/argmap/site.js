@@ -151,6 +151,12 @@
       window.parent.postMessage({ argmap: "height", height: document.documentElement.scrollHeight }, "*");
     };
     send();
+    // The embedding page's script may load after this frame: it then asks again.
+    window.addEventListener("message", function (event) {
+      if (event.source === window.parent && event.data && event.data.argmap === "measure") {
+        send();
+      }
+    });
     if (typeof ResizeObserver === "function") {
       new ResizeObserver(send).observe(document.body);
     }
