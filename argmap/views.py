@@ -47,6 +47,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
+from argmap.network import chart_points, ego_network, network_elements
 from argmap.search import search
 from argmap.tree import build_tree, graph_elements, grid_quadrants, power_interest_grid
 
@@ -172,6 +173,8 @@ class TopicMapView(View):
             "grid": grid,
             "quadrants": grid_quadrants(grid),
             "relationships": relationship_rows(data),
+            "network": network_elements(data.stakeholders, data.relationships, dict(RelationshipKind.choices)),
+            "chart": chart_points(data.salience, {row["id"]: row for row in data.stakeholders}),
             "stakeholders": data.stakeholders,
             "without_salience": sorted(
                 (row for row in data.stakeholders if row["id"] not in with_salience), key=lambda row: row["name"]
@@ -364,6 +367,15 @@ class StakeholderDetailView(DetailView):
             stances=stances,
             children=data.children,
             salience=data.salience,
+            network=ego_network(
+                {"slug": self.object.slug, "name": self.object.name, "kind": self.object.kind},
+                data.relationships,
+                {"slug": self.object.parent.slug, "name": self.object.parent.name, "kind": self.object.parent.kind}
+                if self.object.parent
+                else None,
+                data.children,
+                relationship_kinds,
+            ),
             json_ld=sharing.json_ld(sharing.stakeholder_json_ld(self.request, self.object)),
             share=sharing.share_context(
                 self.request,

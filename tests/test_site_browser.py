@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from argmap.models import Claim, Link, Position, Stakeholder, Stance, Topic
+from argmap.models import Claim, Link, Position, Relationship, Stakeholder, Stance, Topic
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
@@ -467,4 +467,19 @@ def test_an_embedded_claim_sizes_its_frame_on_another_sites_page(live_server, bl
     page.evaluate("window.postMessage({argmap: 'height', height: 5}, '*')")
     page.wait_for_timeout(200)
     assert page.evaluate("document.querySelector('iframe').clientHeight") == height
+    assert page.problems.items == []
+
+
+def test_the_network_draws_every_relationship_of_the_demo_map(live_server, page, demo):
+    topic = Topic.objects.get(slug="microsoft-openai-control")
+    page.goto(live_server.url + topic.get_absolute_url())
+    page.wait_for_function("window.argmapNetwork !== undefined")
+    drawn = page.evaluate("window.argmapNetwork.edges().map(e => e.data('relationships')).flat()")
+    ids = [int(node_id[1:]) for node_id in page.evaluate("window.argmapNetwork.nodes().map(n => n.id())")]
+    expected = Relationship.objects.filter(from_stakeholder__in=ids, to_stakeholder__in=ids)
+    assert sorted(drawn) == sorted(expected.values_list("pk", flat=True))
+    sizes = page.evaluate(
+        "window.argmapNetwork.nodes().map(n => parseFloat(n.style('font-size')) * window.argmapNetwork.zoom())"
+    )
+    assert min(sizes) >= 12
     assert page.problems.items == []
