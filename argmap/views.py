@@ -48,6 +48,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.network import chart_points, ego_network, network_elements
+from argmap.overview import build_overview
 from argmap.search import search
 from argmap.tree import build_tree, graph_elements, grid_quadrants, power_interest_grid
 
@@ -149,7 +150,10 @@ class TopicMapView(View):
         grid = power_interest_grid(data)
         graph = graph_elements(tree, data, shown)
         request = self.request
+        analysis = self.analysis_context(data, tree, shown)  # evaluates the positions the overview describes
         return {
+            **analysis,
+            "overview": build_overview(tree),
             "json_ld": sharing.json_ld(sharing.topic_json_ld(request, topic, data.positions)),
             "share": sharing.share_context(
                 request,
@@ -160,7 +164,6 @@ class TopicMapView(View):
                 image=reverse("argmap:topic-preview", kwargs={"slug": topic.slug}),
                 embed=reverse("argmap:topic-embed", kwargs={"slug": topic.slug}),
             ),
-            **self.analysis_context(data, tree, shown),
             "topic": topic,
             "urls": PageUrls(topic),
             "tree": tree,

@@ -483,3 +483,21 @@ def test_the_network_draws_every_relationship_of_the_demo_map(live_server, page,
     )
     assert min(sizes) >= 12
     assert page.problems.items == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
+def test_the_positions_and_the_stance_matrix_are_on_the_first_screen(live_server, browser, demo, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        for topic in Topic.objects.filter(status="published"):
+            page.goto(live_server.url + topic.get_absolute_url())
+            bottoms = page.evaluate(
+                """() => ['.position-cards', '.stance-matrix'].map(
+                    s => document.querySelector(s).getBoundingClientRect().bottom)"""
+            )
+            assert max(bottoms) <= viewport["height"], (topic.slug, bottoms)
+            assert page.locator(".position-card").count() == topic.positions.count()
+            assert page.locator(".position-card .standing-words").first.is_visible()
+    finally:
+        context.close()
