@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("topics/<slug:slug>/embed/", views.TopicEmbedView.as_view(), name="topic-embed"),
+    path("topics/<slug:slug>/positions/<int:pk>/", views.PositionDetailView.as_view(), name="position-detail"),
     path("topics/<slug:slug>/positions/<int:pk>/embed/", views.PositionEmbedView.as_view(), name="position-embed"),
     path("topics/<slug:slug>/preview.png", sharing.TopicPreviewView.as_view(), name="topic-preview"),
     path("topics/<slug:slug>/analysis/", views.TopicAnalysisView.as_view(), name="topic-analysis"),

@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -39,7 +39,9 @@ from argmap.models import (
     Basis,
     Citation,
     Claim,
+    Link,
     Polarity,
+    Position,
     RelationshipKind,
     Source,
     Stakeholder,
@@ -73,6 +75,7 @@ class PageUrls:
 
     def __init__(self, topic: Topic):
         self.claim = self.prefix("argmap:claim-detail", pk=987654321)
+        self.topic = topic.get_absolute_url()
         self.stakeholder = self.prefix("argmap:stakeholder-detail", slug="slug-987654321")
         self.source = self.prefix("argmap:source-detail", pk=987654321)
         self.branch = self.prefix("argmap:topic-branch", slug=topic.slug, pk=987654321)
@@ -322,6 +325,7 @@ class ClaimDetailView(DetailView):
         claim, request = self.object, self.request
         return super().get_context_data(
             targets=by_polarity(data.targets),
+            parent=data.targets[0] if data.targets else None,  # the breadcrumb's middle step
             arguments=by_polarity(data.arguments),
             citations=data.citations,
             stances=with_labels(data.stances),
@@ -334,6 +338,64 @@ class ClaimDetailView(DetailView):
                 kind="article",
                 image=reverse("argmap:topic-preview", kwargs={"slug": claim.topic.slug}),
                 embed=reverse("argmap:claim-embed", kwargs={"pk": claim.pk}),
+            ),
+            **kwargs,
+        )
+
+
+class PositionDetailView(DetailView):
+    """One position on its own (a focused, one-level view): its direct reasons for and
+    against, each a link to the claim's own page, who holds it, and a breadcrumb back to
+    the question. Plain links: it needs no JavaScript, and the back button works."""
+
+    template_name = "argmap/position_detail.html"
+
+    def get_queryset(self):
+        visible = Topic.objects.visible_to(self.request.user)
+        return Position.objects.filter(topic__in=visible, topic__slug=self.kwargs["slug"]).select_related("topic")
+
+    def get_context_data(self, **kwargs):
+        position, request = self.object, self.request
+        links = (
+            Link.objects.filter(target_position=position)
+            .select_related("claim")
+            .annotate(
+                supporters=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.SUPPORTS)),
+                opponents=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.OPPOSES)),
+            )
+            .order_by("id")
+        )
+        reasons = {"for": [], "against": []}
+        for link in links:
+            reasons["for" if link.polarity == Polarity.SUPPORTS else "against"].append(link)
+        stances = with_labels(
+            list(
+                Stance.objects.filter(position=position)
+                .order_by("stakeholder__name")
+                .values(
+                    "stance",
+                    "basis",
+                    "quote",
+                    "note",
+                    "held_on",
+                    slug=F("stakeholder__slug"),
+                    name=F("stakeholder__name"),
+                )
+            )
+        )
+        embed = reverse("argmap:position-embed", kwargs={"slug": position.topic.slug, "pk": position.pk})
+        return super().get_context_data(
+            topic=position.topic,
+            reasons=reasons,
+            stances=stances,
+            share=sharing.share_context(
+                request,
+                title=f"{position.title} — {position.topic.title}",
+                description=position.summary or position.topic.question,
+                url=request.path,
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": position.topic.slug}),
+                embed=embed,
             ),
             **kwargs,
         )

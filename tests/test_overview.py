@@ -101,3 +101,34 @@ def test_the_overview_costs_no_query_more(client, django_assert_num_queries, deb
     cache.clear()
     with django_assert_num_queries(2):  # the topic; its whole map (loading.load_map)
         client.get(debate["topic"].get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_position_opens_on_its_own_with_its_direct_reasons_holders_and_a_breadcrumb(client, debate):
+    url = f"{debate['topic'].get_absolute_url()}positions/{debate['yes'].pk}/"
+    html = client.get(url).content.decode()
+    crumbs = re.search(r'<nav class="breadcrumb" aria-label="Breadcrumb">(.*?)</nav>', html, re.S)[1]
+    assert debate["topic"].get_absolute_url() in crumbs
+    assert 'aria-current="page">Yes: ease it' in crumbs
+    assert "3 for" not in html  # counts are per side: 2 for, 1 against
+    assert "2 for · 1 against" in html
+    assert f'href="/claims/{debate["strong"].pk}/"' in html
+    assert "Government" in html
+    # The tree links to it, and its claim pages lead back to it.
+    assert url in client.get(debate["topic"].get_absolute_url()).content.decode()
+    claim_page = client.get(debate["strong"].get_absolute_url()).content.decode()
+    assert f'href="{url}"' in claim_page
+
+
+@pytest.mark.django_db
+def test_a_focused_position_costs_four_queries_and_is_404_for_drafts_and_other_topics(
+    client, django_assert_num_queries, debate
+):
+    url = f"{debate['topic'].get_absolute_url()}positions/{debate['yes'].pk}/"
+    with django_assert_num_queries(3):  # the position with its topic; its links with counts; its stances
+        assert client.get(url).status_code == 200
+    other = PositionFactory(topic=TopicFactory())
+    assert client.get(f"{debate['topic'].get_absolute_url()}positions/{other.pk}/").status_code == 404
+    debate["topic"].status = "draft"
+    debate["topic"].save()
+    assert client.get(url).status_code == 404

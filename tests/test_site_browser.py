@@ -12,13 +12,14 @@ people to look at.
 import os
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from argmap.models import Claim, Link, Position, Relationship, Stakeholder, Stance, Topic
+from argmap.models import Claim, Link, Position, Relationship, Source, Stakeholder, Stance, Topic
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
@@ -501,3 +502,47 @@ def test_the_positions_and_the_stance_matrix_are_on_the_first_screen(live_server
             assert page.locator(".position-card .standing-words").first.is_visible()
     finally:
         context.close()
+
+
+def test_the_focused_view_works_without_javascript_and_with_the_back_button(live_server, browser, demo):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        position = demo.positions.order_by("order").first()
+        page.goto(live_server.url + demo.get_absolute_url())
+        page.locator(f"#position-{position.pk}").get_by_role("link", name="open it on its own").click()
+        page.wait_for_url(re.compile(rf"/positions/{position.pk}/$"))
+        assert page.locator("h1").inner_text() == position.title
+        first = page.locator(".focus-list a").first
+        text = first.inner_text()
+        first.click()
+        page.wait_for_url(re.compile(r"/claims/\d+/$"))
+        assert page.locator("h1").inner_text() == text
+        # The breadcrumb leads back up; so does the browser's back button.
+        assert page.locator("nav.breadcrumb a").count() == 2
+        page.go_back()
+        page.wait_for_url(re.compile(rf"/positions/{position.pk}/$"))
+        page.keyboard.press("Tab")  # the keyboard reaches the links
+        page.locator("nav.breadcrumb a").first.click()
+        page.wait_for_url(re.compile(rf"{demo.get_absolute_url()}$"))
+    finally:
+        context.close()
+
+
+def test_printing_a_topic_gives_every_claim_and_source_in_the_pdf(live_server, page, demo, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(live_server.url + demo.get_absolute_url())
+    page.emulate_media(media="print")
+    path = tmp_path / "topic.pdf"
+    page.pdf(path=str(path), format="A4", print_background=False)
+    # NFKC undoes the fonts' ligatures ("ﬂ" in "reﬂects"), as a reader's search would.
+    text = unicodedata.normalize(
+        "NFKC", " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+    )
+    for claim in Claim.objects.filter(topic=demo):
+        assert " ".join(claim.text.split())[:60] in text, claim.text
+    for source in Source.objects.filter(citations__claim__topic=demo).distinct():
+        assert source.url in text.replace(" ", "") or source.url.replace("https://", "") in text.replace(" ", "")
+    for stakeholder in Stakeholder.objects.filter(stances__position__topic=demo).distinct():
+        assert stakeholder.name in text
