@@ -73,7 +73,7 @@ def debate():
 def test_first_screen_shows_each_positions_standing_strongest_reasons_and_the_matrix(client, debate):
     cache.clear()
     html = client.get(debate["topic"].get_absolute_url()).content.decode()
-    overview = html[html.index('id="overview"') : html.index('id="positions"')]
+    overview = html[html.index('id="overview"') : html.index('<section id="analysis"')]
     cards = re.findall(r'<li class="position-card.*?</li>', overview, re.S)
     assert len(cards) == 2
     assert "Yes: ease it" in cards[0]

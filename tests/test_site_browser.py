@@ -9,6 +9,7 @@ position's why and the grid apart too) are saved to test-artifacts/screenshots/ 
 people to look at.
 """
 
+import io
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from argmap.models import Claim, Link, Position, Relationship, Source, Stakeholder, Stance, Topic
@@ -399,37 +401,63 @@ def test_a_page_full_of_hostile_text_runs_no_script(live_server, page, hostile):
     assert page.problems.items == []
 
 
-def test_screenshots_of_the_main_pages_at_desktop_and_phone_widths(live_server, browser, demo):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def save_screenshot(png: bytes, path: Path, tallest: int = 2400) -> None:
+    """A screenshot as the docs keep it: no taller than `tallest` pixels, in 64 colours
+    (text and flat colours lose nothing a reader sees, and the files are a third the size)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = image.crop((0, 0, image.width, min(image.height, tallest)))
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+def test_screenshots_of_every_page_kind_at_desktop_and_phone_widths(live_server, browser, demo):
+    """Every kind of public page at both widths, for people to look at: `make screenshots`
+    writes them to docs/screenshots/ (ARGMAP_SCREENSHOTS), the suite to test-artifacts/."""
+    folder = Path(os.environ.get("ARGMAP_SCREENSHOTS") or SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
     claim = deep_claim(demo)
-    stakeholder = Stakeholder.objects.get(slug="uk-government")
+    position = demo.positions.order_by("order").first()
+    stakeholder = Stakeholder.objects.get(slug="openai")
+    source = Source.objects.filter(citations__claim__topic=demo).first()
+    # name: (address, the part to photograph: None for the first screen, "page" for all of it)
     shots = {
-        "home": reverse("argmap:home"),
-        "topic-tree": demo.get_absolute_url(),
-        "topic-graph": demo.get_absolute_url() + "#graph",
-        "topic-analysis": demo.get_absolute_url() + "#analysis",
-        "claim": claim.get_absolute_url(),
-        "stakeholder": stakeholder.get_absolute_url(),
+        "home": (reverse("argmap:home"), "page"),
+        "topic": (demo.get_absolute_url(), None),
+        "topic-arguments": (demo.get_absolute_url(), "#positions"),
+        "topic-graph": (demo.get_absolute_url(), "#graph"),
+        "topic-analysis": (demo.get_absolute_url(), "#analysis"),
+        "topic-stakeholders": (demo.get_absolute_url(), "#stakeholders"),
+        "position": (reverse("argmap:position-detail", args=[demo.slug, position.pk]), "page"),
+        "claim": (claim.get_absolute_url(), "page"),
+        "stakeholders": (reverse("argmap:stakeholder-list"), "page"),
+        "stakeholder": (stakeholder.get_absolute_url(), "page"),
+        "source": (source.get_absolute_url(), "page"),
+        "search": (reverse("argmap:search") + "?q=copyright", "page"),
+        "embed-claim": (reverse("argmap:claim-embed", args=[claim.pk]), "page"),
     }
     for width_name, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         problems = Problems(page)
-        for name, url in shots.items():
+        for name, (url, part) in shots.items():
             page.goto(live_server.url + url)
-            if name == "topic-graph":
+            if part == "#graph":
                 page.wait_for_function("window.argmapGraph !== undefined")
-                page.locator("#graph").screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png")
-            elif name == "topic-analysis":
-                page.locator("#analysis").screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png")
-                page.locator(".position").first.evaluate("p => p.querySelector('details.why').open = true")
-                page.locator(".position").first.screenshot(path=SCREENSHOTS / f"topic-why-{width_name}.png")
-                page.locator("#stakeholders").screenshot(path=SCREENSHOTS / f"topic-grid-{width_name}.png")
+            if part == "#stakeholders":
+                page.wait_for_function("window.argmapNetwork !== undefined")
+            if part is None:
+                png = page.screenshot()
+            elif part == "page":
+                png = page.screenshot(full_page=True)
             else:
-                page.screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png", full_page=True)
+                png = page.locator(part).screenshot()
+            save_screenshot(png, folder / f"{name}-{width_name}.png")
         context.close()
         assert problems.items == []
-    assert len(list(SCREENSHOTS.glob("*.png"))) >= 16
+    preview = folder / "topic-preview.png"
+    preview.write_bytes(Client().get(reverse("argmap:topic-preview", args=[demo.slug])).content)
+    assert len(list(folder.glob("*.png"))) == 2 * len(shots) + 1
 
 
 @pytest.fixture
