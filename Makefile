@@ -20,7 +20,7 @@ export PG_CREATE_DB := import os, psycopg; from psycopg.conninfo import conninfo
 	exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone(); \
 	exists or conn.execute(f'CREATE DATABASE "{name}"')
 
-.PHONY: run setup test test-fast lint check test-sqlite test-postgresql bench clean
+.PHONY: run setup test test-fast lint check test-sqlite test-postgresql bench screenshots clean
 
 run: setup
 	@echo
@@ -95,6 +95,13 @@ bench: $(VENV)/.installed-dev
 		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python manage.py migrate -v 0 && \
 		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python -m benchmarks $(ARGS); \
 	fi
+
+# Screenshots of every kind of public page, at desktop and phone widths, into docs/screenshots/
+# (the browser test that takes them for the suite, pointed at that folder).
+screenshots: $(VENV)/.installed-dev
+	rm -f docs/screenshots/*.png
+	DATABASE_URL= ARGMAP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_site_browser.py -q \
+		-k test_screenshots_of_every_page_kind
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -339,13 +339,25 @@ def build_tree(data: MapData) -> Tree:
 
 def graph_elements(tree: Tree, data: MapData, claims: list[Node]) -> dict[str, list[dict[str, Any]]]:
     """The graph view's nodes and edges: the positions, the given claims, and every link
-    between them (Cytoscape.js element data)."""
+    between them (Cytoscape.js element data); each claim with the stakeholders who hold it
+    (supports it, with or without conditions), and those stakeholders, for the graph's filter."""
     shown = {node.claim_id for node in claims}
+    holders: dict[int, list[int]] = defaultdict(list)
+    for stance in data.stances:
+        if stance["claim_id"] in shown and stance["stance"] in ("supports", "conditional"):
+            holders[stance["claim_id"]].append(stance["stakeholder_id"])
     nodes: list[dict[str, Any]] = [
         {"id": f"p{position.position_id}", "label": position.title, "kind": "position"} for position in tree.positions
     ]
     nodes += [
-        {"id": f"c{node.claim_id}", "label": node.text, "kind": "claim", "claim": node.claim_id} for node in claims
+        {
+            "id": f"c{node.claim_id}",
+            "label": node.text,
+            "kind": "claim",
+            "claim": node.claim_id,
+            "holders": [f"s{s}" for s in holders.get(node.claim_id, ())],
+        }
+        for node in claims
     ]
     edges = []
     for link in data.links:
@@ -357,7 +369,19 @@ def graph_elements(tree: Tree, data: MapData, claims: list[Node]) -> dict[str, l
             target = f"c{link['target_claim_id']}"
         else:
             continue
-        edges.append(
-            {"id": f"l{link['id']}", "source": f"c{link['claim_id']}", "target": target, "polarity": link["polarity"]}
-        )
-    return {"nodes": nodes, "edges": edges}
+        edge = {
+            "id": f"l{link['id']}",
+            "source": f"c{link['claim_id']}",
+            "target": target,
+            "polarity": link["polarity"],
+        }
+        if link.get("basis"):
+            edge["basis"] = link["basis"]
+        edges.append(edge)
+    holding = {s for ids in holders.values() for s in ids}
+    stakeholders = [
+        {"id": f"s{row['id']}", "name": row["name"]}
+        for row in sorted(data.stakeholders, key=lambda row: row["name"].casefold())
+        if row["id"] in holding
+    ]
+    return {"nodes": nodes, "edges": edges, "stakeholders": stakeholders}

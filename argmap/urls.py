@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from argmap import sitemaps, views
+from argmap import sharing, sitemaps, views
 
 app_name = "argmap"
 
@@ -11,15 +11,20 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("topics/<slug:slug>/embed/", views.TopicEmbedView.as_view(), name="topic-embed"),
+    path("topics/<slug:slug>/positions/<int:pk>/", views.PositionDetailView.as_view(), name="position-detail"),
+    path("topics/<slug:slug>/positions/<int:pk>/embed/", views.PositionEmbedView.as_view(), name="position-embed"),
+    path("topics/<slug:slug>/preview.png", sharing.TopicPreviewView.as_view(), name="topic-preview"),
     path("topics/<slug:slug>/analysis/", views.TopicAnalysisView.as_view(), name="topic-analysis"),
     path("topics/<slug:slug>/branches/<int:pk>/", views.TopicBranchView.as_view(), name="topic-branch"),
     path("topics/<slug:slug>/paths/<int:pk>/", views.TopicPathView.as_view(), name="topic-path"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
+    path("claims/<int:pk>/embed/", views.ClaimEmbedView.as_view(), name="claim-embed"),
     path("stakeholders/", views.StakeholderListView.as_view(), name="stakeholder-list"),
     path("stakeholders/<slug:slug>/", views.StakeholderDetailView.as_view(), name="stakeholder-detail"),
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", views.RecentChangesFeed(), name="feed"),
+    path("oembed/", sharing.OEmbedView.as_view(), name="oembed"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
 ]

@@ -16,16 +16,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
+from argmap import sharing
 from argmap.analysis import analyse_page, evaluate_shown, grid_quadrants, grid_rows
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
@@ -36,7 +36,9 @@ from argmap.models import (
     Basis,
     Citation,
     Claim,
+    Link,
     Polarity,
+    Position,
     RelationshipKind,
     Source,
     Stakeholder,
@@ -44,6 +46,8 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
+from argmap.network import chart_points, ego_network, network_elements
+from argmap.overview import build_overview
 from argmap.search import search
 from argmap.tree import build_tree, graph_elements
 
@@ -68,6 +72,7 @@ class PageUrls:
 
     def __init__(self, topic: Topic):
         self.claim = self.prefix("argmap:claim-detail", pk=987654321)
+        self.topic = topic.get_absolute_url()
         self.stakeholder = self.prefix("argmap:stakeholder-detail", slug="slug-987654321")
         self.source = self.prefix("argmap:source-detail", pk=987654321)
         self.branch = self.prefix("argmap:topic-branch", slug=topic.slug, pk=987654321)
@@ -135,8 +140,22 @@ class TopicMapView(View):
         shown = tree.shown_claims(roots, expanded)
         with_salience = {row["stakeholder_id"] for row in data.salience}
         grid = grid_rows(data)
+        graph = graph_elements(tree, data, shown)
+        request = self.request
+        analysis = self.analysis_context(data, tree, shown)  # evaluates the positions the overview describes
         return {
-            **self.analysis_context(data, tree, shown),
+            **analysis,
+            "overview": build_overview(tree),
+            "json_ld": sharing.json_ld(sharing.topic_json_ld(request, topic, data.positions)),
+            "share": sharing.share_context(
+                request,
+                title=topic.title,
+                description=topic.question,
+                url=topic.get_absolute_url(),
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": topic.slug}),
+                embed=reverse("argmap:topic-embed", kwargs={"slug": topic.slug}),
+            ),
             "topic": topic,
             "urls": PageUrls(topic),
             "tree": tree,
@@ -144,10 +163,13 @@ class TopicMapView(View):
             "claims_shown": len(shown),
             "claims_total": len(data.claims),
             "sources_listed": listed_sources(shown),
-            "graph": graph_elements(tree, data, shown),
+            "graph": graph,
+            "graph_has_inferred": any(edge.get("basis") == "inferred" for edge in graph["edges"]),
             "grid": grid,
             "quadrants": grid_quadrants(grid),
             "relationships": relationship_rows(data),
+            "network": network_elements(data.stakeholders, data.relationships, dict(RelationshipKind.choices)),
+            "chart": chart_points(data.salience, {row["id"]: row for row in data.stakeholders}),
             "stakeholders": data.stakeholders,
             "without_salience": sorted(
                 (row for row in data.stakeholders if row["id"] not in with_salience), key=lambda row: row["name"]
@@ -189,8 +211,17 @@ class TopicAnalysisView(TopicMapView):
         }
 
 
+def framable(response: HttpResponse) -> HttpResponse:
+    """An embed view's response, which any site may frame (the only pages that may be)."""
+    response.xframe_options_exempt = True
+    response.headers["Content-Security-Policy"] = policy_header(
+        {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": "*"}
+    )
+    return response
+
+
 class TopicEmbedView(TopicMapView):
-    """The topic's tree for other sites' iframes: the one page that may be framed."""
+    """The topic's tree for other sites' iframes."""
 
     template_name = "argmap/topic_embed.html"
 
@@ -198,13 +229,21 @@ class TopicEmbedView(TopicMapView):
         evaluate_shown(data, tree, shown)  # the tree's strengths and labels only
         return {}
 
-    @xframe_options_exempt
     def get(self, request, slug, **kwargs):
-        response = super().get(request, slug, **kwargs)
-        response.headers["Content-Security-Policy"] = policy_header(
-            {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": "*"}
-        )
-        return response
+        return framable(super().get(request, slug, **kwargs))
+
+
+class PositionEmbedView(TopicEmbedView):
+    """One position with its arguments, for other sites' iframes."""
+
+    template_name = "argmap/position_embed.html"
+
+    def get_context_data(self, topic: Topic, pk: int) -> dict:
+        context = super().get_context_data(topic)
+        position = next((p for p in context["tree"].positions if p.position_id == pk), None)
+        if position is None:
+            raise Http404("No such position in this topic.")
+        return {**context, "position": position}
 
 
 class TopicBranchView(TopicMapView):
@@ -272,13 +311,92 @@ class ClaimDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         data = load_claim(self.object.pk)
+        claim, request = self.object, self.request
         return super().get_context_data(
             targets=by_polarity(data.targets),
+            parent=data.targets[0] if data.targets else None,  # the breadcrumb's middle step
             arguments=by_polarity(data.arguments),
             citations=data.citations,
             stances=with_labels(data.stances),
+            json_ld=sharing.json_ld(sharing.claim_json_ld(request, claim, data.citations)),
+            share=sharing.share_context(
+                request,
+                title=claim.text,
+                description=f"A claim in “{claim.topic.title}”: {claim.topic.question}",
+                url=claim.get_absolute_url(),
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": claim.topic.slug}),
+                embed=reverse("argmap:claim-embed", kwargs={"pk": claim.pk}),
+            ),
             **kwargs,
         )
+
+
+class PositionDetailView(DetailView):
+    """One position on its own (a focused, one-level view): its direct reasons for and
+    against, each a link to the claim's own page, who holds it, and a breadcrumb back to
+    the question. Plain links: it needs no JavaScript, and the back button works."""
+
+    template_name = "argmap/position_detail.html"
+
+    def get_queryset(self):
+        visible = Topic.objects.visible_to(self.request.user)
+        return Position.objects.filter(topic__in=visible, topic__slug=self.kwargs["slug"]).select_related("topic")
+
+    def get_context_data(self, **kwargs):
+        position, request = self.object, self.request
+        links = (
+            Link.objects.filter(target_position=position)
+            .select_related("claim")
+            .annotate(
+                supporters=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.SUPPORTS)),
+                opponents=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.OPPOSES)),
+            )
+            .order_by("id")
+        )
+        reasons = {"for": [], "against": []}
+        for link in links:
+            reasons["for" if link.polarity == Polarity.SUPPORTS else "against"].append(link)
+        stances = with_labels(
+            list(
+                Stance.objects.filter(position=position)
+                .order_by("stakeholder__name")
+                .values(
+                    "stance",
+                    "basis",
+                    "quote",
+                    "note",
+                    "held_on",
+                    slug=F("stakeholder__slug"),
+                    name=F("stakeholder__name"),
+                )
+            )
+        )
+        embed = reverse("argmap:position-embed", kwargs={"slug": position.topic.slug, "pk": position.pk})
+        return super().get_context_data(
+            topic=position.topic,
+            reasons=reasons,
+            stances=stances,
+            share=sharing.share_context(
+                request,
+                title=f"{position.title} — {position.topic.title}",
+                description=position.summary or position.topic.question,
+                url=request.path,
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": position.topic.slug}),
+                embed=embed,
+            ),
+            **kwargs,
+        )
+
+
+class ClaimEmbedView(ClaimDetailView):
+    """A claim with its arguments and sources, for other sites' iframes."""
+
+    template_name = "argmap/claim_embed.html"
+
+    def get(self, request, *args, **kwargs):
+        return framable(super().get(request, *args, **kwargs))
 
 
 class StakeholderListView(ListView):
@@ -303,6 +421,23 @@ class StakeholderDetailView(DetailView):
             stances=stances,
             children=data.children,
             salience=data.salience,
+            network=ego_network(
+                {"slug": self.object.slug, "name": self.object.name, "kind": self.object.kind},
+                data.relationships,
+                {"slug": self.object.parent.slug, "name": self.object.parent.name, "kind": self.object.parent.kind}
+                if self.object.parent
+                else None,
+                data.children,
+                relationship_kinds,
+            ),
+            json_ld=sharing.json_ld(sharing.stakeholder_json_ld(self.request, self.object)),
+            share=sharing.share_context(
+                self.request,
+                title=self.object.name,
+                description=self.object.summary or f"{self.object.name}: what they argue, and with whom, on argmap.",
+                url=self.object.get_absolute_url(),
+                kind="profile",
+            ),
             **kwargs,
         )
 

@@ -5,7 +5,7 @@ claims), from the page cache, and answered 304; with the steps of an uncached re
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from argmap.loading import PAGE_COLUMNS, load_map
@@ -48,7 +48,7 @@ def run(bench) -> None:
         roots = tree.roots()
         shown = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
         view = TopicDetailView()
-        view.request = None
+        view.request = RequestFactory().get(topic.get_absolute_url())
         deferred = size > settings.TOPIC_ANALYSIS_INLINE_CLAIMS
         bench.report(
             AREA,

@@ -476,7 +476,12 @@ class ScriptsAndHandlers(HTMLParser):
             self._in_script = attrs
 
     def handle_data(self, data):
-        if self._in_script is not None and data.strip() and self._in_script.get("type") != "application/json":
+        # JSON and JSON-LD are data blocks, which browsers never run.
+        data_block = self._in_script is not None and self._in_script.get("type") in (
+            "application/json",
+            "application/ld+json",
+        )
+        if self._in_script is not None and data.strip() and not data_block:
             self.inline_scripts.append(data)
 
     def handle_endtag(self, tag):

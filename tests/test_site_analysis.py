@@ -88,8 +88,8 @@ def test_every_position_and_claim_shown_has_a_strength_bar_a_badge_and_a_why(cli
 
 def test_the_analysis_section_gives_each_positions_standing_and_cruxes(client, debate):  # noqa: F811
     html = page(client, debate["topic"].get_absolute_url())
-    section = html[html.index('id="analysis"') : html.index('id="graph"')]
-    assert '<a href="#analysis">Analysis</a>' in html
+    section = html[html.index('id="analysis"') : html.index('<section id="positions"')]
+    assert '<a href="#analysis">Cruxes and coalitions</a>' in html
     assert section.index("Yes, ease it") < section.index("No, keep it")
     assert "Cruxes, the claims that would change it most:" in section
     # Rejecting "harm" would let "Yes, ease it" stand (0.75, accepted): a crux that flips it.
@@ -173,7 +173,7 @@ def test_a_large_maps_page_defers_its_cruxes_and_coalitions_to_the_analysis_page
     topic = debate["topic"]
     html = page(client, topic.get_absolute_url())
     analysis_url = reverse("argmap:topic-analysis", args=[topic.slug])
-    section = html[html.index('id="analysis"') : html.index('id="graph"')]
+    section = html[html.index('id="analysis"') : html.index('<section id="positions"')]
     assert f'data-analysis-url="{analysis_url}"' in section
     assert f'<a href="{analysis_url}">a page of their own</a>' in section
     assert "coalition-matrix" not in html

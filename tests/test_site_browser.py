@@ -9,16 +9,19 @@ position's why and the grid apart too) are saved to test-artifacts/screenshots/ 
 people to look at.
 """
 
+import io
 import os
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
-from argmap.models import Claim, Link, Position, Stakeholder, Topic
+from argmap.models import Claim, Link, Position, Relationship, Source, Stakeholder, Stance, Topic
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
@@ -137,23 +140,113 @@ def test_a_claim_link_into_an_unloaded_branch_loads_it(live_server, page, settin
     assert page.problems.items == []
 
 
-def test_graph_draws_every_claim_and_position_and_a_click_opens_the_claim(live_server, page, demo):
-    page.goto(live_server.url + demo.get_absolute_url())
+def open_graph(page, url):
+    page.goto(url)
     page.wait_for_function("window.argmapGraph !== undefined")
-    expected = Claim.objects.filter(topic=demo).count() + Position.objects.filter(topic=demo).count()
-    assert page.evaluate("window.argmapGraph.nodes().length") == expected
-    assert page.evaluate("window.argmapGraph.edges().length") == Link.objects.filter(claim__topic=demo).count()
     page.evaluate("document.getElementById('graph-canvas').scrollIntoView({block: 'start'})")
     # Cytoscape.js caches where its canvas is; after scrolling, make it look again.
     page.evaluate("window.argmapGraph.resize()")
     page.wait_for_timeout(300)
-    claim_id, x, y = page.evaluate(
-        """() => { const node = window.argmapGraph.nodes("[kind = 'claim']")[0];
+
+
+def click_node(page, selector: str):
+    """Click the first node matching a Cytoscape selector; its id and claim id."""
+    node_id, claim_id, x, y = page.evaluate(
+        """selector => { const cy = window.argmapGraph; const node = cy.nodes(selector)[0];
+        cy.center(node);
         const box = document.getElementById('graph-canvas').getBoundingClientRect();
-        const at = node.renderedPosition(); return [node.data('claim'), box.x + at.x, box.y + at.y]; }"""
+        const at = node.renderedPosition(); return [node.id(), node.data('claim'), box.x + at.x, box.y + at.y]; }""",
+        selector,
     )
     page.mouse.click(x, y)
+    return node_id, claim_id
+
+
+def test_graph_draws_every_claim_and_position_and_a_click_focuses_then_opens_the_claim(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    expected = Claim.objects.filter(topic=demo).count() + Position.objects.filter(topic=demo).count()
+    assert page.evaluate("window.argmapGraph.nodes().length") == expected
+    assert page.evaluate("window.argmapGraph.edges().length") == Link.objects.filter(claim__topic=demo).count()
+    _, claim_id = click_node(page, "[kind = 'claim']")
+    panel = page.locator(".graph-focus")
+    panel.wait_for(state="visible")
+    assert Claim.objects.get(pk=claim_id).text in panel.inner_text()
+    panel.get_by_role("link", name="Open this claim").click()
     page.wait_for_url(re.compile(rf"/claims/{claim_id}/$"))
+    assert page.problems.items == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_graph_labels_are_at_least_12_pixels_whole_words_at_the_default_zoom(live_server, browser, demo, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    labels = page.evaluate(
+        """() => { const cy = window.argmapGraph;
+        return cy.nodes().map(n => [
+            parseFloat(n.style('font-size')) * cy.zoom(), n.data('label'), n.data('text')]); }"""
+    )
+    context.close()
+    assert labels
+    for rendered_size, label, text in labels:
+        assert rendered_size >= 12, (rendered_size, text)
+        # Wrapped at spaces only: the same words, none cut or dropped.
+        assert label.split() == text.split()
+
+
+def test_graph_zoom_buttons_and_keys_change_the_scale(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    zoom = page.evaluate("window.argmapGraph.zoom()")
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed_in = page.evaluate("window.argmapGraph.zoom()")
+    assert zoomed_in > zoom
+    page.get_by_role("button", name="Zoom out").click()
+    page.get_by_role("button", name="Zoom out").click()
+    assert page.evaluate("window.argmapGraph.zoom()") < zoomed_in
+    page.focus("#graph-canvas")
+    before = page.evaluate("window.argmapGraph.zoom()")
+    page.keyboard.press("+")
+    assert page.evaluate("window.argmapGraph.zoom()") > before
+    page.get_by_role("button", name="Reset").click()
+    assert page.evaluate("window.argmapGraph.zoom()") >= 1
+    assert page.problems.items == []
+
+
+def test_graph_focus_hides_everything_but_the_neighbourhood_and_escape_shows_it_again(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    node_id, _ = click_node(page, "[kind = 'position']")
+    page.locator(".graph-focus").wait_for(state="visible")
+    visible, neighbourhood, total = page.evaluate(
+        """id => { const cy = window.argmapGraph; const node = cy.getElementById(id);
+        return [cy.nodes(':visible').map(n => n.id()).sort(),
+                node.closedNeighborhood().nodes().map(n => n.id()).sort(), cy.nodes().length]; }""",
+        node_id,
+    )
+    assert visible == neighbourhood
+    assert len(visible) < total
+    page.focus("#graph-canvas")
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"window.argmapGraph.nodes(':visible').length === {total}")
+    assert page.locator(".graph-focus").is_hidden()
+    assert page.problems.items == []
+
+
+def test_graph_filters_hide_opposition_and_show_what_a_stakeholder_holds(live_server, page, demo):
+    open_graph(page, live_server.url + demo.get_absolute_url())
+    page.get_by_label("against (−)").uncheck()
+    assert page.evaluate("window.argmapGraph.edges(\"[polarity = 'opposes']:visible\").length") == 0
+    assert page.evaluate("window.argmapGraph.edges(\"[polarity = 'supports']:visible\").length") > 0
+    page.get_by_label("against (−)").check()
+    holder = Stance.objects.filter(topic=demo, claim__isnull=False, stance="supports").first()
+    page.select_option("#graph-holder", f"s{holder.stakeholder_id}")
+    shown = page.evaluate("window.argmapGraph.nodes(\"[kind = 'claim']:visible\").map(n => n.data('claim'))")
+    held = set(
+        Stance.objects.filter(
+            topic=demo, stakeholder=holder.stakeholder, claim__isnull=False, stance__in=["supports", "conditional"]
+        ).values_list("claim_id", flat=True)
+    )
+    assert holder.claim_id in shown
+    assert set(shown) <= held
     assert page.problems.items == []
 
 
@@ -308,34 +401,176 @@ def test_a_page_full_of_hostile_text_runs_no_script(live_server, page, hostile):
     assert page.problems.items == []
 
 
-def test_screenshots_of_the_main_pages_at_desktop_and_phone_widths(live_server, browser, demo):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def save_screenshot(png: bytes, path: Path, tallest: int = 2400) -> None:
+    """A screenshot as the docs keep it: no taller than `tallest` pixels, in 64 colours
+    (text and flat colours lose nothing a reader sees, and the files are a third the size)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = image.crop((0, 0, image.width, min(image.height, tallest)))
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+def test_screenshots_of_every_page_kind_at_desktop_and_phone_widths(live_server, browser, demo):
+    """Every kind of public page at both widths, for people to look at: `make screenshots`
+    writes them to docs/screenshots/ (ARGMAP_SCREENSHOTS), the suite to test-artifacts/."""
+    folder = Path(os.environ.get("ARGMAP_SCREENSHOTS") or SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
     claim = deep_claim(demo)
-    stakeholder = Stakeholder.objects.get(slug="uk-government")
+    position = demo.positions.order_by("order").first()
+    stakeholder = Stakeholder.objects.get(slug="openai")
+    source = Source.objects.filter(citations__claim__topic=demo).first()
+    # name: (address, the part to photograph: None for the first screen, "page" for all of it)
     shots = {
-        "home": reverse("argmap:home"),
-        "topic-tree": demo.get_absolute_url(),
-        "topic-graph": demo.get_absolute_url() + "#graph",
-        "topic-analysis": demo.get_absolute_url() + "#analysis",
-        "claim": claim.get_absolute_url(),
-        "stakeholder": stakeholder.get_absolute_url(),
+        "home": (reverse("argmap:home"), "page"),
+        "topic": (demo.get_absolute_url(), None),
+        "topic-arguments": (demo.get_absolute_url(), "#positions"),
+        "topic-graph": (demo.get_absolute_url(), "#graph"),
+        "topic-analysis": (demo.get_absolute_url(), "#analysis"),
+        "topic-stakeholders": (demo.get_absolute_url(), "#stakeholders"),
+        "position": (reverse("argmap:position-detail", args=[demo.slug, position.pk]), "page"),
+        "claim": (claim.get_absolute_url(), "page"),
+        "stakeholders": (reverse("argmap:stakeholder-list"), "page"),
+        "stakeholder": (stakeholder.get_absolute_url(), "page"),
+        "source": (source.get_absolute_url(), "page"),
+        "search": (reverse("argmap:search") + "?q=copyright", "page"),
+        "embed-claim": (reverse("argmap:claim-embed", args=[claim.pk]), "page"),
     }
     for width_name, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         problems = Problems(page)
-        for name, url in shots.items():
+        for name, (url, part) in shots.items():
             page.goto(live_server.url + url)
-            if name == "topic-graph":
+            if part == "#graph":
                 page.wait_for_function("window.argmapGraph !== undefined")
-                page.locator("#graph").screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png")
-            elif name == "topic-analysis":
-                page.locator("#analysis").screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png")
-                page.locator(".position").first.evaluate("p => p.querySelector('details.why').open = true")
-                page.locator(".position").first.screenshot(path=SCREENSHOTS / f"topic-why-{width_name}.png")
-                page.locator("#stakeholders").screenshot(path=SCREENSHOTS / f"topic-grid-{width_name}.png")
+            if part == "#stakeholders":
+                page.wait_for_function("window.argmapNetwork !== undefined")
+            if part is None:
+                png = page.screenshot()
+            elif part == "page":
+                png = page.screenshot(full_page=True)
             else:
-                page.screenshot(path=SCREENSHOTS / f"{name}-{width_name}.png", full_page=True)
+                png = page.locator(part).screenshot()
+            save_screenshot(png, folder / f"{name}-{width_name}.png")
         context.close()
         assert problems.items == []
-    assert len(list(SCREENSHOTS.glob("*.png"))) >= 16
+    preview = folder / "topic-preview.png"
+    preview.write_bytes(Client().get(reverse("argmap:topic-preview", args=[demo.slug])).content)
+    assert len(list(folder.glob("*.png"))) == 2 * len(shots) + 1
+
+
+@pytest.fixture
+def blog_page(browser):
+    """A page for another site's origin. Chromium refuses a page that came from no address
+    (Playwright serves it) loading from a loopback one (the test server): a check for
+    private networks that a real site and a public argmap never meet, switched off here."""
+    other = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests"],
+    )
+    page = other.new_page()
+    page.problems = Problems(page)
+    yield page
+    other.close()
+
+
+def test_an_embedded_claim_sizes_its_frame_on_another_sites_page(live_server, blog_page, demo):
+    page = blog_page
+    claim = Claim.objects.filter(topic=demo, citations__isnull=False).first()
+    embed = live_server.url + reverse("argmap:claim-embed", args=[claim.pk])
+    script = live_server.url + "/static/argmap/embed.js"
+    # Another site's page, with the code argmap offers to copy (served by Playwright itself).
+    html = (
+        f'<h1>A blog</h1><iframe src="{embed}" title="claim" width="600" height="150"></iframe>'
+        f'<script async src="{script}"></script>'
+    )
+    page.route("http://blog.example/", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto("http://blog.example/")
+    page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+    height = page.evaluate("document.querySelector('iframe').clientHeight")  # inside its border
+    content = page.frame_locator("iframe").locator("body").evaluate("b => b.ownerDocument.documentElement.scrollHeight")
+    assert height == pytest.approx(content, abs=2)
+    assert height > 150
+    # A message from any other origin is ignored.
+    page.evaluate("window.postMessage({argmap: 'height', height: 5}, '*')")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelector('iframe').clientHeight") == height
+    assert page.problems.items == []
+
+
+def test_the_network_draws_every_relationship_of_the_demo_map(live_server, page, demo):
+    topic = Topic.objects.get(slug="microsoft-openai-control")
+    page.goto(live_server.url + topic.get_absolute_url())
+    page.wait_for_function("window.argmapNetwork !== undefined")
+    drawn = page.evaluate("window.argmapNetwork.edges().map(e => e.data('relationships')).flat()")
+    ids = [int(node_id[1:]) for node_id in page.evaluate("window.argmapNetwork.nodes().map(n => n.id())")]
+    expected = Relationship.objects.filter(from_stakeholder__in=ids, to_stakeholder__in=ids)
+    assert sorted(drawn) == sorted(expected.values_list("pk", flat=True))
+    sizes = page.evaluate(
+        "window.argmapNetwork.nodes().map(n => parseFloat(n.style('font-size')) * window.argmapNetwork.zoom())"
+    )
+    assert min(sizes) >= 12
+    assert page.problems.items == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["desktop", "phone"])
+def test_the_positions_and_the_stance_matrix_are_on_the_first_screen(live_server, browser, demo, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        for topic in Topic.objects.filter(status="published"):
+            page.goto(live_server.url + topic.get_absolute_url())
+            bottoms = page.evaluate(
+                """() => ['.position-cards', '.stance-matrix'].map(
+                    s => document.querySelector(s).getBoundingClientRect().bottom)"""
+            )
+            assert max(bottoms) <= viewport["height"], (topic.slug, bottoms)
+            assert page.locator(".position-card").count() == topic.positions.count()
+            assert page.locator(".position-card .standing-words").first.is_visible()
+    finally:
+        context.close()
+
+
+def test_the_focused_view_works_without_javascript_and_with_the_back_button(live_server, browser, demo):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        position = demo.positions.order_by("order").first()
+        page.goto(live_server.url + demo.get_absolute_url())
+        page.locator(f"#position-{position.pk}").get_by_role("link", name="open it on its own").click()
+        page.wait_for_url(re.compile(rf"/positions/{position.pk}/$"))
+        assert page.locator("h1").inner_text() == position.title
+        first = page.locator(".focus-list a").first
+        text = first.inner_text()
+        first.click()
+        page.wait_for_url(re.compile(r"/claims/\d+/$"))
+        assert page.locator("h1").inner_text() == text
+        # The breadcrumb leads back up; so does the browser's back button.
+        assert page.locator("nav.breadcrumb a").count() == 2
+        page.go_back()
+        page.wait_for_url(re.compile(rf"/positions/{position.pk}/$"))
+        page.keyboard.press("Tab")  # the keyboard reaches the links
+        page.locator("nav.breadcrumb a").first.click()
+        page.wait_for_url(re.compile(rf"{demo.get_absolute_url()}$"))
+    finally:
+        context.close()
+
+
+def test_printing_a_topic_gives_every_claim_and_source_in_the_pdf(live_server, page, demo, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(live_server.url + demo.get_absolute_url())
+    page.emulate_media(media="print")
+    path = tmp_path / "topic.pdf"
+    page.pdf(path=str(path), format="A4", print_background=False)
+    # NFKC undoes the fonts' ligatures ("ﬂ" in "reﬂects"), as a reader's search would.
+    text = unicodedata.normalize(
+        "NFKC", " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+    )
+    for claim in Claim.objects.filter(topic=demo):
+        assert " ".join(claim.text.split())[:60] in text, claim.text
+    for source in Source.objects.filter(citations__claim__topic=demo).distinct():
+        assert source.url in text.replace(" ", "") or source.url.replace("https://", "") in text.replace(" ", "")
+    for stakeholder in Stakeholder.objects.filter(stances__position__topic=demo).distinct():
+        assert stakeholder.name in text

@@ -47,8 +47,10 @@ def why(context, standing: Standing) -> SafeString:
     return why_html(standing, context["urls"].claim)
 
 
-def why_html(standing: Standing, claim_url: str) -> SafeString:
-    """The "why" disclosure; claims not on the page link to `claim_url`<id>/."""
+def why_html(standing: Standing, claim_url: str, with_assessment: bool = False) -> SafeString:
+    """The "why" disclosure; claims not on the page link to `claim_url`<id>/. With
+    `with_assessment`, the strength bar and badge open it (the tree's claims show them
+    there only, so that the tree stays scannable)."""
     effects = ""
     if standing.effects:
         items = format_html_join(
@@ -80,10 +82,11 @@ def why_html(standing: Standing, claim_url: str) -> SafeString:
             ),
         )
     return format_html(
-        '<details class="why"><summary>Why {}, {}?</summary><div class="why-body"><p>{}</p>{}<p>{}</p>{}</div>'
+        '<details class="why"><summary>Why {}, {}?</summary><div class="why-body">{}<p>{}</p>{}<p>{}</p>{}</div>'
         "</details>",
         standing.strength,
         standing.label,
+        format_html("<p>{}</p>", assessment(standing)) if with_assessment else "",
         standing.sentence,
         effects,
         standing.verdict,

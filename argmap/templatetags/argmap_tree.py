@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from argmap.templatetags.argmap_analysis import POLARITY, assessment, why_html
+from argmap.templatetags.argmap_analysis import POLARITY, why_html
 
 register = template.Library()
 
@@ -64,9 +64,7 @@ class _TreeWriter:
         out.append(f'<span class="claim-text">{escape(node.text)}</span>')
         if arguments:
             out.append(f' <span class="counts">{escape(node.counts)}</span>')
-        standing = node.standing
-        if standing is not None:
-            out.append(f" {assessment(standing)}")
+        standing = node.standing  # its strength and standing sit in the "why" disclosure, to keep the tree scannable
         out.append("</span></summary>" if arguments else "</span>")
         self.meta(node, standing)
         if arguments:
@@ -110,7 +108,7 @@ class _TreeWriter:
             out.append(f'<span class="held-by">Held by {held}</span>')
         out.append(f'<a class="claim-link" href="{self.claim}{ref}/">Claim page</a>')
         if standing is not None:
-            out.append(why_html(standing, self.claim_url))
+            out.append(why_html(standing, self.claim_url, with_assessment=True))
         out.append("</div>")
 
 

@@ -3,7 +3,6 @@
  *
  * - loads a branch of a large tree when its claim is opened;
  * - opens the tree at #claim-<id> (loading the branches on the way if needed);
- * - draws the graph view (Cytoscape.js + dagre) from the data of json_script;
  * - opens every <details> before printing.
  * No inline script anywhere (the Content-Security-Policy forbids it).
  */
@@ -127,119 +126,6 @@
     });
   });
 
-  function cssVariable(name) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  }
-
-  function drawGraph() {
-    var container = document.getElementById("graph-canvas");
-    var script = document.getElementById("graph-data");
-    if (!container || !script || typeof window.cytoscape !== "function") {
-      return;
-    }
-    var data = JSON.parse(script.textContent);
-    var elements = [];
-    data.nodes.forEach(function (node) {
-      var label = node.label.length > 90 ? node.label.slice(0, 89) + "…" : node.label;
-      elements.push({ group: "nodes", data: { id: node.id, label: label, kind: node.kind, claim: node.claim } });
-    });
-    data.edges.forEach(function (edge) {
-      // Drawn from what is argued about to the claim, so that dagre's left-to-right
-      // layout puts the positions on the left; the arrowhead sits at the source end.
-      elements.push({
-        group: "edges",
-        data: {
-          id: edge.id,
-          source: edge.target,
-          target: edge.source,
-          polarity: edge.polarity,
-          glyph: edge.polarity === "supports" ? "+" : "−",
-        },
-      });
-    });
-    var colours = {
-      fg: cssVariable("--fg"),
-      bg: cssVariable("--bg"),
-      line: cssVariable("--muted"),
-      supports: cssVariable("--for"),
-      opposes: cssVariable("--against"),
-      position: cssVariable("--position"),
-      positionBg: cssVariable("--position-bg"),
-    };
-    var cy = window.cytoscape({
-      container: container,
-      elements: elements,
-      style: [
-        {
-          selector: "node",
-          style: {
-            shape: "round-rectangle",
-            width: 190,
-            height: 64,
-            "background-color": colours.bg,
-            "border-width": 1,
-            "border-color": colours.line,
-            label: "data(label)",
-            color: colours.fg,
-            "font-size": 10,
-            "text-wrap": "wrap",
-            "text-max-width": 176,
-            "text-valign": "center",
-            "text-halign": "center",
-          },
-        },
-        {
-          selector: "node[kind = 'position']",
-          style: {
-            "background-color": colours.positionBg,
-            "border-color": colours.position,
-            "border-width": 3,
-            "font-weight": "bold",
-          },
-        },
-        {
-          selector: "edge",
-          style: {
-            width: 2,
-            "curve-style": "bezier",
-            "source-arrow-shape": "triangle",
-            label: "data(glyph)",
-            "font-size": 14,
-            "font-weight": "bold",
-            "text-background-color": colours.bg,
-            "text-background-opacity": 1,
-            "text-background-padding": 1,
-          },
-        },
-        {
-          selector: "edge[polarity = 'supports']",
-          style: { "line-color": colours.supports, "source-arrow-color": colours.supports, color: colours.supports },
-        },
-        {
-          selector: "edge[polarity = 'opposes']",
-          style: {
-            "line-color": colours.opposes,
-            "source-arrow-color": colours.opposes,
-            "source-arrow-shape": "tee",
-            "line-style": "dashed",
-            color: colours.opposes,
-          },
-        },
-        { selector: "node:selected", style: { "border-width": 4, "border-color": cssVariable("--focus") } },
-      ],
-      layout: { name: "dagre", rankDir: "LR", nodeSep: 16, rankSep: 70, fit: true, padding: 16 },
-    });
-    cy.on("tap", "node", function (event) {
-      var node = event.target;
-      if (node.data("kind") === "claim") {
-        window.location.href = container.dataset.claimUrl.replace(/\/0\/$/, "/" + node.data("claim") + "/");
-      } else {
-        window.location.hash = "#position-" + node.id().slice(1);
-      }
-    });
-    window.argmapGraph = cy; // for the browser tests
-  }
-
   // In the embed view (inside another site's iframe), links leave the frame for a new
   // tab; links within the page stay.
   function openLinksOutsideTheFrame() {
@@ -252,6 +138,50 @@
         link.target = "_blank";
         link.rel = "noopener";
       }
+    });
+  }
+
+  // In a frame on another site, tell the embedding page how tall the content is (it
+  // sizes the frame: static/argmap/embed.js); only a height is sent.
+  function postHeight() {
+    if (!document.body.classList.contains("embed") || window.parent === window) {
+      return;
+    }
+    var send = function () {
+      window.parent.postMessage({ argmap: "height", height: document.documentElement.scrollHeight }, "*");
+    };
+    send();
+    // The embedding page's script may load after this frame: it then asks again.
+    window.addEventListener("message", function (event) {
+      if (event.source === window.parent && event.data && event.data.argmap === "measure") {
+        send();
+      }
+    });
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(send).observe(document.body);
+    }
+  }
+
+  // "Copy embed code" (and any button with data-copy naming a field to copy).
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copy);
+      var status = button.parentElement.querySelector(".copy-status");
+      if (!field || !navigator.clipboard) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(
+          function () {
+            status.textContent = "Copied.";
+          },
+          function () {
+            field.select();
+            status.textContent = "Select the code and copy it.";
+          }
+        );
+      });
     });
   }
 
@@ -285,7 +215,8 @@
 
   function start() {
     openLinksOutsideTheFrame();
-    drawGraph();
+    postHeight();
+    copyButtons();
     openHash();
     loadAnalysis();
   }

@@ -1,0 +1,154 @@
+"""A topic page's first screen: the debate at a glance.
+
+The positions side by side, each with its standing in plain words, its strongest reason
+for and against, and who holds it; then the stakeholder × position matrix, each cell a
+glyph, a word and the stance's basis (stated, paraphrased, inferred), so that it reads
+without colour. Built from the tree the page already has (tree.Tree, with the positions'
+standings from analysis.evaluate_shown): nothing more is asked of the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argmap.analysis import Mention, Standing
+from argmap.tree import PositionNode, Tree
+
+# A stance as the matrix shows it: the glyph and the word (the colour only repeats them).
+ATTITUDES = {
+    "supports": ("✓", "supports"),
+    "conditional": ("◐", "conditional"),
+    "opposes": ("✗", "opposes"),
+    "neutral": ("○", "neutral"),
+}
+BASES = {"stated": "stated", "paraphrased": "paraphrased", "inferred": "inferred"}
+SHORT = 110  # characters of a reason shown on a card (the whole text is a click away)
+
+
+def standing_words(standing: Standing | None, opposed: bool) -> tuple[str, str]:
+    """A position's standing for the public, in plain words, and its CSS name: describing the
+    state of the argument, not a ruling (docs/domain.md)."""
+    if standing is None:
+        return "not yet argued", "none"
+    if standing.label == "rejected":
+        return "an objection is unanswered", "unanswered"
+    if standing.label == "undecided":
+        return "contested", "contested"
+    if float(standing.strength) >= 0.6:
+        return "well supported", "supported"
+    return ("contested", "contested") if opposed else ("weakly supported", "weak")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    claim: Mention
+    text: str  # shortened for the card
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    slug: str
+    name: str
+    glyph: str
+    word: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class PositionCard:
+    position_id: int
+    title: str
+    short: str  # for the matrix's column head: "Yes" of "Yes: deepen it…"
+    words: str
+    css: str
+    counts: str
+    strongest_for: Reason | None
+    strongest_against: Reason | None
+    holders: list[Holder]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    glyph: str
+    word: str
+    basis: str  # "" when no stance is recorded
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderRow:
+    slug: str
+    name: str
+    cells: list[MatrixCell]
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    cards: list[PositionCard]
+    rows: list[StakeholderRow]  # the stakeholder × position matrix, by name
+
+
+def short_title(title: str, length: int = 28) -> str:
+    """A position's title for a narrow column: its answer before a colon ("Yes: deepen it…"
+    gives "Yes"), or its first words."""
+    head = title.split(":", 1)[0].strip()
+    if head != title and 0 < len(head) <= length:
+        return head
+    return title if len(title) <= length else title[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= SHORT else text[: SHORT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _strongest(standing: Standing | None, polarity: str) -> Reason | None:
+    """The supporter (or opponent) that moves the position most, from its why."""
+    if standing is None:
+        return None
+    for effect in standing.effects:  # the largest effect first
+        if effect.polarity == polarity:
+            return Reason(effect.claim, _shorten(effect.claim.text))
+    return None
+
+
+def _holder(stance: dict) -> Holder:
+    glyph, word = ATTITUDES.get(stance["stance"], ("?", stance["stance"]))
+    return Holder(stance["stakeholder_slug"], stance["stakeholder_name"], glyph, word, BASES.get(stance["basis"], ""))
+
+
+def _card(position: PositionNode) -> PositionCard:
+    standing = position.standing
+    words, css = standing_words(standing, position.opponents > 0)
+    return PositionCard(
+        position_id=position.position_id,
+        title=position.title,
+        short=short_title(position.title),
+        words=words,
+        css=css,
+        counts=position.counts,
+        strongest_for=_strongest(standing, "supports"),
+        strongest_against=_strongest(standing, "opposes"),
+        holders=[_holder(stance) for stance in position.stances],
+    )
+
+
+def build_overview(tree: Tree) -> Overview:
+    """The first screen of a topic page, from its tree (positions already evaluated)."""
+    positions = tree.positions
+    stances: dict[str, dict[int, dict]] = {}
+    names: dict[str, str] = {}
+    for position in positions:
+        for stance in position.stances:
+            stances.setdefault(stance["stakeholder_slug"], {})[position.position_id] = stance
+            names[stance["stakeholder_slug"]] = stance["stakeholder_name"]
+    rows = []
+    for slug in sorted(names, key=lambda s: names[s].casefold()):
+        cells = []
+        for position in positions:
+            stance = stances[slug].get(position.position_id)
+            if stance is None:
+                cells.append(MatrixCell("·", "no stance recorded", ""))
+            else:
+                holder = _holder(stance)
+                cells.append(MatrixCell(holder.glyph, holder.word, holder.basis))
+        rows.append(StakeholderRow(slug, names[slug], cells))
+    return Overview([_card(position) for position in positions], rows)

@@ -1,0 +1,328 @@
+"""Pages that travel: what a link to argmap shows when it is shared or embedded.
+
+- **Open Graph and Twitter cards** (the `share` context of topic, claim and stakeholder
+  pages, written by templates/argmap/includes/share_meta.html), with a preview image per
+  topic (`TopicPreviewView`, drawn by argmap.preview, cached per version of the map).
+- **JSON-LD** (schema.org): a topic is a `Question` whose positions are its suggested
+  `Answer`s, a claim a `Claim` with the sources it `appearance`s in and `citation`s, a
+  stakeholder an `Organization` (or a `GovernmentOrganization`).
+- **oEmbed** (`OEmbedView`, `/oembed/?url=…`, JSON): the embed code for a topic, a
+  position or a claim of this site, discovered through a `<link rel="alternate">`.
+- **Embeds**: the code to copy (`embed_code`), an `<iframe>` and a small script that sizes
+  it to its content (static/argmap/embed.js, which only believes messages from this site).
+
+Drafts are 404 here as everywhere: the same QuerySets decide what the public sees.
+"""
+
+from __future__ import annotations
+
+import json
+from calendar import timegm
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.html import format_html
+from django.utils.http import http_date
+from django.views import View
+
+from argmap.models import Claim, Position, Stakeholder, StakeholderKind, Topic, web_url
+from argmap.preview import HEIGHT as PREVIEW_HEIGHT
+from argmap.preview import WIDTH as PREVIEW_WIDTH
+from argmap.preview import PositionSummary, render_preview
+
+MAX_URL_LENGTH = 2000
+"""oEmbed refuses longer `url` parameters (a 400): no page of this site has a longer address."""
+
+EMBED_WIDTH, EMBED_HEIGHT = 640, 600
+"""The embed's size when the consumer sets no `maxwidth` / `maxheight`."""
+
+# What json_script escapes, so that no text can close the <script> element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict[str, Any]) -> str:
+    """A `<script type="application/ld+json">` element holding `data`, escaped as Django's
+    json_script escapes (no text inside can end the element); browsers do not run it, so
+    the Content-Security-Policy allows it."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', _Raw(text))
+
+
+class _Raw(str):
+    """Already-escaped JSON text for format_html (see json_ld)."""
+
+    def __html__(self) -> str:
+        return self
+
+
+def shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------------------
+# Structured data (schema.org JSON-LD)
+# ---------------------------------------------------------------------------
+
+
+def topic_json_ld(request: HttpRequest, topic: Topic, positions: list[dict[str, Any]]) -> dict[str, Any]:
+    """A topic as a schema.org Question; `positions` are {id, title, summary} rows."""
+    url = request.build_absolute_uri(topic.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@type": "Question",
+        "name": topic.title,
+        "text": topic.question,
+        "abstract": topic.summary or None,
+        "url": url,
+        "datePublished": topic.published_at,
+        "dateModified": topic.changed_at,
+        "answerCount": len(positions),
+        "suggestedAnswer": [
+            {
+                "@type": "Answer",
+                "text": f"{row['title']}. {row['summary']}" if row.get("summary") else row["title"],
+                "url": f"{url}#position-{row['id']}",
+            }
+            for row in positions
+        ],
+        "image": request.build_absolute_uri(reverse("argmap:topic-preview", kwargs={"slug": topic.slug})),
+    }
+
+
+def claim_json_ld(request: HttpRequest, claim: Claim, citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A claim as a schema.org Claim, with the sources it appears in (each citation's quote)."""
+    works = []
+    for row in citations:
+        work = {"@type": "CreativeWork", "name": row["title"]}
+        if web_url(row.get("url")):
+            work["url"] = row["url"]
+        if row.get("publisher"):
+            work["publisher"] = {"@type": "Organization", "name": row["publisher"]}
+        if row.get("published_on"):
+            work["datePublished"] = row["published_on"]
+        if row.get("quote"):
+            work["text"] = row["quote"]
+        works.append(work)
+    return {
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "text": claim.text,
+        "url": request.build_absolute_uri(claim.get_absolute_url()),
+        "dateModified": claim.updated_at,
+        "isPartOf": {
+            "@type": "Question",
+            "name": claim.topic.title,
+            "url": request.build_absolute_uri(claim.topic.get_absolute_url()),
+        },
+        "appearance": works,
+        "citation": works,
+    }
+
+
+GOVERNMENTAL = {StakeholderKind.GOVERNMENT, StakeholderKind.REGULATOR}
+
+
+def stakeholder_json_ld(request: HttpRequest, stakeholder: Stakeholder) -> dict[str, Any]:
+    """A stakeholder as a schema.org Organization (GovernmentOrganization for governments and regulators)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentOrganization" if stakeholder.kind in GOVERNMENTAL else "Organization",
+        "name": stakeholder.name,
+        "url": request.build_absolute_uri(stakeholder.get_absolute_url()),
+        "description": stakeholder.summary or None,
+    }
+    if web_url(stakeholder.url):
+        data["sameAs"] = stakeholder.url
+    if stakeholder.parent_id:
+        data["parentOrganization"] = {
+            "@type": "Organization",
+            "name": stakeholder.parent.name,
+            "url": request.build_absolute_uri(stakeholder.parent.get_absolute_url()),
+        }
+    return data
+
+
+# ---------------------------------------------------------------------------
+# Open Graph / Twitter cards and embed code
+# ---------------------------------------------------------------------------
+
+
+def share_context(
+    request: HttpRequest,
+    *,
+    title: str,
+    description: str,
+    url: str,
+    kind: str,
+    image: str | None = None,
+    embed: str | None = None,
+) -> dict[str, Any]:
+    """What templates/argmap/includes/share_meta.html writes in a page's <head>: Open
+    Graph and Twitter card tags, and the oEmbed discovery link when the page embeds."""
+    absolute = request.build_absolute_uri(url)
+    context = {
+        "title": shorten(title, 200),
+        "description": shorten(description, 300),
+        "url": absolute,
+        "type": kind,
+        "image": request.build_absolute_uri(image) if image else None,
+        "image_width": PREVIEW_WIDTH,
+        "image_height": PREVIEW_HEIGHT,
+    }
+    if embed:
+        context["oembed"] = request.build_absolute_uri(reverse("argmap:oembed")) + "?" + urlencode({"url": absolute})
+        context["embed_code"] = embed_code(request, embed, title)
+    return context
+
+
+def embed_code(request: HttpRequest, embed_url: str, title: str, width: int | None = None, height: int = 600) -> str:
+    """The HTML a reader copies into their page: an iframe of the embed view and the script
+    that sizes it to its content."""
+    return format_html(
+        '<iframe src="{}" title="{}" width="{}" height="{}" style="border:0;max-width:100%" loading="lazy"></iframe>'
+        '<script async src="{}"></script>',
+        request.build_absolute_uri(embed_url),
+        shorten(title, 120),
+        width or "100%",
+        height,
+        request.build_absolute_uri(static("argmap/embed.js")),
+    )
+
+
+# ---------------------------------------------------------------------------
+# The preview image
+# ---------------------------------------------------------------------------
+
+
+def topic_preview_png(request: HttpRequest, topic: Topic) -> bytes:
+    """The topic's preview image, drawn once per version of its map and then kept in the cache."""
+    key = topic.cache_key("preview.png")
+    content = cache.get(key)
+    if content is None:
+        positions = (
+            Position.objects.filter(topic=topic)
+            .annotate(
+                supporting=Count("inbound_links", filter=Q(inbound_links__polarity="supports")),
+                opposing=Count("inbound_links", filter=Q(inbound_links__polarity="opposes")),
+            )
+            .order_by("order", "id")
+        )
+        content = render_preview(
+            title=topic.title,
+            question=topic.question,
+            positions=[PositionSummary(p.title, p.supporting, p.opposing) for p in positions],
+            site=request.get_host(),
+        )
+        cache.set(key, content)
+    return content
+
+
+class TopicPreviewView(View):
+    """`/topics/<slug>/preview.png`: the image shown when a topic is shared."""
+
+    def get(self, request, slug):
+        topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
+        last_modified = timegm(topic.changed_at.utctimetuple())
+        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
+        if response is None:
+            response = HttpResponse(topic_preview_png(request, topic), content_type="image/png")
+        response.headers["ETag"] = topic.etag
+        response.headers["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, **({"public": True} if topic.is_published else {"private": True}), max_age=300)
+        return response
+
+
+# ---------------------------------------------------------------------------
+# oEmbed
+# ---------------------------------------------------------------------------
+
+
+class OEmbedError(Exception):
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+def _dimension(request: HttpRequest, name: str, default: int) -> int:
+    value = request.GET.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or not 0 < int(value) <= 10000:
+        raise OEmbedError(400, f"{name} must be a whole number of pixels from 1 to 10000, not {shorten(value, 40)!r}.")
+    return min(default, int(value))
+
+
+class OEmbedView(View):
+    """`/oembed/?url=<a topic, position or claim page of this site>` (oEmbed 1.0, JSON only):
+    the `rich` embed of that page. Another site's address, a draft, or a page that cannot be
+    embedded is a 404; a bad parameter a 400; any format but JSON a 501 (as the
+    specification says)."""
+
+    def get(self, request):
+        try:
+            return JsonResponse(self.response_for(request))
+        except OEmbedError as error:
+            return JsonResponse({"detail": error.detail}, status=error.status)
+
+    def response_for(self, request: HttpRequest) -> dict[str, Any]:
+        url = request.GET.get("url", "")
+        if not url:
+            raise OEmbedError(400, "url is required: the address of a topic, position or claim page of this site.")
+        if len(url) > MAX_URL_LENGTH:
+            raise OEmbedError(400, f"url is longer than {MAX_URL_LENGTH} characters; no page of this site is.")
+        if request.GET.get("format", "json") != "json":
+            raise OEmbedError(501, "Only format=json is offered.")
+        width = _dimension(request, "maxwidth", EMBED_WIDTH)
+        height = _dimension(request, "maxheight", EMBED_HEIGHT)
+        title, embed_url, topic = self.embeddable(request, url)
+        return {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": "argmap",
+            "provider_url": request.build_absolute_uri("/"),
+            "title": title,
+            "html": embed_code(request, embed_url, title, width=width, height=height),
+            "width": width,
+            "height": height,
+            "thumbnail_url": request.build_absolute_uri(reverse("argmap:topic-preview", kwargs={"slug": topic.slug})),
+            "thumbnail_width": PREVIEW_WIDTH,
+            "thumbnail_height": PREVIEW_HEIGHT,
+            "cache_age": 300,
+        }
+
+    def embeddable(self, request: HttpRequest, url: str) -> tuple[str, str, Topic]:
+        """The title, embed address and topic of the page at `url`, if this site embeds it for this reader."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.get_host().lower():
+            raise OEmbedError(404, "Not a page of this site: oEmbed answers for this site's own addresses only.")
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            raise OEmbedError(404, "No page of this site has that address.") from None
+        visible = Topic.objects.visible_to(request.user)
+        if match.view_name == "argmap:topic-detail":
+            topic = visible.filter(slug=match.kwargs["slug"]).first()
+            if topic is None:
+                raise OEmbedError(404, "No published topic has that address.")
+            position_id = parts.fragment.removeprefix("position-")
+            if parts.fragment.startswith("position-") and position_id.isdigit():
+                position = Position.objects.filter(topic=topic, pk=int(position_id)).first()
+                if position is None:
+                    raise OEmbedError(404, "This topic has no such position.")
+                embed = reverse("argmap:position-embed", kwargs={"slug": topic.slug, "pk": position.pk})
+                return f"{position.title} — {topic.title}", embed, topic
+            return topic.title, reverse("argmap:topic-embed", kwargs={"slug": topic.slug}), topic
+        if match.view_name == "argmap:claim-detail":
+            claim = Claim.objects.filter(topic__in=visible, pk=match.kwargs["pk"]).select_related("topic").first()
+            if claim is None:
+                raise OEmbedError(404, "No published claim has that address.")
+            return shorten(claim.text, 120), reverse("argmap:claim-embed", kwargs={"pk": claim.pk}), claim.topic
+        raise OEmbedError(404, "Only topic, position and claim pages can be embedded.")
