@@ -156,7 +156,7 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
 
 
 def post_link(client, **fields):
-    data = {"polarity": Polarity.SUPPORTS, "target_position": "", "target_claim": "", **fields}
+    data = {"polarity": Polarity.SUPPORTS, "target_position": "", "target_claim": "", "basis": "stated", **fields}
     return client.post(admin_url(Link, "add"), data)
 
 
@@ -240,8 +240,11 @@ def test_new_claim_with_its_links_and_citation_is_saved_with_history(editor_clie
     data = inline_management(links=1, citations=1) | {
         "topic": position.topic_id,
         "text": "Public services get faster",
+        "kind": "interpretation",
+        "fact_check": "unchecked",
         "base_score": "0.6",
         "links-0-polarity": "supports",
+        "links-0-basis": "stated",
         "links-0-target_position": position.pk,
         "citations-0-source": source.pk,
         "citations-0-quote": "more efficient and effective taxpayer-funded services",

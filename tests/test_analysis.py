@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from argmap.loading import (
+    PAGE_COLUMNS,
     evaluate_topic,
     graph_from_map,
     graph_from_rows,
@@ -77,7 +78,7 @@ def test_coalitions_and_gaps_read_one_query_each(django_assert_num_queries, clai
 def test_the_light_query_and_the_whole_map_give_the_same_evaluation():
     generated = generate_map(claims=200, seed=5)
     from_rows = graph_from_rows(load_graph_rows(generated.topic.pk)).evaluate(explain=True, cruxes=2)
-    from_map = graph_from_map(load_map(generated.topic.pk)).evaluate(explain=True, cruxes=2)
+    from_map = graph_from_map(load_map(generated.topic.pk, PAGE_COLUMNS)).evaluate(explain=True, cruxes=2)
     assert from_rows == from_map
 
 

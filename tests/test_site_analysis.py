@@ -92,10 +92,11 @@ def test_the_analysis_section_gives_each_positions_standing_and_cruxes(client, d
     assert '<a href="#analysis">Analysis</a>' in html
     assert section.index("Yes, ease it") < section.index("No, keep it")
     assert "Cruxes, the claims that would change it most:" in section
-    # Rejecting "harm" would let "Yes, ease it" stand (0.75, accepted): a crux that flips it.
+    # Rejecting "harm" would let "Yes, ease it" stand again (0.75), beside "No, keep it": the
+    # positions are alternatives, so both standing leaves each undecided. A crux that flips it.
     harm = section.index(f'href="#claim-{debate["harm"].pk}"')
     assert "would change its standing" in section[harm : harm + 400]
-    assert "If this claim were rejected: 0.75, accepted." in section[harm : harm + 600]
+    assert "If this claim were rejected: 0.75, undecided." in section[harm : harm + 600]
     assert reverse("api:topic-evaluation", args=[debate["topic"].slug]) in section
 
 

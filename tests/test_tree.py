@@ -4,11 +4,14 @@ from argmap.loading import MapData
 from argmap.tree import build_tree, graph_elements, power_interest_grid
 
 
-def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), salience=()):
+def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), salience=(), alternatives=False):
     """A MapData from short tuples: links are (id, claim, "p"/"c", target, polarity)."""
     return MapData(
         positions=[{"id": p, "uid": "", "title": f"Position {p}", "summary": "", "order": p} for p in positions],
-        claims=[{"id": c, "uid": "", "text": f"Claim {c}", "base_score": 0.5} for c in claims],
+        # Base scores set by an editor (with a reason), so that the figures do not depend on evidence.
+        claims=[{"id": c, "uid": "", "text": f"Claim {c}", "base_score": 0.5, "kind": "interpretation",
+                 "fact_check": "unchecked", "settled_by_id": None, "score_reason": "set by the test"}
+                for c in claims],
         links=[
             {
                 "id": link_id,
@@ -17,6 +20,7 @@ def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), s
                 "target_position_id": target if kind == "p" else None,
                 "target_claim_id": target if kind == "c" else None,
                 "polarity": polarity,
+                "basis": "stated",
             }
             for link_id, claim, kind, target, polarity in links
         ],
@@ -34,6 +38,7 @@ def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), s
         relationships=[],
         salience=[{"id": i, "uid": "", "stakeholder_id": 1, "power": p, "interest": n, "rationale": ""}
                   for i, (p, n) in enumerate(salience, start=1)],
+        topic=[{"id": 1, "alternatives": alternatives}],
     )  # fmt: skip
 
 

@@ -27,7 +27,10 @@ from argmap.loading import MAP_COLUMNS, TOPIC_PARAMETERS, MapColumns, map_query
 
 PAGE_SIZE = 50
 TOPIC_COLUMNS = ("id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at")
-CLAIM_COLUMNS = ("id", "uid", "topic", "text", "base_score", "created_at", "updated_at")
+CLAIM_COLUMNS = (
+    "id", "uid", "topic", "text", "kind", "fact_check", "settled_by", "base_score", "score_reason", "created_at",
+    "updated_at",
+)  # fmt: skip
 
 
 def connect(vendor: str, target: str) -> Any:
@@ -84,7 +87,8 @@ def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> by
     cursor.execute(
         _sql(
             vendor,
-            f"SELECT c.id, c.uid, c.topic_id, c.text, c.base_score, c.created_at, c.updated_at {where} "
+            f"SELECT c.id, c.uid, c.topic_id, c.text, c.kind, c.fact_check, c.settled_by_id, c.base_score,"
+            f" c.score_reason, c.created_at, c.updated_at {where} "
             f"ORDER BY c.id LIMIT {PAGE_SIZE}",
         ),
         [slug],
@@ -95,11 +99,15 @@ def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> by
             "uid": uid,
             "topic": topic,
             "text": text,
+            "kind": kind,
+            "fact_check": check,
+            "settled_by": settled_by,
             "base_score": score,
+            "score_reason": reason,
             "created_at": _timestamp(vendor, created),
             "updated_at": _timestamp(vendor, updated),
         }
-        for id_, uid, topic, text, score, created, updated in cursor.fetchall()
+        for id_, uid, topic, text, kind, check, settled_by, score, reason, created, updated in cursor.fetchall()
     ]
     next_url = f"{base_url}/api/v1/claims/?{urlencode({'page': 2, 'topic': slug})}" if count > PAGE_SIZE else None
     return orjson.dumps({"count": count, "next": next_url, "previous": None, "results": results})
