@@ -77,6 +77,11 @@ class EvaluationParameters(serializers.Serializer):
             "(a stance or salience there)."
         ),
     )
+    basis = serializers.ChoiceField(
+        choices=["stated"],
+        required=False,
+        help_text="`stated`: count only the links the sources draw themselves, leaving out those an editor inferred.",
+    )
     reject = ClaimIdsField(
         required=False,
         help_text=(
@@ -129,6 +134,7 @@ class ExplanationSerializer(serializers.Serializer):
     in_cycle = serializers.BooleanField(help_text="Settled as part of a circle of opposition.")
     assumed_rejected = serializers.BooleanField(help_text="What-if: rejected by assumption.")
     summary = serializers.CharField(help_text="The same in one or two sentences.")
+    rivals = _ids(help_text="Alternatives: the other positions still standing, which keep this one undecided.")
 
 
 class CruxSerializer(serializers.Serializer):
@@ -148,6 +154,14 @@ class ClaimAssessmentSerializer(serializers.Serializer):
     strength = serializers.FloatField(help_text="0 to 1 (DF-QuAD).")
     label = _label()
     why = ExplanationSerializer()
+    check = serializers.ChoiceField(
+        choices=["unchecked", "confirmed", "disputed", "false"],
+        allow_null=True,
+        help_text="A fact's check (opposed and unchecked: disputed); null if not a fact.",
+    )
+    share = serializers.FloatField(
+        allow_null=True, help_text="Alternatives: a position's strength over the sum of all of them."
+    )
 
 
 class PositionAssessmentSerializer(ClaimAssessmentSerializer):
@@ -158,6 +172,7 @@ class WhatIfSerializer(serializers.Serializer):
     without_stakeholder = serializers.SlugField(allow_null=True)
     left_out = _ids(help_text="Claims taken out of the map (the stakeholder's).")
     assumed_rejected = _ids()
+    basis = serializers.ChoiceField(choices=["stated"], allow_null=True, help_text="`stated`: inferred links left out.")
 
 
 class EvaluationSerializer(serializers.Serializer):
@@ -166,6 +181,7 @@ class EvaluationSerializer(serializers.Serializer):
     topic = serializers.SlugField()
     version = serializers.IntegerField(help_text="The topic's version this was computed from.")
     what_if = WhatIfSerializer()
+    alternatives = serializers.BooleanField(help_text="The positions are alternatives: at most one is the answer.")
     converged = serializers.BooleanField(
         help_text="False if a circle of opposition did not settle (its strengths are approximate)."
     )
@@ -327,6 +343,7 @@ class TopicAnalysisActions:
         parameters = check_parameters(request, EvaluationParameters)
         without = parameters.get("without_stakeholder")
         reject = parameters.get("reject", [])
+        basis = parameters.get("basis")
 
         def build(topic: Topic) -> dict:
             stakeholder_id = None
@@ -335,7 +352,7 @@ class TopicAnalysisActions:
                 if stakeholder_id is None:
                     raise ValidationError({"without_stakeholder": [f"No stakeholder {without!r} in this topic."]})
             rows = load_graph_rows(topic.pk)
-            graph = graph_from_rows(rows)
+            graph = graph_from_rows(rows, basis=basis)
             unknown = sorted(set(reject).difference(graph.claim_ids))
             if unknown:
                 raise ValidationError({"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]})
@@ -346,7 +363,9 @@ class TopicAnalysisActions:
                     "without_stakeholder": without,
                     "left_out": evaluation.left_out,
                     "assumed_rejected": evaluation.assumed_rejected,
+                    "basis": basis,
                 },
+                "alternatives": evaluation.alternatives,
                 "converged": evaluation.converged,
                 "cycles": evaluation.cycles,
                 "positions": [
@@ -354,6 +373,7 @@ class TopicAnalysisActions:
                         "id": a.id,
                         "strength": a.strength,
                         "label": a.label,
+                        "share": a.share,
                         "why": a.why,
                         "cruxes": evaluation.cruxes.get(a.id, []),
                     }
@@ -362,7 +382,8 @@ class TopicAnalysisActions:
                 "claims": list(evaluation.claims.values()),
             }
 
-        return self.analysis_response(request, "evaluation", build)
+        part = "evaluation-stated" if basis else "evaluation"
+        return self.analysis_response(request, part, build)
 
     @schema(
         "Who stands with whom: stance matrix, agreement, coalitions, power/interest grid",
