@@ -46,6 +46,7 @@ from argmap.graph import (
     coalitions,
     find_gaps,
 )
+from argmap.robustness import Report, robustness
 
 if TYPE_CHECKING:
     from argmap.models import Topic
@@ -518,20 +519,34 @@ def rows_evidence(rows: GraphRows) -> dict[int, Evidence]:
     )
 
 
-def graph_from_rows(rows: GraphRows, *, basis: Basis = None) -> ArgumentGraph:
-    """graph.py's argument graph from `load_graph_rows`: base scores from the evidence,
-    facts and alternatives as the map says; with `basis="stated"`, inferred links left out."""
+def graph_inputs(rows: GraphRows, *, basis: Basis = None) -> tuple[dict[str, Any], list[int]]:
+    """What ArgumentGraph is built from (its keyword arguments) and the indexes of the
+    inferred links among its links: base scores from the evidence, facts and alternatives
+    as the map says; with `basis="stated"`, inferred links left out."""
     evidence = rows_evidence(rows)
-    links = rows.links
+    links, bases = rows.links, rows.link_basis
     if basis == "stated":
-        links = [link for link, how in zip(links, rows.link_basis, strict=True) if how == "stated"]
-    return ArgumentGraph(
-        positions=rows.position_ids,
-        claims=[(claim_id, evidence[claim_id].score) for claim_id, _score in rows.claims],
-        links=links,
-        alternatives=rows.alternatives,
-        facts={claim_id: rows.checks[claim_id] for claim_id, kind in rows.kinds.items() if kind == "fact"},
-    )
+        links = [link for link, how in zip(links, bases, strict=True) if how == "stated"]
+        bases = ["stated"] * len(links)
+    inputs = {
+        "positions": rows.position_ids,
+        "claims": [(claim_id, evidence[claim_id].score) for claim_id, _score in rows.claims],
+        "links": links,
+        "alternatives": rows.alternatives,
+        "facts": {claim_id: rows.checks[claim_id] for claim_id, kind in rows.kinds.items() if kind == "fact"},
+    }
+    return inputs, [k for k, how in enumerate(bases) if how == "inferred"]
+
+
+def graph_from_rows(rows: GraphRows, *, basis: Basis = None) -> ArgumentGraph:
+    """graph.py's argument graph from `load_graph_rows` (see graph_inputs)."""
+    return ArgumentGraph(**graph_inputs(rows, basis=basis)[0])
+
+
+def rows_robustness(rows: GraphRows, *, basis: Basis = None, evaluation: Evaluation | None = None) -> Report:
+    """robustness.py's report on the map of `load_graph_rows` (`evaluation`: its evaluation, if made)."""
+    inputs, inferred = graph_inputs(rows, basis=basis)
+    return robustness(**inputs, inferred=inferred, evaluation=evaluation)
 
 
 def map_evidence(data: MapData) -> dict[int, Evidence]:

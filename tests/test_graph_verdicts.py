@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from argmap import evidence
 from argmap.graph import ArgumentGraph
+from argmap.robustness import SCORE_MARGIN, robustness
 
 # -- DF-QuAD, worked by hand from its definition -------------------------------------------
 #
@@ -261,3 +262,39 @@ def test_more_evidence_never_lowers_a_score(cited):
     for k in range(len(citations)):
         assert scores(citations[: k + 1]).score >= scores(citations[:k]).score - 1e-12
         assert 0.0 <= scores(citations[: k + 1]).score <= 1.0
+
+
+# -- Robustness ----------------------------------------------------------------------------
+
+
+def test_a_verdict_resting_on_an_inferred_link_is_fragile_and_says_which():
+    # Claim 20 opposes position 1 by an editor's reading (inferred); claim 10 supports it (stated).
+    links = [(10, 1, None, "supports"), (20, 1, None, "opposes")]
+    report = robustness(positions=[1], claims=[(10, 0.5), (20, 0.5)], links=links, inferred=[1])
+    verdict = report.positions[1]
+    assert (verdict.label, verdict.robust, verdict.flips_to) == ("rejected", False, "accepted")
+    assert verdict.flip == "without the inferred link: claim 20 opposes position 1"
+    assert report.claims[10].robust
+    assert report.claims[20].robust
+    assert (report.tried, report.untried) == (1, 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(maps(facts=True), st.booleans(), st.data())
+def test_a_robust_verdict_survives_any_perturbation_within_its_bounds(drawn, alternatives, data):
+    positions, claims, links, checks = drawn
+    inferred = [k for k in range(len(links)) if data.draw(st.booleans())]
+    report = robustness(positions=positions, claims=claims, links=links, inferred=inferred,
+                        alternatives=alternatives, facts=checks)  # fmt: skip
+    # Random perturbation: every base score moved within ±0.2, and one inferred link (or none) removed.
+    moved = [(c, min(1.0, max(0.0, s + data.draw(st.floats(-SCORE_MARGIN, SCORE_MARGIN))))) for c, s in claims]
+    removed = data.draw(st.sampled_from([None, *inferred]))
+    kept = [link for k, link in enumerate(links) if k != removed]
+    graph = ArgumentGraph(positions=positions, claims=moved, links=kept, alternatives=alternatives, facts=checks)
+    perturbed = graph.evaluate()
+    for verdicts, after in ((report.positions, perturbed.positions), (report.claims, perturbed.claims)):
+        for node_id, verdict in verdicts.items():
+            if verdict.robust:
+                assert after[node_id].label == verdict.label, (node_id, removed)
+            elif verdict.link is not None and removed is not None and links[removed] == verdict.link:
+                assert after[node_id].label == verdict.flips_to

@@ -23,8 +23,17 @@ from rest_framework.exceptions import ValidationError
 from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
 from argmap.graph import LABELS, claims_held_by
-from argmap.loading import PAGE_COLUMNS, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
+from argmap.loading import (
+    PAGE_COLUMNS,
+    graph_from_rows,
+    load_graph_rows,
+    load_map,
+    map_coalitions,
+    map_gaps,
+    rows_robustness,
+)
 from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.robustness import Robustness
 
 MAX_REJECTED = 1000
 """At most this many claims may be assumed rejected in one what-if."""
@@ -164,8 +173,29 @@ class ClaimAssessmentSerializer(serializers.Serializer):
     )
 
 
+class RobustnessSerializer(serializers.Serializer):
+    robust = serializers.BooleanField(
+        help_text="The label survives every base score moved by up to ±0.2 and any one inferred link removed."
+    )
+    flip = serializers.CharField(allow_null=True, help_text="Fragile: the one change that flips it.")
+    flips_to = _label(allow_null=True)
+
+
+class FragileClaimSerializer(RobustnessSerializer):
+    id = serializers.IntegerField()
+
+
+class MapRobustnessSerializer(serializers.Serializer):
+    inferred_links_tried = serializers.IntegerField()
+    inferred_links_untried = serializers.IntegerField(
+        help_text="Beyond the bound of tries: verdicts not robust-checked."
+    )
+    fragile_claims = FragileClaimSerializer(many=True)
+
+
 class PositionAssessmentSerializer(ClaimAssessmentSerializer):
     cruxes = CruxSerializer(many=True, help_text=f"Up to {CRUXES}, those that would flip its label first.")
+    robustness = RobustnessSerializer(allow_null=True, help_text="Null in a what-if.")
 
 
 class WhatIfSerializer(serializers.Serializer):
@@ -188,6 +218,7 @@ class EvaluationSerializer(serializers.Serializer):
     cycles = serializers.ListField(child=_ids(), help_text="Claims settled together as circles of opposition.")
     positions = PositionAssessmentSerializer(many=True)
     claims = ClaimAssessmentSerializer(many=True, help_text="Ordered by id; without the claims left out.")
+    robustness = MapRobustnessSerializer(allow_null=True, help_text="Null in a what-if.")
 
 
 class StanceOnPositionSerializer(serializers.Serializer):
@@ -358,6 +389,8 @@ class TopicAnalysisActions:
                 raise ValidationError({"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]})
             left_out = claims_held_by(stakeholder_id, rows.claim_stances) if stakeholder_id is not None else ()
             evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
+            # Robustness of the map as it is (a what-if's own robustness is not computed).
+            report = rows_robustness(rows, basis=basis, evaluation=evaluation) if not (left_out or reject) else None
             return {
                 "what_if": {
                     "without_stakeholder": without,
@@ -376,10 +409,20 @@ class TopicAnalysisActions:
                         "share": a.share,
                         "why": a.why,
                         "cruxes": evaluation.cruxes.get(a.id, []),
+                        "robustness": _robustness(report.positions[a.id]) if report else None,
                     }
                     for a in evaluation.positions.values()
                 ],
                 "claims": list(evaluation.claims.values()),
+                "robustness": (
+                    {
+                        "inferred_links_tried": report.tried,
+                        "inferred_links_untried": report.untried,
+                        "fragile_claims": [_robustness(r) | {"id": r.id} for r in report.claims.values() if r.flip],
+                    }
+                    if report
+                    else None
+                ),  # fmt: skip
             }
 
         part = "evaluation-stated" if basis else "evaluation"
@@ -441,6 +484,10 @@ class TopicAnalysisActions:
             }
 
         return self.analysis_response(request, "gaps", build)
+
+
+def _robustness(verdict: Robustness) -> dict:
+    return {"robust": verdict.robust, "flip": verdict.flip, "flips_to": verdict.flips_to}
 
 
 def _stances(held: dict[int, str]) -> list[dict]:

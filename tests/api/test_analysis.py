@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from argmap.models import Claim, Position, Stakeholder, Stance, Topic, TopicStatus
+from argmap.models import Claim, Link, Position, Stakeholder, Stance, Topic, TopicStatus
 from argmap.synthetic import generate_map
 from tests.factories import ClaimFactory, LinkFactory, SalienceFactory, StanceFactory, TopicFactory
 
@@ -304,3 +304,23 @@ def test_the_analysis_takes_constant_queries(django_assert_num_queries, anonymou
             assert len(client.get(url(topic.slug, "coalitions")).json()["matrix"]) == generated.stakeholders
         with django_assert_num_queries(ANALYSIS + extra):
             assert client.get(url(topic.slug, "gaps")).status_code == 200
+
+
+def test_evaluation_says_how_robust_each_verdict_is(anonymous, demo):
+    body = anonymous.get(url("microsoft-openai-control", "evaluation")).json()
+    inferred = Link.objects.filter(topic__slug="microsoft-openai-control", basis="inferred").count()
+    assert body["robustness"]["inferred_links_tried"] == inferred > 0
+    assert body["robustness"]["inferred_links_untried"] == 0
+    for row in body["positions"]:  # no one editorial link decides either answer's label
+        assert row["robustness"] == {"robust": True, "flip": None, "flips_to": None}
+    stated = anonymous.get(url("microsoft-openai-control", "evaluation"), {"basis": "stated"}).json()
+    assert stated["robustness"]["inferred_links_tried"] == 0
+
+
+def test_a_verdict_resting_on_an_inferred_link_is_fragile_in_the_api(anonymous):
+    link = LinkFactory(polarity="opposes", basis="inferred", claim__topic__status=TopicStatus.PUBLISHED)
+    body = anonymous.get(url(link.claim.topic.slug, "evaluation")).json()
+    verdict = by_id(body["positions"])[link.target_position_id]["robustness"]
+    assert verdict["robust"] is False
+    assert verdict["flips_to"] == "accepted"
+    assert f"claim {link.claim_id} opposes position {link.target_position_id}" in verdict["flip"]
