@@ -1001,6 +1001,72 @@ class ArgumentGraph:
                     follow(i)
         return get_strength(position), get_label(position)
 
+    def label_changes_without(self, links: Sequence[LinkRow]) -> list[dict[int, Label]]:
+        """For each of `links` (links of this graph), the labels that would change were that
+        link alone removed: node index → new label, as {position id: …} and {claim id: …}
+        merged under ids made distinct by sign (positions negative). Labels depend on
+        "opposes" links only, so a supporting link changes none; for an opposing one, only
+        its target and what lies after it are settled again (labels alone), in order."""
+        if not any(polarity == "opposes" for *_ends, polarity in links):
+            return [{} for _link in links]  # labels depend on opposition alone
+        index = self._claim_index
+        state = self._solve({index[cid]: 0.0 for cid, check in self._checks.items() if check == "false"}, set())
+        plan = self._plan()
+        node_ids = self.position_ids + self.claim_ids
+        count = self._position_count
+        found: list[dict[int, Label]] = []
+        for claim_id, target_position_id, target_claim_id, polarity in links:
+            if polarity != "opposes":
+                found.append({})
+                continue
+            source = self._claim_index[claim_id]
+            target = (
+                self.position_ids.index(target_position_id)
+                if target_position_id is not None
+                else self._claim_index[target_claim_id]  # type: ignore[index]
+            )
+            opponents = self._opponents[target]
+            self._opponents[target] = [j for j in opponents if j != source]
+            try:
+                label = self._labels_from(target, state, plan)
+            finally:
+                self._opponents[target] = opponents
+            changes = {}
+            if self._alternatives:
+                own = [label.get(k, state.own[k]) for k in range(count)]
+                for k, value in enumerate(_alternative_labels(own)):
+                    label[k] = value
+            for i, value in label.items():
+                if value != state.label[i]:
+                    changes[-node_ids[i] if i < count else node_ids[i]] = LABELS[value]
+            found.append(changes)
+        return found
+
+    def _labels_from(self, start: int, state: _State, plan: _Plan) -> dict[int, int]:
+        """The labels settled again from node `start` on, in order, where something changed."""
+        units, rank, base_label = plan.units, plan.rank, state.label
+        label: dict[int, int] = {}
+
+        def get_label(j: int) -> int:
+            return label.get(j, base_label[j])
+
+        queued = [rank[start]]
+        seen = {rank[start]}
+        while queued:
+            unit = units[heapq.heappop(queued)]
+            members = [i for i in unit if i not in state.forced]  # a fact checked false stays rejected
+            if not members:
+                continue
+            before = [get_label(i) for i in members]
+            self._settle_labels(members, plan.cyclic_unit[unit[0]], get_label, label.__setitem__)
+            for i, old in zip(members, before, strict=True):
+                if label[i] != old or i == start:
+                    for nxt in plan.targets[i]:
+                        if rank[nxt] not in seen:
+                            seen.add(rank[nxt])
+                            heapq.heappush(queued, rank[nxt])
+        return label
+
     def _plan(self) -> _Plan:
         """The order of evaluation as units: one node, or one strongly connected part."""
         units: list[Sequence[int]] = [(i,) for i in self._order]

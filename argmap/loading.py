@@ -543,10 +543,17 @@ def graph_from_rows(rows: GraphRows, *, basis: Basis = None) -> ArgumentGraph:
     return ArgumentGraph(**graph_inputs(rows, basis=basis)[0])
 
 
-def rows_robustness(rows: GraphRows, *, basis: Basis = None, evaluation: Evaluation | None = None) -> Report:
-    """robustness.py's report on the map of `load_graph_rows` (`evaluation`: its evaluation, if made)."""
+def rows_robustness(
+    rows: GraphRows,
+    *,
+    basis: Basis = None,
+    evaluation: Evaluation | None = None,
+    graph: ArgumentGraph | None = None,
+) -> Report:
+    """robustness.py's report on the map of `load_graph_rows` (`evaluation` and `graph`:
+    its evaluation and graph_from_rows(rows, basis=basis), if made)."""
     inputs, inferred = graph_inputs(rows, basis=basis)
-    return robustness(**inputs, inferred=inferred, evaluation=evaluation)
+    return robustness(**inputs, inferred=inferred, evaluation=evaluation, graph=graph)
 
 
 def map_evidence(data: MapData) -> dict[int, Evidence]:

@@ -9,8 +9,9 @@ The changes considered (DOMAIN.md, "Robustness"):
 Exact, and cheap: the grounded labelling (accepted / rejected / undecided) depends on which
 claims oppose which, on facts' checks and on whether positions are alternatives, never on
 base scores, so no change of base scores flips a label (strengths move, labels do not).
-Removing a link is tried link by link: one evaluation per inferred link, at most MAX_TRIES
-of them; beyond that the rest are not tried, and the verdicts nothing flipped are reported
+Removing a link is tried link by link, on labels alone (graph.label_changes_without: a
+supporting link changes no label; an opposing one, only what lies after its target), at
+most MAX_TRIES of them; beyond that the rest are not tried, and the verdicts nothing flipped are reported
 as not robust-checked (`robust` False, `flip` None) rather than robust.
 """
 
@@ -58,31 +59,24 @@ def robustness(
     alternatives: bool = False,
     facts: Mapping[int, FactCheck] | None = None,
     evaluation: Evaluation | None = None,
+    graph: ArgumentGraph | None = None,
 ) -> Report:
     """The robustness of every position's and claim's label. `inferred` are the indexes in
     `links` of the links an editor inferred; `evaluation`, if given, is the map's evaluation
-    as it is (saves one)."""
+    as it is, and `graph`, the ArgumentGraph of these same inputs, if built (each saves one)."""
 
-    def evaluate(kept: Sequence[LinkRow]) -> Evaluation:
-        graph = ArgumentGraph(positions=positions, claims=claims, links=kept, alternatives=alternatives, facts=facts)
-        return graph.evaluate()
-
-    now = evaluation or evaluate(links)
+    if graph is None:
+        graph = ArgumentGraph(positions=positions, claims=claims, links=links, alternatives=alternatives, facts=facts)
+    now = evaluation or graph.evaluate()
     flips: dict[tuple[str, int], tuple[str, str, LinkRow]] = {}
     indexes = sorted(set(inferred))
     tried = indexes[:MAX_TRIES]
-    for index in tried:
+    for index, changes in zip(tried, graph.label_changes_without([links[k] for k in tried]), strict=True):
         link = links[index]
-        without = evaluate([row for k, row in enumerate(links) if k != index])
-        change = _describe(link)
-        for kind, before, after in (
-            ("position", now.positions, without.positions),
-            ("claim", now.claims, without.claims),
-        ):
-            for node_id, assessment in before.items():
-                other = after.get(node_id)
-                if other is not None and other.label != assessment.label and (kind, node_id) not in flips:
-                    flips[kind, node_id] = (change, other.label, link)
+        for node, label in changes.items():
+            key = ("position", -node) if node < 0 else ("claim", node)
+            if key not in flips:
+                flips[key] = (_describe(link), label, link)
     complete = len(tried) == len(indexes)
 
     def verdicts(kind: str, assessed: dict) -> dict[int, Robustness]:

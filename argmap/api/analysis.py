@@ -158,18 +158,21 @@ class CruxSerializer(serializers.Serializer):
     flips = serializers.BooleanField(help_text="Either would change the position's label.")
 
 
-class ClaimAssessmentSerializer(serializers.Serializer):
+class AssessmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     strength = serializers.FloatField(help_text="0 to 1 (DF-QuAD).")
     label = _label()
     why = ExplanationSerializer()
+    share = serializers.FloatField(
+        allow_null=True, help_text="Alternatives: a position's strength over the sum of all of them; else null."
+    )
+
+
+class ClaimAssessmentSerializer(AssessmentSerializer):
     check = serializers.ChoiceField(
         choices=["unchecked", "confirmed", "disputed", "false"],
         allow_null=True,
         help_text="A fact's check (opposed and unchecked: disputed); null if not a fact.",
-    )
-    share = serializers.FloatField(
-        allow_null=True, help_text="Alternatives: a position's strength over the sum of all of them."
     )
 
 
@@ -193,7 +196,7 @@ class MapRobustnessSerializer(serializers.Serializer):
     fragile_claims = FragileClaimSerializer(many=True)
 
 
-class PositionAssessmentSerializer(ClaimAssessmentSerializer):
+class PositionAssessmentSerializer(AssessmentSerializer):
     cruxes = CruxSerializer(many=True, help_text=f"Up to {CRUXES}, those that would flip its label first.")
     robustness = RobustnessSerializer(allow_null=True, help_text="Null in a what-if.")
 
@@ -390,7 +393,11 @@ class TopicAnalysisActions:
             left_out = claims_held_by(stakeholder_id, rows.claim_stances) if stakeholder_id is not None else ()
             evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
             # Robustness of the map as it is (a what-if's own robustness is not computed).
-            report = rows_robustness(rows, basis=basis, evaluation=evaluation) if not (left_out or reject) else None
+            report = (
+                rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
+                if not (left_out or reject)
+                else None
+            )
             return {
                 "what_if": {
                     "without_stakeholder": without,
