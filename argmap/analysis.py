@@ -29,6 +29,56 @@ MENTION_LENGTH = 110  # characters of a claim's text where a why or a crux names
 
 LABEL_GLYPHS = {"accepted": "✓", "rejected": "✗", "undecided": "?"}
 
+# What the public reads (DOMAIN.md: words that describe the state of the argument, not a
+# ruling; never "rejected" for a reported fact). Editors and the API keep the formal labels.
+WELL_SUPPORTED = "well supported"
+CONTESTED = "contested"
+UNANSWERED = "an objection is unanswered"
+DISPUTED_FACT = "disputed fact"
+FRAGILE = "fragile"
+UNSOURCED = "unsourced"
+CONFIRMED_FACT = "confirmed fact"
+CHECKED_FALSE = "checked false"
+WORD_GLYPHS = {
+    WELL_SUPPORTED: "✓",
+    CONFIRMED_FACT: "✓",
+    CONTESTED: "?",
+    DISPUTED_FACT: "?",
+    UNANSWERED: "!",
+    FRAGILE: "~",
+    UNSOURCED: "·",
+    CHECKED_FALSE: "✗",
+}
+
+
+def plain_words(
+    *, label: str, strength: float, check: str | None = None, unsourced: bool = False, fragile: bool = False
+) -> str:
+    """A verdict in the public's words.
+
+    A fact says where it stands against the record ("disputed fact" once something opposes
+    it; "confirmed fact"; "checked false"). Otherwise: rejected is "an objection is
+    unanswered" (an accepted claim opposes it and nothing answers that); undecided, or
+    accepted below even odds, is "contested"; accepted is "fragile" if one change flips it,
+    "unsourced" for a claim that cites nothing, and else "well supported".
+    """
+    if check == "false":
+        return CHECKED_FALSE
+    if check == "confirmed":
+        return CONFIRMED_FACT
+    if check == "disputed":
+        return DISPUTED_FACT
+    if label == "rejected":
+        return UNANSWERED
+    if label == "undecided" or strength < 0.5:
+        return CONTESTED
+    if fragile:
+        return FRAGILE
+    if unsourced:
+        return UNSOURCED
+    return WELL_SUPPORTED
+
+
 STANCE_CELLS = {
     # attitude: (what the cell says, its glyph); the glyph and the words carry the value, the colour repeats it
     "supports": ("supports", "+"),
@@ -70,6 +120,8 @@ class Standing:
     strength: str  # "0.62"
     label: str  # accepted, rejected or undecided
     glyph: str
+    words: str  # the same for the public (plain_words)
+    word_glyph: str
     sentence: str  # where it starts, what moves it and where it ends
     effects: list[Effect]  # the supporters and opponents that move it most
     unlisted: int  # how many more supporters and opponents there are
@@ -151,7 +203,8 @@ def evaluate_shown(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: 
     the tree the standing of each (tree.standing, keyed as the tree keys its nodes)."""
     shown_ids = {node.claim_id for node in shown}
     evaluation = graph_from_map(data).evaluate(explain=True, explain_claims=shown_ids, cruxes=cruxes)
-    words = _Words(tree, shown_ids)
+    cited = {row["claim_id"] for row in data.citations}
+    words = _Words(tree, shown_ids, {claim_id for claim_id in shown_ids if claim_id not in cited})
     standing = tree.standing
     for position_id, assessment in evaluation.positions.items():
         standing[-position_id] = words.standing(assessment, "position")
@@ -187,9 +240,10 @@ def _shown_crux(crux: Crux) -> bool:
 class _Words:
     """Puts graph.py's results into words, naming claims by their text."""
 
-    def __init__(self, tree: Tree, shown_ids: set[int]):
+    def __init__(self, tree: Tree, shown_ids: set[int], unsourced: set[int] | None = None):
         self.tree = tree
         self.shown_ids = shown_ids
+        self.unsourced = unsourced or set()
 
     def mention(self, claim_id: int) -> Mention:
         text = self.tree.claim_rows[claim_id]["text"]
@@ -204,10 +258,18 @@ class _Words:
             Effect(self.mention(c.claim_id), c.polarity, figure(c.strength), _change(c.effect))
             for c in why.contributions[:WHY_LISTED]
         ]
+        words = plain_words(
+            label=label,
+            strength=strength,
+            check=assessment.check,
+            unsourced=kind == "claim" and assessment.id in self.unsourced,
+        )
         return Standing(
             figure(strength),
             label,
             LABEL_GLYPHS[label],
+            words,
+            WORD_GLYPHS[words],
             _sentence(kind, strength, why),
             effects,
             max(len(why.contributions) - WHY_LISTED, 0),

@@ -78,7 +78,11 @@ def test_every_position_and_claim_shown_has_a_strength_bar_a_badge_and_a_why(cli
     # "Yes, ease it": one supporter (0.5) and one opponent ("harm", 0.75 with its supporter) against it.
     yes = html[html.index(f'id="position-{debate["yes"].pk}"') :]
     assert 'value="0.38"' in yes[:3000]
-    assert '<span class="standing standing--rejected"><span aria-hidden="true">✗</span> rejected</span>' in yes
+    # The public reads plain words; the formal label stays in the why.
+    assert (
+        '<span class="standing standing--rejected"><span aria-hidden="true">!</span> an objection is unanswered</span>'
+        in yes
+    )
     assert "<summary>Why 0.38, rejected?</summary>" in yes
     assert "Its one supporter counts 0.50 for it and its one opponent counts 0.75 against it;" in yes
     assert "opposition is stronger by 0.25, which lowers it to 0.38." in yes
