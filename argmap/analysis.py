@@ -13,8 +13,9 @@ hundred claims (tree.py does the same). Only the claims a page shows are explain
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from argmap.duplicates import possible_duplicates
 from argmap.graph import AGREEMENT_THRESHOLD, Assessment, Coalitions, Crux, Evaluation, Explanation, Gaps
 from argmap.loading import MapData, graph_from_map, map_coalitions
 from argmap.tree import Node, Tree, shorten
@@ -414,6 +415,7 @@ class GapRows:
     stakeholders_without_stance: list[dict]  # id, slug, name, power, interest
     positions_unopposed: list[dict]  # id, title
     stances_inferred: list[dict]  # id, stakeholder_id, stakeholder (name), position_id, claim_id, stance, subject
+    possible_duplicates: list[dict] = field(default_factory=list)  # claim_ids, texts, reason, overlap
 
     def __len__(self) -> int:
         return (
@@ -421,6 +423,7 @@ class GapRows:
             + len(self.stakeholders_without_stance)
             + len(self.positions_unopposed)
             + len(self.stances_inferred)
+            + len(self.possible_duplicates)
         )
 
 
@@ -459,4 +462,16 @@ def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
         ],
         [{"id": p, "title": positions[p]} for p in gaps.positions_unopposed],
         [stance(s) for s in gaps.stances_inferred],
+        [
+            {
+                "claim_ids": list(d.claim_ids),
+                "texts": [claims[c] for c in d.claim_ids],
+                "reason": d.reason,
+                "overlap": d.overlap,
+            }
+            for d in possible_duplicates(
+                claims=list(claims.items()),
+                citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
+            )
+        ],
     )

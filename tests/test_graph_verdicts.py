@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from argmap import evidence
+from argmap import duplicates, evidence
+from argmap.duplicates import possible_duplicates
 from argmap.graph import ArgumentGraph
 from argmap.robustness import SCORE_MARGIN, robustness
 
@@ -298,3 +299,40 @@ def test_a_robust_verdict_survives_any_perturbation_within_its_bounds(drawn, alt
                 assert after[node_id].label == verdict.label, (node_id, removed)
             elif verdict.link is not None and removed is not None and links[removed] == verdict.link:
                 assert after[node_id].label == verdict.flips_to
+
+
+# -- Duplicates ----------------------------------------------------------------------------
+
+
+def test_claims_citing_the_same_passage_may_count_one_reason_twice():
+    found = possible_duplicates(
+        claims=[(1, "Rights of creators"), (2, "Livelihoods of creators"), (3, "Something else entirely")],
+        citations=[(1, 9, "could undermine the rights"), (2, 9, "It could undermine the rights, and more."),
+                   (3, 8, "could undermine the rights")],
+    )  # fmt: skip
+    assert [(d.claim_ids, d.reason) for d in found] == [((1, 2), "same passage")]  # claim 3 cites another source
+
+
+def test_near_identical_texts_are_found_and_different_ones_are_not():
+    found = possible_duplicates(
+        claims=[
+            (1, "Easing copyright rules would undermine the livelihoods of creators."),
+            (2, "easing copyright rules would undermine the livelihoods of CREATORS"),
+            (3, "Easing copyright rules helps AI developers grow."),
+        ],
+        citations=[],
+    )
+    assert [(d.claim_ids, d.reason, d.overlap) for d in found] == [((1, 2), "near-identical text", 1.0)]
+
+
+@given(st.lists(st.text(alphabet="abc de", max_size=20), max_size=12))
+def test_prefix_filtering_finds_every_near_identical_pair(texts):
+    claims = list(enumerate(texts))
+    found = {d.claim_ids for d in possible_duplicates(claims=claims, citations=[]) if d.reason == "near-identical text"}
+    expected = set()
+    for i, a in claims:
+        for j, b in claims[i + 1 :]:
+            x, y = duplicates.words(a), duplicates.words(b)
+            if x | y and len(x & y) / len(x | y) >= duplicates.TEXT_OVERLAP:
+                expected.add((i, j))
+    assert found == expected

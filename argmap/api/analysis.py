@@ -302,6 +302,13 @@ class GapStanceSerializer(serializers.Serializer):
     subject = serializers.CharField(help_text="The position's title or the claim's text.")
 
 
+class GapDuplicateSerializer(serializers.Serializer):
+    claim_ids = _ids(min_length=2, max_length=2)
+    texts = serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2)
+    reason = serializers.ChoiceField(choices=["same passage", "near-identical text"])
+    overlap = serializers.FloatField(help_text="The texts' normalised word overlap (1 for the same passage).")
+
+
 class GapsSerializer(serializers.Serializer):
     """What an editor could research next."""
 
@@ -313,6 +320,10 @@ class GapsSerializer(serializers.Serializer):
     )
     positions_unopposed = ColumnSerializer(many=True, help_text="Positions no claim opposes.")
     stances_inferred = GapStanceSerializer(many=True, help_text="Stances that rest only on an editor's inference.")
+    possible_duplicates = GapDuplicateSerializer(
+        many=True,
+        help_text="Claims that may count one reason twice: the same passage cited, or near-identical texts.",
+    )
 
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag sent in If-None-Match.")
@@ -488,6 +499,7 @@ class TopicAnalysisActions:
                 "stakeholders_without_stance": rows.stakeholders_without_stance,
                 "positions_unopposed": rows.positions_unopposed,
                 "stances_inferred": rows.stances_inferred,
+                "possible_duplicates": rows.possible_duplicates,
             }
 
         return self.analysis_response(request, "gaps", build)

@@ -324,3 +324,15 @@ def test_a_verdict_resting_on_an_inferred_link_is_fragile_in_the_api(anonymous):
     assert verdict["robust"] is False
     assert verdict["flips_to"] == "accepted"
     assert f"claim {link.claim_id} opposes position {link.target_position_id}" in verdict["flip"]
+
+
+def test_gaps_list_claims_that_may_count_one_reason_twice(anonymous, demo):
+    body = anonymous.get(url("ai-copyright-easing", "gaps")).json()
+    rights, livelihoods = (
+        claim("Eased copyright rules could undermine the rights"),
+        claim("Eased copyright rules could undermine the livelihoods"),
+    )
+    # The one concern split in two, both citing the same nine words of the report.
+    assert {"claim_ids": sorted([rights, livelihoods]), "reason": "same passage"} in [
+        {"claim_ids": row["claim_ids"], "reason": row["reason"]} for row in body["possible_duplicates"]
+    ]
