@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from argmap.duplicates import possible_duplicates
+from argmap.evidence import Evidence
 from argmap.graph import AGREEMENT_THRESHOLD, Assessment, Coalitions, Crux, Evaluation, Explanation, Gaps
-from argmap.loading import MapData, graph_from_map, map_coalitions
+from argmap.loading import MapData, graph_from_map, map_coalitions, map_evidence
 from argmap.tree import Node, Tree, shorten
 
 WHY_LISTED = 5
@@ -59,9 +60,9 @@ def plain_words(
 
     A fact says where it stands against the record ("disputed fact" once something opposes
     it; "confirmed fact"; "checked false"). Otherwise: rejected is "an objection is
-    unanswered" (an accepted claim opposes it and nothing answers that); undecided, or
-    accepted below even odds, is "contested"; accepted is "fragile" if one change flips it,
-    "unsourced" for a claim that cites nothing, and else "well supported".
+    unanswered" (an accepted claim opposes it and nothing answers that); undecided is
+    "contested"; accepted is "fragile" if one change flips it, "unsourced" for a claim that
+    cites nothing, "contested" below even odds, and else "well supported".
     """
     if check == "false":
         return CHECKED_FALSE
@@ -71,13 +72,13 @@ def plain_words(
         return DISPUTED_FACT
     if label == "rejected":
         return UNANSWERED
-    if label == "undecided" or strength < 0.5:
+    if label == "undecided":
         return CONTESTED
     if fragile:
         return FRAGILE
     if unsourced:
         return UNSOURCED
-    return WELL_SUPPORTED
+    return CONTESTED if strength < 0.5 else WELL_SUPPORTED
 
 
 STANCE_CELLS = {
@@ -204,8 +205,7 @@ def evaluate_shown(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: 
     the tree the standing of each (tree.standing, keyed as the tree keys its nodes)."""
     shown_ids = {node.claim_id for node in shown}
     evaluation = graph_from_map(data).evaluate(explain=True, explain_claims=shown_ids, cruxes=cruxes)
-    cited = {row["claim_id"] for row in data.citations}
-    words = _Words(tree, shown_ids, {claim_id for claim_id in shown_ids if claim_id not in cited})
+    words = _Words(tree, shown_ids, map_evidence(data))
     standing = tree.standing
     for position_id, assessment in evaluation.positions.items():
         standing[-position_id] = words.standing(assessment, "position")
@@ -241,10 +241,10 @@ def _shown_crux(crux: Crux) -> bool:
 class _Words:
     """Puts graph.py's results into words, naming claims by their text."""
 
-    def __init__(self, tree: Tree, shown_ids: set[int], unsourced: set[int] | None = None):
+    def __init__(self, tree: Tree, shown_ids: set[int], evidence: dict[int, Evidence] | None = None):
         self.tree = tree
         self.shown_ids = shown_ids
-        self.unsourced = unsourced or set()
+        self.evidence = evidence or {}
 
     def mention(self, claim_id: int) -> Mention:
         text = self.tree.claim_rows[claim_id]["text"]
@@ -259,11 +259,9 @@ class _Words:
             Effect(self.mention(c.claim_id), c.polarity, figure(c.strength), _change(c.effect))
             for c in why.contributions[:WHY_LISTED]
         ]
+        found = self.evidence.get(assessment.id) if kind == "claim" else None
         words = plain_words(
-            label=label,
-            strength=strength,
-            check=assessment.check,
-            unsourced=kind == "claim" and assessment.id in self.unsourced,
+            label=label, strength=strength, check=assessment.check, unsourced=found is not None and found.unsourced
         )
         return Standing(
             figure(strength),
@@ -271,7 +269,7 @@ class _Words:
             LABEL_GLYPHS[label],
             words,
             WORD_GLYPHS[words],
-            _sentence(kind, strength, why),
+            _sentence(kind, strength, why, found),
             effects,
             max(len(why.contributions) - WHY_LISTED, 0),
             _verdict(label, why),
@@ -287,19 +285,33 @@ class _Words:
         )
 
 
+def _from_evidence(evidence: Evidence) -> str:
+    """Where a derived base score comes from, in words (evidence.py)."""
+    if evidence.unsourced and not evidence.holders:
+        return "as a claim that cites no source"
+    said = []
+    if evidence.sources:
+        said.append(f"{evidence.sources} independent source{'s' if evidence.sources > 1 else ''}")
+    if evidence.holders:
+        said.append(f"{evidence.holders} stakeholder{'s' if evidence.holders > 1 else ''} holding it on the record")
+    return "from its evidence: " + " and ".join(said)
+
+
 def _side(n: int, word: str, total: float, direction: str) -> str:
     if n == 1:
         return f"its one {word} counts {figure(total)} {direction} it"
     return f"its {n} {word}s together count {figure(total)} {direction} it"
 
 
-def _sentence(kind: str, strength: float, why: Explanation) -> str:
+def _sentence(kind: str, strength: float, why: Explanation, evidence: Evidence | None = None) -> str:
     """Where a position or claim starts, what moves it and where it ends, in plain words."""
     base = figure(why.base_score)
     if kind == "position":
         start = f"A position starts at {base}: even odds."
     else:
         start = f"It starts at {base}, the editors’ estimate of the claim on its own."
+        if evidence is not None and not evidence.overridden:
+            start = f"It starts at {base}, {_from_evidence(evidence)}."
     if not why.contributions:
         return f"{start} Nothing argues for or against it yet, so it stays at {base}."
     supporters = sum(1 for c in why.contributions if c.polarity == "supports")

@@ -192,3 +192,15 @@ def test_a_fact_an_objection_opposes_is_shown_as_a_disputed_fact():
     standing = tree.standing[10]
     assert (standing.label, standing.words, standing.word_glyph) == ("undecided", "disputed fact", "?")
     assert tree.standing[11].words == "unsourced"  # cites nothing
+
+
+def test_a_base_score_from_evidence_says_where_it_comes_from():
+    data = map_data(
+        claims=(10, 11), links=[(1, 10, "p", 1, "supports"), (2, 11, "p", 1, "supports")], citations=[(10, 7)]
+    )
+    for row in data.claims:
+        row["score_reason"] = ""  # no override: the score comes from the evidence
+    tree, _ = analysed(data)
+    assert tree.standing[10].sentence.startswith("It starts at 0.65, from its evidence: 1 independent source.")
+    assert tree.standing[11].sentence.startswith("It starts at 0.20, as a claim that cites no source.")
+    assert (tree.standing[10].words, tree.standing[11].words) == ("well supported", "unsourced")
