@@ -435,8 +435,7 @@ class GapRows:
             + len(self.stakeholders_without_stance)
             + len(self.positions_unopposed)
             + len(self.stances_inferred)
-            + len(self.possible_duplicates)
-        )
+        )  # possible duplicates are the API's for now: the admin's panel does not list them
 
 
 def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
