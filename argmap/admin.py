@@ -224,7 +224,7 @@ class LinkInline(EditorInline, admin.TabularInline):
     fk_name = "claim"
     verbose_name = "link: this claim supports or opposes…"
     verbose_name_plural = "links: what this claim supports or opposes"
-    fields = ["polarity", "target_position", "target_claim"]
+    fields = ["polarity", "target_position", "target_claim", "basis"]
     autocomplete_fields = ["target_position", "target_claim"]
 
     def get_queryset(self, request):
@@ -261,7 +261,7 @@ class StanceOnPositionInline(StanceOnClaimInline):
 class RelationshipInline(EditorInline, admin.TabularInline):
     model = Relationship
     fk_name = "from_stakeholder"
-    fields = ["kind", "to_stakeholder", "amount", "started_on", "source"]
+    fields = ["kind", "to_stakeholder", "amount", "started_on", "source", "basis"]
     autocomplete_fields = ["to_stakeholder", "source"]
 
     def get_queryset(self, request):
@@ -322,7 +322,7 @@ class TopicAdmin(MapImportAdmin, EditorModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["version", "changed_at", "published_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "question", "summary", "status"]}),
+        (None, {"fields": ["title", "slug", "question", "summary", "status", "alternatives"]}),
         ("Version", {"fields": ["version", "changed_at", "published_at"], "classes": ["collapse"]}),
     ]
     inlines = [PositionInline, SalienceInline]
@@ -387,12 +387,12 @@ class PositionAdmin(EditorModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(EditorModelAdmin):
-    list_display = ["short_text", "topic", "link_count", "citation_count", "base_score"]
-    list_filter = ["topic"]
+    list_display = ["short_text", "topic", "kind", "fact_check", "link_count", "citation_count", "base_score"]
+    list_filter = ["kind", "fact_check", "topic"]
     list_select_related = ["topic"]
     search_fields = ["text"]
-    autocomplete_fields = ["topic"]
-    fields = ["topic", "text", "base_score"]
+    autocomplete_fields = ["topic", "settled_by"]
+    fields = ["topic", "text", ("kind", "fact_check", "settled_by"), ("base_score", "score_reason")]
     inlines = [LinkInline, CitationInline, StanceOnClaimInline]
 
     def get_queryset(self, request):
@@ -421,12 +421,12 @@ class ClaimAdmin(EditorModelAdmin):
 
 @admin.register(Link)
 class LinkAdmin(EditorModelAdmin):
-    list_display = ["claim", "polarity", "target_position", "target_claim"]
-    list_filter = ["polarity", "topic"]
+    list_display = ["claim", "polarity", "target_position", "target_claim", "basis"]
+    list_filter = ["polarity", "basis", "topic"]
     list_select_related = ["claim", "target_position", "target_claim"]
     search_fields = ["claim__text", "target_claim__text", "target_position__title"]
     autocomplete_fields = ["claim", "target_position", "target_claim"]
-    fields = ["claim", "polarity", "target_position", "target_claim"]
+    fields = ["claim", "polarity", "target_position", "target_claim", "basis"]
 
 
 @admin.register(Stakeholder)
@@ -495,8 +495,8 @@ class CitationAdmin(EditorModelAdmin):
 
 @admin.register(Relationship)
 class RelationshipAdmin(EditorModelAdmin):
-    list_display = ["from_stakeholder", "kind", "to_stakeholder", "amount", "started_on", "source"]
-    list_filter = ["kind"]
+    list_display = ["from_stakeholder", "kind", "to_stakeholder", "amount", "started_on", "source", "basis"]
+    list_filter = ["kind", "basis"]
     list_select_related = ["from_stakeholder", "to_stakeholder", "source"]
     search_fields = ["from_stakeholder__name", "to_stakeholder__name", "description"]
     autocomplete_fields = ["from_stakeholder", "to_stakeholder", "source"]
@@ -505,7 +505,7 @@ class RelationshipAdmin(EditorModelAdmin):
         "description",
         "amount",
         ("started_on", "ended_on"),
-        "source",
+        ("source", "basis"),
     ]
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
+from argmap.duplicates import possible_duplicates
+from argmap.evidence import Evidence
 from argmap.graph import Assessment, Crux, Evaluation, Explanation
-from argmap.loading import MapData, graph_from_map, map_coalitions
+from argmap.loading import MapData, graph_from_map, map_coalitions, map_evidence
 from argmap.stakeholders import (
     AGREEMENT_THRESHOLD,
     HIGH_SALIENCE,
@@ -42,6 +44,56 @@ CRUX_MIN_SWING = 0.005
 MENTION_LENGTH = 110  # characters of a claim's text where a why or a crux names it
 
 LABEL_GLYPHS = {"accepted": "✓", "rejected": "✗", "undecided": "?"}
+
+# What the public reads (DOMAIN.md: words that describe the state of the argument, not a
+# ruling; never "rejected" for a reported fact). Editors and the API keep the formal labels.
+WELL_SUPPORTED = "well supported"
+CONTESTED = "contested"
+UNANSWERED = "an objection is unanswered"
+DISPUTED_FACT = "disputed fact"
+FRAGILE = "fragile"
+UNSOURCED = "unsourced"
+CONFIRMED_FACT = "confirmed fact"
+CHECKED_FALSE = "checked false"
+WORD_GLYPHS = {
+    WELL_SUPPORTED: "✓",
+    CONFIRMED_FACT: "✓",
+    CONTESTED: "?",
+    DISPUTED_FACT: "?",
+    UNANSWERED: "!",
+    FRAGILE: "~",
+    UNSOURCED: "·",
+    CHECKED_FALSE: "✗",
+}
+
+
+def plain_words(
+    *, label: str, strength: float, check: str | None = None, unsourced: bool = False, fragile: bool = False
+) -> str:
+    """A verdict in the public's words.
+
+    A fact says where it stands against the record ("disputed fact" once something opposes
+    it; "confirmed fact"; "checked false"). Otherwise: rejected is "an objection is
+    unanswered" (an accepted claim opposes it and nothing answers that); undecided is
+    "contested"; accepted is "fragile" if one change flips it, "unsourced" for a claim that
+    cites nothing, "contested" below even odds, and else "well supported".
+    """
+    if check == "false":
+        return CHECKED_FALSE
+    if check == "confirmed":
+        return CONFIRMED_FACT
+    if check == "disputed":
+        return DISPUTED_FACT
+    if label == "rejected":
+        return UNANSWERED
+    if label == "undecided":
+        return CONTESTED
+    if fragile:
+        return FRAGILE
+    if unsourced:
+        return UNSOURCED
+    return CONTESTED if strength < 0.5 else WELL_SUPPORTED
+
 
 STANCE_CELLS = {
     # attitude: (what the cell says, its glyph); the glyph and the words carry the value, the colour repeats it
@@ -132,7 +184,7 @@ def evaluate_shown(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: 
     the tree the standing of each (tree.standing, keyed as the tree keys its nodes)."""
     shown_ids = {node.claim_id for node in shown}
     evaluation = graph_from_map(data).evaluate(explain=True, explain_claims=shown_ids, cruxes=cruxes)
-    words = _Words(tree, shown_ids)
+    words = _Words(tree, shown_ids, map_evidence(data))
     standing = tree.standing
     for position_id, assessment in evaluation.positions.items():
         standing[-position_id] = words.standing(assessment, "position")
@@ -168,9 +220,10 @@ def _shown_crux(crux: Crux) -> bool:
 class _Words:
     """Puts graph.py's results into words, naming claims by their text."""
 
-    def __init__(self, tree: Tree, shown_ids: set[int]):
+    def __init__(self, tree: Tree, shown_ids: set[int], evidence: dict[int, Evidence] | None = None):
         self.tree = tree
         self.shown_ids = shown_ids
+        self.evidence = evidence or {}
 
     def mention(self, claim_id: int) -> Mention:
         text = self.tree.claim_rows[claim_id]["text"]
@@ -185,11 +238,17 @@ class _Words:
             Effect(self.mention(c.claim_id), c.polarity, figure(c.strength), _change(c.effect))
             for c in why.contributions[:WHY_LISTED]
         ]
+        found = self.evidence.get(assessment.id) if kind == "claim" else None
+        words = plain_words(
+            label=label, strength=strength, check=assessment.check, unsourced=found is not None and found.unsourced
+        )
         return Standing(
             figure(strength),
             label,
             LABEL_GLYPHS[label],
-            _sentence(kind, strength, why),
+            words,
+            WORD_GLYPHS[words],
+            _sentence(kind, strength, why, found),
             effects,
             max(len(why.contributions) - WHY_LISTED, 0),
             _verdict(label, why),
@@ -205,19 +264,33 @@ class _Words:
         )
 
 
+def _from_evidence(evidence: Evidence) -> str:
+    """Where a derived base score comes from, in words (evidence.py)."""
+    if evidence.unsourced and not evidence.holders:
+        return "as a claim that cites no source"
+    said = []
+    if evidence.sources:
+        said.append(f"{evidence.sources} independent source{'s' if evidence.sources > 1 else ''}")
+    if evidence.holders:
+        said.append(f"{evidence.holders} stakeholder{'s' if evidence.holders > 1 else ''} holding it on the record")
+    return "from its evidence: " + " and ".join(said)
+
+
 def _side(n: int, word: str, total: float, direction: str) -> str:
     if n == 1:
         return f"its one {word} counts {figure(total)} {direction} it"
     return f"its {n} {word}s together count {figure(total)} {direction} it"
 
 
-def _sentence(kind: str, strength: float, why: Explanation) -> str:
+def _sentence(kind: str, strength: float, why: Explanation, evidence: Evidence | None = None) -> str:
     """Where a position or claim starts, what moves it and where it ends, in plain words."""
     base = figure(why.base_score)
     if kind == "position":
         start = f"A position starts at {base}: even odds."
     else:
         start = f"It starts at {base}, the editors’ estimate of the claim on its own."
+        if evidence is not None and not evidence.overridden:
+            start = f"It starts at {base}, {_from_evidence(evidence)}."
     if not why.contributions:
         return f"{start} Nothing argues for or against it yet, so it stays at {base}."
     supporters = sum(1 for c in why.contributions if c.polarity == "supports")
@@ -333,6 +406,7 @@ class GapRows:
     stakeholders_without_stance: list[dict]  # id, slug, name, power, interest
     positions_unopposed: list[dict]  # id, title
     stances_inferred: list[dict]  # id, stakeholder_id, stakeholder (name), position_id, claim_id, stance, subject
+    possible_duplicates: list[dict] = field(default_factory=list)  # claim_ids, texts, reason, overlap
 
     def __len__(self) -> int:
         return (
@@ -340,7 +414,7 @@ class GapRows:
             + len(self.stakeholders_without_stance)
             + len(self.positions_unopposed)
             + len(self.stances_inferred)
-        )
+        )  # possible duplicates are the API's for now: the admin's panel does not list them
 
 
 def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
@@ -378,6 +452,18 @@ def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
         ],
         [{"id": p, "title": positions[p]} for p in gaps.positions_unopposed],
         [stance(s) for s in gaps.stances_inferred],
+        [
+            {
+                "claim_ids": list(d.claim_ids),
+                "texts": [claims[c] for c in d.claim_ids],
+                "reason": d.reason,
+                "overlap": d.overlap,
+            }
+            for d in possible_duplicates(
+                claims=list(claims.items()),
+                citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
+            )
+        ],
     )
 
 

@@ -18,6 +18,15 @@ Nodes are claim and position ids; edges are links (claim → target, supports or
   position is *accepted* when every claim opposing it is rejected (or nothing opposes
   it), *rejected* when an accepted claim opposes it, *undecided* otherwise (circles of
   opposition nobody breaks, and what they reach).
+- **Alternatives**: when a topic's positions are alternatives (at most one is the answer),
+  they attack each other in the grounded labelling, so two alternatives are never both
+  accepted: of the positions no accepted claim rejects, one alone keeps its label, two or
+  more are each undecided. Their strengths are also given as shares of their sum.
+- **Facts**: a claim of kind fact is never labelled rejected by an objection (an objection
+  disputes a fact; it does not make it unhappen): where the labelling would reject it, it
+  is undecided and shown as disputed. A fact checked *confirmed* is settled: accepted, and
+  its strength never falls below its base score. A fact checked *false* is rejected with
+  strength 0, whatever argues for it.
 - **Why**: for each position and claim, what each supporter and opponent does to it.
 - **Cruxes**: per position, the claims whose rejection (the same as removal: a claim of
   strength 0 moves nothing) or acceptance beyond dispute would move it most.
@@ -32,8 +41,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 # Graph nodes: claim and position ids, or (in an import not yet written) uids.
@@ -133,6 +142,11 @@ CYCLE_TOLERANCE = 1e-12
 
 _NO_SWING = 1e-9  # a claim that moves a position less than this is no crux (rounding and iteration noise)
 
+# Facts as the evaluation treats them (see the module's docstring).
+FactCheck = Literal["unchecked", "confirmed", "disputed", "false"]
+_ORDINARY, _FACT, _CONFIRMED, _FALSE = 0, 1, 2, 3
+_FACT_CODES = {"unchecked": _FACT, "disputed": _FACT, "confirmed": _CONFIRMED, "false": _FALSE}
+
 # Labels as small integers, chosen so that a node's label is 2 − max(its opponents' labels):
 # an accepted opponent (2) rejects it, undecided ones (1) leave it undecided, none or
 # rejected ones (0) accept it.
@@ -162,6 +176,9 @@ class Explanation:
     in_cycle: bool  # settled as part of a circle of opposition
     assumed_rejected: bool  # a what-if: rejected by assumption, whatever argues for it
     summary: str  # the same in one or two sentences
+    rivals: list[int] = field(
+        default_factory=list
+    )  # alternatives: the other positions still standing, which keep it undecided
 
 
 @dataclass(slots=True)
@@ -172,6 +189,8 @@ class Assessment:
     strength: float
     label: Label
     why: Explanation | None = None
+    check: FactCheck | None = None  # a fact's check: opposed and unchecked is "disputed"; None if not a fact
+    share: float | None = None  # alternatives: this position's strength over the sum of all of them
 
 
 @dataclass(slots=True)
@@ -200,13 +219,14 @@ class Evaluation:
     assumed_rejected: list[int]  # what-if: claims rejected by assumption
     cycles: list[list[int]]  # claims settled together as circles of opposition
     converged: bool  # False if a circle did not settle within CYCLE_ROUNDS (its strengths are the last round's)
+    alternatives: bool = False  # the positions are alternatives (they attack each other)
 
 
 class _State:
     """The strengths (and their complements 1 − s, which the products use) and labels of
     one evaluation, indexed like the graph's nodes."""
 
-    __slots__ = ("strength", "complement", "label", "forced", "hidden", "converged")
+    __slots__ = ("strength", "complement", "label", "forced", "hidden", "converged", "own")
 
     def __init__(
         self,
@@ -222,6 +242,7 @@ class _State:
         self.forced = forced  # node → the strength it is held at (what-if)
         self.hidden = hidden  # nodes left out of the map (what-if): held at 0, not shown
         self.converged = True
+        self.own: list[int] = []  # alternatives: each position's label from the claims alone
 
 
 # Shared by every node that nothing supports (or opposes), and never appended to: a
@@ -281,11 +302,37 @@ class ArgumentGraph:
         "_order",
         "_tail",
         "_cyclic",
+        "_fact",
+        "_checks",
+        "_alternatives",
     )
 
-    def __init__(self, *, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]):
-        """`positions` are position ids, `claims` (id, base score) pairs, `links` LinkRow tuples."""
+    def __init__(
+        self,
+        *,
+        positions: Iterable[int],
+        claims: Iterable[tuple[int, float]],
+        links: Iterable[LinkRow],
+        alternatives: bool = False,
+        facts: Mapping[int, FactCheck] | None = None,
+    ):
+        """`positions` are position ids, `claims` (id, base score) pairs, `links` LinkRow tuples.
+        `alternatives`: the positions exclude each other. `facts`: the claims of kind fact,
+        id → check (unchecked, confirmed, disputed or false)."""
         self._build(positions, claims, links)
+        self._know_facts(alternatives, facts or {})
+
+    def _know_facts(self, alternatives: bool, facts: Mapping[int, FactCheck]) -> None:
+        self._alternatives = alternatives
+        self._fact = [_ORDINARY] * len(self._base)
+        self._checks: dict[int, FactCheck] = {}
+        for claim_id, check in facts.items():
+            if claim_id not in self._claim_index:
+                raise ValueError(f"A fact refers to {claim_id!r}, which is not in this map.")
+            if check not in _FACT_CODES:
+                raise ValueError(f"A fact is unchecked, confirmed, disputed or false, not {check!r}.")
+            self._fact[self._claim_index[claim_id]] = _FACT_CODES[check]
+            self._checks[claim_id] = check
 
     def _build(self, positions: Iterable[int], claims: Iterable[tuple[int, float]], links: Iterable[LinkRow]) -> None:
         position_ids = sorted(positions)
@@ -412,6 +459,8 @@ class ArgumentGraph:
         left_out_index = {self._claim_index[cid] for cid in left_out}
         forced = dict.fromkeys(left_out_index, 0.0)
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
+        # A fact checked false is held at 0, whatever argues for it, as a claim assumed rejected is.
+        forced.update((self._claim_index[cid], 0.0) for cid, check in self._checks.items() if check == "false")
         state = self._solve(forced, left_out_index)
         only = None
         if explain and explain_claims is not None:
@@ -461,15 +510,33 @@ class ArgumentGraph:
             for part, cyclic in zip(self._tail, self._cyclic, strict=True)
             if cyclic
         ]
+        positions = {a.id: a for a in assessments[:count]}
+        claims = {a.id: a for a in assessments[count:]}
+        self._checked(claims, hidden)
+        if self._alternatives and positions:
+            total = sum(a.strength for a in positions.values())
+            for a in positions.values():
+                a.share = a.strength / total if total > 0.0 else 1.0 / len(positions)
         return Evaluation(
-            positions={a.id: a for a in assessments[:count]},
-            claims={a.id: a for a in assessments[count:]},
+            positions=positions,
+            claims=claims,
             cruxes=found,
             left_out=left_out,
             assumed_rejected=assumed_rejected,
             cycles=sorted(c for c in cycles if c),
             converged=state.converged,
+            alternatives=self._alternatives,
         )
+
+    def _checked(self, claims: dict[int, Assessment], hidden: set[int]) -> None:
+        """Each fact's check as shown: an unchecked fact that something opposes is disputed."""
+        for claim_id, check in self._checks.items():
+            assessment = claims.get(claim_id)
+            if assessment is None:
+                continue  # left out
+            if check == "unchecked" and any(j not in hidden for j in self._opponents[self._claim_index[claim_id]]):
+                check = "disputed"
+            assessment.check = check
 
     def _solve(self, forced: dict[int, float], hidden: set[int]) -> _State:
         """Strengths and labels, with `forced` nodes held at the given strength (and rejected
@@ -483,7 +550,7 @@ class ArgumentGraph:
             complement[i] = 1.0 - value
             label[i] = _IN if value == 1.0 else _OUT
         order = [i for i in self._order if i not in forced] if forced else self._order
-        supporters, opponents = self._supporters, self._opponents
+        supporters, opponents, fact = self._supporters, self._opponents, self._fact
         get_complement, get_label, product = complement.__getitem__, label.__getitem__, math.prod
         # The hot loop: one pass in dependency order, DF-QuAD and the grounded label at once.
         for i in order:
@@ -497,6 +564,8 @@ class ArgumentGraph:
             difference = (product(map(get_complement, backing)) if backing else 1.0) - opposed
             b = base[i]
             value = b - b * difference if difference > 0.0 else b - (1.0 - b) * difference
+            if fact[i]:
+                value, label[i] = _as_fact(fact[i], b, value, label[i])
             strength[i] = value
             complement[i] = 1.0 - value
         state = _State(strength, complement, label, forced, hidden)
@@ -504,12 +573,18 @@ class ArgumentGraph:
             members = [i for i in part if i not in forced]
             if members:
                 self._settle(members, cyclic, state, strength.__setitem__, complement.__setitem__, label.__setitem__)
+        if self._alternatives:
+            count = self._position_count
+            state.own = label[:count]
+            label[:count] = _alternative_labels(state.own)
         return state
 
     def _value(self, i: int, complement: Callable[[int], float]) -> float:
-        """Node i's DF-QuAD strength given `complement`(j) = 1 − strength of j."""
+        """Node i's DF-QuAD strength given `complement`(j) = 1 − strength of j (for a
+        confirmed fact, never below its base score)."""
         opposed = math.prod(map(complement, self._opponents[i]))
-        return _combine(self._base[i], opposed, math.prod(map(complement, self._supporters[i])))
+        value = _combine(self._base[i], opposed, math.prod(map(complement, self._supporters[i])))
+        return max(value, self._base[i]) if self._fact[i] == _CONFIRMED else value
 
     def _settle(
         self,
@@ -564,21 +639,25 @@ class ArgumentGraph:
         """The grounded labelling of one strongly connected part, given the labels of
         everything before it: rejected once an accepted claim opposes, accepted once every
         opponent is rejected, undecided if neither ever happens."""
+        fact = self._fact
         if not cyclic:
             (i,) = members
             opponents = self._opponents[i]
-            set_label(i, 2 - max(map(get_label, opponents)) if opponents else _IN)
+            own = 2 - max(map(get_label, opponents)) if opponents else _IN
+            set_label(i, _as_fact(fact[i], 0.0, 0.0, own)[1] if fact[i] else own)
             return
+        undecided = set()
         for i in members:
-            set_label(i, _UNDECIDED)
-        undecided = set(members)
+            set_label(i, _IN if fact[i] == _CONFIRMED else _UNDECIDED)  # a confirmed fact is settled
+            if fact[i] != _CONFIRMED:
+                undecided.add(i)
         changed = True
         while changed:
             changed = False
             for i in sorted(undecided):
                 labels = [get_label(j) for j in self._opponents[i]]
                 if _IN in labels:
-                    set_label(i, _OUT)
+                    set_label(i, _UNDECIDED if fact[i] else _OUT)  # an objection disputes a fact
                 elif all(lab == _OUT for lab in labels):
                     set_label(i, _IN)
                 else:
@@ -595,6 +674,9 @@ class ArgumentGraph:
         b = self._base[i]
         kind = "position" if i < self._position_count else "claim"
         if i in state.forced:
+            if self._fact[i] == _FALSE:
+                summary = "Checked false against the record: strength 0, whatever argues for it."
+                return Explanation(b, 0.0, 0.0, [], [], in_cycle, False, summary)
             summary = f"Assumed rejected for this what-if: strength 0, whatever argues for this {kind}."
             return Explanation(b, 0.0, 0.0, [], [], in_cycle, True, summary)
         backing, against = self._supporters[i], self._opponents[i]
@@ -602,10 +684,12 @@ class ArgumentGraph:
         if hidden:
             backing = [j for j in backing if j not in hidden]
             against = [j for j in against if j not in hidden]
+        rivals = self._rivals(i, state)
         if not backing and not against:
             return Explanation(b, 0.0, 0.0, [], [], in_cycle, False,
                                f"Nothing argues about this {kind}: its strength is its base score, {b:.2f}."
-                               " Accepted: nothing opposes it.")  # fmt: skip
+                               + (_rivals_sentence(rivals, node_ids) if rivals else " Accepted: nothing opposes it."),
+                               rivals=[node_ids[k] for k in rivals])  # fmt: skip
         backing_complements = [complement[j] for j in backing]
         against_complements = [complement[j] for j in against]
         supported = math.prod(backing_complements)
@@ -622,9 +706,29 @@ class ArgumentGraph:
         if len(contributions) > 1:
             contributions.sort(key=_by_effect)
         own = label[i]
-        because = [] if own == _IN else sorted(node_ids[j] for j in against if label[j] == 2 - own)
+        disputed = self._fact[i] == _FACT and own == _UNDECIDED and any(label[j] == _IN for j in against)
+        decisive = _IN if disputed else 2 - own  # a disputed fact is undecided because of accepted opponents
+        because = [] if own == _IN else sorted(node_ids[j] for j in against if label[j] == decisive)
         summary = _summary(kind, b, strength[i], own, len(backing), len(against), contributions, because, in_cycle)
-        return Explanation(b, 1.0 - supported, 1.0 - opposed, contributions, because, in_cycle, False, summary)
+        if rivals:
+            summary = summary[: summary.rindex(" Undecided:")] + _rivals_sentence(rivals, node_ids)
+        elif disputed:
+            plural = "s" if len(because) > 1 else ""
+            summary = summary[: summary.rindex(" Undecided:")] + (
+                f" Undecided: a fact opposed by accepted claim{plural} {', '.join(map(str, because))};"
+                " an objection disputes a fact, it does not make it false."
+            )
+        return Explanation(b, 1.0 - supported, 1.0 - opposed, contributions, because, in_cycle, False, summary,
+                           [node_ids[k] for k in rivals])  # fmt: skip
+
+    def _rivals(self, i: int, state: _State) -> list[int]:
+        """Alternatives: the other positions still standing that keep position i undecided."""
+        if not self._alternatives or i >= self._position_count or state.label[i] != _UNDECIDED:
+            return []
+        own = state.own
+        if own[i] == _OUT:
+            return []
+        return [k for k, label in enumerate(own) if k != i and label != _OUT]
 
     # -- cruxes ---------------------------------------------------------------------
 
@@ -649,8 +753,11 @@ class ArgumentGraph:
         """
         opponents, forced = self._opponents, state.forced
         reaching = self._reaching(position, state)
-        attacking = {position}  # the position and the claims with a chain of "opposes" to it
-        frontier = [position]
+        # The position and the claims with a chain of "opposes" to it (alternatives: to any
+        # position, since rejecting a rival can settle this one).
+        roots = list(range(self._position_count)) if self._alternatives else [position]
+        attacking = set(roots)
+        frontier = list(roots)
         while frontier:
             for j in opponents[frontier.pop()]:
                 if j not in attacking and j not in forced:
@@ -662,7 +769,7 @@ class ArgumentGraph:
         now, now_label = strength[position], label[position]
         flipping = {
             claim
-            for claim in attacking - {position}
+            for claim in attacking.difference(roots)
             if self._label_if(claim, _OUT, position, attacking, state, plan) != now_label
             or self._label_if(claim, _IN, position, attacking, state, plan) != now_label
         }
@@ -671,10 +778,11 @@ class ArgumentGraph:
         # could move it (bound × the most the claim itself can move): a heap, since only the
         # first few are usually tried.
         candidates = [
-            (claim not in flipping, -bound[claim] * max(strength[claim], 1.0 - strength[claim]), node_ids[claim], claim)
-            for claim in reaching
+            (claim not in flipping, -bound.get(claim, 0.0) * max(strength[claim], 1.0 - strength[claim]),
+             node_ids[claim], claim)
+            for claim in reaching | flipping
             if claim != position
-        ]
+        ]  # fmt: skip
         heapq.heapify(candidates)
         found: list[Crux] = []
         swings: list[float] = []  # the largest swings among claims that flip nothing (a min-heap)
@@ -689,6 +797,9 @@ class ArgumentGraph:
                 break  # no claim left can move the position more than those found, or at all
             if_rejected, label_if_rejected = self._what_if(claim, 0.0, position, reaching, state, plan)
             if_accepted, label_if_accepted = self._what_if(claim, 1.0, position, reaching, state, plan)
+            if self._alternatives:  # the label depends on the rivals too
+                label_if_rejected = self._label_if(claim, _OUT, position, attacking, state, plan)
+                label_if_accepted = self._label_if(claim, _IN, position, attacking, state, plan)
             swing = max(abs(if_rejected - now), abs(if_accepted - now))
             flips = claim in flipping
             if swing <= _NO_SWING and not flips:
@@ -813,6 +924,9 @@ class ArgumentGraph:
             for i, old in zip(members, before, strict=True):
                 if label[i] != old:
                     follow(i)
+        if self._alternatives:  # the positions' own labels (from the claims), then their mutual attack
+            own = [label.get(k, state.own[k]) for k in range(self._position_count)]
+            return _alternative_labels(own)[position]
         return get_label(position)
 
     def _what_if(
@@ -865,6 +979,72 @@ class ArgumentGraph:
                     follow(i)
         return get_strength(position), get_label(position)
 
+    def label_changes_without(self, links: Sequence[LinkRow]) -> list[dict[int, Label]]:
+        """For each of `links` (links of this graph), the labels that would change were that
+        link alone removed: node index → new label, as {position id: …} and {claim id: …}
+        merged under ids made distinct by sign (positions negative). Labels depend on
+        "opposes" links only, so a supporting link changes none; for an opposing one, only
+        its target and what lies after it are settled again (labels alone), in order."""
+        if not any(polarity == "opposes" for *_ends, polarity in links):
+            return [{} for _link in links]  # labels depend on opposition alone
+        index = self._claim_index
+        state = self._solve({index[cid]: 0.0 for cid, check in self._checks.items() if check == "false"}, set())
+        plan = self._plan()
+        node_ids = self.position_ids + self.claim_ids
+        count = self._position_count
+        found: list[dict[int, Label]] = []
+        for claim_id, target_position_id, target_claim_id, polarity in links:
+            if polarity != "opposes":
+                found.append({})
+                continue
+            source = self._claim_index[claim_id]
+            target = (
+                self.position_ids.index(target_position_id)
+                if target_position_id is not None
+                else self._claim_index[target_claim_id]  # type: ignore[index]
+            )
+            opponents = self._opponents[target]
+            self._opponents[target] = [j for j in opponents if j != source]
+            try:
+                label = self._labels_from(target, state, plan)
+            finally:
+                self._opponents[target] = opponents
+            changes = {}
+            if self._alternatives:
+                own = [label.get(k, state.own[k]) for k in range(count)]
+                for k, value in enumerate(_alternative_labels(own)):
+                    label[k] = value
+            for i, value in label.items():
+                if value != state.label[i]:
+                    changes[-node_ids[i] if i < count else node_ids[i]] = LABELS[value]
+            found.append(changes)
+        return found
+
+    def _labels_from(self, start: int, state: _State, plan: _Plan) -> dict[int, int]:
+        """The labels settled again from node `start` on, in order, where something changed."""
+        units, rank, base_label = plan.units, plan.rank, state.label
+        label: dict[int, int] = {}
+
+        def get_label(j: int) -> int:
+            return label.get(j, base_label[j])
+
+        queued = [rank[start]]
+        seen = {rank[start]}
+        while queued:
+            unit = units[heapq.heappop(queued)]
+            members = [i for i in unit if i not in state.forced]  # a fact checked false stays rejected
+            if not members:
+                continue
+            before = [get_label(i) for i in members]
+            self._settle_labels(members, plan.cyclic_unit[unit[0]], get_label, label.__setitem__)
+            for i, old in zip(members, before, strict=True):
+                if label[i] != old or i == start:
+                    for nxt in plan.targets[i]:
+                        if rank[nxt] not in seen:
+                            seen.add(rank[nxt])
+                            heapq.heappush(queued, rank[nxt])
+        return label
+
     def _plan(self) -> _Plan:
         """The order of evaluation as units: one node, or one strongly connected part."""
         units: list[Sequence[int]] = [(i,) for i in self._order]
@@ -879,6 +1059,26 @@ class ArgumentGraph:
                 for i in part:
                     cyclic_unit[i] = True
         return _Plan(units, rank, cyclic_unit, [self._targets_of(i) for i in range(len(self._base))])
+
+
+def _as_fact(code: int, base: float, value: float, label: int) -> tuple[float, int]:
+    """A fact's strength and label from what the arguments alone give it: a confirmed fact
+    is accepted and keeps at least its base score; any other (but false, held at 0 before)
+    is never rejected by an objection, only left undecided (disputed)."""
+    if code == _CONFIRMED:
+        return max(value, base), _IN
+    return value, _UNDECIDED if label == _OUT else label
+
+
+def _alternative_labels(own: list[int]) -> list[int]:
+    """The labels of positions that are alternatives, from their labels by the claims
+    alone: they attack each other, so of those no accepted claim rejects, one alone keeps
+    its label and two or more are each undecided (the grounded labelling of a complete
+    graph of mutual attacks added to the claims' attacks)."""
+    standing = sum(1 for label in own if label != _OUT)
+    if standing < 2:
+        return list(own)
+    return [_OUT if label == _OUT else _UNDECIDED for label in own]
 
 
 @dataclass(slots=True)
@@ -938,6 +1138,16 @@ def _strongly_connected(nodes: list[Node], targets_of: Callable[[Node], list[Nod
                     low[parent] = min(low[parent], low[node])
     parts.reverse()  # Tarjan finds a part only after every part it links to
     return parts
+
+
+def _rivals_sentence(rivals: list[int], node_ids: list[int]) -> str:
+    """Why a position is undecided when other alternatives still stand (ids are position ids)."""
+    named = ", ".join(str(node_ids[k]) for k in rivals)
+    plural = "s" if len(rivals) > 1 else ""
+    return (
+        f" Undecided: the positions are alternatives, and the other position{plural} {named}"
+        f" still stand{'' if plural else 's'}: at most one can be the answer."
+    )
 
 
 def _summary(

@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import orjson
 from django.db import connection
 
+from argmap.evidence import Evidence, claim_evidence
 from argmap.graph import ArgumentGraph, Evaluation, LinkRow
+from argmap.robustness import Report, robustness
 from argmap.stakeholders import (
     Coalitions,
     Gaps,
@@ -70,10 +72,12 @@ MAP_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "salience": ("argmap_salience", ("id", "uid", "stakeholder_id", "power", "interest", "rationale")),
 }  # fmt: skip
 
-# Which rows belong to a topic's map: its own, the stakeholders involved (by a stance or a
-# salience estimate, and their parents), the relationships among them and every source
-# that its citations, stances or relationships cite.
+# Which rows belong to a topic's map: the topic itself (what its analysis needs of it), its
+# own, the stakeholders involved (by a stance or a salience estimate, and their parents),
+# the relationships among them and every source that its citations, stances or
+# relationships cite.
 SELECTIONS = """
+    topic AS (SELECT * FROM argmap_topic WHERE id = %s),
     positions AS (SELECT * FROM argmap_position WHERE topic_id = %s),
     claims AS (SELECT * FROM argmap_claim WHERE topic_id = %s),
     links AS (SELECT * FROM argmap_link WHERE topic_id = %s),
@@ -148,6 +152,7 @@ class MapData:
     citations: list[Row]
     relationships: list[Row]
     salience: list[Row]
+    topic: list[Row] = field(default_factory=list)  # PAGE_COLUMNS only: the topic's row, as the analysis needs it
 
 
 def some_columns(**parts: tuple[str, ...]) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -166,8 +171,20 @@ def some_columns(**parts: tuple[str, ...]) -> dict[str, tuple[str, tuple[str, ..
 # What the public pages and the analysis read of a map: every column but the uids,
 # which only the exports need (identity across databases). A third less JSON to build and parse: at
 # 10,000 claims the query takes 51 ms instead of 68 on PostgreSQL.
+# The analysis also reads what the exports do not carry (yet): claims' kinds and checks,
+# whether an editor overrode a base score, the basis of links and relationships, and
+# whether the topic's positions are alternatives.
+ANALYSIS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "claims": ("kind", "fact_check", "settled_by_id", "score_reason"),
+    "links": ("basis",),
+    "relationships": ("basis",),
+}
 PAGE_COLUMNS = {
-    part: (table, tuple(c for c in columns if c != "uid")) for part, (table, columns) in MAP_COLUMNS.items()
+    "topic": ("argmap_topic", ("id", "alternatives")),
+    **{
+        part: (table, tuple(c for c in columns if c != "uid") + ANALYSIS_COLUMNS.get(part, ()))
+        for part, (table, columns) in MAP_COLUMNS.items()
+    },
 }
 
 
@@ -397,17 +414,27 @@ def load_stakeholder(stakeholder_id: int) -> StakeholderData:
 # and parse than the whole map (the texts are most of it). The columns of one part come
 # from one scan, so they line up row by row.
 GRAPH_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "topic": ("argmap_topic", "id = %s", ("alternatives",)),
     "positions": ("argmap_position", "topic_id = %s", ("id",)),
-    "claims": ("argmap_claim", "topic_id = %s", ("id", "base_score")),
+    "claims": (
+        "argmap_claim",
+        "topic_id = %s",
+        ("id", "base_score", "kind", "fact_check", "score_reason <> ''"),
+    ),
     "links": (
         "argmap_link",
         "topic_id = %s",
-        ("claim_id", "target_position_id", "target_claim_id", "polarity"),
+        ("claim_id", "target_position_id", "target_claim_id", "polarity", "basis"),
     ),
     "claim_stances": (
         "argmap_stance",
         "topic_id = %s AND claim_id IS NOT NULL",
-        ("stakeholder_id", "claim_id", "stance"),
+        ("stakeholder_id", "claim_id", "stance", "basis"),
+    ),
+    "citations": (
+        "argmap_citation JOIN argmap_source ON argmap_source.id = argmap_citation.source_id",
+        "argmap_citation.topic_id = %s",
+        ("argmap_citation.claim_id", "argmap_citation.source_id", "argmap_source.kind", "argmap_source.publisher"),
     ),
 }
 
@@ -418,30 +445,44 @@ def graph_query(vendor: str) -> str:
     template = "COALESCE(json_agg({}), '[]')::text" if vendor == "postgresql" else "json_group_array({})"
     parts = []
     for part, (table, where, columns) in GRAPH_COLUMNS.items():
-        aggregates = ", ".join(template.format(f'"{column}"') for column in columns)
+        aggregates = ", ".join(template.format(_sql_column(column)) for column in columns)
         parts.append(f"(SELECT {aggregates} FROM {table} WHERE {where}) {part}")
     return f"SELECT * FROM {', '.join(parts)}"
 
 
+def _sql_column(column: str) -> str:
+    """A column of GRAPH_COLUMNS as SQL: a bare name quoted, a qualified name or expression as written."""
+    return f'"{column}"' if column.isidentifier() else column
+
+
 @dataclass(frozen=True, slots=True)
 class GraphRows:
-    """What a topic's evaluation reads: position ids, (id, base score) of each claim,
-    links as graph.LinkRow tuples, and the stances on claims (for the what-if that
-    leaves out one stakeholder's claims)."""
+    """What a topic's evaluation reads: position ids, (id, the editor's base score) of each
+    claim, links as graph.LinkRow tuples, the stances on claims (for the what-if that leaves
+    out one stakeholder's claims, and for the evidence), and what evidence.py and graph.py
+    need besides."""
 
     position_ids: list[int]
     claims: list[tuple[int, float]]
     links: list[LinkRow]
     claim_stances: list[StanceAbout]
+    alternatives: bool = False
+    kinds: dict[int, str] = field(default_factory=dict)  # claim id → kind
+    checks: dict[int, str] = field(default_factory=dict)  # claim id → check
+    overridden: frozenset[int] = frozenset()  # claims whose editor's base score has a reason
+    link_basis: list[str] = field(default_factory=list)  # the basis of each link, in the order of `links`
+    stance_basis: list[str] = field(default_factory=list)  # the basis of each stance, in the order of `claim_stances`
+    citations: list[tuple[int, int, str, str]] = field(default_factory=list)  # claim, source, kind, publisher
 
 
 def load_graph_rows(topic_id: int) -> GraphRows:
-    """A topic's positions, claims, links and stances on claims, in one query."""
+    """A topic's positions, claims, links, stances on claims and citations, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(graph_query(connection.vendor), [topic_id] * len(GRAPH_COLUMNS))
         row = cursor.fetchone()
-    (positions, claim_ids, base_scores, sources, target_positions, target_claims, polarities, stakeholders,
-     stance_claims, attitudes) = map(orjson.loads, row)  # fmt: skip
+    (alternatives, positions, claim_ids, base_scores, kinds, checks, overridden, sources, target_positions,
+     target_claims, polarities, link_basis, stakeholders, stance_claims, attitudes, stance_basis, cited_claims,
+     cited_sources, source_kinds, publishers) = map(orjson.loads, row)  # fmt: skip
     return GraphRows(
         position_ids=positions,
         claims=list(zip(claim_ids, base_scores, strict=True)),
@@ -450,22 +491,104 @@ def load_graph_rows(topic_id: int) -> GraphRows:
             {"stakeholder_id": s, "position_id": None, "claim_id": c, "stance": a}
             for s, c, a in zip(stakeholders, stance_claims, attitudes, strict=True)
         ],
+        alternatives=bool(alternatives and alternatives[0]),
+        kinds=dict(zip(claim_ids, kinds, strict=True)),
+        checks=dict(zip(claim_ids, checks, strict=True)),
+        overridden=frozenset(c for c, yes in zip(claim_ids, overridden, strict=True) if yes),
+        link_basis=link_basis,
+        stance_basis=stance_basis,
+        citations=list(zip(cited_claims, cited_sources, source_kinds, publishers, strict=True)),
     )
 
 
-def graph_from_rows(rows: GraphRows) -> ArgumentGraph:
-    """graph.py's argument graph from `load_graph_rows`."""
-    return ArgumentGraph(positions=rows.position_ids, claims=rows.claims, links=rows.links)
+Basis = Literal["stated"] | None
+"""Which links an evaluation counts: every one (None), or those the source draws ("stated")."""
 
 
-def graph_from_map(data: MapData) -> ArgumentGraph:
-    """graph.py's argument graph from a whole map already loaded with `load_map`."""
+def rows_evidence(rows: GraphRows) -> dict[int, Evidence]:
+    """Each claim's evidence and base score (evidence.py) from `load_graph_rows`."""
+    return claim_evidence(
+        claims=[(claim_id, score, claim_id in rows.overridden) for claim_id, score in rows.claims],
+        citations=rows.citations,
+        holders=[
+            (stance["claim_id"], stance["stakeholder_id"], stance["stance"], basis)
+            for stance, basis in zip(rows.claim_stances, rows.stance_basis, strict=True)
+        ],
+    )
+
+
+def graph_inputs(rows: GraphRows, *, basis: Basis = None) -> tuple[dict[str, Any], list[int]]:
+    """What ArgumentGraph is built from (its keyword arguments) and the indexes of the
+    inferred links among its links: base scores from the evidence, facts and alternatives
+    as the map says; with `basis="stated"`, inferred links left out."""
+    evidence = rows_evidence(rows)
+    links, bases = rows.links, rows.link_basis
+    if basis == "stated":
+        links = [link for link, how in zip(links, bases, strict=True) if how == "stated"]
+        bases = ["stated"] * len(links)
+    inputs = {
+        "positions": rows.position_ids,
+        "claims": [(claim_id, evidence[claim_id].score) for claim_id, _score in rows.claims],
+        "links": links,
+        "alternatives": rows.alternatives,
+        "facts": {claim_id: rows.checks[claim_id] for claim_id, kind in rows.kinds.items() if kind == "fact"},
+    }
+    return inputs, [k for k, how in enumerate(bases) if how == "inferred"]
+
+
+def graph_from_rows(rows: GraphRows, *, basis: Basis = None) -> ArgumentGraph:
+    """graph.py's argument graph from `load_graph_rows` (see graph_inputs)."""
+    return ArgumentGraph(**graph_inputs(rows, basis=basis)[0])
+
+
+def rows_robustness(
+    rows: GraphRows,
+    *,
+    basis: Basis = None,
+    evaluation: Evaluation | None = None,
+    graph: ArgumentGraph | None = None,
+) -> Report:
+    """robustness.py's report on the map of `load_graph_rows` (`evaluation` and `graph`:
+    its evaluation and graph_from_rows(rows, basis=basis), if made)."""
+    inputs, inferred = graph_inputs(rows, basis=basis)
+    return robustness(**inputs, inferred=inferred, evaluation=evaluation, graph=graph)
+
+
+def map_evidence(data: MapData) -> dict[int, Evidence]:
+    """Each claim's evidence and base score (evidence.py) from a map loaded with PAGE_COLUMNS."""
+    sources = {row["id"]: row for row in data.sources}
+    return claim_evidence(
+        claims=[(row["id"], row["base_score"], bool(row.get("score_reason"))) for row in data.claims],
+        citations=[
+            (row["claim_id"], source["id"], source["kind"], source["publisher"])
+            for row in data.citations
+            for source in (sources[row["source_id"]],)
+        ],
+        holders=[
+            (row["claim_id"], row["stakeholder_id"], row["stance"], row["basis"])
+            for row in data.stances
+            if row["claim_id"] is not None
+        ],
+    )
+
+
+def graph_from_map(data: MapData, *, basis: Basis = None) -> ArgumentGraph:
+    """graph.py's argument graph from a whole map already loaded with `load_map(…, PAGE_COLUMNS)`
+    (which reads the evidence, facts, bases and alternatives): as graph_from_rows."""
+    if not data.topic:
+        raise ValueError("graph_from_map needs a map loaded with PAGE_COLUMNS (the topic and the claims' kinds).")
+    evidence = map_evidence(data)
+    claims = [(row["id"], evidence[row["id"]].score) for row in data.claims]
+    facts = {row["id"]: row["fact_check"] for row in data.claims if row["kind"] == "fact"}
+    links = data.links
+    if basis == "stated":
+        links = [row for row in links if row.get("basis", "stated") == "stated"]
     return ArgumentGraph(
         positions=[row["id"] for row in data.positions],
-        claims=[(row["id"], row["base_score"]) for row in data.claims],
-        links=[
-            (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
-        ],
+        claims=claims,
+        links=[(row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in links],
+        alternatives=bool(data.topic[0]["alternatives"]),
+        facts=facts,
     )
 
 
@@ -476,6 +599,7 @@ def evaluate_topic(
     reject: Collection[int] = (),
     explain: bool = True,
     cruxes: int = 3,
+    basis: Basis = None,
 ) -> Evaluation:
     """The strength, label and (with `explain`) explanation of every position and claim of
     `topic`, with up to `cruxes` cruxes per position; one query.
@@ -483,10 +607,12 @@ def evaluate_topic(
     What-if: `without_stakeholder` (a stakeholder id) leaves out the claims that
     stakeholder holds a supporting or conditional stance on (stakeholders.claims_held_by);
     `reject` lists claim ids assumed rejected. A claim id not in the topic is a ValueError.
+    With `basis="stated"`, only the links the sources draw count.
     """
     rows = load_graph_rows(topic.pk)
     left_out = claims_held_by(without_stakeholder, rows.claim_stances) if without_stakeholder is not None else ()
-    return graph_from_rows(rows).evaluate(left_out=left_out, rejected=reject, explain=explain, cruxes=cruxes)
+    graph = graph_from_rows(rows, basis=basis)
+    return graph.evaluate(left_out=left_out, rejected=reject, explain=explain, cruxes=cruxes)
 
 
 # The rows of `load_map` carry the columns of MAP_COLUMNS, a superset of graph.py's row types.

@@ -245,6 +245,31 @@ class Basis(models.TextChoices):
     INFERRED = "inferred", "inferred by an editor"
 
 
+class EdgeBasis(models.TextChoices):
+    """How an editor knows a link or a relationship: from the source itself, or by reading it."""
+
+    STATED = "stated", "stated (the source draws it)"
+    INFERRED = "inferred", "inferred by an editor"
+
+
+class ClaimKind(models.TextChoices):
+    """What sort of proposition a claim is (DOMAIN.md, "Claim kind")."""
+
+    FACT = "fact", "fact (a report of what happened or what is)"
+    INTERPRETATION = "interpretation", "interpretation (a reading of facts)"
+    VALUE = "value", "value (what ought to be)"
+    PREDICTION = "prediction", "prediction (what will happen)"
+
+
+class FactCheck(models.TextChoices):
+    """Where a fact stands against the record (DOMAIN.md, "Check")."""
+
+    UNCHECKED = "unchecked", "unchecked"
+    CONFIRMED = "confirmed", "confirmed"
+    DISPUTED = "disputed", "disputed"
+    FALSE = "false", "false"
+
+
 class RelationshipKind(models.TextChoices):
     INVESTS_IN = "invests_in", "invests in"
     PARTNERS_WITH = "partners_with", "partners with"
@@ -316,6 +341,11 @@ class Topic(TimeStampedModel):
     question = BoundedCharField(max_length=500, help_text="The question under debate, as a reader would ask it.")
     summary = BoundedTextField(max_length=5000, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    alternatives = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text="Its positions are alternatives: at most one of them is the answer. Untick if they may be combined.",
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveBigIntegerField(default=1, editable=False)
     changed_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -418,10 +448,40 @@ class Claim(UidModel):
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="claims")
     text = BoundedTextField(max_length=2000)
+    Kind = ClaimKind
+    Check = FactCheck
+
+    # Defaults in the database too, so that bulk writers that name only the columns they know (imports) get them.
+    kind = models.CharField(
+        max_length=16, choices=Kind.choices, default=Kind.INTERPRETATION, db_default=Kind.INTERPRETATION
+    )
+    fact_check = models.CharField(
+        max_length=12,
+        choices=Check.choices,
+        default=Check.UNCHECKED,
+        db_default=Check.UNCHECKED,
+        verbose_name="check",
+        help_text="For a fact: where it stands against the record. “False” needs the source that settles it.",
+    )
+    settled_by = models.ForeignKey(
+        "Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settled_claims",
+        help_text="The source that settles the check (required for “false”).",
+    )
     base_score = models.FloatField(
         default=0.5,
         validators=[validators.MinValueValidator(0.0), validators.MaxValueValidator(1.0)],
-        help_text="The claim's intrinsic strength before its supporters and opponents count (0 to 1).",
+        help_text="The editor's base score (0 to 1). It counts only with a reason; without one the "
+        "base score is derived from the claim's evidence (docs/analysis.md).",
+    )
+    score_reason = BoundedTextField(
+        max_length=1000,
+        blank=True,
+        db_default="",
+        help_text="Why the editor's base score overrides the one derived from the evidence (shown to readers).",
     )
 
     history = tracked_history()
@@ -435,6 +495,18 @@ class Claim(UidModel):
                 name="claim_base_score_between_0_and_1",
                 violation_error_message="The base score must be between 0 and 1.",
             ),
+            choice_constraint("claim", "kind", ClaimKind),
+            choice_constraint("claim", "fact_check", FactCheck),
+            models.CheckConstraint(
+                condition=Q(kind=ClaimKind.FACT) | Q(fact_check=FactCheck.UNCHECKED),
+                name="claim_checked_only_if_fact",
+                violation_error_message="Only a fact is checked.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(fact_check=FactCheck.FALSE) | Q(settled_by__isnull=False),
+                name="claim_false_needs_settling_source",
+                violation_error_message="A fact checked false needs the source that settles it.",
+            ),
         ]
 
     def __str__(self):
@@ -443,9 +515,28 @@ class Claim(UidModel):
     def get_absolute_url(self):
         return reverse("argmap:claim-detail", kwargs={"pk": self.pk})
 
+    def get_constraints(self):
+        # clean() reports these two rules next to the field concerned.
+        reported = {"claim_checked_only_if_fact", "claim_false_needs_settling_source"}
+        return [
+            (model, [c for c in constraints if c.name not in reported])
+            for model, constraints in super().get_constraints()
+        ]
+
     def clean(self):
         if moved_with_links(self, Claim, Q(claim=self) | Q(target_claim=self)):
             raise ValidationError({"topic": "This claim has links in its topic; remove them before moving it."})
+        errors = {}
+        if self.kind != ClaimKind.FACT and self.fact_check != FactCheck.UNCHECKED:
+            errors["fact_check"] = "Only a fact is checked: make the claim a fact, or leave it unchecked."
+        if self.fact_check == FactCheck.FALSE and self.settled_by_id is None:
+            errors["settled_by"] = "A fact checked false needs the source that settles it."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_fact(self) -> bool:
+        return self.kind == ClaimKind.FACT
 
 
 class Link(UidModel):
@@ -459,6 +550,13 @@ class Link(UidModel):
         Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="inbound_links"
     )
     polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    basis = models.CharField(
+        max_length=10,
+        choices=EdgeBasis.choices,
+        default=EdgeBasis.STATED,
+        db_default=EdgeBasis.STATED,
+        help_text="Stated: the source draws this connection itself. Inferred: an editor's reading.",
+    )
     topic = topic_kept_by_the_database()
 
     history = tracked_history(excluded_fields=["topic"])
@@ -467,6 +565,7 @@ class Link(UidModel):
     class Meta:
         ordering = ["id"]
         constraints = [
+            choice_constraint("link", "basis", EdgeBasis),
             models.CheckConstraint(
                 condition=(
                     Q(target_position__isnull=False, target_claim__isnull=True)
@@ -785,6 +884,13 @@ class Relationship(UidModel):
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="relationships")
+    basis = models.CharField(
+        max_length=10,
+        choices=EdgeBasis.choices,
+        default=EdgeBasis.STATED,
+        db_default=EdgeBasis.STATED,
+        help_text="Stated: the source reports this tie. Inferred: an editor's reading.",
+    )
 
     history = tracked_history()
     objects = RelationshipQuerySet.as_manager()
@@ -792,6 +898,7 @@ class Relationship(UidModel):
     class Meta:
         ordering = ["from_stakeholder__name", "kind", "to_stakeholder__name"]
         constraints = [
+            choice_constraint("relationship", "basis", EdgeBasis),
             models.CheckConstraint(
                 condition=~Q(from_stakeholder=F("to_stakeholder")),
                 name="relationship_between_two",

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argmap.analysis import Mention, Standing
+from argmap.analysis import CHECKED_FALSE, CONFIRMED_FACT, UNANSWERED, WELL_SUPPORTED
+from argmap.standing import Mention, Standing
 from argmap.tree import PositionNode, Tree
 
 # A stance as the matrix shows it: the glyph and the word (the colour only repeats them).
@@ -25,18 +26,22 @@ BASES = {"stated": "stated", "paraphrased": "paraphrased", "inferred": "inferred
 SHORT = 110  # characters of a reason shown on a card (the whole text is a click away)
 
 
-def standing_words(standing: Standing | None, opposed: bool) -> tuple[str, str]:
-    """A position's standing for the public, in plain words, and its CSS name: describing the
-    state of the argument, not a ruling (docs/domain.md)."""
+# The public's words (analysis.plain_words) as a CSS name for the badge's colour, which
+# only repeats what the words say.
+BADGES = {
+    WELL_SUPPORTED: "supported",
+    CONFIRMED_FACT: "supported",
+    UNANSWERED: "unanswered",
+    CHECKED_FALSE: "unanswered",
+}
+
+
+def standing_words(standing: Standing | None) -> tuple[str, str]:
+    """A position's standing for the public, in plain words (analysis.plain_words), and its
+    CSS name: the state of the argument, not a ruling (docs/domain.md)."""
     if standing is None:
         return "not yet argued", "none"
-    if standing.label == "rejected":
-        return "an objection is unanswered", "unanswered"
-    if standing.label == "undecided":
-        return "contested", "contested"
-    if float(standing.strength) >= 0.6:
-        return "well supported", "supported"
-    return ("contested", "contested") if opposed else ("weakly supported", "weak")
+    return standing.words, BADGES.get(standing.words, "contested")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +122,7 @@ def _holder(stance: dict) -> Holder:
 
 def _card(position: PositionNode) -> PositionCard:
     standing = position.standing
-    words, css = standing_words(standing, position.opponents > 0)
+    words, css = standing_words(standing)
     return PositionCard(
         position_id=position.position_id,
         title=position.title,

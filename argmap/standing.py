@@ -34,6 +34,8 @@ class Standing:
     strength: str  # "0.62"
     label: str  # accepted, rejected or undecided
     glyph: str
+    words: str  # the same for the public (analysis.plain_words)
+    word_glyph: str
     sentence: str  # where it starts, what moves it and where it ends
     effects: list[Effect]  # the supporters and opponents that move it most
     unlisted: int  # how many more supporters and opponents there are

@@ -30,7 +30,10 @@ import psycopg
 
 PAGE_SIZE = 50
 TOPIC_COLUMNS = ("id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at")
-CLAIM_COLUMNS = ("id", "uid", "topic", "text", "base_score", "created_at", "updated_at")
+CLAIM_COLUMNS = (
+    "id", "uid", "topic", "text", "kind", "fact_check", "settled_by", "base_score", "score_reason", "created_at",
+    "updated_at",
+)  # fmt: skip
 # The map document's parts: the table each is read from, and its columns, in order.
 MAP_PARTS = {
     "positions": ("id", "uid", "title", "summary", "order"),
@@ -140,7 +143,8 @@ def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> by
     cursor.execute(
         _sql(
             vendor,
-            f"SELECT c.id, c.uid, c.topic_id, c.text, c.base_score, c.created_at, c.updated_at {where} "
+            f"SELECT c.id, c.uid, c.topic_id, c.text, c.kind, c.fact_check, c.settled_by_id, c.base_score,"
+            f" c.score_reason, c.created_at, c.updated_at {where} "
             f"ORDER BY c.id LIMIT {PAGE_SIZE}",
         ),
         [slug],
@@ -151,11 +155,15 @@ def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> by
             "uid": uid,
             "topic": topic,
             "text": text,
+            "kind": kind,
+            "fact_check": check,
+            "settled_by": settled_by,
             "base_score": score,
+            "score_reason": reason,
             "created_at": _timestamp(vendor, created),
             "updated_at": _timestamp(vendor, updated),
         }
-        for id_, uid, topic, text, score, created, updated in cursor.fetchall()
+        for id_, uid, topic, text, kind, check, settled_by, score, reason, created, updated in cursor.fetchall()
     ]
     next_url = f"{base_url}/api/v1/claims/?{urlencode({'page': 2, 'topic': slug})}" if count > PAGE_SIZE else None
     return orjson.dumps({"count": count, "next": next_url, "previous": None, "results": results})

@@ -216,6 +216,9 @@ SPECTACULAR_SETTINGS = {
         "AttitudeEnum": "argmap.models.Attitude",
         "BasisEnum": "argmap.models.Basis",
         "RelationshipKindEnum": "argmap.models.RelationshipKind",
+        "EdgeBasisEnum": "argmap.models.EdgeBasis",
+        "ClaimKindEnum": "argmap.models.ClaimKind",
+        "FactCheckEnum": "argmap.models.FactCheck",
     },
 }
 

@@ -98,13 +98,13 @@ def test_a_topics_page_lists_its_gaps_each_linking_where_it_is_fixed(editor_clie
     gaps = editor_client.get(admin_url(Topic, "change", topic.pk)).context["gaps"]
     institute = Stakeholder.objects.get(slug="uk-ai-security-institute")
     safeguards = Position.objects.get(title__startswith="Only with safeguards")
-    assert gaps["total"] == 5
+    assert gaps["total"] == 6  # with the government's stance on "the UK's desire to compete", inferred
     assert gaps["claims"] == {"items": [], "more": 0, "count": 0}
     assert gaps["stakeholders"]["items"][0]["url"] == admin_url(Stakeholder, "change", institute.pk)
     assert gaps["stakeholders"]["items"][0]["add_stance"] == f"{admin_url(Stance, 'add')}?stakeholder={institute.pk}"
     assert [p["url"] for p in gaps["positions"]["items"]] == [admin_url(Position, "change", safeguards.pk)]
     assert gaps["positions"]["items"][0]["add_link"].endswith(f"?polarity=opposes&target_position={safeguards.pk}")
-    inferred = Stance.objects.filter(basis="inferred", position__topic=topic).order_by("pk")
+    inferred = Stance.objects.filter(basis="inferred", topic=topic).order_by("pk")
     assert [s["url"] for s in gaps["stances"]["items"]] == [admin_url(Stance, "change", s.pk) for s in inferred]
     html = editor_client.get(admin_url(Topic, "change", topic.pk)).content.decode()
     assert "Gaps: what to research next" in html
@@ -156,7 +156,7 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
 
 
 def post_link(client, **fields):
-    data = {"polarity": Polarity.SUPPORTS, "target_position": "", "target_claim": "", **fields}
+    data = {"polarity": Polarity.SUPPORTS, "target_position": "", "target_claim": "", "basis": "stated", **fields}
     return client.post(admin_url(Link, "add"), data)
 
 
@@ -240,8 +240,11 @@ def test_new_claim_with_its_links_and_citation_is_saved_with_history(editor_clie
     data = inline_management(links=1, citations=1) | {
         "topic": position.topic_id,
         "text": "Public services get faster",
+        "kind": "interpretation",
+        "fact_check": "unchecked",
         "base_score": "0.6",
         "links-0-polarity": "supports",
+        "links-0-basis": "stated",
         "links-0-target_position": position.pk,
         "citations-0-source": source.pk,
         "citations-0-quote": "more efficient and effective taxpayer-funded services",

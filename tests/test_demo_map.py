@@ -130,3 +130,94 @@ def test_forced_reload_restores_an_edited_object_without_duplicates(demo):
     claim.refresh_from_db()
     assert claim.text == original
     assert Claim.objects.count() == claims
+
+
+# Each stance, link and relationship held to its basis: what the report states, and what an editor inferred.
+INFERRED_LINKS = {
+    ("OpenAI has committed to sharing technical insights", "supports", "The collaboration aims to deepen"),
+    ("Such partnerships risk entrenching", "supports", "Only with safeguards"),
+    ("Eased copyright rules could undermine the rights", "supports", "Easing copyright regulations to benefit"),
+    ("Eased copyright rules could undermine the livelihoods", "supports", "Easing copyright regulations to benefit"),
+    ("The CMA’s scrutiny of AI investments", "supports", "The CMA cleared"),
+    ("This diversification reduces", "supports", "No: it is not a controlling merger"),
+    ("Microsoft has significant influence", "supports", "Yes: Microsoft’s significant influence"),
+    ("OpenAI is notably backed by Microsoft", "supports", "Microsoft has significant influence"),
+    ("Microsoft’s $13 billion investment in OpenAI is substantial", "supports", "Microsoft has significant influence"),
+    ("OpenAI’s infrastructure diversification reflects", "supports", "This diversification reduces"),
+    ("OpenAI’s infrastructure diversification supports its scaling", "supports", "OpenAI is broadening"),
+    ("The UK–OpenAI partnership encapsulates", "supports", "Only with safeguards"),
+}
+INFERRED_STANCES = {
+    ("uk-government", "The partnership reflects the UK’s desire"),
+    ("competition-and-markets-authority", "OpenAI’s diversification efforts"),
+    ("openai", "Yes: deepen it"),
+    ("analysts", "Only with safeguards"),
+}
+INFERRED_TIES = {
+    ("competition-and-markets-authority", "regulates", "openai"),
+    ("openai", "advises", "uk-ai-security-institute"),
+    ("uk-ai-security-institute", "part_of", "uk-government"),
+}
+
+
+def _starts(text, prefixes):
+    return next((p for p in prefixes if text.startswith(p)), None)
+
+
+def test_every_demo_link_stance_and_relationship_has_its_basis(demo):
+    links = {
+        (link.claim.text, link.polarity, str(link.target), link.basis)
+        for link in Link.objects.select_related("claim", "target_claim", "target_position")
+    }
+    inferred = set()
+    for claim, polarity, target, basis in links:
+        key = next(
+            (k for k in INFERRED_LINKS if claim.startswith(k[0]) and polarity == k[1] and target.startswith(k[2])), None
+        )
+        assert basis == ("inferred" if key else "stated"), (claim, polarity, target)
+        inferred.add(key)
+    assert inferred - {None} == INFERRED_LINKS
+    for stance in Stance.objects.select_related("stakeholder", "position", "claim"):
+        inferred_stance = any(
+            stance.stakeholder.slug == slug and str(stance.subject).startswith(start)
+            for slug, start in INFERRED_STANCES
+        )
+        assert stance.basis == ("inferred" if inferred_stance else "paraphrased"), stance
+    for tie in Relationship.objects.select_related("from_stakeholder", "to_stakeholder"):
+        key = (tie.from_stakeholder.slug, tie.kind, tie.to_stakeholder.slug)
+        assert tie.basis == ("inferred" if key in INFERRED_TIES else "stated"), key
+
+
+def test_no_demo_claim_opposes_the_reported_fact_of_the_cma_decision(demo):
+    cleared = Claim.objects.get(text__startswith="The CMA cleared")
+    assert cleared.kind == "fact"
+    assert not Link.objects.filter(target_claim=cleared, polarity="opposes").exists()
+
+
+def test_every_demo_fact_is_marked_and_the_missing_parts_of_the_report_are_mapped(demo):
+    facts = set(Claim.objects.filter(kind="fact").values_list("text", flat=True))
+    for start in ["The CMA cleared", "The CMA’s decision followed", "OpenAI is broadening", "OpenAI has committed",
+                  "The government has pledged", "OpenAI is notably backed"]:  # fmt: skip
+        assert any(text.startswith(start) for text in facts), start
+    texts = list(Claim.objects.values_list("text", flat=True))
+    for words in ["multi-cloud strategies", "scaling ambitions", "promise and the challenges"]:
+        assert any(words in text for text in texts), words
+
+
+def test_demo_alternatives_are_never_both_accepted_and_the_cma_decision_stands(demo):
+    from argmap.loading import evaluate_topic
+
+    for topic in Topic.objects.all():
+        for basis in (None, "stated"):
+            evaluation = evaluate_topic(topic, basis=basis)
+            if topic.alternatives:
+                assert sum(a.label == "accepted" for a in evaluation.positions.values()) <= 1
+    assert dict(Topic.objects.values_list("slug", "alternatives")) == {
+        "uk-openai-partnership": False,
+        "ai-copyright-easing": True,
+        "microsoft-openai-control": True,
+    }
+    control = Topic.objects.get(slug="microsoft-openai-control")
+    cleared = Claim.objects.get(text__startswith="The CMA cleared").pk
+    for basis in (None, "stated"):
+        assert evaluate_topic(control, basis=basis).claims[cleared].label != "rejected"

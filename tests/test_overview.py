@@ -7,9 +7,10 @@ import re
 import pytest
 from django.core.cache import cache
 
-from argmap.analysis import Standing
+from argmap.analysis import plain_words
 from argmap.models import Attitude, Basis, Polarity
 from argmap.overview import short_title, standing_words
+from argmap.standing import Standing
 from tests.factories import (
     ClaimFactory,
     LinkFactory,
@@ -21,23 +22,25 @@ from tests.factories import (
 )
 
 
-def standing(label: str, strength: str) -> Standing:
-    return Standing(strength, label, "", "", [], 0, "", [])
+def standing(label: str, strength: float, **facts) -> Standing:
+    words = plain_words(label=label, strength=strength, **facts)
+    return Standing(f"{strength:.2f}", label, "", words, "", "", [], 0, "", [])
 
 
 @pytest.mark.parametrize(
-    ("label", "strength", "opposed", "words"),
+    ("label", "strength", "facts", "words", "badge"),
     [
-        ("rejected", "0.30", True, "an objection is unanswered"),
-        ("undecided", "0.50", True, "contested"),
-        ("accepted", "0.75", True, "well supported"),
-        ("accepted", "0.55", True, "contested"),
-        ("accepted", "0.50", False, "weakly supported"),
+        ("rejected", 0.30, {}, "an objection is unanswered", "unanswered"),
+        ("undecided", 0.50, {}, "contested", "contested"),
+        ("accepted", 0.75, {}, "well supported", "supported"),
+        ("accepted", 0.40, {}, "contested", "contested"),
+        ("accepted", 0.75, {"fragile": True}, "fragile", "contested"),
+        ("rejected", 0.10, {"check": "disputed"}, "disputed fact", "contested"),
     ],
 )
-def test_standing_in_plain_words_never_says_rejected(label, strength, opposed, words):
-    assert standing_words(standing(label, strength), opposed)[0] == words
-    assert standing_words(None, False)[0] == "not yet argued"
+def test_standing_in_plain_words_never_says_rejected(label, strength, facts, words, badge):
+    assert standing_words(standing(label, strength, **facts)) == (words, badge)
+    assert standing_words(None) == ("not yet argued", "none")
 
 
 def test_short_titles_keep_the_answer_before_a_colon():

@@ -168,3 +168,39 @@ def test_the_grid_names_each_quadrant_where_it_starts_and_lists_who_is_in_it():
     assert [(name, [row["name"] for row in rows]) for name, rows in grid_quadrants(grid)] == [
         ("manage closely", ["A body"])
     ]
+
+
+def test_plain_words_describe_the_argument_and_never_reject_a_fact():
+    from argmap.analysis import plain_words
+
+    assert plain_words(label="accepted", strength=0.8) == "well supported"
+    assert plain_words(label="accepted", strength=0.8, unsourced=True) == "unsourced"
+    assert plain_words(label="accepted", strength=0.8, fragile=True) == "fragile"
+    assert plain_words(label="accepted", strength=0.4) == "contested"
+    assert plain_words(label="undecided", strength=0.8) == "contested"
+    assert plain_words(label="rejected", strength=0.3) == "an objection is unanswered"
+    assert plain_words(label="undecided", strength=0.3, check="disputed") == "disputed fact"
+    assert plain_words(label="accepted", strength=0.9, check="confirmed") == "confirmed fact"
+    assert plain_words(label="rejected", strength=0.0, check="false") == "checked false"
+
+
+def test_a_fact_an_objection_opposes_is_shown_as_a_disputed_fact():
+    # Claim 10 (a fact) backs position 1; claim 11, unopposed, opposes it.
+    data = map_data(claims=(10, 11), links=[(1, 10, "p", 1, "supports"), (2, 11, "c", 10, "opposes")])
+    data.claims[0]["kind"] = "fact"
+    tree, _ = analysed(data)
+    standing = tree.standing[10]
+    assert (standing.label, standing.words, standing.word_glyph) == ("undecided", "disputed fact", "?")
+    assert tree.standing[11].words == "unsourced"  # cites nothing
+
+
+def test_a_base_score_from_evidence_says_where_it_comes_from():
+    data = map_data(
+        claims=(10, 11), links=[(1, 10, "p", 1, "supports"), (2, 11, "p", 1, "supports")], citations=[(10, 7)]
+    )
+    for row in data.claims:
+        row["score_reason"] = ""  # no override: the score comes from the evidence
+    tree, _ = analysed(data)
+    assert tree.standing[10].sentence.startswith("It starts at 0.65, from its evidence: 1 independent source.")
+    assert tree.standing[11].sentence.startswith("It starts at 0.20, as a claim that cites no source.")
+    assert (tree.standing[10].words, tree.standing[11].words) == ("well supported", "unsourced")

@@ -47,9 +47,11 @@ def debate():
     topic = TopicFactory(title="Copyright for AI", slug="copyright-ai", question="Should the UK ease copyright?")
     yes = PositionFactory(topic=topic, title="Yes, ease it", order=1)
     no = PositionFactory(topic=topic, title="No, keep it", order=2)
-    growth = ClaimFactory(topic=topic, text="Easing copyright helps AI growth.")
-    harm = ClaimFactory(topic=topic, text="Easing copyright harms creators' livelihoods.")
-    evidence = ClaimFactory(topic=topic, text="Creative industries are worth billions.")
+    # Base scores an editor set (with a reason), so that the figures shown do not depend on the evidence.
+    even = "An even estimate, for the tests."
+    growth = ClaimFactory(topic=topic, text="Easing copyright helps AI growth.", score_reason=even)
+    harm = ClaimFactory(topic=topic, text="Easing copyright harms creators' livelihoods.", score_reason=even)
+    evidence = ClaimFactory(topic=topic, text="Creative industries are worth billions.", score_reason=even)
     LinkFactory(claim=growth, target_position=yes)
     LinkFactory(claim=harm, target_position=yes, polarity=Polarity.OPPOSES)
     LinkFactory(claim=harm, target_position=no)  # used in two places

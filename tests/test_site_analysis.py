@@ -78,7 +78,11 @@ def test_every_position_and_claim_shown_has_a_strength_bar_a_badge_and_a_why(cli
     # "Yes, ease it": one supporter (0.5) and one opponent ("harm", 0.75 with its supporter) against it.
     yes = html[html.index(f'id="position-{debate["yes"].pk}"') :]
     assert 'value="0.38"' in yes[:3000]
-    assert '<span class="standing standing--rejected"><span aria-hidden="true">✗</span> rejected</span>' in yes
+    # The public reads plain words; the formal label stays in the why.
+    assert (
+        '<span class="standing standing--rejected"><span aria-hidden="true">!</span> an objection is unanswered</span>'
+        in yes
+    )
     assert "<summary>Why 0.38, rejected?</summary>" in yes
     assert "Its one supporter counts 0.50 for it and its one opponent counts 0.75 against it;" in yes
     assert "opposition is stronger by 0.25, which lowers it to 0.38." in yes
@@ -92,10 +96,11 @@ def test_the_analysis_section_gives_each_positions_standing_and_cruxes(client, d
     assert '<a href="#analysis">Cruxes and coalitions</a>' in html
     assert section.index("Yes, ease it") < section.index("No, keep it")
     assert "Cruxes, the claims that would change it most:" in section
-    # Rejecting "harm" would let "Yes, ease it" stand (0.75, accepted): a crux that flips it.
+    # Rejecting "harm" would let "Yes, ease it" stand again (0.75), beside "No, keep it": the
+    # positions are alternatives, so both standing leaves each undecided. A crux that flips it.
     harm = section.index(f'href="#claim-{debate["harm"].pk}"')
     assert "would change its standing" in section[harm : harm + 400]
-    assert "If this claim were rejected: 0.75, accepted." in section[harm : harm + 600]
+    assert "If this claim were rejected: 0.75, undecided." in section[harm : harm + 600]
     assert reverse("api:topic-evaluation", args=[debate["topic"].slug]) in section
 
 

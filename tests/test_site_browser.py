@@ -294,7 +294,9 @@ def test_the_analysis_is_there_and_the_keyboard_reaches_and_opens_it(live_server
     position = Position.objects.filter(topic=demo).order_by("order", "pk").first()
     header = page.locator(f"#position-{position.pk} .position-header")
     assert header.locator("meter.strength-bar").count() == 1
-    assert header.locator(".standing").inner_text().strip() in {"✓ accepted", "✗ rejected", "? undecided"}
+    assert header.locator(".standing").inner_text().strip() in {
+        "✓ well supported", "! an objection is unanswered", "? contested", "· unsourced", "~ fragile"
+    }  # fmt: skip
     why = header.locator("details.why")
     assert not why.locator(".why-body").is_visible()
     # Tab from the position's title link area until its "Why" has the focus, then open it.

@@ -5,11 +5,14 @@ from argmap.loading import MapData
 from argmap.tree import build_tree, graph_elements
 
 
-def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), salience=()):
+def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), salience=(), alternatives=False):
     """A MapData from short tuples: links are (id, claim, "p"/"c", target, polarity)."""
     return MapData(
         positions=[{"id": p, "uid": "", "title": f"Position {p}", "summary": "", "order": p} for p in positions],
-        claims=[{"id": c, "uid": "", "text": f"Claim {c}", "base_score": 0.5} for c in claims],
+        # Base scores set by an editor (with a reason), so that the figures do not depend on evidence.
+        claims=[{"id": c, "uid": "", "text": f"Claim {c}", "base_score": 0.5, "kind": "interpretation",
+                 "fact_check": "unchecked", "settled_by_id": None, "score_reason": "set by the test"}
+                for c in claims],
         links=[
             {
                 "id": link_id,
@@ -18,6 +21,7 @@ def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), s
                 "target_position_id": target if kind == "p" else None,
                 "target_claim_id": target if kind == "c" else None,
                 "polarity": polarity,
+                "basis": "stated",
             }
             for link_id, claim, kind, target, polarity in links
         ],
@@ -35,6 +39,7 @@ def map_data(*, positions=(1,), claims=(), links=(), citations=(), stances=(), s
         relationships=[],
         salience=[{"id": i, "uid": "", "stakeholder_id": 1, "power": p, "interest": n, "rationale": ""}
                   for i, (p, n) in enumerate(salience, start=1)],
+        topic=[{"id": 1, "alternatives": alternatives}],
     )  # fmt: skip
 
 
@@ -128,7 +133,7 @@ def test_graph_holds_the_positions_the_shown_claims_and_the_links_between_them()
     tree = build_tree(data)
     graph = graph_elements(tree, data, [tree.node(10)])
     assert [node["id"] for node in graph["nodes"]] == ["p1", "c10"]
-    assert graph["edges"] == [{"id": "l1", "source": "c10", "target": "p1", "polarity": "supports"}]
+    assert graph["edges"] == [{"id": "l1", "source": "c10", "target": "p1", "polarity": "supports", "basis": "stated"}]
 
 
 def test_an_unknown_claim_has_no_node_and_no_path():

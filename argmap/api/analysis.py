@@ -22,8 +22,17 @@ from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
 from argmap.conditional import topic_response
 from argmap.graph import LABELS
-from argmap.loading import PAGE_COLUMNS, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
+from argmap.loading import (
+    PAGE_COLUMNS,
+    graph_from_rows,
+    load_graph_rows,
+    load_map,
+    map_coalitions,
+    map_gaps,
+    rows_robustness,
+)
 from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.robustness import Robustness
 from argmap.stakeholders import claims_held_by
 
 MAX_REJECTED = 1000
@@ -77,6 +86,11 @@ class EvaluationParameters(serializers.Serializer):
             "(a stance or salience there)."
         ),
     )
+    basis = serializers.ChoiceField(
+        choices=["stated"],
+        required=False,
+        help_text="`stated`: count only the links the sources draw themselves, leaving out those an editor inferred.",
+    )
     reject = ClaimIdsField(
         required=False,
         help_text=(
@@ -129,6 +143,7 @@ class ExplanationSerializer(serializers.Serializer):
     in_cycle = serializers.BooleanField(help_text="Settled as part of a circle of opposition.")
     assumed_rejected = serializers.BooleanField(help_text="What-if: rejected by assumption.")
     summary = serializers.CharField(help_text="The same in one or two sentences.")
+    rivals = _ids(help_text="Alternatives: the other positions still standing, which keep this one undecided.")
 
 
 class CruxSerializer(serializers.Serializer):
@@ -143,21 +158,54 @@ class CruxSerializer(serializers.Serializer):
     flips = serializers.BooleanField(help_text="Either would change the position's label.")
 
 
-class ClaimAssessmentSerializer(serializers.Serializer):
+class AssessmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     strength = serializers.FloatField(help_text="0 to 1 (DF-QuAD).")
     label = _label()
     why = ExplanationSerializer()
+    share = serializers.FloatField(
+        allow_null=True, help_text="Alternatives: a position's strength over the sum of all of them; else null."
+    )
 
 
-class PositionAssessmentSerializer(ClaimAssessmentSerializer):
+class ClaimAssessmentSerializer(AssessmentSerializer):
+    check = serializers.ChoiceField(
+        choices=["unchecked", "confirmed", "disputed", "false"],
+        allow_null=True,
+        help_text="A fact's check (opposed and unchecked: disputed); null if not a fact.",
+    )
+
+
+class RobustnessSerializer(serializers.Serializer):
+    robust = serializers.BooleanField(
+        help_text="The label survives every base score moved by up to ±0.2 and any one inferred link removed."
+    )
+    flip = serializers.CharField(allow_null=True, help_text="Fragile: the one change that flips it.")
+    flips_to = _label(allow_null=True)
+
+
+class FragileClaimSerializer(RobustnessSerializer):
+    id = serializers.IntegerField()
+
+
+class MapRobustnessSerializer(serializers.Serializer):
+    inferred_links_tried = serializers.IntegerField()
+    inferred_links_untried = serializers.IntegerField(
+        help_text="Beyond the bound of tries: verdicts not robust-checked."
+    )
+    fragile_claims = FragileClaimSerializer(many=True)
+
+
+class PositionAssessmentSerializer(AssessmentSerializer):
     cruxes = CruxSerializer(many=True, help_text=f"Up to {CRUXES}, those that would flip its label first.")
+    robustness = RobustnessSerializer(allow_null=True, help_text="Null in a what-if.")
 
 
 class WhatIfSerializer(serializers.Serializer):
     without_stakeholder = serializers.SlugField(allow_null=True)
     left_out = _ids(help_text="Claims taken out of the map (the stakeholder's).")
     assumed_rejected = _ids()
+    basis = serializers.ChoiceField(choices=["stated"], allow_null=True, help_text="`stated`: inferred links left out.")
 
 
 class EvaluationSerializer(serializers.Serializer):
@@ -166,12 +214,14 @@ class EvaluationSerializer(serializers.Serializer):
     topic = serializers.SlugField()
     version = serializers.IntegerField(help_text="The topic's version this was computed from.")
     what_if = WhatIfSerializer()
+    alternatives = serializers.BooleanField(help_text="The positions are alternatives: at most one is the answer.")
     converged = serializers.BooleanField(
         help_text="False if a circle of opposition did not settle (its strengths are approximate)."
     )
     cycles = serializers.ListField(child=_ids(), help_text="Claims settled together as circles of opposition.")
     positions = PositionAssessmentSerializer(many=True)
     claims = ClaimAssessmentSerializer(many=True, help_text="Ordered by id; without the claims left out.")
+    robustness = MapRobustnessSerializer(allow_null=True, help_text="Null in a what-if.")
 
 
 class StanceOnPositionSerializer(serializers.Serializer):
@@ -252,6 +302,13 @@ class GapStanceSerializer(serializers.Serializer):
     subject = serializers.CharField(help_text="The position's title or the claim's text.")
 
 
+class GapDuplicateSerializer(serializers.Serializer):
+    claim_ids = _ids(min_length=2, max_length=2)
+    texts = serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2)
+    reason = serializers.ChoiceField(choices=["same passage", "near-identical text"])
+    overlap = serializers.FloatField(help_text="The texts' normalised word overlap (1 for the same passage).")
+
+
 class GapsSerializer(serializers.Serializer):
     """What an editor could research next."""
 
@@ -263,6 +320,10 @@ class GapsSerializer(serializers.Serializer):
     )
     positions_unopposed = ColumnSerializer(many=True, help_text="Positions no claim opposes.")
     stances_inferred = GapStanceSerializer(many=True, help_text="Stances that rest only on an editor's inference.")
+    possible_duplicates = GapDuplicateSerializer(
+        many=True,
+        help_text="Claims that may count one reason twice: the same passage cited, or near-identical texts.",
+    )
 
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag sent in If-None-Match.")
@@ -327,6 +388,7 @@ class TopicAnalysisActions:
         parameters = check_parameters(request, EvaluationParameters)
         without = parameters.get("without_stakeholder")
         reject = parameters.get("reject", [])
+        basis = parameters.get("basis")
 
         def build(topic: Topic) -> dict:
             stakeholder_id = None
@@ -335,18 +397,26 @@ class TopicAnalysisActions:
                 if stakeholder_id is None:
                     raise ValidationError({"without_stakeholder": [f"No stakeholder {without!r} in this topic."]})
             rows = load_graph_rows(topic.pk)
-            graph = graph_from_rows(rows)
+            graph = graph_from_rows(rows, basis=basis)
             unknown = sorted(set(reject).difference(graph.claim_ids))
             if unknown:
                 raise ValidationError({"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]})
             left_out = claims_held_by(stakeholder_id, rows.claim_stances) if stakeholder_id is not None else ()
             evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
+            # Robustness of the map as it is (a what-if's own robustness is not computed).
+            report = (
+                rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
+                if not (left_out or reject)
+                else None
+            )
             return {
                 "what_if": {
                     "without_stakeholder": without,
                     "left_out": evaluation.left_out,
                     "assumed_rejected": evaluation.assumed_rejected,
+                    "basis": basis,
                 },
+                "alternatives": evaluation.alternatives,
                 "converged": evaluation.converged,
                 "cycles": evaluation.cycles,
                 "positions": [
@@ -354,15 +424,27 @@ class TopicAnalysisActions:
                         "id": a.id,
                         "strength": a.strength,
                         "label": a.label,
+                        "share": a.share,
                         "why": a.why,
                         "cruxes": evaluation.cruxes.get(a.id, []),
+                        "robustness": _robustness(report.positions[a.id]) if report else None,
                     }
                     for a in evaluation.positions.values()
                 ],
                 "claims": list(evaluation.claims.values()),
+                "robustness": (
+                    {
+                        "inferred_links_tried": report.tried,
+                        "inferred_links_untried": report.untried,
+                        "fragile_claims": [_robustness(r) | {"id": r.id} for r in report.claims.values() if r.flip],
+                    }
+                    if report
+                    else None
+                ),  # fmt: skip
             }
 
-        return self.analysis_response(request, "evaluation", build)
+        part = "evaluation-stated" if basis else "evaluation"
+        return self.analysis_response(request, part, build)
 
     @schema(
         "Who stands with whom: stance matrix, agreement, coalitions, power/interest grid",
@@ -417,9 +499,14 @@ class TopicAnalysisActions:
                 "stakeholders_without_stance": rows.stakeholders_without_stance,
                 "positions_unopposed": rows.positions_unopposed,
                 "stances_inferred": rows.stances_inferred,
+                "possible_duplicates": rows.possible_duplicates,
             }
 
         return self.analysis_response(request, "gaps", build)
+
+
+def _robustness(verdict: Robustness) -> dict:
+    return {"robust": verdict.robust, "flip": verdict.flip, "flips_to": verdict.flips_to}
 
 
 def _stances(held: dict[int, str]) -> list[dict]:

@@ -88,6 +88,7 @@ class TopicSerializer(ModelRulesSerializer):
             "question",
             "summary",
             "status",
+            "alternatives",
             "published_at",
             "version",
             "changed_at",
@@ -114,13 +115,35 @@ class PositionSerializer(ModelRulesSerializer):
 class ClaimSerializer(ModelRulesSerializer):
     class Meta:
         model = Claim
-        fields = ["id", "uid", "topic", "text", "base_score", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "uid",
+            "topic",
+            "text",
+            "kind",
+            "fact_check",
+            "settled_by",
+            "base_score",
+            "score_reason",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class LinkSerializer(ModelRulesSerializer):
     class Meta:
         model = Link
-        fields = ["id", "uid", "claim", "polarity", "target_position", "target_claim", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "uid",
+            "claim",
+            "polarity",
+            "target_position",
+            "target_claim",
+            "basis",
+            "created_at",
+            "updated_at",
+        ]
 
     def validate(self, attrs):
         # The model reports a self-link as a broken constraint (no field); here it names the field.
@@ -204,6 +227,7 @@ class RelationshipSerializer(ModelRulesSerializer):
             "started_on",
             "ended_on",
             "source",
+            "basis",
             "created_at",
             "updated_at",
         ]

@@ -24,7 +24,7 @@ POLARITY = {  # as includes/polarity.html writes it
 @register.simple_tag
 def assessment(standing: Standing) -> SafeString:
     """The strength as a bar (a <meter>: no inline style) and a number, and the standing as a
-    badge whose glyph and word say what its colour says."""
+    badge whose glyph and plain words say what its colour says (the formal label is in the why)."""
     return format_html(
         '<span class="assessment"><meter class="strength-bar" min="0" max="1" value="{}" aria-hidden="true">'
         '</meter> <span class="strength"><span class="visually-hidden">strength </span>{}</span> '
@@ -32,8 +32,8 @@ def assessment(standing: Standing) -> SafeString:
         standing.strength,
         standing.strength,
         standing.label,
-        standing.glyph,
-        standing.label,
+        standing.word_glyph,
+        standing.words,
     )
 
 
