@@ -1,8 +1,13 @@
 """argmap settings: one file, read from environment variables.
 
 Defaults make a fresh checkout run (SQLite, DEBUG on). With DEBUG off the site
-refuses to start without SECRET_KEY and ALLOWED_HOSTS. Every variable is listed
-in the README under "Configuration".
+refuses to start without SECRET_KEY and ALLOWED_HOSTS; a value that cannot be read
+(a boolean that is neither true nor false, a rate that is not "N/period", ...) stops
+the start with a message naming the variable. Every variable is listed in the README
+under "Configuration".
+
+Sections: core; apps and middleware; database; cache; security; API; logging;
+argmap's own (public site, interchange, analysis). Each setting is declared once.
 """
 
 import os
@@ -41,6 +46,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate as DRF reads it: "120/minute"."""
+    value = os.environ.get(name, "") or default
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like {default}, not {value!r}")
+    return value
+
+
+# --- Core ---
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -52,7 +67,37 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# In development (and tests) static files are served from the apps' folders; in
+# production from STATIC_ROOT after `collectstatic`, compressed and cache-busted.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Request bodies: admin forms and API writes stay small; imports are streamed files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# --- Apps and middleware ---
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "simple_history",
     "rest_framework",
     "rest_framework.authtoken",
@@ -72,6 +118,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to see every error (argmap/api/middleware.py).
     "argmap.api.middleware.DatabaseUnavailableMiddleware",
     "argmap.api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -83,10 +130,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "argmap.middleware.ContentSecurityPolicyMiddleware",
 ]
-
-ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -103,7 +148,8 @@ TEMPLATES = [
     },
 ]
 
-# Databases: SQLite by default so a checkout just runs; DATABASE_URL switches
+# --- Database ---
+# SQLite by default so a checkout just runs; DATABASE_URL switches
 # (postgres://user@host:5432/name). SQLite runs in WAL mode with IMMEDIATE
 # transactions so concurrent writers queue instead of failing with "database is locked".
 SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
@@ -131,52 +177,92 @@ else:
         },
     }
 DATABASES = {"default": default_db}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a client is told to wait (Retry-After) while the database is unreachable.
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 
+# --- Cache ---
+# Rendered topic pages are cached under a key holding the topic's version, so a change to
+# a map shows at once; each process keeps its own copy (set CACHE_LOCATION to a folder to
+# share them between processes through files).
+# Downloads of maps (argmap.interchange.cached_export) have a cache of their own, with
+# room for EXPORT_CACHE_ENTRIES files (each at most EXPORT_CACHE_MAX_BYTES), so that big
+# files never crowd out the pages, and a process never holds more than that many.
+CACHE_LOCATION = os.environ.get("CACHE_LOCATION", "")
+
+
+def cache(name: str, *, entries: int) -> dict:
+    """A cache in memory (named `name`), or in files below CACHE_LOCATION when it is set."""
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
+        if CACHE_LOCATION
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": os.path.join(CACHE_LOCATION, name) if CACHE_LOCATION else f"argmap-{name}",
+        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
+        "OPTIONS": {"MAX_ENTRIES": entries},
+    }
+
+
+CACHES = {
+    "default": cache("pages", entries=300),
+    "exports": cache("exports", entries=env_int("EXPORT_CACHE_ENTRIES", 20)),
+}
+
+# --- Security ---
+# Production (DEBUG off) gets HTTPS-only cookies and HSTS; the site may be framed only
+# by the embed view (see argmap.views).
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 AUTHENTICATION_BACKENDS = ["argmap.backends.ModelBackendOneQuery"]
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
-STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# In development (and tests) static files are served from the apps' folders; in
-# production from STATIC_ROOT after `collectstatic`, compressed and cache-busted.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+LOGIN_URL = "admin:login"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = None if DEBUG else ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+# No inline script anywhere: data reaches JavaScript through json_script. A response that
+# sets its own Content-Security-Policy keeps it; the embed view may be framed by anyone.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
 }
-
-# Request bodies: admin forms and API writes stay small; imports are streamed files.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Paths whose pages need a directive relaxed: the admin's history pages (django-simple-
+# history) and the API's documentation (Swagger UI, ReDoc: styles injected at run time,
+# ReDoc's search in a blob: worker) carry inline styles. Inline scripts stay refused everywhere.
+CONTENT_SECURITY_POLICY_PATHS = {
+    "/admin/": {"style-src": "'self' 'unsafe-inline'"},
+    "/api/docs/": {"style-src": "'self' 'unsafe-inline'"},
+    "/api/redoc/": {"style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
+}
 
 # --- API ---
 # The JSON API under /api/ (argmap/api/): anyone reads published maps, editors write
 # with a token or their admin session. Anonymous clients are throttled per address
 # (API_ANON_RATE, e.g. "120/minute"; the counts live in the default cache, so with
-# several server processes give them a shared cache).
-API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
-if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_ANON_RATE):
-    raise ImproperlyConfigured(f"API_ANON_RATE must look like 120/minute, not {API_ANON_RATE!r}")
-# Seconds a client is told to wait (Retry-After) while the database is unreachable.
-DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
+# several server processes give them a shared cache). Imports through the API count
+# per editor (API_IMPORT_RATE).
+API_ANON_RATE = env_rate("API_ANON_RATE", "120/minute")
+API_IMPORT_RATE = env_rate("API_IMPORT_RATE", "60/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -189,7 +275,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["argmap.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["argmap.api.parsers.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "import": API_IMPORT_RATE},
     "DEFAULT_SCHEMA_CLASS": "argmap.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "argmap.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -216,85 +302,13 @@ SPECTACULAR_SETTINGS = {
         "AttitudeEnum": "argmap.models.Attitude",
         "BasisEnum": "argmap.models.Basis",
         "RelationshipKindEnum": "argmap.models.RelationshipKind",
+        # The analysis endpoints (argmap/api/analysis.py) label positions and claims
+        # accepted, rejected or undecided in several fields: one enum in the schema.
+        "LabelEnum": "argmap.graph.LABELS",
     },
 }
 
-# Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS; the site
-# may be framed only by the embed view (see argmap.views).
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-
-LOGIN_URL = "admin:login"
-
-# --- Public site ---
-# Sitemap and the public pages' settings (argmap.views, argmap.middleware).
-INSTALLED_APPS += ["django.contrib.sitemaps"]
-MIDDLEWARE += ["argmap.middleware.ContentSecurityPolicyMiddleware"]
-# Rendered topic pages are cached under a key holding the topic's version, so a change to
-# a map shows at once; each process keeps its own copy (set CACHE_LOCATION to a folder to
-# share them between processes through files).
-# Downloads of maps (argmap.interchange.cached_export) have a cache of their own, with
-# room for EXPORT_CACHE_ENTRIES files (each at most EXPORT_CACHE_MAX_BYTES), so that big
-# files never crowd out the pages, and a process never holds more than that many.
-CACHE_LOCATION = os.environ.get("CACHE_LOCATION", "")
-
-
-def cache(name: str, *, entries: int) -> dict:
-    """A cache in memory (named `name`), or in files below CACHE_LOCATION when it is set."""
-    return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
-        if CACHE_LOCATION
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": os.path.join(CACHE_LOCATION, name) if CACHE_LOCATION else f"argmap-{name}",
-        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
-        "OPTIONS": {"MAX_ENTRIES": entries},
-    }
-
-
-CACHES = {
-    "default": cache("pages", entries=300),
-    "exports": cache("exports", entries=env_int("EXPORT_CACHE_ENTRIES", 20)),
-}
-# No inline script anywhere: data reaches JavaScript through json_script. A response that
-# sets its own Content-Security-Policy keeps it; the embed view may be framed by anyone.
-CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self'",
-    "img-src": "'self' data:",
-    "font-src": "'self'",
-    "connect-src": "'self'",
-    "object-src": "'none'",
-    "base-uri": "'none'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
-# Paths whose pages need a directive relaxed: the admin's history pages (django-simple-
-# history) and the API's documentation (Swagger UI, ReDoc: styles injected at run time,
-# ReDoc's search in a blob: worker) carry inline styles. Inline scripts stay refused everywhere.
-CONTENT_SECURITY_POLICY_PATHS = {
-    "/admin/": {"style-src": "'self' 'unsafe-inline'"},
-    "/api/docs/": {"style-src": "'self' 'unsafe-inline'"},
-    "/api/redoc/": {"style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
-}
-# How many claims the topic page renders before it loads deeper branches on demand.
-TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
-# Maps with more claims than this show their cruxes and coalition matrix from a page of
-# their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
-# 10,000-claim map they cost as much time as the rest of the page.
-TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
+# --- Logging ---
 
 LOGGING = {
     "version": 1,
@@ -302,6 +316,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- argmap's own ---
+
+# Public pages (argmap.views): how many claims the topic page renders before it loads
+# deeper branches on demand.
+TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
+# Maps with more claims than this show their cruxes and coalition matrix from a page of
+# their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
+# 10,000-claim map they cost as much time as the rest of the page.
+TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
 
 # Interchange (argmap/interchange/): the largest file an import reads, in bytes. A
 # 10,000-claim map is about 5 MB as argmap JSON (6 MB as exported).
@@ -311,17 +335,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 EXPORT_CACHE_MAX_BYTES = env_int("EXPORT_CACHE_MAX_BYTES", 16 * 1024 * 1024)
 # Imports through the web (POST /api/v1/imports/, the admin's import page) are read and
 # checked while the request waits: a smaller limit (a larger upload is a 413), and at
-# most API_IMPORT_RATE imports per editor through the API (e.g. "60/hour"). The admin's
-# page keeps a checked file in IMPORT_STAGING_DIR between its preview and the import
-# (give every server process the same folder).
+# most API_IMPORT_RATE imports per editor through the API. The admin's page keeps a
+# checked file in IMPORT_STAGING_DIR between its preview and the import (give every
+# server process the same folder).
 IMPORT_UPLOAD_MAX_BYTES = min(env_int("IMPORT_UPLOAD_MAX_BYTES", 25 * 1024 * 1024), IMPORT_MAX_BYTES)
-API_IMPORT_RATE = os.environ.get("API_IMPORT_RATE", "60/hour")
-if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_IMPORT_RATE):
-    raise ImproperlyConfigured(f"API_IMPORT_RATE must look like 60/hour, not {API_IMPORT_RATE!r}")
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["import"] = API_IMPORT_RATE
 IMPORT_STAGING_DIR = Path(os.environ.get("IMPORT_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "argmap-imports")
-
-# --- Analysis ---
-# The API's analysis endpoints (argmap/api/analysis.py) label positions and claims
-# accepted, rejected or undecided in several fields: one enum in the OpenAPI schema.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["LabelEnum"] = "argmap.graph.LABELS"

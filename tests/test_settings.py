@@ -2,8 +2,10 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 PRODUCTION = {
     "DEBUG": "false",
@@ -84,3 +86,16 @@ def test_downloads_have_a_bounded_cache_of_their_own_beside_the_pages(tmp_path):
         == ("django.core.cache.backends.filebased.FileBasedCache")
     )
     assert shared["exports"]["LOCATION"] == str(tmp_path / "exports")
+
+
+def test_each_setting_is_declared_once_not_appended_further_down():
+    source = (Path(__file__).resolve().parent.parent / "config" / "settings.py").read_text()
+    assert not re.search(r"^[A-Z_]+(\[[^\]]*\])* *(\+=|\.append|\.extend|\[[^\]]*\] *=)", source, re.MULTILINE)
+    declared = re.findall(r"^([A-Z][A-Z0-9_]*) *=", source, re.MULTILINE)
+    assert len(declared) == len(set(declared)), sorted(name for name in declared if declared.count(name) > 1)
+
+
+def test_a_bad_rate_is_refused_with_its_name():
+    result = run_manage("check", API_ANON_RATE="lots")
+    assert result.returncode != 0
+    assert "API_ANON_RATE must look like 120/minute, not 'lots'" in result.stderr
