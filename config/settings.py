@@ -181,30 +181,55 @@ DATABASES = {"default": default_db}
 DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 
 # --- Cache ---
-# Rendered topic pages are cached under a key holding the topic's version, so a change to
-# a map shows at once; each process keeps its own copy (set CACHE_LOCATION to a folder to
-# share them between processes through files).
-# Downloads of maps (argmap.interchange.cached_export) have a cache of their own, with
-# room for EXPORT_CACHE_ENTRIES files (each at most EXPORT_CACHE_MAX_BYTES), so that big
-# files never crowd out the pages, and a process never holds more than that many.
+# Every alias is an accelerator (argmap.caching.FailSafeCache): when its backend fails,
+# the site goes on uncached and logs it. With REDIS_URL (redis://host:6379/0) the caches
+# live in Redis, shared by every process, each alias under a key prefix of its own; else
+# in files below CACHE_LOCATION (shared through the disk), else in each process's memory.
+# - "default": rendered pages, under keys holding the topic's version, so a change to a
+#   map shows at once.
+# - "exports": downloads of maps (argmap.interchange.cached_export), room for
+#   EXPORT_CACHE_ENTRIES files (each at most EXPORT_CACHE_MAX_BYTES) outside Redis, so
+#   that big files never crowd out the pages.
+# - "throttle": the API's and the login's counters, never beside the pages (1,500 API
+#   clients once evicted the pages). It fails closed: argmap.api.throttling and
+#   argmap.login decide what a missing count means.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not re.match(r"rediss?://", REDIS_URL):
+    raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL[:20]!r}")
 CACHE_LOCATION = os.environ.get("CACHE_LOCATION", "")
+CACHE_TIMEOUT = env_int("CACHE_TIMEOUT", 24 * 3600)
+# Seconds a failed cache is left alone before it is tried again.
+CACHE_RETRY_AFTER = env_int("CACHE_RETRY_AFTER", 5)
 
 
-def cache(name: str, *, entries: int) -> dict:
-    """A cache in memory (named `name`), or in files below CACHE_LOCATION when it is set."""
+def cache(name: str, *, entries: int, fail: str = "open") -> dict:
+    """The alias `name`: in Redis, in files below CACHE_LOCATION, or in memory."""
+    options = {"NAME": name, "FAIL": fail, "RETRY_AFTER": CACHE_RETRY_AFTER}
+    if REDIS_URL:
+        # A stopped Redis must cost little: a refused connection is immediate, and a
+        # silent one is given up after half a second (then the cache rests, RETRY_AFTER).
+        backend, location = "django.core.cache.backends.redis.RedisCache", REDIS_URL
+        options |= {"socket_connect_timeout": 0.5, "socket_timeout": 2}
+    elif CACHE_LOCATION:
+        backend = "django.core.cache.backends.filebased.FileBasedCache"
+        location = os.path.join(CACHE_LOCATION, name)
+        options |= {"MAX_ENTRIES": entries}
+    else:
+        backend, location = "django.core.cache.backends.locmem.LocMemCache", f"argmap-{name}"
+        options |= {"MAX_ENTRIES": entries}
     return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
-        if CACHE_LOCATION
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": os.path.join(CACHE_LOCATION, name) if CACHE_LOCATION else f"argmap-{name}",
-        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
-        "OPTIONS": {"MAX_ENTRIES": entries},
+        "BACKEND": "argmap.caching.FailSafeCache",
+        "LOCATION": location,
+        "KEY_PREFIX": f"argmap:{name}",
+        "TIMEOUT": CACHE_TIMEOUT,
+        "OPTIONS": {"BACKEND": backend, **options},
     }
 
 
 CACHES = {
     "default": cache("pages", entries=300),
     "exports": cache("exports", entries=env_int("EXPORT_CACHE_ENTRIES", 20)),
+    "throttle": cache("throttle", entries=10_000, fail="closed"),
 }
 
 # --- Security ---

@@ -81,8 +81,8 @@ def test_downloads_have_a_bounded_cache_of_their_own_beside_the_pages(tmp_path):
     assert caches["exports"]["LOCATION"] != caches["default"]["LOCATION"]  # big files never crowd out pages
     shared = cache_settings(CACHE_LOCATION=str(tmp_path))
     assert (
-        shared["default"]["BACKEND"]
-        == shared["exports"]["BACKEND"]
+        shared["default"]["OPTIONS"]["BACKEND"]
+        == shared["exports"]["OPTIONS"]["BACKEND"]
         == ("django.core.cache.backends.filebased.FileBasedCache")
     )
     assert shared["exports"]["LOCATION"] == str(tmp_path / "exports")
@@ -99,3 +99,24 @@ def test_a_bad_rate_is_refused_with_its_name():
     result = run_manage("check", API_ANON_RATE="lots")
     assert result.returncode != 0
     assert "API_ANON_RATE must look like 120/minute, not 'lots'" in result.stderr
+
+
+def test_every_cache_is_fail_safe_and_throttle_counters_have_an_alias_of_their_own():
+    caches = cache_settings()
+    assert {alias["BACKEND"] for alias in caches.values()} == {"argmap.caching.FailSafeCache"}
+    assert caches["default"]["OPTIONS"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert len({alias["LOCATION"] for alias in caches.values()}) == 3  # pages, exports, throttle apart
+    assert caches["throttle"]["OPTIONS"]["FAIL"] == "closed"
+
+
+def test_redis_url_puts_every_cache_in_redis_under_prefixes_of_their_own():
+    caches = cache_settings(REDIS_URL="redis://127.0.0.1:6379/5")
+    assert {alias["OPTIONS"]["BACKEND"] for alias in caches.values()} == {"django.core.cache.backends.redis.RedisCache"}
+    assert {alias["LOCATION"] for alias in caches.values()} == {"redis://127.0.0.1:6379/5"}
+    assert len({alias["KEY_PREFIX"] for alias in caches.values()}) == 3
+
+
+def test_a_redis_url_that_is_not_one_is_refused():
+    result = run_manage("check", REDIS_URL="127.0.0.1:6379")
+    assert result.returncode != 0
+    assert "REDIS_URL must start with redis://" in result.stderr
