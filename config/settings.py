@@ -10,6 +10,7 @@ Sections: core; apps and middleware; database; cache; security; API; logging;
 argmap's own (public site, interchange, analysis). Each setting is declared once.
 """
 
+import ipaddress
 import os
 import re
 import tempfile
@@ -52,6 +53,22 @@ def env_rate(name: str, default: str) -> str:
     if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
         raise ImproperlyConfigured(f"{name} must look like {default}, not {value!r}")
     return value
+
+
+def env_proxies(name: str) -> int | list[str]:
+    """A count of proxies ("2"), or a comma list of their networks ("10.0.0.0/8,::1")."""
+    value = os.environ.get(name, "").strip()
+    if value.isdigit():
+        return int(value)
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be a count or a comma list of networks (10.0.0.0/8), not {network!r}"
+            ) from None
+    return networks
 
 
 # --- Core ---
@@ -118,7 +135,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, to see every error (argmap/api/middleware.py).
+    # The client's address and the request's id, for everything after it (argmap/clients.py).
+    "argmap.clients.ClientMiddleware",
+    # Then these two, to see every error (argmap/api/middleware.py).
     "argmap.api.middleware.DatabaseUnavailableMiddleware",
     "argmap.api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -251,12 +270,25 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = None if DEBUG else ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+
+# Proxies and CDNs in front of the site (argmap/clients.py): a count ("1": one proxy,
+# which appends the address it saw to X-Forwarded-For), or a comma list of the proxies'
+# networks ("10.0.0.0/8,fd00::/8"). They decide the client address for the throttles and
+# the logs, and X-Forwarded-Proto says whether the request came in over HTTPS. Unset,
+# forwarded headers are ignored: the address that connects is the client's.
+TRUSTED_PROXIES = env_proxies("TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+
+# The admin's login (argmap/login.py): failed passwords allowed per account at one
+# address, and per address whatever the accounts, within the window (seconds).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 # No inline script anywhere: data reaches JavaScript through json_script. A response that
 # sets its own Content-Security-Policy keeps it; the embed view may be framed by anyone.
 CONTENT_SECURITY_POLICY = {
@@ -283,9 +315,9 @@ CONTENT_SECURITY_POLICY_PATHS = {
 # --- API ---
 # The JSON API under /api/ (argmap/api/): anyone reads published maps, editors write
 # with a token or their admin session. Anonymous clients are throttled per address
-# (API_ANON_RATE, e.g. "120/minute"; the counts live in the default cache, so with
-# several server processes give them a shared cache). Imports through the API count
-# per editor (API_IMPORT_RATE).
+# (API_ANON_RATE, e.g. "120/minute"; the address as TRUSTED_PROXIES makes it out, the
+# counts in the "throttle" cache, shared by every process with REDIS_URL). Imports
+# through the API count per editor (API_IMPORT_RATE).
 API_ANON_RATE = env_rate("API_ANON_RATE", "120/minute")
 API_IMPORT_RATE = env_rate("API_IMPORT_RATE", "60/hour")
 REST_FRAMEWORK = {
@@ -299,7 +331,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["argmap.api.filters.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["argmap.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["argmap.api.parsers.BoundedJSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["argmap.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "import": API_IMPORT_RATE},
     "DEFAULT_SCHEMA_CLASS": "argmap.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "argmap.api.exceptions.exception_handler",

@@ -120,3 +120,22 @@ def test_a_redis_url_that_is_not_one_is_refused():
     result = run_manage("check", REDIS_URL="127.0.0.1:6379")
     assert result.returncode != 0
     assert "REDIS_URL must start with redis://" in result.stderr
+
+
+def test_trusted_proxies_are_a_count_or_networks_and_drive_the_https_header():
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.TRUSTED_PROXIES, settings.SECURE_PROXY_SSL_HEADER]))"
+    )
+
+    def read(**env):
+        result = run_manage("shell", "-v", "0", "-c", code, **env)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    assert read(**PRODUCTION) == [[], None]  # forwarded headers ignored
+    assert read(**PRODUCTION, TRUSTED_PROXIES="1") == [1, ["HTTP_X_FORWARDED_PROTO", "https"]]
+    assert read(TRUSTED_PROXIES="10.0.0.0/8, fd00::/8")[0] == ["10.0.0.0/8", "fd00::/8"]
+    refused = run_manage("check", TRUSTED_PROXIES="10.0.0.0/8,the-cdn")
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXIES must be a count or a comma list of networks (10.0.0.0/8), not 'the-cdn'" in refused.stderr
