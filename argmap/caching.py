@@ -18,12 +18,35 @@ An alias whose OPTIONS["FAIL"] is "closed" (the "throttle" alias) raises
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 
 from argmap import metrics
 
 logger = logging.getLogger("argmap.cache")
+
+
+def patch_reader_cache_control(response, request, *, public: bool) -> None:
+    """Cache-Control for a page or file derived from one version of a topic's map.
+
+    Published, to an anonymous reader: browsers keep it PUBLIC_MAX_AGE seconds, shared
+    caches (CDNs) PUBLIC_S_MAXAGE, and may serve it stale for
+    PUBLIC_STALE_WHILE_REVALIDATE more while they fetch the new version (a cheap 304
+    when nothing changed). Drafts, and pages seen by someone logged in (an editor wants
+    their change at once), stay out of shared caches and are revalidated every time.
+    """
+    if public and not request.user.is_authenticated:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PUBLIC_MAX_AGE,
+            s_maxage=settings.PUBLIC_S_MAXAGE,
+            stale_while_revalidate=settings.PUBLIC_STALE_WHILE_REVALIDATE,
+        )
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
 
 
 class CacheUnavailable(Exception):  # noqa: N818 - a state, like Django's ImproperlyConfigured

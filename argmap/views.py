@@ -22,7 +22,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.views import View
@@ -30,6 +30,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap.analysis import analyse_page, evaluate_shown
+from argmap.caching import patch_reader_cache_control
 from argmap.graph import collector_paused
 from argmap.interchange import downloads
 from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_map, load_stakeholder
@@ -129,8 +130,7 @@ class TopicMapView(View):
             response = HttpResponse(content, content_type=self.content_type)
         response.headers["ETag"] = topic.etag
         response.headers["Last-Modified"] = http_date(last_modified)
-        # Readers revalidate (a cheap 304); drafts stay out of shared caches.
-        patch_cache_control(response, no_cache=True, **({"public": True} if topic.is_published else {"private": True}))
+        patch_reader_cache_control(response, request, public=topic.is_published)
         return response
 
     content_type = "text/html; charset=utf-8"

@@ -274,7 +274,10 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Preloading is a promise to browsers' makers that is slow to take back: only when asked.
+SECURE_HSTS_PRELOAD = not DEBUG and env_bool("SECURE_HSTS_PRELOAD", False)
+# ... and so the deploy check's reminder that preload is off (security.W021) is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Proxies and CDNs in front of the site (argmap/clients.py): a count ("1": one proxy,
 # which appends the address it saw to X-Forwarded-For), or a comma list of the proxies'
@@ -383,6 +386,12 @@ TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
 # their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
 # 10,000-claim map they cost as much time as the rest of the page.
 TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
+# Public pages and downloads of published maps (argmap.caching.patch_reader_cache_control):
+# seconds browsers keep them, seconds shared caches and CDNs keep them, and seconds those
+# may serve a stale copy while they fetch the new one.
+PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", 60)
+PUBLIC_S_MAXAGE = env_int("PUBLIC_S_MAXAGE", 300)
+PUBLIC_STALE_WHILE_REVALIDATE = env_int("PUBLIC_STALE_WHILE_REVALIDATE", 600)
 
 # Interchange (argmap/interchange/): the largest file an import reads, in bytes. A
 # 10,000-claim map is about 5 MB as argmap JSON (6 MB as exported).

@@ -139,3 +139,15 @@ def test_trusted_proxies_are_a_count_or_networks_and_drive_the_https_header():
     refused = run_manage("check", TRUSTED_PROXIES="10.0.0.0/8,the-cdn")
     assert refused.returncode != 0
     assert "TRUSTED_PROXIES must be a count or a comma list of networks (10.0.0.0/8), not 'the-cdn'" in refused.stderr
+
+
+def hsts(**env):
+    code = "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_PRELOAD)"
+    result = run_manage("shell", "-v", "0", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_hsts_preload_is_opt_in():
+    assert hsts(**PRODUCTION) == ["31536000", "False"]
+    assert hsts(**PRODUCTION, SECURE_HSTS_PRELOAD="true") == ["31536000", "True"]

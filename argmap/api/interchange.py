@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -33,6 +33,7 @@ from rest_framework.settings import api_settings
 from argmap.api.exceptions import RequestTooLarge
 from argmap.api.schema import INVALID
 from argmap.api.throttling import ScopedRateThrottle
+from argmap.caching import patch_reader_cache_control
 from argmap.interchange import (
     FORMATS,
     ImportReport,
@@ -108,8 +109,7 @@ class TopicInterchangeActions:
             response["Content-Disposition"] = content_disposition_header(True, exported.filename)
         response["ETag"] = topic.etag
         response["Last-Modified"] = http_date(last_modified)
-        # Clients revalidate (a cheap 304); drafts stay out of shared caches.
-        patch_cache_control(response, no_cache=True, **({"public": True} if topic.is_published else {"private": True}))
+        patch_reader_cache_control(response, request, public=topic.is_published)
         return response
 
 
