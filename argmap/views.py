@@ -49,6 +49,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.search import search
+from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements, grid_quadrants, power_interest_grid
 
 
@@ -112,6 +113,7 @@ class TopicMapView(View):
     """A published topic's map: conditional GET, then the page from the cache or rendered."""
 
     template_name = "argmap/topic_detail.html"
+    builds_exports = False
 
     def get(self, request, slug, **kwargs):
         topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
@@ -127,6 +129,8 @@ class TopicMapView(View):
                 with collector_paused():
                     content = self.render_content(topic, **kwargs)
                 cache.set(key, content)
+                if self.builds_exports and topic.is_published and settings.EXPORTS_IN_BACKGROUND:
+                    build_exports_later(topic)  # a new version: its downloads, ahead of readers
             response = HttpResponse(content, content_type=self.content_type)
         response.headers["ETag"] = topic.etag
         response.headers["Last-Modified"] = http_date(last_modified)
@@ -180,6 +184,8 @@ class TopicMapView(View):
 
 class TopicDetailView(TopicMapView):
     """The topic page: positions, their argument trees, the analysis, the graph, the stakeholders."""
+
+    builds_exports = True
 
 
 class TopicAnalysisView(TopicMapView):

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # The client's address and the request's id, for everything after it (argmap/clients.py).
     "argmap.clients.ClientMiddleware",
+    "argmap.monitoring.MetricsMiddleware",
     # Then these two, to see every error (argmap/api/middleware.py).
     "argmap.api.middleware.DatabaseUnavailableMiddleware",
     "argmap.api.middleware.JSONErrorsMiddleware",
@@ -251,6 +252,34 @@ CACHES = {
     "throttle": cache("throttle", entries=10_000, fail="closed"),
 }
 
+# --- Background jobs ---
+# Celery (config/celery.py, argmap/tasks.py) with Redis as its broker: CELERY_BROKER_URL,
+# or REDIS_URL. Without either, tasks run eagerly in the process that asks for them, so
+# that `make run` needs no worker. A task is acknowledged once done, so that one whose
+# worker dies midway is run again by another (tasks are idempotent).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task not acknowledged within this many seconds is given to another worker. Queueing
+# a task from a request tries the broker once, briefly: a stopped Redis costs a page
+# 0.4 s, not the 6 s of the client's default retries.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 1,
+}
+# Build every download of a published topic in the background when a new version of its
+# page is first shown (argmap.tasks.build_exports): on by default when there is a worker.
+EXPORTS_IN_BACKGROUND = env_bool("EXPORTS_IN_BACKGROUND", not CELERY_TASK_ALWAYS_EAGER)
+
 # --- Security ---
 # Production (DEBUG off) gets HTTPS-only cookies and HSTS; the site may be framed only
 # by the embed view (see argmap.views).
@@ -270,6 +299,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", True)
+# Probes speak plain HTTP to the process itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -370,11 +401,27 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging ---
 
+# Lines go to standard error, as text or as one JSON object a line (LOG_FORMAT), each with
+# the id of its request (argmap/logs.py). One INFO line per request (argmap.requests),
+# with the client's address, the status and the time taken.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "") or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "") or "INFO"
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "argmap.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "argmap.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- argmap's own ---

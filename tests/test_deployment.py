@@ -3,6 +3,7 @@
 of their own with the demo map, and talk to the real Redis (REDIS_TEST_URL, db 5 by
 default, which they flush and nothing else)."""
 
+import json
 import os
 import pickle
 import subprocess
@@ -99,8 +100,8 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture
-def two_servers(deployment, redis_db):
+@pytest.fixture(scope="module")
+def two_servers(deployment):
     """Two app processes on two ports, sharing the database file and Redis."""
     processes = []
     try:
@@ -127,7 +128,56 @@ def test_a_page_cached_by_one_process_is_served_by_the_other(two_servers, redis_
     assert b"<title>(from Redis) " in served
 
 
-def test_two_processes_count_one_anonymous_client_together(two_servers):
+def test_two_processes_count_one_anonymous_client_together(two_servers, redis_db):
     first, second = two_servers
     statuses = [fetch(server + "/api/v1/topics/")[0] for server in (first, first, second, second)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_readyz_checks_redis_as_cache_and_broker(two_servers):
+    status, body = fetch(two_servers[0] + "/readyz")
+    assert status == 200, body
+    assert json.loads(body)["checks"] == {"database": "ok", "migrations": "ok", "cache": "ok", "broker": "ok"}
+
+
+@pytest.fixture
+def worker(deployment, redis_db, tmp_path):
+    """A Celery worker (`make worker`) on Redis, its log in a file."""
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own worker
+            command, cwd=ROOT, env=environment(deployment), stdout=output, stderr=output
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        yield log
+    finally:
+        stop(process)
+
+
+def wait_until(condition, seconds: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+QUEUE_EXPORTS = (
+    "from argmap.models import Topic; from argmap.tasks import build_exports; "
+    "topic = Topic.objects.get(slug='uk-openai-partnership'); build_exports.delay(topic.pk, topic.version)"
+)
+
+
+def test_a_worker_builds_a_topics_downloads_once_per_version(deployment, worker, redis_db):
+    manage(deployment, "shell", "-v", "0", "-c", QUEUE_EXPORTS)
+    wait_until(lambda: len(redis_db.keys("argmap:exports:*")) == 5, what=worker.read_text())
+    wait_until(lambda: "'json': 'kept'" in worker.read_text(), what=worker.read_text())
+    manage(deployment, "shell", "-v", "0", "-c", QUEUE_EXPORTS)  # again: nothing to build
+    wait_until(lambda: "'json': 'cached'" in worker.read_text(), what=worker.read_text())
+    assert len(redis_db.keys("argmap:exports:*")) == 5
+    assert "ERROR" not in worker.read_text()

@@ -151,3 +151,19 @@ def hsts(**env):
 def test_hsts_preload_is_opt_in():
     assert hsts(**PRODUCTION) == ["31536000", "False"]
     assert hsts(**PRODUCTION, SECURE_HSTS_PRELOAD="true") == ["31536000", "True"]
+
+
+def test_log_format_is_text_or_json():
+    code = "from django.conf import settings; print(settings.LOGGING['handlers']['console']['formatter'])"
+    result = run_manage("shell", "-v", "0", "-c", code, LOG_FORMAT="json")
+    assert result.stdout.strip() == "json"
+    refused = run_manage("check", LOG_FORMAT="yaml")
+    assert refused.returncode != 0
+    assert "LOG_FORMAT must be text or json, not 'yaml'" in refused.stderr
+
+
+def test_tasks_run_eagerly_without_redis_and_on_a_broker_with_it():
+    code = "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL)"
+    assert run_manage("shell", "-v", "0", "-c", code, REDIS_URL="").stdout.split() == ["True"]
+    with_redis = run_manage("shell", "-v", "0", "-c", code, REDIS_URL="redis://127.0.0.1:6379/5").stdout.split()
+    assert with_redis == ["False", "redis://127.0.0.1:6379/5"]
