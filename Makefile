@@ -61,6 +61,7 @@ test: lint check test-sqlite test-postgresql
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/hadolint Dockerfile
 
 check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check --fail-level WARNING

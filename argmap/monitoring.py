@@ -8,6 +8,10 @@
   at each scrape), for editors and operators only: a session or an
   `Authorization: Token …` header of a user who may change topics; 403 otherwise.
 
+`ProbesMiddleware`, first in MIDDLEWARE, answers /healthz and /readyz before anything
+else runs: probes reach the process by its own address, which is not among
+ALLOWED_HOSTS, over plain HTTP, which SECURE_SSL_REDIRECT would redirect.
+
 `MetricsMiddleware` counts every request and its time, by view name (never by path, so
 that the number of series stays bounded).
 """
@@ -126,6 +130,18 @@ def metrics_view(request):
     return no_store(
         HttpResponse(generate_latest(registry) + generate_latest(content), content_type=CONTENT_TYPE_LATEST)
     )
+
+
+class ProbesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.probes = {"/healthz": healthz, "/readyz": readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is not None and request.method in {"GET", "HEAD"}:
+            return probe(request)
+        return self.get_response(request)
 
 
 class MetricsMiddleware:

@@ -10,8 +10,6 @@ admin.site.site_title = "argmap"
 admin.site.index_title = "Maps, stakeholders and sources"
 
 urlpatterns = [
-    path("healthz", monitoring.healthz, name="healthz"),
-    path("readyz", monitoring.readyz, name="readyz"),
     path("metrics", monitoring.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/", include("argmap.api.urls")),

@@ -70,12 +70,12 @@ def test_metrics_are_for_editors_only(client, editor_client):
     outsider = Client()
     outsider.force_login(UserFactory(username="outsider"))
     assert outsider.get("/metrics").status_code == 403  # staff, but no editor
-    editor_client.get("/healthz")
+    editor_client.get("/metrics")
     response = editor_client.get("/metrics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain; version=")
     text = response.content.decode()
-    assert 'argmap_http_requests_total{method="GET",status="200",view="healthz"}' in text
+    assert 'argmap_http_requests_total{method="GET",status="200",view="metrics"}' in text
     assert "argmap_http_request_duration_seconds_bucket" in text
     assert 'argmap_topics{status="published"} 1.0' in text
     assert "argmap_claims 0.0" in text
@@ -90,16 +90,16 @@ def test_metrics_take_an_editors_token(client, editor):
 
 
 def test_each_response_carries_a_request_id_of_its_own(client):
-    first, second = client.get("/healthz")["X-Request-ID"], client.get("/healthz")["X-Request-ID"]
+    first, second = client.get("/metrics")["X-Request-ID"], client.get("/metrics")["X-Request-ID"]
     assert len(first) == 32
     assert first != second
 
 
 def test_an_incoming_request_id_is_kept_from_trusted_proxies_only(client, settings):
-    assert client.get("/healthz", HTTP_X_REQUEST_ID="from-anyone")["X-Request-ID"] != "from-anyone"
+    assert client.get("/metrics", HTTP_X_REQUEST_ID="from-anyone")["X-Request-ID"] != "from-anyone"
     settings.TRUSTED_PROXIES = ["127.0.0.0/8"]
-    assert client.get("/healthz", HTTP_X_REQUEST_ID="edge-42.a")["X-Request-ID"] == "edge-42.a"
-    assert client.get("/healthz", HTTP_X_REQUEST_ID="bad id\n")["X-Request-ID"] != "bad id\n"
+    assert client.get("/metrics", HTTP_X_REQUEST_ID="edge-42.a")["X-Request-ID"] == "edge-42.a"
+    assert client.get("/metrics", HTTP_X_REQUEST_ID="bad id\n")["X-Request-ID"] != "bad id\n"
 
 
 def test_json_logs_carry_the_request_id_and_the_request_line(client, settings):
@@ -111,13 +111,21 @@ def test_json_logs_carry_the_request_id_and_the_request_line(client, settings):
     logger = logging.getLogger("argmap.requests")
     logger.addHandler(handler)
     try:
-        response = client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7")
+        response = client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.7")
     finally:
         logger.removeHandler(handler)
     [line] = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert line["request_id"] == response["X-Request-ID"]
-    assert line["message"] == "GET /healthz 200"
+    assert line["message"] == "GET /metrics 403"
     assert line["client"] == "203.0.113.7"
-    assert line["status"] == 200
+    assert line["status"] == 403
     assert line["level"] == "INFO"
     assert line["logger"] == "argmap.requests"
+
+
+def test_probes_answer_whatever_the_host_and_over_plain_http(client, settings):
+    settings.ALLOWED_HOSTS = ["argmap.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400  # everything else: checked
