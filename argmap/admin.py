@@ -44,7 +44,8 @@ class ThrottledLoginForm(AdminAuthenticationForm):
     address (argmap.login), so that passwords cannot be guessed by trying them all."""
 
     def clean(self):
-        address = getattr(self.request, "client_address", None) or client_address(self.request.META)
+        meta = self.request.META if self.request else {}
+        address = getattr(self.request, "client_address", None) or client_address(meta)
         throttle = LoginThrottle(self.cleaned_data.get("username") or "", address)
         try:
             allowed = throttle.attempt()

@@ -5,7 +5,14 @@ that /metrics adds up all of them (gunicorn.conf.py marks a worker's figures dea
 exits); without it each process counts on its own.
 """
 
+import os
+
 from prometheus_client import Counter, Histogram
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Every process writes its figures there (the Celery worker and `migrate` too, in
+    # the image): a missing folder must not turn counting into a failure.
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 REQUESTS = Counter(
     "argmap_http_requests_total",
