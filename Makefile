@@ -20,7 +20,7 @@ export PG_CREATE_DB := import os, psycopg; from psycopg.conninfo import conninfo
 	exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone(); \
 	exists or conn.execute(f'CREATE DATABASE "{name}"')
 
-.PHONY: run setup test test-fast lint check test-sqlite test-postgresql bench screenshots clean
+.PHONY: run worker setup test test-fast lint check test-sqlite test-postgresql bench screenshots clean
 
 run: setup
 	@echo
@@ -34,6 +34,11 @@ run: setup
 setup: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo
+
+# A Celery worker for background tasks (argmap/tasks.py); needs REDIS_URL (without it,
+# tasks run inside the web process and no worker is needed).
+worker: $(VENV)/.installed-run
+	$(BIN)/celery -A config worker --loglevel INFO
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
@@ -56,6 +61,7 @@ test: lint check test-sqlite test-postgresql
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/hadolint Dockerfile
 
 check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check --fail-level WARNING

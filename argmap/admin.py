@@ -5,11 +5,13 @@ every relation has autocomplete, and a form whose object someone else changed
 in the meantime is refused instead of silently overwriting their work.
 """
 
+import contextlib
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -18,8 +20,11 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from argmap.analysis import gap_rows
+from argmap.caching import CacheUnavailable
+from argmap.clients import client_address
 from argmap.interchange.admin import MapImportAdmin
 from argmap.loading import PAGE_COLUMNS, load_map, map_gaps
+from argmap.login import LoginThrottle
 from argmap.models import (
     Citation,
     Claim,
@@ -35,33 +40,29 @@ from argmap.models import (
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
-    """The admin login, refusing a username or an address after LIMIT failures within
-    WINDOW seconds, so that passwords cannot be guessed by trying them all. (The counts
-    live in the configured cache: use a shared one, e.g. Redis, with several processes.)"""
-
-    LIMIT = 5
-    WINDOW = 15 * 60
+    """The admin login, counting failed passwords per account at an address and per
+    address (argmap.login), so that passwords cannot be guessed by trying them all."""
 
     def clean(self):
-        keys = self.throttle_keys()
-        if any(cache.get(key, 0) >= self.LIMIT for key in keys):
+        meta = self.request.META if self.request else {}
+        address = getattr(self.request, "client_address", None) or client_address(meta)
+        throttle = LoginThrottle(self.cleaned_data.get("username") or "", address)
+        try:
+            allowed = throttle.attempt()
+        except CacheUnavailable:
+            raise forms.ValidationError(
+                "Logging in is not possible just now. Try again in a minute.", code="unavailable"
+            ) from None
+        if not allowed:
             raise forms.ValidationError(
                 "Too many failed attempts to log in. Wait %(minutes)d minutes and try again.",
                 code="throttled",
-                params={"minutes": self.WINDOW // 60},
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW // 60},
             )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            for key in keys:
-                cache.add(key, 0, self.WINDOW)
-                cache.incr(key)
-            raise
-
-    def throttle_keys(self) -> list[str]:
-        username = (self.cleaned_data.get("username") or "").lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return [f"login-failures:user:{username}", f"login-failures:address:{address}"]
+        cleaned = super().clean()
+        with contextlib.suppress(CacheUnavailable):
+            throttle.succeeded()
+        return cleaned
 
 
 admin.site.login_form = ThrottledLoginForm

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+
+from argmap.caching import patch_reader_cache_control
 
 if TYPE_CHECKING:
     from argmap.models import Topic
@@ -29,6 +31,5 @@ def topic_response(
         response = respond()
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(last_modified)
-    # Clients revalidate (a cheap 304); drafts stay out of shared caches.
-    patch_cache_control(response, no_cache=True, **({"public": True} if topic.is_published else {"private": True}))
+    patch_reader_cache_control(response, request, public=topic.is_published)
     return response

@@ -17,7 +17,6 @@ Drafts are 404 here as everywhere: the same QuerySets decide what the public see
 from __future__ import annotations
 
 import json
-from calendar import timegm
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -28,11 +27,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import format_html
-from django.utils.http import http_date
 from django.views import View
 
+from argmap.conditional import topic_response
 from argmap.models import Claim, Position, Stakeholder, StakeholderKind, Topic, web_url
 from argmap.preview import HEIGHT as PREVIEW_HEIGHT
 from argmap.preview import WIDTH as PREVIEW_WIDTH
@@ -230,14 +228,12 @@ class TopicPreviewView(View):
 
     def get(self, request, slug):
         topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
-        last_modified = timegm(topic.changed_at.utctimetuple())
-        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
-        if response is None:
-            response = HttpResponse(topic_preview_png(request, topic), content_type="image/png")
-        response.headers["ETag"] = topic.etag
-        response.headers["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, **({"public": True} if topic.is_published else {"private": True}), max_age=300)
-        return response
+        return topic_response(
+            request,
+            topic,
+            lambda: HttpResponse(topic_preview_png(request, topic), content_type="image/png"),
+            etag=f'"topic-{topic.pk}-v{topic.version}-preview"',
+        )
 
 
 # ---------------------------------------------------------------------------

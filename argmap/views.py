@@ -49,6 +49,7 @@ from argmap.models import (
 from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview
 from argmap.search import search
+from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements
 
 
@@ -113,6 +114,7 @@ class TopicMapView(View):
     """A published topic's map: conditional GET, then the page from the cache or rendered."""
 
     template_name = "argmap/topic_detail.html"
+    builds_exports = False
 
     def get(self, request, slug, **kwargs):
         topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
@@ -123,6 +125,8 @@ class TopicMapView(View):
             if content is None:
                 content = self.render_content(topic, **kwargs)
                 cache.set(key, content)
+                if self.builds_exports and topic.is_published and settings.EXPORTS_IN_BACKGROUND:
+                    build_exports_later(topic)  # a new version: its downloads, ahead of readers
             return HttpResponse(content, content_type=self.content_type)
 
         return topic_response(request, topic, respond)
@@ -191,6 +195,8 @@ class TopicMapView(View):
 
 class TopicDetailView(TopicMapView):
     """The topic page: positions, their argument trees, the analysis, the graph, the stakeholders."""
+
+    builds_exports = True
 
 
 class TopicAnalysisView(TopicMapView):

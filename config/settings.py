@@ -1,10 +1,16 @@
 """argmap settings: one file, read from environment variables.
 
 Defaults make a fresh checkout run (SQLite, DEBUG on). With DEBUG off the site
-refuses to start without SECRET_KEY and ALLOWED_HOSTS. Every variable is listed
-in the README under "Configuration".
+refuses to start without SECRET_KEY and ALLOWED_HOSTS; a value that cannot be read
+(a boolean that is neither true nor false, a rate that is not "N/period", ...) stops
+the start with a message naming the variable. Every variable is listed in the README
+under "Configuration".
+
+Sections: core; apps and middleware; database; cache; security; API; logging;
+argmap's own (public site, interchange, analysis). Each setting is declared once.
 """
 
+import ipaddress
 import os
 import re
 import tempfile
@@ -41,6 +47,32 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate as DRF reads it: "120/minute"."""
+    value = os.environ.get(name, "") or default
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like {default}, not {value!r}")
+    return value
+
+
+def env_proxies(name: str) -> int | list[str]:
+    """A count of proxies ("2"), or a comma list of their networks ("10.0.0.0/8,::1")."""
+    value = os.environ.get(name, "").strip()
+    if value.isdigit():
+        return int(value)
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be a count or a comma list of networks (10.0.0.0/8), not {network!r}"
+            ) from None
+    return networks
+
+
+# --- Core ---
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -52,7 +84,37 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# In development (and tests) static files are served from the apps' folders; in
+# production from STATIC_ROOT after `collectstatic`, compressed and cache-busted.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Request bodies: admin forms and API writes stay small; imports are streamed files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# --- Apps and middleware ---
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +124,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "simple_history",
     "rest_framework",
     "rest_framework.authtoken",
@@ -72,6 +135,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the host check and the HTTPS redirect.
+    "argmap.monitoring.ProbesMiddleware",
+    # The client's address and the request's id, for everything after it (argmap/clients.py).
+    "argmap.clients.ClientMiddleware",
+    "argmap.monitoring.MetricsMiddleware",
+    # Then these two, to see every error (argmap/api/middleware.py).
     "argmap.api.middleware.DatabaseUnavailableMiddleware",
     "argmap.api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -83,10 +152,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "argmap.middleware.ContentSecurityPolicyMiddleware",
 ]
-
-ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -103,7 +170,8 @@ TEMPLATES = [
     },
 ]
 
-# Databases: SQLite by default so a checkout just runs; DATABASE_URL switches
+# --- Database ---
+# SQLite by default so a checkout just runs; DATABASE_URL switches
 # (postgres://user@host:5432/name). SQLite runs in WAL mode with IMMEDIATE
 # transactions so concurrent writers queue instead of failing with "database is locked".
 SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
@@ -131,52 +199,161 @@ else:
         },
     }
 DATABASES = {"default": default_db}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a client is told to wait (Retry-After) while the database is unreachable.
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 
+# --- Cache ---
+# Every alias is an accelerator (argmap.caching.FailSafeCache): when its backend fails,
+# the site goes on uncached and logs it. With REDIS_URL (redis://host:6379/0) the caches
+# live in Redis, shared by every process, each alias under a key prefix of its own; else
+# in files below CACHE_LOCATION (shared through the disk), else in each process's memory.
+# - "default": rendered pages, under keys holding the topic's version, so a change to a
+#   map shows at once.
+# - "exports": downloads of maps (argmap.interchange.cached_export), room for
+#   EXPORT_CACHE_ENTRIES files (each at most EXPORT_CACHE_MAX_BYTES) outside Redis, so
+#   that big files never crowd out the pages.
+# - "throttle": the API's and the login's counters, never beside the pages (1,500 API
+#   clients once evicted the pages). It fails closed: argmap.api.throttling and
+#   argmap.login decide what a missing count means.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and not re.match(r"rediss?://", REDIS_URL):
+    raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL[:20]!r}")
+CACHE_LOCATION = os.environ.get("CACHE_LOCATION", "")
+CACHE_TIMEOUT = env_int("CACHE_TIMEOUT", 24 * 3600)
+# Seconds a failed cache is left alone before it is tried again.
+CACHE_RETRY_AFTER = env_int("CACHE_RETRY_AFTER", 5)
+
+
+def cache(name: str, *, entries: int, fail: str = "open") -> dict:
+    """The alias `name`: in Redis, in files below CACHE_LOCATION, or in memory."""
+    options = {"NAME": name, "FAIL": fail, "RETRY_AFTER": CACHE_RETRY_AFTER}
+    if REDIS_URL:
+        # A stopped Redis must cost little: a refused connection is immediate, and a
+        # silent one is given up after half a second (then the cache rests, RETRY_AFTER).
+        backend, location = "django.core.cache.backends.redis.RedisCache", REDIS_URL
+        options |= {"socket_connect_timeout": 0.5, "socket_timeout": 2}
+    elif CACHE_LOCATION:
+        backend = "django.core.cache.backends.filebased.FileBasedCache"
+        location = os.path.join(CACHE_LOCATION, name)
+        options |= {"MAX_ENTRIES": entries}
+    else:
+        backend, location = "django.core.cache.backends.locmem.LocMemCache", f"argmap-{name}"
+        options |= {"MAX_ENTRIES": entries}
+    return {
+        "BACKEND": "argmap.caching.FailSafeCache",
+        "LOCATION": location,
+        "KEY_PREFIX": f"argmap:{name}",
+        "TIMEOUT": CACHE_TIMEOUT,
+        "OPTIONS": {"BACKEND": backend, **options},
+    }
+
+
+CACHES = {
+    "default": cache("pages", entries=300),
+    "exports": cache("exports", entries=env_int("EXPORT_CACHE_ENTRIES", 20)),
+    "throttle": cache("throttle", entries=10_000, fail="closed"),
+}
+
+# --- Background jobs ---
+# Celery (config/celery.py, argmap/tasks.py) with Redis as its broker: CELERY_BROKER_URL,
+# or REDIS_URL. Without either, tasks run eagerly in the process that asks for them, so
+# that `make run` needs no worker. A task is acknowledged once done, so that one whose
+# worker dies midway is run again by another (tasks are idempotent).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task not acknowledged within this many seconds is given to another worker. Queueing
+# a task from a request tries the broker once, briefly: a stopped Redis costs a page
+# 0.4 s, not the 6 s of the client's default retries.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 1,
+}
+# Build every download of a published topic in the background when a new version of its
+# page is first shown (argmap.tasks.build_exports): on by default when there is a worker.
+EXPORTS_IN_BACKGROUND = env_bool("EXPORTS_IN_BACKGROUND", not CELERY_TASK_ALWAYS_EAGER)
+
+# --- Security ---
+# Production (DEBUG off) gets HTTPS-only cookies and HSTS; the site may be framed only
+# by the embed view (see argmap.views).
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 AUTHENTICATION_BACKENDS = ["argmap.backends.ModelBackendOneQuery"]
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_URL = "admin:login"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# Preloading is a promise to browsers' makers that is slow to take back: only when asked.
+SECURE_HSTS_PRELOAD = not DEBUG and env_bool("SECURE_HSTS_PRELOAD", False)
+# ... and so the deploy check's reminder that preload is off (security.W021) is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
+# Proxies and CDNs in front of the site (argmap/clients.py): a count ("1": one proxy,
+# which appends the address it saw to X-Forwarded-For), or a comma list of the proxies'
+# networks ("10.0.0.0/8,fd00::/8"). They decide the client address for the throttles and
+# the logs, and X-Forwarded-Proto says whether the request came in over HTTPS. Unset,
+# forwarded headers are ignored: the address that connects is the client's.
+TRUSTED_PROXIES = env_proxies("TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 
-STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# In development (and tests) static files are served from the apps' folders; in
-# production from STATIC_ROOT after `collectstatic`, compressed and cache-busted.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+# The admin's login (argmap/login.py): failed passwords allowed per account at one
+# address, and per address whatever the accounts, within the window (seconds).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+# No inline script anywhere: data reaches JavaScript through json_script. A response that
+# sets its own Content-Security-Policy keeps it; the embed view may be framed by anyone.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
 }
-
-# Request bodies: admin forms and API writes stay small; imports are streamed files.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Paths whose pages need a directive relaxed: the admin's history pages (django-simple-
+# history) and the API's documentation (Swagger UI, ReDoc: styles injected at run time,
+# ReDoc's search in a blob: worker) carry inline styles. Inline scripts stay refused everywhere.
+CONTENT_SECURITY_POLICY_PATHS = {
+    "/admin/": {"style-src": "'self' 'unsafe-inline'"},
+    "/api/docs/": {"style-src": "'self' 'unsafe-inline'"},
+    "/api/redoc/": {"style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
+}
 
 # --- API ---
 # The JSON API under /api/ (argmap/api/): anyone reads published maps, editors write
 # with a token or their admin session. Anonymous clients are throttled per address
-# (API_ANON_RATE, e.g. "120/minute"; the counts live in the default cache, so with
-# several server processes give them a shared cache).
-API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
-if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_ANON_RATE):
-    raise ImproperlyConfigured(f"API_ANON_RATE must look like 120/minute, not {API_ANON_RATE!r}")
-# Seconds a client is told to wait (Retry-After) while the database is unreachable.
-DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
+# (API_ANON_RATE, e.g. "120/minute"; the address as TRUSTED_PROXIES makes it out, the
+# counts in the "throttle" cache, shared by every process with REDIS_URL). Imports
+# through the API count per editor (API_IMPORT_RATE).
+API_ANON_RATE = env_rate("API_ANON_RATE", "120/minute")
+API_IMPORT_RATE = env_rate("API_IMPORT_RATE", "60/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -188,8 +365,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["argmap.api.filters.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["argmap.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["argmap.api.parsers.BoundedJSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "DEFAULT_THROTTLE_CLASSES": ["argmap.api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "import": API_IMPORT_RATE},
     "DEFAULT_SCHEMA_CLASS": "argmap.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "argmap.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -219,92 +396,52 @@ SPECTACULAR_SETTINGS = {
         "EdgeBasisEnum": "argmap.models.EdgeBasis",
         "ClaimKindEnum": "argmap.models.ClaimKind",
         "FactCheckEnum": "argmap.models.FactCheck",
+        # The analysis endpoints (argmap/api/analysis.py) label positions and claims
+        # accepted, rejected or undecided in several fields: one enum in the schema.
+        "LabelEnum": "argmap.graph.LABELS",
     },
 }
 
-# Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS; the site
-# may be framed only by the embed view (see argmap.views).
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+# --- Logging ---
 
-LOGIN_URL = "admin:login"
-
-# --- Public site ---
-# Sitemap and the public pages' settings (argmap.views, argmap.middleware).
-INSTALLED_APPS += ["django.contrib.sitemaps"]
-MIDDLEWARE += ["argmap.middleware.ContentSecurityPolicyMiddleware"]
-# Rendered topic pages are cached under a key holding the topic's version, so a change to
-# a map shows at once; each process keeps its own copy (set CACHE_LOCATION to a folder to
-# share them between processes through files).
-# Downloads of maps (argmap.interchange.cached_export) have a cache of their own, with
-# room for EXPORT_CACHE_ENTRIES files (each at most EXPORT_CACHE_MAX_BYTES), so that big
-# files never crowd out the pages, and a process never holds more than that many.
-CACHE_LOCATION = os.environ.get("CACHE_LOCATION", "")
-
-
-def cache(name: str, *, entries: int) -> dict:
-    """A cache in memory (named `name`), or in files below CACHE_LOCATION when it is set."""
-    return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
-        if CACHE_LOCATION
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": os.path.join(CACHE_LOCATION, name) if CACHE_LOCATION else f"argmap-{name}",
-        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
-        "OPTIONS": {"MAX_ENTRIES": entries},
-    }
-
-
-CACHES = {
-    "default": cache("pages", entries=300),
-    "exports": cache("exports", entries=env_int("EXPORT_CACHE_ENTRIES", 20)),
+# Lines go to standard error, as text or as one JSON object a line (LOG_FORMAT), each with
+# the id of its request (argmap/logs.py). One INFO line per request (argmap.requests),
+# with the client's address, the status and the time taken.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "") or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "") or "INFO"
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "argmap.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "argmap.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
-# No inline script anywhere: data reaches JavaScript through json_script. A response that
-# sets its own Content-Security-Policy keeps it; the embed view may be framed by anyone.
-CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self'",
-    "img-src": "'self' data:",
-    "font-src": "'self'",
-    "connect-src": "'self'",
-    "object-src": "'none'",
-    "base-uri": "'none'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
-# Paths whose pages need a directive relaxed: the admin's history pages (django-simple-
-# history) and the API's documentation (Swagger UI, ReDoc: styles injected at run time,
-# ReDoc's search in a blob: worker) carry inline styles. Inline scripts stay refused everywhere.
-CONTENT_SECURITY_POLICY_PATHS = {
-    "/admin/": {"style-src": "'self' 'unsafe-inline'"},
-    "/api/docs/": {"style-src": "'self' 'unsafe-inline'"},
-    "/api/redoc/": {"style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
-}
-# How many claims the topic page renders before it loads deeper branches on demand.
+
+# --- argmap's own ---
+
+# Public pages (argmap.views): how many claims the topic page renders before it loads
+# deeper branches on demand.
 TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
 # Maps with more claims than this show their cruxes and coalition matrix from a page of
 # their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
 # 10,000-claim map they cost as much time as the rest of the page.
 TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# Public pages and downloads of published maps (argmap.caching.patch_reader_cache_control):
+# seconds browsers keep them, seconds shared caches and CDNs keep them, and seconds those
+# may serve a stale copy while they fetch the new one.
+PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", 60)
+PUBLIC_S_MAXAGE = env_int("PUBLIC_S_MAXAGE", 300)
+PUBLIC_STALE_WHILE_REVALIDATE = env_int("PUBLIC_STALE_WHILE_REVALIDATE", 600)
 
 # Interchange (argmap/interchange/): the largest file an import reads, in bytes. A
 # 10,000-claim map is about 5 MB as argmap JSON (6 MB as exported).
@@ -314,17 +451,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 EXPORT_CACHE_MAX_BYTES = env_int("EXPORT_CACHE_MAX_BYTES", 16 * 1024 * 1024)
 # Imports through the web (POST /api/v1/imports/, the admin's import page) are read and
 # checked while the request waits: a smaller limit (a larger upload is a 413), and at
-# most API_IMPORT_RATE imports per editor through the API (e.g. "60/hour"). The admin's
-# page keeps a checked file in IMPORT_STAGING_DIR between its preview and the import
-# (give every server process the same folder).
+# most API_IMPORT_RATE imports per editor through the API. The admin's page keeps a
+# checked file in IMPORT_STAGING_DIR between its preview and the import (give every
+# server process the same folder).
 IMPORT_UPLOAD_MAX_BYTES = min(env_int("IMPORT_UPLOAD_MAX_BYTES", 25 * 1024 * 1024), IMPORT_MAX_BYTES)
-API_IMPORT_RATE = os.environ.get("API_IMPORT_RATE", "60/hour")
-if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_IMPORT_RATE):
-    raise ImproperlyConfigured(f"API_IMPORT_RATE must look like 60/hour, not {API_IMPORT_RATE!r}")
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["import"] = API_IMPORT_RATE
 IMPORT_STAGING_DIR = Path(os.environ.get("IMPORT_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "argmap-imports")
-
-# --- Analysis ---
-# The API's analysis endpoints (argmap/api/analysis.py) label positions and claims
-# accepted, rejected or undecided in several fields: one enum in the OpenAPI schema.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["LabelEnum"] = "argmap.graph.LABELS"

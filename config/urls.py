@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from argmap import monitoring
+
 admin.site.site_header = "argmap editors"
 admin.site.site_title = "argmap"
 admin.site.index_title = "Maps, stakeholders and sources"
 
 urlpatterns = [
+    path("metrics", monitoring.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/", include("argmap.api.urls")),
     path("", include("argmap.urls")),

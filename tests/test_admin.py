@@ -345,9 +345,9 @@ def test_claim_topic_is_read_only_once_created(editor_client):
 
 
 def test_repeated_failed_logins_are_throttled(client, editor):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["throttle"].clear()
     login = reverse("admin:login")
     for _ in range(5):
         response = client.post(login, {"username": "editor", "password": "wrong"})
@@ -356,6 +356,6 @@ def test_repeated_failed_logins_are_throttled(client, editor):
     assert response.status_code == 200
     assert "Too many failed attempts to log in. Wait 15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    cache.clear()
+    caches["throttle"].clear()
     response = client.post(login, {"username": "editor", "password": "correct horse battery staple"})
     assert response.status_code == 302

@@ -404,8 +404,7 @@ def test_topic_page_answers_a_conditional_get_with_304_after_one_query(client, d
     topic.refresh_from_db()  # the triggers raised its version as the map was built
     response = client.get(topic.get_absolute_url())
     assert response["ETag"] == topic.etag
-    assert "no-cache" in response["Cache-Control"]
-    assert "public" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
     with django_assert_num_queries(1):  # the topic's version
         response = client.get(topic.get_absolute_url(), HTTP_IF_NONE_MATCH=topic.etag)
     assert response.status_code == 304
@@ -630,3 +629,16 @@ def test_the_admin_may_use_inline_styles_but_never_inline_scripts(editor_client)
     policy = editor_client.get(reverse("admin:index"))["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "script-src 'self';" in policy
+
+
+def test_an_editor_sees_published_pages_uncached_and_drafts_stay_private(client, editor, debate):
+    client.force_login(editor)
+    assert client.get(debate["topic"].get_absolute_url())["Cache-Control"] == "private, no-cache"
+    draft = TopicFactory(status=TopicStatus.DRAFT)
+    assert client.get(draft.get_absolute_url())["Cache-Control"] == "private, no-cache"
+
+
+def test_public_cache_lifetimes_come_from_settings(client, settings, debate):
+    settings.PUBLIC_MAX_AGE, settings.PUBLIC_S_MAXAGE, settings.PUBLIC_STALE_WHILE_REVALIDATE = 5, 50, 500
+    cache_control = client.get(debate["topic"].get_absolute_url())["Cache-Control"]
+    assert cache_control == "public, max-age=5, s-maxage=50, stale-while-revalidate=500"

@@ -28,10 +28,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 
 from argmap.api.exceptions import RequestTooLarge
 from argmap.api.schema import INVALID
+from argmap.api.throttling import ScopedRateThrottle
 from argmap.conditional import topic_response
 from argmap.interchange import (
     FORMATS,

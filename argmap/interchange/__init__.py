@@ -47,6 +47,7 @@ __all__ = [
     "Export",
     "Format",
     "cached_export",
+    "keep_export",
     "ImportReport",
     "Problem",
     "downloads",
@@ -137,6 +138,18 @@ def cached_export(topic: Topic, format: str) -> Export:
         return Export(spec.content_type, f"{topic.slug}.{spec.extension}", iter([content]))
     exported = export_map(topic, format)
     return Export(exported.content_type, exported.filename, _kept(key, exported.content))
+
+
+def keep_export(topic: Topic, format: str) -> str:
+    """Put `topic` in `format` into the "exports" cache for its version, as a download
+    would, unless it is there already: "kept", "cached" (there already) or "not kept"
+    (over EXPORT_CACHE_MAX_BYTES, or the cache failed: written on each download)."""
+    key = topic.cache_key("export", format)
+    if caches["exports"].has_key(key):
+        return "cached"
+    for _ in _kept(key, export_map(topic, format).content):
+        pass
+    return "kept" if caches["exports"].has_key(key) else "not kept"
 
 
 def _kept(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -17,8 +17,10 @@ def fast_passwords(settings):
 def fresh_throttle():
     """Anonymous requests are counted per address in the cache: each test starts afresh."""
     cache.clear()
+    caches["throttle"].clear()
     yield
     cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture

@@ -75,7 +75,8 @@ def test_a_drafts_export_is_a_404_to_the_public_and_a_private_download_for_edito
     # The editor's download is now in the cache: the public still gets a 404, not the file.
     assert anonymous.get(export_url(draft, "aif")).status_code == 404
     published = ClaimFactory().topic
-    assert "public" in anonymous.get(export_url(published, "aif"))["Cache-Control"]
+    cache_control = anonymous.get(export_url(published, "aif"))["Cache-Control"]
+    assert cache_control == "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
 
 
 def test_an_unknown_format_is_a_json_404_naming_the_formats(anonymous):

@@ -1,0 +1,44 @@
+"""Background tasks (Celery, config/celery.py). Each is idempotent and keyed by the
+topic's version: run twice, or after a newer version, it does nothing more; a failure
+of the database is retried with a growing delay."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from argmap import metrics
+from argmap.interchange import FORMATS, keep_export
+from argmap.models import Topic
+
+logger = logging.getLogger("argmap.tasks")
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def build_exports(topic_id: int, version: int) -> dict[str, str]:
+    """Write each download of the topic at `version` into the "exports" cache, unless
+    it is there already; nothing if the topic has moved on to another version (its
+    own task builds that) or is gone. Returns what happened to each format."""
+    topic = Topic.objects.filter(pk=topic_id, version=version).first()
+    if topic is None:
+        metrics.TASKS.labels("build_exports", "stale").inc()
+        return {}
+    outcome = {format: keep_export(topic, format) for format in FORMATS}
+    metrics.TASKS.labels("build_exports", "done").inc()
+    logger.info("Exports of %s v%s: %s", topic.slug, version, outcome)
+    return outcome
+
+
+def build_exports_later(topic: Topic) -> None:
+    """Ask a worker to build the topic's downloads. A broker that cannot be reached
+    costs the downloads' head start, never the request that asked (logged)."""
+    try:
+        build_exports.apply_async((topic.pk, topic.version), retry=False)
+    except Exception:
+        logger.warning("Could not queue the exports of %s v%s", topic.slug, topic.version, exc_info=True)
