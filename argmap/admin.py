@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
 
 from argmap.analysis import gap_rows
 from argmap.interchange.admin import MapImportAdmin
@@ -110,19 +111,22 @@ class EditorForm(KnownChoicesForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and getattr(self.instance, "updated_at", None):
-            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+        if self.instance.pk and not self.is_bound:
+            loaded_at = self.stored_updated_at() if is_historic(self.instance) else self.instance.updated_at
+            self.fields["loaded_at"].initial = loaded_at.isoformat() if loaded_at else ""
+
+    def stored_updated_at(self):
+        """When the stored row last changed (None once deleted). A revert form's instance is
+        the earlier version, carrying that version's time; what the editor has in front of
+        them as "now" is the stored row, so that is what a later change is measured against."""
+        model = type(self.instance)
+        return model._default_manager.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
 
     def clean(self):
         cleaned = super().clean()
         loaded_at = cleaned.get("loaded_at")
         if self.instance.pk and loaded_at:
-            current = (
-                type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
+            current = self.stored_updated_at()
             if current is not None and current.isoformat() != loaded_at:
                 raise forms.ValidationError(
                     "Someone else changed this %(what)s at %(when)s, after you opened it. "
