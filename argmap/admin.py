@@ -10,15 +10,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
 from argmap.analysis import gap_rows
+from argmap.history import deleted_claims, restore_claim
 from argmap.interchange.admin import MapImportAdmin
 from argmap.loading import PAGE_COLUMNS, load_map, map_gaps
 from argmap.models import (
@@ -389,6 +394,9 @@ class PositionAdmin(EditorModelAdmin):
         return position.stance_count
 
 
+DELETED_LISTED = 100  # deleted claims listed for restoring, the latest first
+
+
 @admin.register(Claim)
 class ClaimAdmin(EditorModelAdmin):
     list_display = ["short_text", "topic", "link_count", "citation_count", "base_score"]
@@ -409,6 +417,46 @@ class ClaimAdmin(EditorModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A claim's links tie it to its topic: moving it would break them.
         return ["topic"] if obj is not None else []
+
+    def get_urls(self):
+        return [
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name="argmap_claim_deleted"),
+            path("deleted/<int:claim_id>/restore/", self.admin_site.admin_view(self.restore_view),
+                 name="argmap_claim_restore"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def deleted_view(self, request):
+        """Deleted claims, the latest first, each with a button that restores it."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        records = deleted_claims().select_related("history_user")[:DELETED_LISTED]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Deleted claims",
+            "records": records,
+            "may_restore": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/argmap/workbench/deleted_claims.html", context)
+
+    def restore_view(self, request, claim_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            claim, links, citations = restore_claim(claim_id, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:argmap_claim_deleted")
+        self.log_addition(request, claim, [{"added": {}}])
+        self.message_user(
+            request,
+            f"Restored the claim “{claim}” with {len(links)} link(s) and {len(citations)} citation(s).",
+            messages.SUCCESS,
+        )
+        return redirect("admin:argmap_claim_change", claim.pk)
 
     @admin.display(description="claim", ordering="text")
     def short_text(self, claim):
