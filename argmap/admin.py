@@ -8,7 +8,6 @@ in the meantime is refused instead of silently overwriting their work.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
@@ -38,6 +37,7 @@ from argmap.models import (
     Stance,
     Topic,
 )
+from argmap.workbench import TopicScopedAutocompleteSelect, choice_label
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -79,7 +79,7 @@ def count_of(model, field: str):
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
-class KnownChoiceAutocompleteSelect(AutocompleteSelect):
+class KnownChoiceAutocompleteSelect(TopicScopedAutocompleteSelect):
     """An autocomplete that renders its selected option from an object the form already
     holds, sparing the query per inline row that AutocompleteSelect makes."""
 
@@ -92,21 +92,44 @@ class KnownChoiceAutocompleteSelect(AutocompleteSelect):
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         for obj in known:
-            label = self.choices.field.label_from_instance(obj)
+            label = choice_label(obj)
             options.append(self.create_option(name, obj.pk, label, selected, len(options)))
         return [(None, options, 0)]
 
 
 class KnownChoicesForm(forms.ModelForm):
-    """Hands the related objects its instance already holds to its autocomplete widgets."""
+    """Hands the related objects its instance already holds to its autocomplete widgets,
+    and the topic of its instance to the pickers a rule confines to that topic."""
+
+    topic_scoped_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        topic_id = self.scope_topic_id() if self.topic_scoped_fields else None
         for name, field in self.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
-            if isinstance(widget, KnownChoiceAutocompleteSelect) and name in self.instance._state.fields_cache:
+            if not isinstance(widget, KnownChoiceAutocompleteSelect):
+                continue
+            if name in self.instance._state.fields_cache:
                 related = self.instance._state.fields_cache[name]
                 widget.known_objects = (related,) if related is not None else ()
+            if name in self.topic_scoped_fields:
+                widget.topic_id = topic_id
+
+    def scope_topic_id(self) -> int | None:
+        """The topic the scoped pickers offer choices from: the instance's (a link's is its
+        claim's), else the one of the claim or target the page was opened for (?claim=…)."""
+        instance = self.instance
+        if getattr(instance, "topic_id", None) is not None:
+            return instance.topic_id
+        for name, model in (("claim", Claim), ("target_claim", Claim), ("target_position", Position)):
+            related = instance._state.fields_cache.get(name)
+            if related is not None:
+                return related.topic_id
+            pk = self.initial.get(name)
+            if pk is not None and str(pk).isdigit():
+                return model.objects.filter(pk=pk).values_list("topic_id", flat=True).first()
+        return None
 
 
 class EditorForm(KnownChoicesForm):
@@ -150,6 +173,12 @@ class ParentAwareInlineFormSet(forms.BaseInlineFormSet):
         form = super()._construct_form(i, **kwargs)
         setattr(form.instance, self.fk.name, self.instance)
         return form
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None:  # the empty form that "Add another" copies: its parent too
+            kwargs.setdefault("instance", self.model(**{self.fk.name: self.instance}))
+        return kwargs
 
 
 class EditorAdminMixin:
@@ -228,8 +257,13 @@ class SalienceInline(EditorInline, admin.TabularInline):
         return super().get_queryset(request).select_related("topic", "stakeholder")
 
 
+class LinkForm(KnownChoicesForm):
+    topic_scoped_fields = ("claim", "target_position", "target_claim")  # DOMAIN.md rule 1
+
+
 class LinkInline(EditorInline, admin.TabularInline):
     model = Link
+    form = LinkForm
     fk_name = "claim"
     verbose_name = "link: this claim supports or opposes…"
     verbose_name_plural = "links: what this claim supports or opposes"
@@ -237,7 +271,7 @@ class LinkInline(EditorInline, admin.TabularInline):
     autocomplete_fields = ["target_position", "target_claim"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("target_position", "target_claim")
+        return super().get_queryset(request).select_related("target_position__topic", "target_claim__topic")
 
 
 class CitationInline(EditorInline, admin.StackedInline):
@@ -471,11 +505,16 @@ class ClaimAdmin(EditorModelAdmin):
         return claim.citation_count
 
 
+class LinkEditorForm(EditorForm, LinkForm):
+    pass
+
+
 @admin.register(Link)
 class LinkAdmin(EditorModelAdmin):
+    form = LinkEditorForm
     list_display = ["claim", "polarity", "target_position", "target_claim"]
     list_filter = ["polarity", "topic"]
-    list_select_related = ["claim", "target_position", "target_claim"]
+    list_select_related = ["claim__topic", "target_position__topic", "target_claim__topic"]
     search_fields = ["claim__text", "target_claim__text", "target_position__title"]
     autocomplete_fields = ["claim", "target_position", "target_claim"]
     fields = ["claim", "polarity", "target_position", "target_claim"]
@@ -504,7 +543,7 @@ class StakeholderAdmin(EditorModelAdmin):
 class StanceAdmin(EditorModelAdmin):
     list_display = ["stakeholder", "stance", "subject_display", "basis", "source", "held_on"]
     list_filter = ["stance", "basis", "stakeholder__kind"]
-    list_select_related = ["stakeholder", "position", "claim", "source"]
+    list_select_related = ["stakeholder", "position__topic", "claim__topic", "source"]
     search_fields = ["stakeholder__name", "quote", "position__title", "claim__text"]
     autocomplete_fields = ["stakeholder", "position", "claim", "source"]
     fields = [("stakeholder", "stance", "basis"), ("position", "claim"), "quote", ("source", "held_on"), "note"]
@@ -538,7 +577,7 @@ class SourceAdmin(EditorModelAdmin):
 @admin.register(Citation)
 class CitationAdmin(EditorModelAdmin):
     list_display = ["claim", "source", "locator"]
-    list_select_related = ["claim", "source"]
+    list_select_related = ["claim__topic", "source"]
     list_filter = ["topic"]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
