@@ -37,7 +37,7 @@ from argmap.models import (
     Stance,
     Topic,
 )
-from argmap.workbench import TopicScopedAutocompleteSelect, choice_label
+from argmap.workbench import MapEditorAdminMixin, TopicScopedAutocompleteSelect, choice_label
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -358,7 +358,7 @@ def gaps_panel(topic_id: int) -> dict:
 
 
 @admin.register(Topic)
-class TopicAdmin(MapImportAdmin, EditorModelAdmin):
+class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
     list_display = ["title", "status", "question", "position_count", "claim_count", "changed_at"]
     list_filter = ["status"]
     search_fields = ["title", "question", "slug"]
@@ -383,6 +383,7 @@ class TopicAdmin(MapImportAdmin, EditorModelAdmin):
         # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research next.
         if obj is not None:
             context["gaps"] = gaps_panel(obj.pk)
+            context["map_editor"] = self.map_editor_context(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description="positions", ordering="position_count")
