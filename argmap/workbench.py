@@ -199,12 +199,16 @@ def map_level(topic, *, target=None) -> list[dict]:
     else:
         positions = []
         links = Link.objects.filter(**{f"target_{target._meta.model_name}": target})
-    links = list(links.select_related("claim").annotate(children=children).order_by("polarity", "id"))
+    # Only the columns the tree shows: a first level may hold thousands of claims.
+    links = links.select_related("claim").only("polarity", "claim__text", "claim__topic_id", "target_position_id")
+    links = list(links.annotate(children=children).order_by("polarity", "id"))
     claim_ids = [link.claim_id for link in links]
     stances = {}
-    for stance in Stance.objects.filter(
-        Q(position__in=positions) | Q(claim_id__in=claim_ids), topic=topic
-    ).select_related("stakeholder"):
+    for stance in (
+        Stance.objects.filter(Q(position__in=positions) | Q(claim_id__in=claim_ids), topic=topic)
+        .select_related("stakeholder")
+        .only("stance", "position_id", "claim_id", "stakeholder__name")
+    ):
         stances.setdefault(
             ("position", stance.position_id) if stance.position_id else ("claim", stance.claim_id), []
         ).append(stance)
