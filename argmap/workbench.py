@@ -242,6 +242,11 @@ class NodeUrls:
             kind: reverse(f"admin:argmap_{kind}_change", args=[self.PLACEHOLDER]) for kind in ("position", "claim")
         }
         self.branch = reverse("admin:argmap_topic_map_branch", args=[topic.pk, f"claim-{self.PLACEHOLDER}"])
+        # Moving a claim to another parent is a change of its link (whose pickers keep to
+        # the topic, and whose form reports a support circle); unlinking is its deletion.
+        self.link = {
+            page: reverse(f"admin:argmap_link_{page}", args=[self.PLACEHOLDER]) for page in ("change", "delete")
+        }
 
     def node(self, kind, obj, *, link=None, children=(), children_count=None, stances=()) -> dict:
         pk = str(obj.pk)
@@ -256,6 +261,8 @@ class NodeUrls:
             "stances": stances,
             "edit_url": self.change[kind].replace(self.PLACEHOLDER, pk),
             "branch_url": self.branch.replace(self.PLACEHOLDER, pk) if kind == "claim" else "",
+            "move_url": self.link["change"].replace(self.PLACEHOLDER, str(link.pk)) if link else "",
+            "unlink_url": self.link["delete"].replace(self.PLACEHOLDER, str(link.pk)) if link else "",
         }
 
 

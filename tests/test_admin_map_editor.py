@@ -44,6 +44,9 @@ def test_a_topics_page_shows_its_tree_with_stances_and_the_first_level_only(edit
     assert f'id="wb-claim-{debate["claim"].pk}"' in html
     assert f'id="wb-claim-{debate["deeper"].pk}"' not in html  # a deeper branch comes on demand
     assert "show 1 reason" in html
+    link = debate["claim"].links.get()
+    assert reverse("admin:argmap_link_change", args=[link.pk]) in html  # move it to another parent
+    assert reverse("admin:argmap_link_delete", args=[link.pk]) in html  # unlink it
 
 
 def test_a_branch_comes_as_a_fragment_or_a_page(editor_client, debate):
@@ -181,3 +184,18 @@ def test_the_map_loads_in_a_constant_number_of_queries(editor_client, debate, dj
     with django_assert_max_num_queries(3):
         nodes = map_level(debate["topic"])
     assert len(nodes[0]["children"]) == 21
+
+
+def test_moving_a_claim_under_its_own_supporter_is_a_form_error(editor_client, debate):
+    supporter = ClaimFactory(topic=debate["topic"])
+    LinkFactory(claim=supporter, target_position=None, target_claim=debate["claim"], polarity="supports")
+    link = debate["claim"].links.get()
+    url = reverse("admin:argmap_link_change", args=[link.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {"claim": link.claim_id, "polarity": "supports", "target_claim": supporter.pk,
+            "loaded_at": form["loaded_at"].value()}  # fmt: skip
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "circle of support" in str(response.context["adminform"].form.errors)
+    link.refresh_from_db()
+    assert link.target_position == debate["yes"]
