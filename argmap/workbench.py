@@ -46,7 +46,7 @@ def choice_label(obj) -> str:
 
 class ScopedAutocompleteJsonView(AutocompleteJsonView):
     """The admin's autocomplete, labelled by choice_label, limited to `?topic=` when the
-    picker forwards one (a number; anything else finds nothing)."""
+    picker forwards one (an id; anything else finds nothing)."""
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -54,7 +54,8 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
             queryset = queryset.select_related("topic")
             topic = self.request.GET.get("topic")
             if topic is not None:
-                queryset = queryset.filter(topic_id=int(topic)) if topic.isdigit() else queryset.none()
+                valid = topic.isdigit() and len(topic) <= 18  # within a bigint, never a database error
+                queryset = queryset.filter(topic_id=int(topic)) if valid else queryset.none()
         return queryset
 
     def serialize_result(self, obj, to_field_name):
