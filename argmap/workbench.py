@@ -243,6 +243,7 @@ class NodeUrls:
             kind: reverse(f"admin:argmap_{kind}_change", args=[self.PLACEHOLDER]) for kind in ("position", "claim")
         }
         self.branch = reverse("admin:argmap_topic_map_branch", args=[topic.pk, f"claim-{self.PLACEHOLDER}"])
+        self.text = reverse("admin:argmap_topic_map_text", args=[topic.pk, self.PLACEHOLDER])
         # Moving a claim to another parent is a change of its link (whose pickers keep to
         # the topic, and whose form reports a support circle); unlinking is its deletion.
         self.link = {
@@ -261,6 +262,7 @@ class NodeUrls:
             "children_count": len(children) if children_count is None else children_count,
             "stances": stances,
             "edit_url": self.change[kind].replace(self.PLACEHOLDER, pk),
+            "text_url": self.text.replace(self.PLACEHOLDER, f"{kind}-{pk}"),
             "branch_url": self.branch.replace(self.PLACEHOLDER, pk) if kind == "claim" else "",
             "move_url": self.link["change"].replace(self.PLACEHOLDER, str(link.pk)) if link else "",
             "unlink_url": self.link["delete"].replace(self.PLACEHOLDER, str(link.pk)) if link else "",
@@ -277,6 +279,8 @@ class MapEditorAdminMixin:
             path("<int:topic_id>/map/branch/<str:target>/", site.admin_view(self.branch_view),
                  name="argmap_topic_map_branch"),
             path("<int:topic_id>/map/reason/", site.admin_view(self.reason_view), name="argmap_topic_map_reason"),
+            path("<int:topic_id>/map/text/<str:target>/", site.admin_view(self.text_view),
+                 name="argmap_topic_map_text"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -344,6 +348,42 @@ class MapEditorAdminMixin:
         context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": "Add a reason",
                     "media": form.media}  # fmt: skip
         return TemplateResponse(request, "admin/argmap/workbench/reason.html", context, status=status)
+
+    def text_view(self, request, topic_id, target):
+        """Edit a position's title or a claim's text in place, with the admin's conflict
+        check (argmap.admin.EditorForm) and history."""
+        from argmap.admin import EditorForm  # the admin imports this module
+
+        topic = self._topic_or_404(request, topic_id)
+        parsed = parse_target(target)
+        model = {"position": Position, "claim": Claim}.get(parsed[0]) if parsed else None
+        obj = model.objects.filter(pk=parsed[1], topic=topic).first() if model else None
+        if obj is None:
+            raise Http404("No such position or claim in this topic.")
+        if not request.user.has_perm(f"argmap.change_{parsed[0]}"):
+            raise PermissionDenied
+        field = "title" if parsed[0] == "position" else "text"
+        form_class = forms.modelform_factory(model, form=EditorForm, fields=[field])
+        fragment = bool(request.GET.get("fragment"))
+        if request.method == "POST":
+            form = form_class(request.POST, instance=obj)
+            if form.is_valid():
+                obj = form.save(commit=False)
+                obj._history_user = request.user
+                obj.save()
+                if fragment:
+                    return TemplateResponse(request, "admin/argmap/workbench/text.html", {"text": getattr(obj, field)})
+                messages.success(request, f"Saved “{obj}”.")
+                url = reverse("admin:argmap_topic_change", args=[topic.pk])
+                return redirect(f"{url}#wb-{target}")
+        else:
+            form = form_class(instance=obj)
+        context = {"topic": topic, "form": form, "action": request.get_full_path(), "target": target}
+        status = 400 if form.errors else 200
+        if fragment:
+            return TemplateResponse(request, "admin/argmap/workbench/text_fragment.html", context, status=status)
+        context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": f"Edit “{obj}”"}
+        return TemplateResponse(request, "admin/argmap/workbench/text_page.html", context, status=status)
 
 
 def target_label(topic, target) -> str:

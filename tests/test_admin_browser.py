@@ -148,6 +148,17 @@ def test_an_editor_builds_a_four_claim_topic_on_the_map_editor_and_publishes_it(
     })  # fmt: skip
     add_reason(tab, f"position-{no.pk}", "supports", {"text": "Licensing markets already serve AI firms."})
     add_reason(tab, f"claim-{first.pk}", "opposes", {"text": "Licensed data is available at fair prices."})
+    # Text edited in place, no page load either.
+    item = tab.locator(f"#wb-claim-{first.pk}")
+    item.locator(":scope > .wb-actions a.wb-edit-text").click()
+    item.locator(":scope > form.wb-text-form textarea").fill("AI developers need lawful access to data for training.")
+    item.locator(":scope > form.wb-text-form button[type=submit]").click()
+    tab.wait_for_function(
+        "id => document.querySelector(`#wb-claim-${id} > .wb-line > .wb-text`).textContent.includes('for training')",
+        arg=first.pk,
+    )
+    first.refresh_from_db()
+    assert first.text == "AI developers need lawful access to data for training."
     assert len(loads) == 2  # at most one per position; none per claim
 
     claims = {c.text: c for c in Claim.objects.filter(topic=topic)}
@@ -159,7 +170,7 @@ def test_an_editor_builds_a_four_claim_topic_on_the_map_editor_and_publishes_it(
     assert (citation.source, citation.quote, citation.locator) == (source, "need lawful access", "paragraph 2")
     stance = Stance.objects.get(stakeholder=stakeholder)
     assert stance.claim.text == "Easing copyright would undermine creators' livelihoods."
-    assert {c.history.get().history_user for c in claims.values()} == {tab.editor}
+    assert {r.history_user for c in claims.values() for r in c.history.all()} == {tab.editor}
 
     # Publish, and read it as the public does.
     tab.select_option("#id_status", "published")

@@ -199,3 +199,40 @@ def test_moving_a_claim_under_its_own_supporter_is_a_form_error(editor_client, d
     assert "circle of support" in str(response.context["adminform"].form.errors)
     link.refresh_from_db()
     assert link.target_position == debate["yes"]
+
+
+def text_url(debate, key, fragment=True):
+    url = reverse("admin:argmap_topic_map_text", args=[debate["topic"].pk, key])
+    return url + "?fragment=1" if fragment else url
+
+
+def test_a_claims_text_is_edited_in_place_and_kept_in_history(editor_client, editor, debate):
+    claim = debate["claim"]
+    form = editor_client.get(text_url(debate, f"claim-{claim.pk}")).context["form"]
+    data = {"text": "AI firms need lawful access to data", "loaded_at": form["loaded_at"].value()}
+    response = editor_client.post(text_url(debate, f"claim-{claim.pk}"), data)
+    assert response.status_code == 200
+    assert response.content.decode().strip() == '<span class="wb-text">AI firms need lawful access to data</span>'
+    claim.refresh_from_db()
+    assert claim.text == "AI firms need lawful access to data"
+    assert claim.history.latest().history_user == editor
+
+
+def test_editing_text_over_someone_elses_change_is_refused(editor_client, debate):
+    position = debate["yes"]
+    loaded_at = editor_client.get(text_url(debate, f"position-{position.pk}")).context["form"]["loaded_at"].value()
+    position.title = "Their title"
+    position.save()  # a second editor, meanwhile
+    response = editor_client.post(
+        text_url(debate, f"position-{position.pk}"), {"title": "Mine", "loaded_at": loaded_at}
+    )
+    assert response.status_code == 400
+    assert "Someone else changed this position" in response.content.decode()
+    position.refresh_from_db()
+    assert position.title == "Their title"
+
+
+def test_text_of_another_topic_or_a_bad_key_is_not_found(editor_client, debate):
+    elsewhere = ClaimFactory()
+    assert editor_client.get(text_url(debate, f"claim-{elsewhere.pk}")).status_code == 404
+    assert editor_client.get(text_url(debate, "stakeholder-1")).status_code == 404

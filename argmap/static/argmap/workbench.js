@@ -48,6 +48,31 @@
     }
   }
 
+  async function editText(link) {
+    const node = link.closest(".wb-node");
+    const response = await fetch(withFragment(link.href), { credentials: "same-origin" });
+    const form = fromHTML(await response.text()).firstElementChild;
+    node.querySelector(":scope > .wb-line > .wb-text").hidden = true;
+    node.querySelector(":scope > .wb-line").after(form);
+    form.querySelector("textarea, input:not([type=hidden])").focus();
+  }
+
+  async function saveText(form) {
+    const node = form.closest(".wb-node");
+    const response = await fetch(withFragment(form.action), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+    });
+    const html = await response.text();
+    if (response.ok) {
+      node.querySelector(":scope > .wb-line > .wb-text").replaceWith(fromHTML(html).firstElementChild);
+      form.remove();
+    } else {
+      form.replaceWith(fromHTML(html).firstElementChild);
+    }
+  }
+
   async function expand(link) {
     const node = link.closest(".wb-node");
     const response = await fetch(withFragment(link.href), { credentials: "same-origin" });
@@ -56,18 +81,24 @@
   }
 
   map.addEventListener("click", function (event) {
-    const link = event.target.closest("a.wb-add, a.wb-expand, a.wb-cancel");
+    const link = event.target.closest("a.wb-add, a.wb-expand, a.wb-edit-text, a.wb-cancel");
     if (!link) return;
     event.preventDefault();
     if (link.classList.contains("wb-add")) openForm(link);
     else if (link.classList.contains("wb-expand")) expand(link);
-    else link.closest("form").remove();
+    else if (link.classList.contains("wb-edit-text")) editText(link);
+    else {
+      const text = link.closest(".wb-node").querySelector(":scope > .wb-line > .wb-text");
+      if (text) text.hidden = false;
+      link.closest("form").remove();
+    }
   });
 
   map.addEventListener("submit", function (event) {
-    const form = event.target.closest("form.wb-reason");
+    const form = event.target.closest("form.wb-reason, form.wb-text-form");
     if (!form) return;
     event.preventDefault();
-    submitForm(form);
+    if (form.classList.contains("wb-text-form")) saveText(form);
+    else submitForm(form);
   });
 })();
