@@ -11,17 +11,22 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
 
 from argmap.analysis import gap_rows
 from argmap.caching import CacheUnavailable
 from argmap.clients import client_address
+from argmap.history import deleted_claims, restore_claim
 from argmap.interchange.admin import MapImportAdmin
 from argmap.loading import PAGE_COLUMNS, load_map, map_gaps
 from argmap.login import LoginThrottle
@@ -37,6 +42,7 @@ from argmap.models import (
     Stance,
     Topic,
 )
+from argmap.workbench import MapEditorAdminMixin, TopicScopedAutocompleteSelect, choice_label
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -74,7 +80,7 @@ def count_of(model, field: str):
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
-class KnownChoiceAutocompleteSelect(AutocompleteSelect):
+class KnownChoiceAutocompleteSelect(TopicScopedAutocompleteSelect):
     """An autocomplete that renders its selected option from an object the form already
     holds, sparing the query per inline row that AutocompleteSelect makes."""
 
@@ -87,21 +93,44 @@ class KnownChoiceAutocompleteSelect(AutocompleteSelect):
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         for obj in known:
-            label = self.choices.field.label_from_instance(obj)
+            label = choice_label(obj)
             options.append(self.create_option(name, obj.pk, label, selected, len(options)))
         return [(None, options, 0)]
 
 
 class KnownChoicesForm(forms.ModelForm):
-    """Hands the related objects its instance already holds to its autocomplete widgets."""
+    """Hands the related objects its instance already holds to its autocomplete widgets,
+    and the topic of its instance to the pickers a rule confines to that topic."""
+
+    topic_scoped_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        topic_id = self.scope_topic_id() if self.topic_scoped_fields else None
         for name, field in self.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
-            if isinstance(widget, KnownChoiceAutocompleteSelect) and name in self.instance._state.fields_cache:
+            if not isinstance(widget, KnownChoiceAutocompleteSelect):
+                continue
+            if name in self.instance._state.fields_cache:
                 related = self.instance._state.fields_cache[name]
                 widget.known_objects = (related,) if related is not None else ()
+            if name in self.topic_scoped_fields:
+                widget.topic_id = topic_id
+
+    def scope_topic_id(self) -> int | None:
+        """The topic the scoped pickers offer choices from: the instance's (a link's is its
+        claim's), else the one of the claim or target the page was opened for (?claim=…)."""
+        instance = self.instance
+        if getattr(instance, "topic_id", None) is not None:
+            return instance.topic_id
+        for name, model in (("claim", Claim), ("target_claim", Claim), ("target_position", Position)):
+            related = instance._state.fields_cache.get(name)
+            if related is not None:
+                return related.topic_id
+            pk = self.initial.get(name)
+            if pk is not None and str(pk).isdigit():
+                return model.objects.filter(pk=pk).values_list("topic_id", flat=True).first()
+        return None
 
 
 class EditorForm(KnownChoicesForm):
@@ -111,19 +140,22 @@ class EditorForm(KnownChoicesForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and getattr(self.instance, "updated_at", None):
-            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+        if self.instance.pk and not self.is_bound:
+            loaded_at = self.stored_updated_at() if is_historic(self.instance) else self.instance.updated_at
+            self.fields["loaded_at"].initial = loaded_at.isoformat() if loaded_at else ""
+
+    def stored_updated_at(self):
+        """When the stored row last changed (None once deleted). A revert form's instance is
+        the earlier version, carrying that version's time; what the editor has in front of
+        them as "now" is the stored row, so that is what a later change is measured against."""
+        model = type(self.instance)
+        return model._default_manager.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
 
     def clean(self):
         cleaned = super().clean()
         loaded_at = cleaned.get("loaded_at")
         if self.instance.pk and loaded_at:
-            current = (
-                type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
+            current = self.stored_updated_at()
             if current is not None and current.isoformat() != loaded_at:
                 raise forms.ValidationError(
                     "Someone else changed this %(what)s at %(when)s, after you opened it. "
@@ -142,6 +174,12 @@ class ParentAwareInlineFormSet(forms.BaseInlineFormSet):
         form = super()._construct_form(i, **kwargs)
         setattr(form.instance, self.fk.name, self.instance)
         return form
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None:  # the empty form that "Add another" copies: its parent too
+            kwargs.setdefault("instance", self.model(**{self.fk.name: self.instance}))
+        return kwargs
 
 
 class EditorAdminMixin:
@@ -220,8 +258,13 @@ class SalienceInline(EditorInline, admin.TabularInline):
         return super().get_queryset(request).select_related("topic", "stakeholder")
 
 
+class LinkForm(KnownChoicesForm):
+    topic_scoped_fields = ("claim", "target_position", "target_claim")  # DOMAIN.md rule 1
+
+
 class LinkInline(EditorInline, admin.TabularInline):
     model = Link
+    form = LinkForm
     fk_name = "claim"
     verbose_name = "link: this claim supports or opposes…"
     verbose_name_plural = "links: what this claim supports or opposes"
@@ -229,7 +272,7 @@ class LinkInline(EditorInline, admin.TabularInline):
     autocomplete_fields = ["target_position", "target_claim"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("target_position", "target_claim")
+        return super().get_queryset(request).select_related("target_position__topic", "target_claim__topic")
 
 
 class CitationInline(EditorInline, admin.StackedInline):
@@ -316,7 +359,8 @@ def gaps_panel(topic_id: int) -> dict:
 
 
 @admin.register(Topic)
-class TopicAdmin(MapImportAdmin, EditorModelAdmin):
+class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
+    editor_form = EditorForm  # the map editor's in-place edits check conflicts as every admin form does
     list_display = ["title", "status", "question", "position_count", "claim_count", "changed_at"]
     list_filter = ["status"]
     search_fields = ["title", "question", "slug"]
@@ -341,6 +385,7 @@ class TopicAdmin(MapImportAdmin, EditorModelAdmin):
         # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research next.
         if obj is not None:
             context["gaps"] = gaps_panel(obj.pk)
+            context["map_editor"] = self.map_editor_context(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description="positions", ordering="position_count")
@@ -386,6 +431,9 @@ class PositionAdmin(EditorModelAdmin):
         return position.stance_count
 
 
+DELETED_LISTED = 100  # deleted claims listed for restoring, the latest first
+
+
 @admin.register(Claim)
 class ClaimAdmin(EditorModelAdmin):
     list_display = ["short_text", "topic", "kind", "fact_check", "link_count", "citation_count", "base_score"]
@@ -407,6 +455,46 @@ class ClaimAdmin(EditorModelAdmin):
         # A claim's links tie it to its topic: moving it would break them.
         return ["topic"] if obj is not None else []
 
+    def get_urls(self):
+        return [
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name="argmap_claim_deleted"),
+            path("deleted/<int:claim_id>/restore/", self.admin_site.admin_view(self.restore_view),
+                 name="argmap_claim_restore"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def deleted_view(self, request):
+        """Deleted claims, the latest first, each with a button that restores it."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        records = deleted_claims().select_related("history_user")[:DELETED_LISTED]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Deleted claims",
+            "records": records,
+            "may_restore": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/argmap/workbench/deleted_claims.html", context)
+
+    def restore_view(self, request, claim_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            claim, links, citations = restore_claim(claim_id, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:argmap_claim_deleted")
+        self.log_addition(request, claim, [{"added": {}}])
+        self.message_user(
+            request,
+            f"Restored the claim “{claim}” with {len(links)} link(s) and {len(citations)} citation(s).",
+            messages.SUCCESS,
+        )
+        return redirect("admin:argmap_claim_change", claim.pk)
+
     @admin.display(description="claim", ordering="text")
     def short_text(self, claim):
         return str(claim)
@@ -420,11 +508,16 @@ class ClaimAdmin(EditorModelAdmin):
         return claim.citation_count
 
 
+class LinkEditorForm(EditorForm, LinkForm):
+    pass
+
+
 @admin.register(Link)
 class LinkAdmin(EditorModelAdmin):
+    form = LinkEditorForm
     list_display = ["claim", "polarity", "target_position", "target_claim", "basis"]
     list_filter = ["polarity", "basis", "topic"]
-    list_select_related = ["claim", "target_position", "target_claim"]
+    list_select_related = ["claim__topic", "target_position__topic", "target_claim__topic"]
     search_fields = ["claim__text", "target_claim__text", "target_position__title"]
     autocomplete_fields = ["claim", "target_position", "target_claim"]
     fields = ["claim", "polarity", "target_position", "target_claim", "basis"]
@@ -453,7 +546,7 @@ class StakeholderAdmin(EditorModelAdmin):
 class StanceAdmin(EditorModelAdmin):
     list_display = ["stakeholder", "stance", "subject_display", "basis", "source", "held_on"]
     list_filter = ["stance", "basis", "stakeholder__kind"]
-    list_select_related = ["stakeholder", "position", "claim", "source"]
+    list_select_related = ["stakeholder", "position__topic", "claim__topic", "source"]
     search_fields = ["stakeholder__name", "quote", "position__title", "claim__text"]
     autocomplete_fields = ["stakeholder", "position", "claim", "source"]
     fields = [("stakeholder", "stance", "basis"), ("position", "claim"), "quote", ("source", "held_on"), "note"]
@@ -487,7 +580,7 @@ class SourceAdmin(EditorModelAdmin):
 @admin.register(Citation)
 class CitationAdmin(EditorModelAdmin):
     list_display = ["claim", "source", "locator"]
-    list_select_related = ["claim", "source"]
+    list_select_related = ["claim__topic", "source"]
     list_filter = ["topic"]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]

@@ -117,7 +117,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # --- Apps and middleware ---
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "argmap.apps.ArgmapAdminConfig",  # django.contrib.admin, with argmap's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

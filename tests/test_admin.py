@@ -37,12 +37,15 @@ pytestmark = pytest.mark.django_db
 #               list filters by topic.
 #   change: the object (with its related objects) + one query per inline (+ one more
 #           ContentType per inline model, for its "change" links); a topic's page also
-#           reads its whole map (loading.load_map) for the gaps panel.
+#           reads its whole map (loading.load_map) for the gaps panel, and three
+#           queries more for the map editor (argmap.workbench.map_level).
 #   history: the object + COUNT of its history + the history rows, with the objects
 #            their foreign keys point at joined in.
 EXPECTED = {
     # model:        changelist, add, change, history
-    "topic": (5, 4, 9, 7),  # change: 2 inlines (positions, salience); the whole map for the gaps panel
+    # topic change: 2 inlines (positions, salience); the whole map for the gaps panel; the map
+    # editor's first level (positions, the links to them with their claims, the stances)
+    "topic": (5, 4, 12, 7),
     "position": (6, 4, 6, 7),  # change: 1 inline (stances); changelist: topic filter
     "claim": (6, 4, 8, 7),  # change: 3 inlines (links, citations, stances)
     "link": (6, 4, 5, 7),  # changelist: topic filter

@@ -1,7 +1,10 @@
 """A topic's version changes whenever anything in its map changes, deletions included,
 whatever writes the change (the database's triggers keep it)."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from argmap.models import Claim, Link, Polarity, Stance, Topic
 from tests.factories import (
@@ -57,11 +60,110 @@ def test_creating_changing_and_deleting_map_objects_moves_the_version(topic, mak
     [lambda: StakeholderFactory(), lambda: SourceFactory(), lambda: RelationshipFactory()],
     ids=["stakeholder", "source", "relationship"],
 )
-def test_shared_objects_move_every_topic_version(topic, make):
+def test_an_unrelated_stakeholder_source_or_relationship_moves_no_version(topic, make):
+    StanceFactory(position__topic=topic)  # the topic uses a stakeholder and a source of its own
     before = version(topic)
     obj = make()
     obj.save()
-    assert version(topic) > before + 1
+    obj.delete()
+    assert version(topic) == before
+
+
+@pytest.fixture
+def two_topics():
+    """Two topics, each with a stakeholder, a source, a citation, a stance and a salience
+    estimate of its own; and a third with none of them."""
+    topics = {}
+    for name in ["first", "second"]:
+        topic = TopicFactory()
+        claim = ClaimFactory(topic=topic)
+        topics[name] = {
+            "topic": topic,
+            "cited": CitationFactory(claim=claim).source,
+            "stance": StanceFactory(position__topic=topic),
+            "salience": SalienceFactory(topic=topic),
+        }
+    topics["unrelated"] = {"topic": TopicFactory()}
+    return topics
+
+
+def versions(two_topics) -> dict[str, int]:
+    return {name: version(parts["topic"]) for name, parts in two_topics.items()}
+
+
+def moved(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {name for name in before if after[name] != before[name]}
+
+
+def test_editing_a_cited_source_moves_exactly_the_topics_citing_it(two_topics):
+    source = two_topics["first"]["cited"]
+    CitationFactory(claim=ClaimFactory(topic=two_topics["second"]["topic"]), source=source)
+    before = versions(two_topics)
+    source.title = "Corrected title"
+    source.save()
+    assert moved(before, versions(two_topics)) == {"first", "second"}
+    before = versions(two_topics)
+    two_topics["second"]["stance"].source.save()  # the source of a stance
+    assert moved(before, versions(two_topics)) == {"second"}
+
+
+def test_editing_a_stakeholder_moves_the_topics_it_is_involved_in(two_topics):
+    before = versions(two_topics)
+    two_topics["first"]["stance"].stakeholder.save()
+    assert moved(before, versions(two_topics)) == {"first"}
+    before = versions(two_topics)
+    two_topics["second"]["salience"].stakeholder.save()
+    assert moved(before, versions(two_topics)) == {"second"}
+
+
+def test_editing_the_body_a_stakeholder_is_part_of_moves_the_topics_it_is_involved_in(two_topics):
+    stakeholder = two_topics["first"]["stance"].stakeholder
+    stakeholder.parent = StakeholderFactory()
+    stakeholder.save()
+    before = versions(two_topics)
+    stakeholder.parent.name = "Renamed government"
+    stakeholder.parent.save()
+    assert moved(before, versions(two_topics)) == {"first"}
+
+
+def test_a_relationship_moves_the_topics_showing_both_its_stakeholders(two_topics):
+    first, second = two_topics["first"], two_topics["second"]
+    before = versions(two_topics)
+    across = RelationshipFactory(
+        from_stakeholder=first["stance"].stakeholder, to_stakeholder=second["salience"].stakeholder
+    )
+    assert moved(before, versions(two_topics)) == set()  # no topic shows both
+    before = versions(two_topics)
+    within = RelationshipFactory(
+        from_stakeholder=first["stance"].stakeholder, to_stakeholder=first["salience"].stakeholder
+    )
+    assert moved(before, versions(two_topics)) == {"first"}
+    before = versions(two_topics)
+    within.source = second["cited"]  # a source the second topic cites: it is shown in the first now
+    within.save()
+    assert moved(before, versions(two_topics)) == {"first"}
+    before = versions(two_topics)
+    second["cited"].save()
+    assert moved(before, versions(two_topics)) == {"first", "second"}
+    before = versions(two_topics)
+    within.delete()
+    across.delete()
+    assert moved(before, versions(two_topics)) == {"first"}
+
+
+def test_the_feed_announces_only_the_topics_a_change_touched(client, two_topics):
+    def entries() -> set[str]:
+        body = client.get(reverse("argmap:feed")).content.decode()
+        return set(re.findall(r"urn:argmap:topic:[\w-]+:version:\d+", body))
+
+    before = entries()
+    SourceFactory(title="An unrelated report")
+    StakeholderFactory(name="An unrelated company").save()
+    assert entries() == before
+    two_topics["first"]["cited"].save()
+    first = two_topics["first"]["topic"]
+    first.refresh_from_db()
+    assert entries() - before == {f"urn:argmap:topic:{first.slug}:version:{first.version}"}
 
 
 def test_other_topics_keep_their_version(topic):

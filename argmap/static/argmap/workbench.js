@@ -1,0 +1,104 @@
+// The map editor (templates/admin/argmap/workbench/): "add a reason" opens its form in place,
+// saving it puts the new claim in the tree, "show N reasons" loads a branch: no page reloads.
+// Without this script the same links lead to plain admin pages.
+(function () {
+  "use strict";
+  const map = document.getElementById("map-editor");
+  if (!map) return;
+
+  function withFragment(url) {
+    return url + (url.includes("?") ? "&" : "?") + "fragment=1";
+  }
+
+  function fromHTML(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content;
+  }
+
+  async function openForm(link) {
+    const node = link.closest(".wb-node");
+    const open = node.querySelector(":scope > form.wb-reason");
+    if (open) open.remove();
+    const response = await fetch(withFragment(link.href), { credentials: "same-origin" });
+    const form = fromHTML(await response.text()).firstElementChild;
+    node.querySelector(":scope > .wb-actions").after(form);
+    form.querySelector("textarea, input:not([type=hidden])").focus();
+  }
+
+  async function submitForm(form) {
+    const node = form.closest(".wb-node");
+    const response = await fetch(withFragment(form.action), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+    });
+    const html = await response.text();
+    if (response.headers.get("X-Workbench-Created")) {
+      const item = fromHTML(html).firstElementChild;
+      node.querySelector(":scope > .wb-children").append(item);
+      form.remove();
+      item.classList.add("wb-new");
+      item.scrollIntoView({ block: "nearest" });
+    } else {
+      const again = fromHTML(html).firstElementChild;
+      form.replaceWith(again);
+      const error = again.querySelector(".errorlist");
+      if (error) error.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  async function editText(link) {
+    const node = link.closest(".wb-node");
+    const response = await fetch(withFragment(link.href), { credentials: "same-origin" });
+    const form = fromHTML(await response.text()).firstElementChild;
+    node.querySelector(":scope > .wb-line > .wb-text").hidden = true;
+    node.querySelector(":scope > .wb-line").after(form);
+    form.querySelector("textarea, input:not([type=hidden])").focus();
+  }
+
+  async function saveText(form) {
+    const node = form.closest(".wb-node");
+    const response = await fetch(withFragment(form.action), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+    });
+    const html = await response.text();
+    if (response.ok) {
+      node.querySelector(":scope > .wb-line > .wb-text").replaceWith(fromHTML(html).firstElementChild);
+      form.remove();
+    } else {
+      form.replaceWith(fromHTML(html).firstElementChild);
+    }
+  }
+
+  async function expand(link) {
+    const node = link.closest(".wb-node");
+    const response = await fetch(withFragment(link.href), { credentials: "same-origin" });
+    node.querySelector(":scope > .wb-children").replaceChildren(fromHTML(await response.text()));
+    link.remove();
+  }
+
+  map.addEventListener("click", function (event) {
+    const link = event.target.closest("a.wb-add, a.wb-expand, a.wb-edit-text, a.wb-cancel");
+    if (!link) return;
+    event.preventDefault();
+    if (link.classList.contains("wb-add")) openForm(link);
+    else if (link.classList.contains("wb-expand")) expand(link);
+    else if (link.classList.contains("wb-edit-text")) editText(link);
+    else {
+      const text = link.closest(".wb-node").querySelector(":scope > .wb-line > .wb-text");
+      if (text) text.hidden = false;
+      link.closest("form").remove();
+    }
+  });
+
+  map.addEventListener("submit", function (event) {
+    const form = event.target.closest("form.wb-reason, form.wb-text-form");
+    if (!form) return;
+    event.preventDefault();
+    if (form.classList.contains("wb-text-form")) saveText(form);
+    else submitForm(form);
+  });
+})();

@@ -1,0 +1,395 @@
+"""The editors' workbench in the admin: pickers scoped to the topic being edited, and
+the map editor on a topic's page.
+
+Every autocomplete shows, for each choice, what it is (position or claim) and its topic;
+a picker whose choices a rule confines to one topic (a link's claim and target: DOMAIN.md
+rule 1) forwards that topic, and offers only its positions and claims.
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from argmap.models import (
+    Attitude,
+    Basis,
+    Citation,
+    Claim,
+    Link,
+    Polarity,
+    Position,
+    Source,
+    Stakeholder,
+    Stance,
+    count_subquery,
+)
+
+
+def choice_label(obj) -> str:
+    """How a picker names a choice: its kind and its topic for positions and claims (the
+    topic must be fetched with it), str() for anything else."""
+    kind = obj._meta.model_name
+    if kind in ("position", "claim"):
+        return f"{kind}: {obj} · in “{obj.topic}”"
+    return str(obj)
+
+
+class ScopedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, labelled by choice_label, limited to `?topic=` when the
+    picker forwards one (an id; anything else finds nothing)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if any(field.name == "topic" for field in queryset.model._meta.concrete_fields):
+            queryset = queryset.select_related("topic")
+            topic = self.request.GET.get("topic")
+            if topic is not None:
+                valid = topic.isdigit() and len(topic) <= 18  # within a bigint, never a database error
+                queryset = queryset.filter(topic_id=int(topic)) if valid else queryset.none()
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": choice_label(obj)}
+
+
+class ArgmapAdminSite(admin.AdminSite):
+    """The default admin site, with the scoped autocomplete."""
+
+    def autocomplete_view(self, request):
+        return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+class TopicScopedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that names each choice by choice_label and, once its form sets
+    `topic_id`, asks only for that topic's choices."""
+
+    topic_id: int | None = None
+
+    def get_url(self):
+        url = super().get_url()
+        return f"{url}?{urlencode({'topic': self.topic_id})}" if self.topic_id is not None else url
+
+
+# ---------------------------------------------------------------------------
+# The map editor on a topic's admin page
+# ---------------------------------------------------------------------------
+#
+# The tree opens lazily, like the public one: the positions and the claims arguing about
+# them directly, each with how many claims argue about it in turn; a branch comes on
+# demand. "Add a reason for / against" on any position or claim opens ReasonForm, which
+# creates the claim, its link, its citation and a stance in one save. Without JavaScript
+# these are plain admin pages; workbench.js fetches the same pages as fragments
+# (?fragment=1) and puts them in place.
+
+
+def parse_target(value: str) -> tuple[str, int] | None:
+    """("position", 12) from "position-12"; None for anything else."""
+    kind, _, pk = (value or "").partition("-")
+    return (kind, int(pk)) if kind in ("position", "claim") and pk.isdigit() else None
+
+
+class ReasonForm(forms.Form):
+    """A new claim for or against a position or claim of the topic, with its link, its
+    citation (a source, chosen or new, with the quote and where it is) and, optionally, a
+    stakeholder's stance on it: all saved together or not at all."""
+
+    target = forms.CharField(widget=forms.HiddenInput)
+    polarity = forms.ChoiceField(choices=Polarity.choices, widget=forms.RadioSelect)
+    text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="The reason")
+    source = forms.ModelChoiceField(queryset=Source.objects.none(), required=False, help_text="Cited as…")
+    new_source_title = forms.CharField(max_length=300, required=False, label="or a new source: title")
+    new_source_url = forms.URLField(max_length=2000, required=False, label="its address", assume_scheme="https")
+    quote = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    locator = forms.CharField(max_length=200, required=False, help_text="Where in the source: page, paragraph…")
+    stakeholder = forms.ModelChoiceField(
+        queryset=Stakeholder.objects.none(), required=False, label="Held by", help_text="Optional: who says this."
+    )
+    stance = forms.ChoiceField(choices=Attitude.choices, initial=Attitude.SUPPORTS, required=False)
+    basis = forms.ChoiceField(choices=Basis.choices, initial=Basis.STATED, required=False)
+
+    def __init__(self, *args, topic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic = topic
+        self.fields["source"].queryset = Source.objects.order_by("title")
+        self.fields["stakeholder"].queryset = Stakeholder.objects.order_by("name")
+
+    def clean_target(self):
+        parsed = parse_target(self.cleaned_data["target"])
+        model = {"position": Position, "claim": Claim}.get(parsed[0]) if parsed else None
+        target = model.objects.filter(pk=parsed[1]).first() if model else None
+        if target is None:
+            raise ValidationError("The position or claim this reason was for no longer exists.")
+        if target.topic_id != self.topic.pk:
+            raise ValidationError(f"The target belongs to another topic; a reason must stay within “{self.topic}”.")
+        return target
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("new_source_title"):
+            self.add_error("new_source_title", "Choose a source or name a new one, not both.")
+        if cleaned.get("new_source_url") and not cleaned.get("new_source_title"):
+            self.add_error("new_source_title", "A new source needs its title.")
+        cited = cleaned.get("source") or cleaned.get("new_source_title")
+        if (cleaned.get("quote") or cleaned.get("locator")) and not cited:
+            self.add_error("source", "A quote or a locator needs the source it comes from.")
+        return cleaned
+
+    def save(self, *, user) -> Claim:
+        """Create everything in one transaction, each row checked as the admin checks it and
+        kept in history with `user`. A broken rule becomes an error on this form (and
+        ValidationError is raised), with nothing saved."""
+        data = self.cleaned_data
+        try:
+            with transaction.atomic():
+                claim = checked_save(Claim(topic=self.topic, text=data["text"]), user)
+                target = data["target"]
+                link = Link(claim=claim, polarity=data["polarity"])
+                setattr(link, f"target_{target._meta.model_name}", target)
+                checked_save(link, user)
+                source = data["source"]
+                if data["new_source_title"]:
+                    source = checked_save(Source(title=data["new_source_title"], url=data["new_source_url"]), user)
+                if source is not None:
+                    citation = Citation(claim=claim, source=source, quote=data["quote"], locator=data["locator"])
+                    checked_save(citation, user)
+                if data["stakeholder"] is not None:
+                    stance = Stance(
+                        stakeholder=data["stakeholder"],
+                        claim=claim,
+                        stance=data["stance"] or Attitude.SUPPORTS,
+                        basis=data["basis"] or Basis.INFERRED,
+                        quote=data["quote"] if data["basis"] == Basis.STATED else "",
+                        source=source,
+                    )
+                    checked_save(stance, user)
+        except ValidationError as error:
+            for field, messages in getattr(error, "message_dict", {NON_FIELD_ERRORS: error.messages}).items():
+                self.add_error(field if field in self.fields else None, messages)
+            raise
+        except IntegrityError as error:  # a rule broken by a concurrent write
+            self.add_error(None, f"Nothing was saved: {error}")
+            raise ValidationError(str(error)) from error
+        return claim
+
+
+def checked_save(obj, user):
+    obj.full_clean()
+    obj._history_user = user
+    obj.save()
+    return obj
+
+
+def map_level(topic, *, target=None) -> list[dict]:
+    """The claims arguing directly about `target` (a position or claim of `topic`), or,
+    without one, the topic's positions with theirs: each with its stances and how many
+    claims argue about it. Four queries, whatever the size of the map."""
+    children = count_subquery(Link.objects.filter(target_claim=OuterRef("claim_id")))
+    if target is None:
+        positions = list(Position.objects.filter(topic=topic).order_by("order", "id"))
+        links = Link.objects.filter(topic=topic, target_position__isnull=False)
+    else:
+        positions = []
+        links = Link.objects.filter(**{f"target_{target._meta.model_name}": target})
+    # Only the columns the tree shows: a first level may hold thousands of claims.
+    links = links.select_related("claim").only("polarity", "claim__text", "claim__topic_id", "target_position_id")
+    links = list(links.annotate(children=children).order_by("polarity", "id"))
+    claim_ids = [link.claim_id for link in links]
+    stances = {}
+    for stance in (
+        Stance.objects.filter(Q(position__in=positions) | Q(claim_id__in=claim_ids), topic=topic)
+        .select_related("stakeholder")
+        .only("stance", "position_id", "claim_id", "stakeholder__name")
+    ):
+        stances.setdefault(
+            ("position", stance.position_id) if stance.position_id else ("claim", stance.claim_id), []
+        ).append(stance)
+
+    urls = NodeUrls(topic)
+
+    def claim_node(link):
+        return urls.node("claim", link.claim, link=link, children_count=link.children,
+                         stances=stances.get(("claim", link.claim_id), []))  # fmt: skip
+
+    if target is not None:
+        return [claim_node(link) for link in links]
+    by_position = {}
+    for link in links:
+        by_position.setdefault(link.target_position_id, []).append(claim_node(link))
+    return [
+        urls.node("position", position, children=by_position.get(position.pk, []),
+                  stances=stances.get(("position", position.pk), []))
+        for position in positions
+    ]  # fmt: skip
+
+
+class NodeUrls:
+    """A node of the editor's tree, with its addresses (each reversed once per page, not
+    once per node: a first level may hold thousands of claims)."""
+
+    PLACEHOLDER = "987654321"
+
+    def __init__(self, topic):
+        self.change = {
+            kind: reverse(f"admin:argmap_{kind}_change", args=[self.PLACEHOLDER]) for kind in ("position", "claim")
+        }
+        self.branch = reverse("admin:argmap_topic_map_branch", args=[topic.pk, f"claim-{self.PLACEHOLDER}"])
+        self.text = reverse("admin:argmap_topic_map_text", args=[topic.pk, self.PLACEHOLDER])
+        # Moving a claim to another parent is a change of its link (whose pickers keep to
+        # the topic, and whose form reports a support circle); unlinking is its deletion.
+        self.link = {
+            page: reverse(f"admin:argmap_link_{page}", args=[self.PLACEHOLDER]) for page in ("change", "delete")
+        }
+
+    def node(self, kind, obj, *, link=None, children=(), children_count=None, stances=()) -> dict:
+        pk = str(obj.pk)
+        return {
+            "kind": kind,
+            "key": f"{kind}-{pk}",
+            "obj": obj,
+            "text": obj.title if kind == "position" else obj.text,
+            "link": link,
+            "children": list(children),
+            "children_count": len(children) if children_count is None else children_count,
+            "stances": stances,
+            "edit_url": self.change[kind].replace(self.PLACEHOLDER, pk),
+            "text_url": self.text.replace(self.PLACEHOLDER, f"{kind}-{pk}"),
+            "branch_url": self.branch.replace(self.PLACEHOLDER, pk) if kind == "claim" else "",
+            "move_url": self.link["change"].replace(self.PLACEHOLDER, str(link.pk)) if link else "",
+            "unlink_url": self.link["delete"].replace(self.PLACEHOLDER, str(link.pk)) if link else "",
+        }
+
+
+class MapEditorAdminMixin:
+    """The map editor's pages on TopicAdmin: the tree on the change page, a branch, and
+    the form that adds a reason. `editor_form` is the admin's conflict-checking form
+    (set by the admin, which imports this module)."""
+
+    editor_form: type[forms.ModelForm]
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path("<int:topic_id>/map/branch/<str:target>/", site.admin_view(self.branch_view),
+                 name="argmap_topic_map_branch"),
+            path("<int:topic_id>/map/reason/", site.admin_view(self.reason_view), name="argmap_topic_map_reason"),
+            path("<int:topic_id>/map/text/<str:target>/", site.admin_view(self.text_view),
+                 name="argmap_topic_map_text"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def map_editor_context(self, request, topic) -> dict:
+        return {
+            "topic": topic,
+            "nodes": map_level(topic),
+            "may_add": request.user.has_perm("argmap.add_claim"),
+            "reason_url": reverse("admin:argmap_topic_map_reason", args=[topic.pk]),
+        }
+
+    def _topic_or_404(self, request, topic_id):
+        topic = self.get_object(request, str(topic_id))
+        if topic is None or not self.has_view_or_change_permission(request, topic):
+            raise Http404("No such topic.")
+        return topic
+
+    def branch_view(self, request, topic_id, target):
+        topic = self._topic_or_404(request, topic_id)
+        parsed = parse_target(target)
+        model = {"position": Position, "claim": Claim}.get(parsed[0]) if parsed else None
+        node = model.objects.filter(pk=parsed[1], topic=topic).first() if model else None
+        if node is None:
+            raise Http404("No such position or claim in this topic.")
+        context = {"topic": topic, "node": node, "nodes": map_level(topic, target=node),
+                   "may_add": request.user.has_perm("argmap.add_claim"),
+                   "reason_url": reverse("admin:argmap_topic_map_reason", args=[topic.pk])}  # fmt: skip
+        if request.GET.get("fragment"):
+            return TemplateResponse(request, "admin/argmap/workbench/branch_fragment.html", context)
+        context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": f"Reasons about “{node}”"}
+        return TemplateResponse(request, "admin/argmap/workbench/branch.html", context)
+
+    def reason_view(self, request, topic_id):
+        topic = self._topic_or_404(request, topic_id)
+        if not (request.user.has_perm("argmap.add_claim") and request.user.has_perm("argmap.add_link")):
+            raise PermissionDenied
+        fragment = bool(request.GET.get("fragment"))
+        if request.method == "POST":
+            form = ReasonForm(request.POST, topic=topic)
+            if form.is_valid():
+                try:
+                    claim = form.save(user=request.user)
+                except ValidationError:
+                    pass
+                else:
+                    if fragment:
+                        stances = list(claim.stances.select_related("stakeholder"))
+                        node = NodeUrls(topic).node("claim", claim, link=claim.links.get(), stances=stances)
+                        context = {"topic": topic, "node": node, "may_add": True, "reason_url": request.path}
+                        response = TemplateResponse(request, "admin/argmap/workbench/node.html", context)
+                        response["X-Workbench-Created"] = f"claim-{claim.pk}"
+                        return response
+                    messages.success(request, f"Added the claim “{claim}”.")
+                    url = reverse("admin:argmap_topic_change", args=[topic.pk])
+                    return redirect(f"{url}#wb-claim-{claim.pk}")
+        else:
+            initial = {"target": request.GET.get("target", ""), "polarity": request.GET.get("polarity", "supports")}
+            form = ReasonForm(initial=initial, topic=topic)
+        target = parse_target(request.POST.get("target") or request.GET.get("target", ""))
+        context = {"topic": topic, "form": form, "target_label": target_label(topic, target),
+                   "action": request.get_full_path()}  # fmt: skip
+        status = 400 if form.errors else 200
+        if fragment:
+            return TemplateResponse(request, "admin/argmap/workbench/reason_fragment.html", context, status=status)
+        context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": "Add a reason",
+                    "media": form.media}  # fmt: skip
+        return TemplateResponse(request, "admin/argmap/workbench/reason.html", context, status=status)
+
+    def text_view(self, request, topic_id, target):
+        """Edit a position's title or a claim's text in place, with the admin's conflict
+        check (the admin's `editor_form`, argmap.admin.EditorForm) and history."""
+        topic = self._topic_or_404(request, topic_id)
+        parsed = parse_target(target)
+        model = {"position": Position, "claim": Claim}.get(parsed[0]) if parsed else None
+        obj = model.objects.filter(pk=parsed[1], topic=topic).first() if model else None
+        if obj is None:
+            raise Http404("No such position or claim in this topic.")
+        if not request.user.has_perm(f"argmap.change_{parsed[0]}"):
+            raise PermissionDenied
+        field = "title" if parsed[0] == "position" else "text"
+        form_class = forms.modelform_factory(model, form=self.editor_form, fields=[field])
+        fragment = bool(request.GET.get("fragment"))
+        if request.method == "POST":
+            form = form_class(request.POST, instance=obj)
+            if form.is_valid():
+                obj = form.save(commit=False)
+                obj._history_user = request.user
+                obj.save()
+                if fragment:
+                    return TemplateResponse(request, "admin/argmap/workbench/text.html", {"text": getattr(obj, field)})
+                messages.success(request, f"Saved “{obj}”.")
+                url = reverse("admin:argmap_topic_change", args=[topic.pk])
+                return redirect(f"{url}#wb-{target}")
+        else:
+            form = form_class(instance=obj)
+        context = {"topic": topic, "form": form, "action": request.get_full_path(), "target": target}
+        status = 400 if form.errors else 200
+        if fragment:
+            return TemplateResponse(request, "admin/argmap/workbench/text_fragment.html", context, status=status)
+        context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": f"Edit “{obj}”"}
+        return TemplateResponse(request, "admin/argmap/workbench/text_page.html", context, status=status)
+
+
+def target_label(topic, target) -> str:
+    if target is None:
+        return ""
+    model = {"position": Position, "claim": Claim}[target[0]]
+    obj = model.objects.filter(pk=target[1], topic=topic).first()
+    return f"{target[0]} “{obj}”" if obj else ""
