@@ -295,6 +295,9 @@ TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
 # their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
 # 10,000-claim map they cost as much time as the rest of the page.
 TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
+# Publications (docs/publications.md): with the strict two-person rule, whoever changed a
+# topic's map (or submitted it for review) since its last publication may not publish it.
+STRICT_TWO_PERSON_RULE = env_bool("STRICT_TWO_PERSON_RULE", False)
 
 LOGGING = {
     "version": 1,
