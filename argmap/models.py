@@ -270,6 +270,16 @@ class TopicQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def with_latest_publication(self):
+        """Annotated with the id, number and date of each topic's latest publication
+        (None if it has none), in the same query: enough for a conditional GET."""
+        latest = Publication.objects.filter(topic=OuterRef("pk")).order_by("-number")
+        return self.annotate(
+            latest_publication_id=Subquery(latest.values("pk")[:1]),
+            latest_publication_number=Subquery(latest.values("number")[:1]),
+            latest_published_at=Subquery(latest.values("published_at")[:1]),
+        )
+
     def with_counts(self):
         """Annotated with how many positions, claims and stakeholders (with a stance or a
         salience estimate) each topic has, in the same query."""

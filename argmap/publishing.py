@@ -19,12 +19,14 @@ evaluation at request time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -44,9 +46,12 @@ from argmap.graph import (
     MatrixRow,
     collector_paused,
 )
+from argmap.interchange import FORMATS, Export
+from argmap.interchange import _kept as kept_export
+from argmap.interchange import _written as written_export
 from argmap.interchange.document import load_complete_map
 from argmap.interchange.native import FORMAT, topic_row
-from argmap.loading import MAP_COLUMNS, MapColumns, MapData, graph_from_map, map_coalitions, map_gaps
+from argmap.loading import MAP_COLUMNS, MapColumns, MapData, graph_from_map, load_map, map_coalitions, map_gaps
 from argmap.models import (
     Citation,
     Claim,
@@ -189,6 +194,7 @@ def publish(
                 "so another reviewer must publish it."
             )
         number = (topic.publications.aggregate(n=Max("number"))["n"] or 0) + 1
+        topic.publish()  # the snapshot's topic is published
         snapshot = snapshot_document(topic)
         document = orjson.loads(snapshot)
         data = map_data(document)
@@ -216,7 +222,6 @@ def publish(
         )
         publication.full_clean(exclude=["snapshot", "analysis"])
         publication.save()
-        topic.publish()
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()
@@ -227,6 +232,41 @@ def publish(
 # ---------------------------------------------------------------------------
 # Reading a publication back
 # ---------------------------------------------------------------------------
+
+
+def reads_live(user) -> bool:
+    """Whether `user` reads topics' live maps (editors) rather than their publications."""
+    return user is not None and user.has_perm("argmap.view_topic")
+
+
+@dataclass
+class Edition:
+    """What a page shows of a topic: its live map (for editors), or one of its
+    publications with the analysis stored with it (for the public, and at /v/<n>/)."""
+
+    topic: Topic  # as published, for a publication
+    data: MapData
+    publication: Publication | None = None
+    analysis: dict[str, Any] | None = None
+
+    @classmethod
+    def live(cls, topic: Topic, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> Edition:
+        return cls(topic, load_map(topic.pk, columns))
+
+    @classmethod
+    def published(cls, publication: Publication, topic: Topic) -> Edition:
+        document = published_document(publication)
+        shown = published_topic(publication, document)
+        shown.slug = topic.slug  # addresses are the topic's now
+        return cls(shown, map_data(document), publication, stored_analysis(publication))
+
+    @property
+    def stored(self) -> Callable[[Collection[int]], Evaluation] | None:
+        """The stored evaluation, limited to some claims, or None for a live map."""
+        return None if self.analysis is None else partial(stored_evaluation, self.analysis)
+
+    def coalitions(self) -> Coalitions | None:
+        return None if self.analysis is None else stored_coalitions(self.analysis)
 
 
 def map_data(document: dict[str, Any]) -> MapData:
@@ -240,17 +280,6 @@ def published_document(publication: Publication) -> dict[str, Any]:
 
 def published_map(publication: Publication) -> MapData:
     return map_data(published_document(publication))
-
-
-def published_columns(publication: Publication) -> MapColumns:
-    """The snapshot column by column, as the exports read a map."""
-    document = published_document(publication)
-    return MapColumns(
-        {
-            part: {column: [row[column] for row in document[part]] for column in columns}
-            for part, (_table, columns) in MAP_COLUMNS.items()
-        }
-    )
 
 
 def published_topic(publication: Publication, document: dict[str, Any] | None = None) -> Topic:
@@ -347,6 +376,14 @@ class VerdictChange:
     old: str  # label
     new: str
 
+    @property
+    def old_words(self) -> str:
+        return STANDING_WORDS[self.old]
+
+    @property
+    def new_words(self) -> str:
+        return STANDING_WORDS[self.new]
+
 
 @dataclass
 class MapDiff:
@@ -401,12 +438,20 @@ def map_diff(
     parts = {}
     for part in DIFF_PARTS:
         key = DIFF_KEYS[part]
-        before = {row[key]: _comparable(row, old_ids) for row in old.get(part, [])}
-        after = {row[key]: _comparable(row, new_ids) for row in new.get(part, [])}
+        before = {row[key]: row for row in old.get(part, [])}
+        after = {row[key]: row for row in new.get(part, [])}
+        # Rows equal as stored are the same row (ids are the database's, and a row's uid
+        # never changes): only the others are compared with their references followed.
+        changed = []
+        for k, row in after.items():
+            if k in before and before[k] != row:
+                pair = (_comparable(before[k], old_ids), _comparable(row, new_ids))
+                if pair[0] != pair[1]:
+                    changed.append(pair)
         parts[part] = PartDiff(
-            added=[row for k, row in after.items() if k not in before],
-            changed=[(before[k], row) for k, row in after.items() if k in before and before[k] != row],
-            removed=[row for k, row in before.items() if k not in after],
+            added=[_comparable(row, new_ids) for k, row in after.items() if k not in before],
+            changed=changed,
+            removed=[_comparable(row, old_ids) for k, row in before.items() if k not in after],
         )
     verdicts = []
     for kind, part, text in (("position", "positions", "title"), ("claim", "claims", "text")):
@@ -572,3 +617,27 @@ def publications_of(topics: Iterable[Topic]) -> dict[int, Publication]:
     for publication in Publication.objects.without_documents().filter(topic__in=list(topics)).order_by("number"):
         latest[publication.topic_id] = publication
     return latest
+
+
+def export_publication(publication_id: int, topic: Topic, format: str) -> Export:
+    """A publication's map in `format` (interchange.FORMATS), as it was published: kept in
+    the "exports" cache for good (a publication never changes), written once."""
+    spec = FORMATS[format]
+    filename = f"{topic.slug}.{spec.extension}"
+    key = f"argmap:publication:{publication_id}:export:{format}"
+    content = caches["exports"].get(key)
+    if content is not None:
+        return Export(spec.content_type, filename, iter([content]))
+    publication = Publication.objects.get(pk=publication_id)
+    document = published_document(publication)
+    shown = published_topic(publication, document)
+    shown.slug = topic.slug
+    columns = MapColumns(
+        {
+            part: {column: [row[column] for row in document[part]] for column in columns}
+            for part, (_table, columns) in spec.columns.items()
+        }
+    )
+    with collector_paused():
+        chunks = spec.write(shown, columns)
+    return Export(spec.content_type, filename, kept_export(key, written_export(chunks)))

@@ -14,6 +14,21 @@ urlpatterns = [
     path("topics/<slug:slug>/analysis/", views.TopicAnalysisView.as_view(), name="topic-analysis"),
     path("topics/<slug:slug>/branches/<int:pk>/", views.TopicBranchView.as_view(), name="topic-branch"),
     path("topics/<slug:slug>/paths/<int:pk>/", views.TopicPathView.as_view(), name="topic-path"),
+    path("topics/<slug:slug>/v/<int:number>/", views.TopicDetailView.as_view(), name="topic-version"),
+    path(
+        "topics/<slug:slug>/v/<int:number>/analysis/", views.TopicAnalysisView.as_view(), name="topic-version-analysis"
+    ),
+    path(
+        "topics/<slug:slug>/v/<int:number>/branches/<int:pk>/",
+        views.TopicBranchView.as_view(),
+        name="topic-version-branch",
+    ),
+    path("topics/<slug:slug>/v/<int:number>/paths/<int:pk>/", views.TopicPathView.as_view(), name="topic-version-path"),
+    path("topics/<slug:slug>/publications/", views.TopicPublicationsView.as_view(), name="topic-publications"),
+    path("topics/<slug:slug>/corrections/", views.TopicCorrectionsView.as_view(), name="topic-corrections"),
+    path("topics/<slug:slug>/diff/<int:old>/<int:new>/", views.PublicationDiffView.as_view(), name="topic-diff"),
+    path("topics/<slug:slug>/feed/", views.TopicFeed(), name="topic-feed"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
     path("stakeholders/", views.StakeholderListView.as_view(), name="stakeholder-list"),
     path("stakeholders/<slug:slug>/", views.StakeholderDetailView.as_view(), name="stakeholder-detail"),

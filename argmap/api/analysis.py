@@ -22,9 +22,19 @@ from rest_framework.exceptions import ValidationError
 
 from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
-from argmap.graph import LABELS, claims_held_by
-from argmap.loading import PAGE_COLUMNS, graph_from_rows, load_graph_rows, load_map, map_coalitions, map_gaps
-from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.graph import LABELS, Gaps, claims_held_by
+from argmap.loading import (
+    PAGE_COLUMNS,
+    MapData,
+    graph_from_map,
+    graph_from_rows,
+    load_graph_rows,
+    load_map,
+    map_coalitions,
+    map_gaps,
+)
+from argmap.models import Attitude, Polarity, Publication, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.publishing import Edition, stored_evaluation
 
 MAX_REJECTED = 1000
 """At most this many claims may be assumed rejected in one what-if."""
@@ -287,6 +297,12 @@ def schema(summary: str, description: str, serializer, parameters=()):
 # ---------------------------------------------------------------------------
 
 
+def published_stakeholder(data: MapData, slug: str) -> int | None:
+    """The id of the stakeholder with this slug if it has a stance or salience in a published map."""
+    involved = {row["stakeholder_id"] for row in data.stances} | {row["stakeholder_id"] for row in data.salience}
+    return next((row["id"] for row in data.stakeholders if row["slug"] == slug and row["id"] in involved), None)
+
+
 def involved_stakeholder(topic: Topic, slug: str) -> int | None:
     """The id of the stakeholder with this slug if it has a stance or salience in `topic`."""
     stances = Stance.objects.for_topic(topic).filter(stakeholder=OuterRef("pk"))
@@ -300,14 +316,26 @@ class TopicAnalysisActions:
     """@actions of TopicViewSet that serve argmap's analysis."""
 
     def analysis_response(self, request, part: str, build) -> HttpResponse:
-        """The topic's `part` as JSON from `build(topic)`, or a 304 if the client has it."""
+        """The topic's `part` as JSON from `build(topic, edition)`, or a 304 if the client has
+        it. `edition` is the latest publication the public reads (publishing.Edition, with
+        its stored analysis), or None for the live map."""
         topic = self.get_object()
-        etag = f'"topic-{topic.pk}-v{topic.version}-{part}"'
-        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
+        publication_id = self.served_publication(topic)
+        if publication_id is None:
+            etag = f'"topic-{topic.pk}-v{topic.version}-{part}"'
+            changed_at = topic.changed_at
+        else:
+            etag = f'"topic-{topic.pk}-p{publication_id}-{part}"'
+            changed_at = topic.latest_published_at
+        last_modified = int(changed_at.timestamp())  # HTTP dates count whole seconds
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
-            body = {"topic": topic.slug, "version": topic.version, **build(topic)}
-            response = HttpResponse(orjson.dumps(body), content_type="application/json")
+            edition = None
+            if publication_id is not None:
+                edition = Edition.published(Publication.objects.get(pk=publication_id), topic)
+            version = topic.version if edition is None else edition.topic.version
+            body = {"topic": topic.slug, "version": version, **build(topic, edition)}
+            response = HttpResponse(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), content_type="application/json")
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         return response
@@ -328,19 +356,30 @@ class TopicAnalysisActions:
         without = parameters.get("without_stakeholder")
         reject = parameters.get("reject", [])
 
-        def build(topic: Topic) -> dict:
+        def build(topic: Topic, edition: Edition | None) -> dict:
             stakeholder_id = None
             if without is not None:
-                stakeholder_id = involved_stakeholder(topic, without)
+                if edition is None:
+                    stakeholder_id = involved_stakeholder(topic, without)
+                else:
+                    stakeholder_id = published_stakeholder(edition.data, without)
                 if stakeholder_id is None:
                     raise ValidationError({"without_stakeholder": [f"No stakeholder {without!r} in this topic."]})
-            rows = load_graph_rows(topic.pk)
-            graph = graph_from_rows(rows)
-            unknown = sorted(set(reject).difference(graph.claim_ids))
-            if unknown:
-                raise ValidationError({"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]})
-            left_out = claims_held_by(stakeholder_id, rows.claim_stances) if stakeholder_id is not None else ()
-            evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
+            if edition is not None and stakeholder_id is None and not reject:
+                evaluation = stored_evaluation(edition.analysis)  # computed once, when it was published
+            else:
+                if edition is None:
+                    rows = load_graph_rows(topic.pk)
+                    graph, stances = graph_from_rows(rows), rows.claim_stances
+                else:
+                    graph, stances = graph_from_map(edition.data), edition.data.stances
+                unknown = sorted(set(reject).difference(graph.claim_ids))
+                if unknown:
+                    raise ValidationError(
+                        {"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]}
+                    )
+                left_out = claims_held_by(stakeholder_id, stances) if stakeholder_id is not None else ()
+                evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
             return {
                 "what_if": {
                     "without_stakeholder": without,
@@ -376,9 +415,9 @@ class TopicAnalysisActions:
     def coalitions(self, request, slug=None):
         check_parameters(request)
 
-        def build(topic: Topic) -> dict:
-            data = load_map(topic.pk, PAGE_COLUMNS)
-            result = map_coalitions(data)
+        def build(topic: Topic, edition: Edition | None) -> dict:
+            data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
+            result = map_coalitions(data) if edition is None else edition.coalitions()
             return {
                 "positions": [{"id": row["id"], "title": row["title"]} for row in data.positions],
                 "stakeholders": [
@@ -409,9 +448,13 @@ class TopicAnalysisActions:
     def gaps(self, request, slug=None):
         check_parameters(request)
 
-        def build(topic: Topic) -> dict:
-            data = load_map(topic.pk, PAGE_COLUMNS)
-            rows = gap_rows(data, map_gaps(data))
+        def build(topic: Topic, edition: Edition | None) -> dict:
+            if edition is None:
+                data = load_map(topic.pk, PAGE_COLUMNS)
+                rows = gap_rows(data, map_gaps(data))
+            else:
+                data = edition.data
+                rows = gap_rows(data, Gaps(**edition.analysis["gaps"]))
             return {
                 "claims_without_source": rows.claims_without_source,
                 "stakeholders_without_stance": rows.stakeholders_without_stance,

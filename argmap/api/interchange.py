@@ -44,6 +44,7 @@ from argmap.interchange import (
 )
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.models import Topic
+from argmap.publishing import export_publication
 
 FORMAT_NAMES = ", ".join(FORMATS)
 
@@ -99,14 +100,22 @@ class TopicInterchangeActions:
         topic = self.get_object()
         if file_format not in FORMATS:
             raise NotFound(f"No export format “{file_format[:40]}”: the formats are {FORMAT_NAMES}.")
-        last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
-        response = get_conditional_response(request, etag=topic.etag, last_modified=last_modified)
+        publication_id = self.served_publication(topic)
+        if publication_id is None:
+            etag, changed_at = topic.etag, topic.changed_at
+        else:  # the public downloads the latest publication
+            etag, changed_at = f'"topic-{topic.pk}-p{publication_id}"', topic.latest_published_at
+        last_modified = int(changed_at.timestamp())  # HTTP dates count whole seconds
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
             # The map is read here (or the file found in the cache), and written as it is sent.
-            exported = cached_export(topic, file_format)
+            if publication_id is None:
+                exported = cached_export(topic, file_format)
+            else:
+                exported = export_publication(publication_id, topic, file_format)
             response = StreamingHttpResponse(exported.content, content_type=exported.content_type)
             response["Content-Disposition"] = content_disposition_header(True, exported.filename)
-        response["ETag"] = topic.etag
+        response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         # Clients revalidate (a cheap 304); drafts stay out of shared caches.
         patch_cache_control(response, no_cache=True, **({"public": True} if topic.is_published else {"private": True}))
