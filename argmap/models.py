@@ -971,3 +971,68 @@ class ReviewStep(models.Model):
 
     def __str__(self):
         return f"{self.topic}: {self.get_action_display()} by {self.user} on {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReplyStatus(models.TextChoices):
+    PENDING = "pending", "waiting for moderation"
+    ACCEPTED = "accepted", "accepted"
+    DECLINED = "declined", "declined"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(status=ReplyStatus.ACCEPTED)
+
+    def pending(self):
+        return self.filter(status=ReplyStatus.PENDING)
+
+
+class Reply(models.Model):
+    """A stakeholder's answer to a stance the map attributes to them, received through the
+    site, checked by a reviewer and, once accepted, shown beside the stance with its date.
+    Text only; an edit by the reviewer keeps the original as it was received."""
+
+    Status = ReplyStatus
+
+    stance = models.ForeignKey(Stance, on_delete=models.PROTECT, related_name="replies")
+    name = BoundedCharField(max_length=200)
+    role = BoundedCharField(max_length=200, help_text="Their role at the stakeholder.")
+    email = models.EmailField(max_length=254, help_text="Never shown.")
+    text = BoundedTextField(max_length=5000, verbose_name="reply as received")
+    link = WebURLField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    edited_text = BoundedTextField(
+        max_length=5000, blank=True, help_text="The reply as shown, if a reviewer edited it (the original is kept)."
+    )
+    decline_reason = BoundedTextField(max_length=2000, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            choice_constraint("reply", "status", ReplyStatus),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="reply_declined_with_reason",
+                violation_error_message="Say why the reply is declined.",
+            ),
+            web_url_constraint("link", "reply"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.role}) on “{self.stance.subject}”"
+
+    @property
+    def shown_text(self):
+        return self.edited_text or self.text
+
+    def clean(self):
+        if self.status == ReplyStatus.DECLINED and not self.decline_reason.strip():
+            raise ValidationError({"decline_reason": "Say why the reply is declined."})

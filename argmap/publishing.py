@@ -58,6 +58,7 @@ from argmap.models import (
     Link,
     Position,
     Publication,
+    Reply,
     ReviewAction,
     ReviewStep,
     Salience,
@@ -206,6 +207,12 @@ def publish(
             changes = describe(
                 map_diff(old, document, orjson.loads(previous.analysis), orjson.loads(analysis)), document
             )
+        replies = Reply.objects.accepted().filter(stance__topic=topic)
+        if previous is not None:
+            replies = replies.filter(decided_at__gt=previous.published_at)
+        replied = replies.count()
+        if replied:
+            changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
         publication = Publication(
             topic=topic,
             number=number,
@@ -482,7 +489,9 @@ SINGULAR = {
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
 
 
 def _quoted(text: str, length: int = 60) -> str:

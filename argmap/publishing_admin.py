@@ -11,8 +11,9 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
-from argmap.models import Publication, ReviewAction, ReviewStep, Topic
+from argmap.models import Publication, Reply, ReplyStatus, ReviewAction, ReviewStep, Topic
 from argmap.publishing import live_diff, may_publish, pending_review, publish, send_back
 
 
@@ -123,3 +124,41 @@ class ReviewStepAdmin(ReadOnlyAdmin):
     fields = ["topic", "action", "user", "created_at", "comment", "topic_version", "publication"]
     readonly_fields = fields
     show_full_result_count = False
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    """The moderation queue of replies: accept, edit (the original stays as received), or
+    decline with a reason."""
+
+    list_display = ["name", "role", "stance", "status", "received_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["stance__stakeholder", "stance__position", "stance__claim"]
+    search_fields = ["name", "role", "email", "text"]
+    fields = [
+        "stance", "name", "role", "email", "text", "link", "received_at", "status", "edited_text", "decline_reason",
+        "decided_at", "decided_by",
+    ]  # fmt: skip
+    readonly_fields = ["stance", "name", "role", "email", "text", "link", "received_at", "decided_at", "decided_by"]
+    actions = ["accept"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # replies come from stakeholders, through the site
+
+    def get_queryset(self, request):
+        # Pending first: the queue.
+        return super().get_queryset(request).order_by("-status", "-received_at")
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.decided_at, obj.decided_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Accept the selected replies", permissions=["change"])
+    def accept(self, request, queryset):
+        replies = list(queryset.pending())
+        for reply in replies:
+            reply.status, reply.decided_at, reply.decided_by = ReplyStatus.ACCEPTED, timezone.now(), request.user
+            reply.save()
+        self.message_user(request, f"{len(replies)} reply(s) accepted.", messages.SUCCESS)

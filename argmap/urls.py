@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from argmap import sitemaps, views
+from argmap.replies import StanceReplyView
 
 app_name = "argmap"
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
     path("stakeholders/", views.StakeholderListView.as_view(), name="stakeholder-list"),
     path("stakeholders/<slug:slug>/", views.StakeholderDetailView.as_view(), name="stakeholder-detail"),
+    path("stakeholders/<slug:slug>/stances/<int:pk>/reply/", StanceReplyView.as_view(), name="stance-reply"),
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", views.RecentChangesFeed(), name="feed"),

@@ -43,6 +43,7 @@ from argmap.models import (
     Polarity,
     Publication,
     RelationshipKind,
+    Reply,
     Source,
     Stakeholder,
     Stance,
@@ -347,6 +348,16 @@ def with_labels(stances: list[dict]) -> list[dict]:
     ]
 
 
+def with_replies(stances: list[dict]) -> list[dict]:
+    """Stances with the replies accepted from their stakeholders (one query, if any stance)."""
+    if not stances:
+        return stances
+    replies: dict[int, list[Reply]] = {}
+    for reply in Reply.objects.accepted().filter(stance__in=[row["id"] for row in stances]).order_by("decided_at"):
+        replies.setdefault(reply.stance_id, []).append(reply)
+    return [{**row, "replies": replies.get(row["id"], [])} for row in stances]
+
+
 class ClaimDetailView(DetailView):
     def get_queryset(self):
         return Claim.objects.filter(topic__in=Topic.objects.visible_to(self.request.user)).select_related("topic")
@@ -357,7 +368,7 @@ class ClaimDetailView(DetailView):
             targets=by_polarity(data.targets),
             arguments=by_polarity(data.arguments),
             citations=data.citations,
-            stances=with_labels(data.stances),
+            stances=with_replies(with_labels(data.stances)),
             **kwargs,
         )
 

@@ -298,6 +298,9 @@ TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
 # Publications (docs/publications.md): with the strict two-person rule, whoever changed a
 # topic's map (or submitted it for review) since its last publication may not publish it.
 STRICT_TWO_PERSON_RULE = env_bool("STRICT_TWO_PERSON_RULE", False)
+# Right of reply: at most this many replies per address, and per email, within the window.
+REPLY_RATE_LIMIT = env_int("REPLY_RATE_LIMIT", 5)
+REPLY_RATE_WINDOW = env_int("REPLY_RATE_WINDOW", 3600)
 
 LOGGING = {
     "version": 1,

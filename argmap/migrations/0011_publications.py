@@ -1,4 +1,4 @@
-"""Publications (issue 16): the Publication and ReviewStep tables, the publish_topic
+"""Publications (issue 16): the Publication, ReviewStep and Reply tables, the publish_topic
 permission, a trigger that refuses to change a publication once made (DOMAIN.md, rule 10),
 and the Reviewers group, who may publish; Editors may read publications and submit a
 topic for review."""
@@ -70,14 +70,14 @@ def create_reviewers_group(apps, schema_editor):
         *Permission.filter(
             codename__in=[
                 "publish_topic", "view_topic", "add_publication", "view_publication", "add_reviewstep",
-                "view_reviewstep",
+                "view_reviewstep", "view_reply", "change_reply",
             ]
         )
     )  # fmt: skip
     editors = Group.objects.using(alias).filter(name=EDITORS).first()
     if editors is not None:
         editors.permissions.add(
-            *Permission.filter(codename__in=["view_publication", "add_reviewstep", "view_reviewstep"])
+            *Permission.filter(codename__in=["view_publication", "add_reviewstep", "view_reviewstep", "view_reply"])
         )
 
 
@@ -240,6 +240,87 @@ class Migration(migrations.Migration):
                 condition=models.Q(("action__in", ["submitted", "sent_back", "published"])),
                 name="reviewstep_action_valid",
             ),
+        ),
+        migrations.CreateModel(
+            name="Reply",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", argmap.models.BoundedCharField(max_length=200)),
+                ("role", argmap.models.BoundedCharField(help_text="Their role at the stakeholder.", max_length=200)),
+                ("email", models.EmailField(help_text="Never shown.", max_length=254)),
+                ("text", argmap.models.BoundedTextField(max_length=5000, verbose_name="reply as received")),
+                ("link", argmap.models.WebURLField(blank=True, max_length=2000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for moderation"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "edited_text",
+                    argmap.models.BoundedTextField(
+                        blank=True,
+                        help_text="The reply as shown, if a reviewer edited it (the original is kept).",
+                        max_length=5000,
+                    ),
+                ),
+                ("decline_reason", argmap.models.BoundedTextField(blank=True, max_length=2000)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("decided_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="replies", to="argmap.stance"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "replies",
+                "ordering": ["-received_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "accepted", "declined"])),
+                        name="reply_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "declined"), _negated=True),
+                            models.Q(("decline_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="reply_declined_with_reason",
+                        violation_error_message="Say why the reply is declined.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("link", ""),
+                            ("link__istartswith", "http://"),
+                            ("link__istartswith", "https://"),
+                            _connector="OR",
+                        ),
+                        name="reply_link_http_only",
+                        violation_error_message="Only http:// and https:// addresses are allowed.",
+                    ),
+                ],
+            },
         ),
         migrations.RunPython(create_immutability_trigger, drop_immutability_trigger),
         migrations.RunPython(create_reviewers_group, remove_reviewers_group),
