@@ -39,7 +39,7 @@ def test_submit_diff_send_back_fix_and_publish(live_server, page):  # noqa: F811
     page.check(f"input[name=_selected_action][value='{topic.pk}']")
     page.select_option("select[name=action]", "submit_for_review")
     page.click("button[name=index]")
-    assert "submitted for review" in page.content()
+    assert "submitted for review" in page.text_content("ul.messagelist")
     # The queue, then the diff.
     page.goto(live_server.url + reverse("admin:argmap_publication_changelist"))
     page.click("#waiting-for-review a")
@@ -49,27 +49,30 @@ def test_submit_diff_send_back_fix_and_publish(live_server, page):  # noqa: F811
     # Send back with a comment.
     page.fill("#id_comment", "Fix the typo first.")
     page.click("input[name=_send_back]")
-    assert "was sent back" in page.content()
+    assert "was sent back" in page.text_content("ul.messagelist")
     assert ReviewStep.objects.latest_for(topic).comment == "Fix the typo first."
     # The editor fixes it (in the claim's form) and submits again.
     page.goto(live_server.url + reverse("admin:argmap_claim_change", args=[draft.pk]))
     page.fill("#id_text", "A claim without a typo.")
     page.click("input[name=_save]")
+    page.wait_for_selector("ul.messagelist")
     assert Claim.objects.get(pk=draft.pk).text == "A claim without a typo."
     page.goto(live_server.url + reverse("admin:argmap_topic_changelist"))
     page.check(f"input[name=_selected_action][value='{topic.pk}']")
     page.select_option("select[name=action]", "submit_for_review")
     page.click("button[name=index]")
+    page.wait_for_selector("ul.messagelist")
     # Publish.
     page.goto(live_server.url + reverse("admin:argmap_publication_review", args=[topic.pk]))
     assert "A claim without a typo." in page.text_content(".review-diff")
     page.fill("#id_note", "An objection added")
     page.click("input[name=_publish]")
-    assert "as version 2" in page.content()
+    assert "as version 2" in page.text_content("ul.messagelist")
     # The public reads version 2.
     page.context.clear_cookies()
     page.goto(live_server.url + topic.get_absolute_url())
+    page.wait_for_selector(".topic-header")
     assert "A claim without a typo." in page.content()
-    assert "Version 2, published" in page.content()
+    assert "Version 2, published" in page.text_content(".topic-header")
     actions = list(ReviewStep.objects.filter(topic=topic).order_by("id").values_list("action", flat=True))
     assert actions == ["published", "submitted", "sent_back", "submitted", "published"]
