@@ -14,7 +14,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -42,6 +42,7 @@ from argmap.models import (
     Stance,
     Topic,
 )
+from argmap.publishing import may_publish, submit_for_review
 from argmap.workbench import MapEditorAdminMixin, TopicScopedAutocompleteSelect, choice_label
 
 
@@ -371,7 +372,7 @@ class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
         ("Version", {"fields": ["version", "changed_at", "published_at"], "classes": ["collapse"]}),
     ]
     inlines = [PositionInline, SalienceInline]
-    actions = ["publish", "unpublish"]
+    actions = ["submit_for_review", "publish", "unpublish"]
     date_hierarchy = None
 
     def get_queryset(self, request):
@@ -396,11 +397,28 @@ class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
     def claim_count(self, topic):
         return topic.claim_count
 
-    @admin.action(description="Publish the selected topics", permissions=["change"])
-    def publish(self, request, queryset):
-        self._set_status(request, queryset, Topic.publish, "published")
+    def get_readonly_fields(self, request, obj=None):
+        # Publishing is a reviewer's act (publishing.py), never a change of the status field.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if self.has_publish_permission(request) else [*fields, "status"]
 
-    @admin.action(description="Unpublish the selected topics (back to draft)", permissions=["change"])
+    def has_publish_permission(self, request):
+        return may_publish(request.user)
+
+    @admin.action(description="Submit the selected topics for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        topics = list(queryset)
+        for topic in topics:
+            submit_for_review(topic, user=request.user)
+        self.message_user(request, f"{len(topics)} topic(s) submitted for review.", messages.SUCCESS)
+
+    @admin.action(description="Review and publish the selected topic", permissions=["publish"])
+    def publish(self, request, queryset):
+        # The review page shows what changed since the last publication before publishing.
+        topic = queryset.order_by("pk").first()
+        return HttpResponseRedirect(reverse("admin:argmap_publication_review", args=[topic.pk]))
+
+    @admin.action(description="Unpublish the selected topics (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Topic.unpublish, "unpublished")
 
@@ -614,4 +632,6 @@ class SalienceAdmin(EditorModelAdmin):
 
 
 # API tokens (argmap.api.admin): each editor manages their own.
+# Publications and their review: a module of their own (argmap/publishing_admin.py).
+from argmap import publishing_admin  # noqa: E402, F401
 from argmap.api import admin as api_admin  # noqa: E402, F401

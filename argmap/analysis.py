@@ -14,7 +14,7 @@ shows are explained.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -179,11 +179,22 @@ class PageAnalysis:
 # ---------------------------------------------------------------------------
 
 
-def evaluate_shown(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: int = 0) -> Evaluation:
+def evaluate_shown(
+    data: MapData,
+    tree: Tree,
+    shown: Iterable[Node],
+    *,
+    cruxes: int = 0,
+    stored: Callable[[Collection[int]], Evaluation] | None = None,
+) -> Evaluation:
     """Evaluate the whole map, explaining its positions and the `shown` claims, and give
-    the tree the standing of each (tree.standing, keyed as the tree keys its nodes)."""
+    the tree the standing of each (tree.standing, keyed as the tree keys its nodes).
+    A published map's evaluation is `stored` (publishing.py): it is read, not computed."""
     shown_ids = {node.claim_id for node in shown}
-    evaluation = graph_from_map(data).evaluate(explain=True, explain_claims=shown_ids, cruxes=cruxes)
+    if stored is not None:
+        evaluation = stored(shown_ids)
+    else:
+        evaluation = graph_from_map(data).evaluate(explain=True, explain_claims=shown_ids, cruxes=cruxes)
     words = _Words(tree, shown_ids, map_evidence(data))
     standing = tree.standing
     for position_id, assessment in evaluation.positions.items():
@@ -194,11 +205,20 @@ def evaluate_shown(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: 
     return evaluation
 
 
-def analyse_page(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: int = 3) -> PageAnalysis:
+def analyse_page(
+    data: MapData,
+    tree: Tree,
+    shown: Iterable[Node],
+    *,
+    cruxes: int = 3,
+    stored: Callable[[Collection[int]], Evaluation] | None = None,
+    coalitions: Coalitions | None = None,
+) -> PageAnalysis:
     """The topic page's analysis: standings in the tree (evaluate_shown), each position's
-    summary with its cruxes, and the coalition matrix."""
+    summary with its cruxes, and the coalition matrix (computed, or those `stored` with a
+    publication and its `coalitions`)."""
     shown = list(shown)
-    evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes)
+    evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes, stored=stored)
     words = _Words(tree, {node.claim_id for node in shown})
     positions = [
         PositionSummary(
@@ -209,7 +229,7 @@ def analyse_page(data: MapData, tree: Tree, shown: Iterable[Node], *, cruxes: in
         )
         for position in tree.positions
     ]
-    matrix = coalition_matrix(data, map_coalitions(data, agreements=False))
+    matrix = coalition_matrix(data, coalitions if coalitions is not None else map_coalitions(data, agreements=False))
     return PageAnalysis(positions, matrix, evaluation.converged)
 
 

@@ -6,6 +6,7 @@ The topic is the only query a 304 costs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponseBase
@@ -19,13 +20,19 @@ if TYPE_CHECKING:
 
 
 def topic_response(
-    request: HttpRequest, topic: Topic, respond: Callable[[], HttpResponseBase], *, etag: str | None = None
+    request: HttpRequest,
+    topic: Topic,
+    respond: Callable[[], HttpResponseBase],
+    *,
+    etag: str | None = None,
+    changed_at: datetime | None = None,
 ) -> HttpResponseBase:
     """`respond()`, or a 304 if the client has this version of `topic` (If-None-Match, or
     If-Modified-Since). `etag` tells apart several things derived from one version (the
-    topic's own ETag by default)."""
+    topic's own ETag by default); `changed_at` is when what is served last changed (the
+    topic's map by default; a publication's date when the public reads one)."""
     etag = etag or topic.etag
-    last_modified = int(topic.changed_at.timestamp())  # HTTP dates count whole seconds
+    last_modified = int((changed_at or topic.changed_at).timestamp())  # HTTP dates count whole seconds
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         response = respond()

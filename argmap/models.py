@@ -8,6 +8,7 @@ database (check and unique constraints, PROTECT, the triggers of migration
 
 import uuid
 
+from django.conf import settings
 from django.core import validators
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -307,6 +308,16 @@ class TopicQuerySet(VisibleQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def with_latest_publication(self):
+        """Annotated with the id, number and date of each topic's latest publication
+        (None if it has none), in the same query: enough for a conditional GET."""
+        latest = Publication.objects.filter(topic=OuterRef("pk")).order_by("-number")
+        return self.annotate(
+            latest_publication_id=Subquery(latest.values("pk")[:1]),
+            latest_publication_number=Subquery(latest.values("number")[:1]),
+            latest_published_at=Subquery(latest.values("published_at")[:1]),
+        )
+
     def with_counts(self):
         """Annotated with how many positions, claims and stakeholders (with a stance or a
         salience estimate) each topic has, in the same query."""
@@ -355,6 +366,7 @@ class Topic(TimeStampedModel):
 
     class Meta:
         ordering = ["title"]
+        permissions = [("publish_topic", "Can publish a topic (review and publish its map)")]
         constraints = [
             choice_constraint("topic", "status", TopicStatus),
             models.CheckConstraint(condition=~Q(slug=""), name="topic_slug_not_empty"),
@@ -953,3 +965,194 @@ class Salience(UidModel):
 
     def __str__(self):
         return f"{self.stakeholder} on {self.topic}: power {self.power}, interest {self.interest}"
+
+
+# ---------------------------------------------------------------------------
+# Publications: what the public reads, and how it got there
+# ---------------------------------------------------------------------------
+
+
+class PublicationQuerySet(models.QuerySet):
+    def public(self):
+        """Publications of the topics the public may see."""
+        return self.filter(topic__status=TopicStatus.PUBLISHED)
+
+    def without_documents(self):
+        """Without the snapshot and the analysis, which a list or a feed does not read."""
+        return self.defer("snapshot", "analysis")
+
+    def in_force_on(self, day):
+        """The publications made on or before `day` (a date), the latest first."""
+        return self.filter(published_at__date__lte=day).order_by("-number")
+
+    def corrections(self):
+        return self.filter(is_correction=True)
+
+
+class Publication(models.Model):
+    """An immutable, numbered, dated snapshot of a topic's map as it was published, with
+    who published and who reviewed it and a note; a *correction* says what it corrects.
+
+    The snapshot is the API's map document (interchange/native.py), stored as its JSON text;
+    the analysis (strengths, labels, whys, cruxes, coalitions, gaps) is computed once when
+    it is published (publishing.py) and stored beside it. Neither ever changes: the model
+    refuses a second save, and a database trigger (migration 0011) refuses an UPDATE."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="publications")
+    number = models.PositiveIntegerField(editable=False)
+    published_at = models.DateTimeField(default=timezone.now, editable=False)
+    publisher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = BoundedTextField(max_length=2000, blank=True, help_text="What this publication brings, for readers.")
+    is_correction = models.BooleanField(default=False)
+    correction_note = BoundedTextField(max_length=2000, blank=True, help_text="What was wrong, and what is now right.")
+    changes = BoundedTextField(max_length=5000, blank=True, help_text="What changed since the previous one, in words.")
+    claim_count = models.PositiveIntegerField(default=0)
+    snapshot = models.TextField(editable=False)
+    analysis = models.TextField(editable=False)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "number"],
+                name="publication_number_unique_per_topic",
+                violation_error_message="This topic already has a publication with this number.",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="publication_number_from_1"),
+            models.CheckConstraint(
+                condition=Q(is_correction=False) | ~Q(correction_note=""),
+                name="publication_correction_says_what",
+                violation_error_message="A correction says what it corrects.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} · v{self.number}, {self.published_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("A publication never changes; publish a correction instead.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("argmap:topic-version", kwargs={"slug": self.topic.slug, "number": self.number})
+
+    @property
+    def etag(self):
+        return f'"topic-{self.topic_id}-p{self.number}"'
+
+    def cache_key(self, *parts: object) -> str:
+        """A cache key for something made from this publication (which never changes);
+        the date because test databases reuse ids."""
+        return ":".join(
+            ["argmap", "publication", str(self.topic_id), str(self.number), str(self.published_at.timestamp()),
+             *map(str, parts)]
+        )  # fmt: skip
+
+
+class ReviewAction(models.TextChoices):
+    SUBMITTED = "submitted", "submitted for review"
+    SENT_BACK = "sent_back", "sent back"
+    PUBLISHED = "published", "published"
+
+
+class ReviewStepQuerySet(models.QuerySet):
+    def latest_for(self, topic):
+        return self.filter(topic=topic).order_by("-created_at", "-id").first()
+
+
+class ReviewStep(models.Model):
+    """One step of a topic's review: submitted by an editor, sent back with a comment, or
+    published by a reviewer. The steps are the review's history, never changed."""
+
+    Action = ReviewAction
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="review_steps")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    comment = BoundedTextField(max_length=2000, blank=True)
+    topic_version = models.PositiveBigIntegerField(help_text="The topic's version when the step was taken.")
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReviewStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "-created_at", "-id"]
+        constraints = [choice_constraint("reviewstep", "action", ReviewAction)]
+
+    def __str__(self):
+        return f"{self.topic}: {self.get_action_display()} by {self.user} on {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReplyStatus(models.TextChoices):
+    PENDING = "pending", "waiting for moderation"
+    ACCEPTED = "accepted", "accepted"
+    DECLINED = "declined", "declined"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(status=ReplyStatus.ACCEPTED)
+
+    def pending(self):
+        return self.filter(status=ReplyStatus.PENDING)
+
+
+class Reply(models.Model):
+    """A stakeholder's answer to a stance the map attributes to them, received through the
+    site, checked by a reviewer and, once accepted, shown beside the stance with its date.
+    Text only; an edit by the reviewer keeps the original as it was received."""
+
+    Status = ReplyStatus
+
+    stance = models.ForeignKey(Stance, on_delete=models.PROTECT, related_name="replies")
+    name = BoundedCharField(max_length=200)
+    role = BoundedCharField(max_length=200, help_text="Their role at the stakeholder.")
+    email = models.EmailField(max_length=254, help_text="Never shown.")
+    text = BoundedTextField(max_length=5000, verbose_name="reply as received")
+    link = WebURLField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    edited_text = BoundedTextField(
+        max_length=5000, blank=True, help_text="The reply as shown, if a reviewer edited it (the original is kept)."
+    )
+    decline_reason = BoundedTextField(max_length=2000, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            choice_constraint("reply", "status", ReplyStatus),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="reply_declined_with_reason",
+                violation_error_message="Say why the reply is declined.",
+            ),
+            web_url_constraint("link", "reply"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.role}) on “{self.stance.subject}”"
+
+    @property
+    def shown_text(self):
+        return self.edited_text or self.text
+
+    def clean(self):
+        if self.status == ReplyStatus.DECLINED and not self.decline_reason.strip():
+            raise ValidationError({"decline_reason": "Say why the reply is declined."})

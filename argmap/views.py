@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from functools import partial
 
+import orjson
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -29,7 +31,7 @@ from argmap import sharing
 from argmap.analysis import analyse_page, evaluate_shown, grid_quadrants, grid_rows
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
-from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_map, load_stakeholder
+from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_stakeholder
 from argmap.middleware import policy_header
 from argmap.models import (
     Attitude,
@@ -39,7 +41,9 @@ from argmap.models import (
     Link,
     Polarity,
     Position,
+    Publication,
     RelationshipKind,
+    Reply,
     Source,
     Stakeholder,
     Stance,
@@ -48,6 +52,7 @@ from argmap.models import (
 )
 from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview
+from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live
 from argmap.search import search
 from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements
@@ -71,12 +76,15 @@ class PageUrls:
     page has thousands of links, and reverse() costs tens of microseconds each. In a
     template: `{{ urls.claim }}{{ id }}/`."""
 
-    def __init__(self, topic: Topic):
+    def __init__(self, topic: Topic, number: int | None = None):
         self.claim = self.prefix("argmap:claim-detail", pk=987654321)
         self.topic = topic.get_absolute_url()
         self.stakeholder = self.prefix("argmap:stakeholder-detail", slug="slug-987654321")
         self.source = self.prefix("argmap:source-detail", pk=987654321)
-        self.branch = self.prefix("argmap:topic-branch", slug=topic.slug, pk=987654321)
+        if number is None:
+            self.branch = self.prefix("argmap:topic-branch", slug=topic.slug, pk=987654321)
+        else:  # a citable version's branches are that version's
+            self.branch = self.prefix("argmap:topic-version-branch", slug=topic.slug, number=number, pk=987654321)
 
     @staticmethod
     def prefix(name: str, **kwargs) -> str:
@@ -111,33 +119,70 @@ def listed_sources(shown: list) -> int:
 
 
 class TopicMapView(View):
-    """A published topic's map: conditional GET, then the page from the cache or rendered."""
+    """A topic's map: conditional GET, then the page from the cache or rendered.
+
+    The public reads the topic's latest publication (publishing.py), its map and analysis
+    as stored when it was published: an edit reaches them only with the next publication.
+    Editors read the live map. A citable version (/v/<n>/) is one publication for everyone,
+    cached forever. A published topic that has no publication yet (published before
+    publications existed) is read live by everyone until its first one."""
 
     template_name = "argmap/topic_detail.html"
     builds_exports = False
-
-    def get(self, request, slug, **kwargs):
-        topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
-
-        def respond() -> HttpResponse:
-            key = topic.cache_key(self.template_name, *kwargs.values())
-            content = cache.get(key)
-            if content is None:
-                content = self.render_content(topic, **kwargs)
-                cache.set(key, content)
-                if self.builds_exports and topic.is_published and settings.EXPORTS_IN_BACKGROUND:
-                    build_exports_later(topic)  # a new version: its downloads, ahead of readers
-            return HttpResponse(content, content_type=self.content_type)
-
-        return topic_response(request, topic, respond)
-
     content_type = "text/html; charset=utf-8"
 
-    def render_content(self, topic: Topic, **kwargs) -> str:
-        return render_to_string(self.template_name, self.get_context_data(topic, **kwargs), request=self.request)
+    def get(self, request, slug, number=None, **kwargs):
+        topic = get_object_or_404(Topic.objects.visible_to(request.user).with_latest_publication(), slug=slug)
+        if number is not None:
+            publication = get_object_or_404(Publication.objects.without_documents(), topic=topic, number=number)
+            return self.published_response(request, topic, publication.pk, number, publication.published_at, kwargs)
+        if topic.latest_publication_id is not None and not reads_live(request.user):
+            return self.published_response(
+                request, topic, topic.latest_publication_id, None, topic.latest_published_at, kwargs
+            )
 
-    def get_context_data(self, topic: Topic, **kwargs) -> dict:
-        data = load_map(topic.pk, PAGE_COLUMNS)
+        def build() -> str:
+            content = self.render_content(Edition.live(topic, PAGE_COLUMNS), **kwargs)
+            if self.builds_exports and topic.is_published and settings.EXPORTS_IN_BACKGROUND:
+                build_exports_later(topic)  # a new version: its downloads, ahead of readers
+            return content
+
+        key = topic.cache_key(self.template_name, *kwargs.values())
+        return topic_response(request, topic, lambda: self.cached(key, build))
+
+    def published_response(self, request, topic, publication_id, number, published_at, kwargs):
+        """A publication's page: the latest (number None; revalidated) or a citable version
+        (never changes: cached by anyone for a year)."""
+        shown = number if number is not None else "latest"
+        etag = f'"topic-{topic.pk}-p{publication_id}-{shown}"'
+        key = ":".join(
+            ["argmap", "publication", str(publication_id), str(published_at.timestamp()), str(shown),
+             self.template_name, *map(str, kwargs.values())]
+        )  # fmt: skip
+
+        def build() -> str:
+            publication = Publication.objects.get(pk=publication_id)
+            return self.render_content(Edition.published(publication, topic), number=number, **kwargs)
+
+        response = topic_response(request, topic, lambda: self.cached(key, build), etag=etag, changed_at=published_at)
+        if number is not None:
+            del response.headers["Cache-Control"]
+            patch_cache_control(response, public=True, max_age=31536000, immutable=True)
+        return response
+
+    def cached(self, key: str, build) -> HttpResponse:
+        """The page from the cache, or built and kept there."""
+        content = cache.get(key)
+        if content is None:
+            content = build()
+            cache.set(key, content)
+        return HttpResponse(content, content_type=self.content_type)
+
+    def render_content(self, edition: Edition, **kwargs) -> str:
+        return render_to_string(self.template_name, self.get_context_data(edition, **kwargs), request=self.request)
+
+    def get_context_data(self, edition: Edition, number: int | None = None, **kwargs) -> dict:
+        topic, data = edition.topic, edition.data
         tree = build_tree(data)
         roots = tree.roots()
         expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
@@ -146,7 +191,7 @@ class TopicMapView(View):
         grid = grid_rows(data)
         graph = graph_elements(tree, data, shown)
         request = self.request
-        analysis = self.analysis_context(data, tree, shown)  # evaluates the positions the overview describes
+        analysis = self.analysis_context(edition, tree, shown)  # evaluates the positions the overview describes
         return {
             **analysis,
             "overview": build_overview(tree),
@@ -161,7 +206,9 @@ class TopicMapView(View):
                 embed=reverse("argmap:topic-embed", kwargs={"slug": topic.slug}),
             ),
             "topic": topic,
-            "urls": PageUrls(topic),
+            "publication": edition.publication,
+            "version": number,
+            "urls": PageUrls(topic, number),
             "tree": tree,
             "expanded": expanded,
             "claims_shown": len(shown),
@@ -179,24 +226,47 @@ class TopicMapView(View):
                 (row for row in data.stakeholders if row["id"] not in with_salience), key=lambda row: row["name"]
             ),
             "has_salience": bool(with_salience),
-            # Called only by a template that shows them (the topic page, not the embed).
-            "downloads": partial(downloads, topic, data),
+            # Called only by a template that shows them (the topic page, not the embed); a
+            # citable version links its own map document instead of the current exports.
+            "downloads": partial(downloads, topic, data) if number is None else list,
         }
 
-    def analysis_context(self, data: MapData, tree, shown: list) -> dict:
+    def analysis_context(self, edition: Edition, tree, shown: list) -> dict:
         """The analysis (analysis.py): the strength, label and why of the positions and of
         the claims shown (held by the tree), each position's cruxes, the coalition matrix.
-        A large map's cruxes and matrix come from TopicAnalysisView instead."""
+        A large map's cruxes and matrix come from TopicAnalysisView instead. A publication's
+        are read from what was stored when it was published."""
+        data = edition.data
         if len(data.claims) > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
-            evaluate_shown(data, tree, shown)  # the tree's strengths, labels and whys
+            evaluate_shown(data, tree, shown, stored=edition.stored)  # the tree's strengths, labels and whys
             return {"analysis_deferred": True}
-        return {"analysis": analyse_page(data, tree, shown)}
+        return {"analysis": analyse_page(data, tree, shown, stored=edition.stored, coalitions=edition.coalitions())}
 
 
 class TopicDetailView(TopicMapView):
-    """The topic page: positions, their argument trees, the analysis, the graph, the stakeholders."""
+    """The topic page: positions, their argument trees, the analysis, the graph, the stakeholders.
+    `?as_of=YYYY-MM-DD` goes to the version that was in force that day."""
 
     builds_exports = True
+
+    def get(self, request, slug, number=None, **kwargs):
+        if number is None and "as_of" in request.GET:
+            return self.as_of(request, slug)
+        return super().get(request, slug, number, **kwargs)
+
+    def as_of(self, request, slug):
+        form = AsOfForm(request.GET)
+        if not form.is_valid():
+            return HttpResponse("as_of: a date as YYYY-MM-DD", status=400, content_type="text/plain; charset=utf-8")
+        topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
+        publication = topic.publications.without_documents().in_force_on(form.cleaned_data["as_of"]).first()
+        if publication is None:
+            raise Http404("This topic had not been published by then.")
+        return redirect(publication.get_absolute_url())
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(input_formats=["%Y-%m-%d"])
 
 
 class TopicAnalysisView(TopicMapView):
@@ -205,13 +275,13 @@ class TopicAnalysisView(TopicMapView):
 
     template_name = "argmap/topic_analysis.html"
 
-    def get_context_data(self, topic: Topic) -> dict:
-        data = load_map(topic.pk, PAGE_COLUMNS)
+    def get_context_data(self, edition: Edition, number: int | None = None) -> dict:
+        topic, data = edition.topic, edition.data
         tree = build_tree(data)
         return {
             "topic": topic,
-            "urls": PageUrls(topic),
-            "analysis": analyse_page(data, tree, []),
+            "urls": PageUrls(topic, number),
+            "analysis": analyse_page(data, tree, [], stored=edition.stored, coalitions=edition.coalitions()),
             # The section's links to positions point at the topic page.
             "anchor_base": topic.get_absolute_url(),
         }
@@ -231,8 +301,8 @@ class TopicEmbedView(TopicMapView):
 
     template_name = "argmap/topic_embed.html"
 
-    def analysis_context(self, data: MapData, tree, shown: list) -> dict:
-        evaluate_shown(data, tree, shown)  # the tree's strengths and labels only
+    def analysis_context(self, edition: Edition, tree, shown: list) -> dict:
+        evaluate_shown(edition.data, tree, shown, stored=edition.stored)  # the tree's strengths and labels only
         return {}
 
     def get(self, request, slug, **kwargs):
@@ -258,8 +328,8 @@ class TopicBranchView(TopicMapView):
 
     template_name = "argmap/includes/claim_arguments.html"
 
-    def get_context_data(self, topic: Topic, pk: int) -> dict:
-        data = load_map(topic.pk, PAGE_COLUMNS)
+    def get_context_data(self, edition: Edition, pk: int, number: int | None = None) -> dict:
+        topic, data = edition.topic, edition.data
         tree = build_tree(data)
         node = tree.node(pk)
         if node is None:
@@ -267,10 +337,10 @@ class TopicBranchView(TopicMapView):
         roots = tree.roots()
         page_shows = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
         expanded = tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET)
-        evaluate_shown(data, tree, tree.shown_claims(node.arguments, expanded))
+        evaluate_shown(data, tree, tree.shown_claims(node.arguments, expanded), stored=edition.stored)
         return {
             "topic": topic,
-            "urls": PageUrls(topic),
+            "urls": PageUrls(topic, number),
             "tree": tree,
             "arguments": node.arguments,
             "expanded": expanded,
@@ -284,8 +354,8 @@ class TopicPathView(TopicMapView):
 
     content_type = "application/json"
 
-    def render_content(self, topic: Topic, pk: int) -> str:
-        path = build_tree(load_map(topic.pk, PAGE_COLUMNS)).path_to(pk)
+    def render_content(self, edition: Edition, pk: int, number: int | None = None) -> str:
+        path = build_tree(edition.data).path_to(pk)
         if not path:
             raise Http404("No such claim in this topic.")
         return JsonResponse({"path": path}).content.decode()
@@ -311,6 +381,16 @@ def with_labels(stances: list[dict]) -> list[dict]:
     ]
 
 
+def with_replies(stances: list[dict]) -> list[dict]:
+    """Stances with the replies accepted from their stakeholders (one query, if any stance)."""
+    if not stances:
+        return stances
+    replies: dict[int, list[Reply]] = {}
+    for reply in Reply.objects.accepted().filter(stance__in=[row["id"] for row in stances]).order_by("decided_at"):
+        replies.setdefault(reply.stance_id, []).append(reply)
+    return [{**row, "replies": replies.get(row["id"], [])} for row in stances]
+
+
 class ClaimDetailView(DetailView):
     def get_queryset(self):
         return Claim.objects.visible_to(self.request.user).select_related("topic")
@@ -323,7 +403,7 @@ class ClaimDetailView(DetailView):
             parent=data.targets[0] if data.targets else None,  # the breadcrumb's middle step
             arguments=by_polarity(data.arguments),
             citations=data.citations,
-            stances=with_labels(data.stances),
+            stances=with_replies(with_labels(data.stances)),
             json_ld=sharing.json_ld(sharing.claim_json_ld(request, claim, data.citations)),
             share=sharing.share_context(
                 request,
@@ -488,32 +568,163 @@ class SearchView(TemplateView):
 
 
 class RecentChangesFeed(Feed):
-    """An Atom feed of published topics, most recently changed first: an entry per change."""
+    """An Atom feed of the published maps: an entry per publication, saying what changed,
+    most recent first (and, for a topic published before publications existed, an entry
+    per change of its live map)."""
 
     feed_type = Atom1Feed
     title = "argmap: recent changes"
-    subtitle = "Published argument maps, most recently changed first."
+    subtitle = "Published argument maps: each new version and what changed."
 
     def link(self):
         return reverse("argmap:home")
 
     def items(self):
-        return Topic.objects.published().order_by("-changed_at")[:50]
+        publications = list(
+            Publication.objects.public().without_documents().select_related("topic").order_by("-published_at")[:50]
+        )
+        unversioned = list(Topic.objects.published().filter(publications__isnull=True).order_by("-changed_at")[:50])
+        entries = [PublicationEntry(p) for p in publications] + [TopicEntry(t) for t in unversioned]
+        return sorted(entries, key=lambda entry: entry.updated, reverse=True)[:50]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.question
+        return item.description
+
+    def item_link(self, item):
+        return item.link
 
     def item_guid(self, item):
         # A new entry for each version: feed readers show every change.
-        return f"urn:argmap:topic:{item.slug}:version:{item.version}"
+        return item.guid
 
     item_guid_is_permalink = False
 
     def item_updateddate(self, item):
-        return item.changed_at
+        return item.updated
 
     def item_pubdate(self, item):
-        return item.published_at or item.created_at
+        return item.updated
+
+
+class PublicationEntry:
+    """A feed entry for one publication."""
+
+    def __init__(self, publication: Publication):
+        topic = publication.topic
+        self.title = f"{topic.title}: version {publication.number}" + (
+            " (a correction)" if publication.is_correction else ""
+        )
+        parts = [publication.changes]
+        if publication.is_correction:
+            parts.append(f"Correction: {publication.correction_note}")
+        if publication.note:
+            parts.append(publication.note)
+        self.description = " ".join(parts)
+        self.link = publication.get_absolute_url()
+        self.guid = f"urn:argmap:topic:{topic.slug}:publication:{publication.number}"
+        self.updated = publication.published_at
+
+
+class TopicEntry:
+    """A feed entry for a change of a published topic that has no publication yet."""
+
+    def __init__(self, topic: Topic):
+        self.title = topic.title
+        self.description = topic.question
+        self.link = topic.get_absolute_url()
+        self.guid = f"urn:argmap:topic:{topic.slug}:version:{topic.version}"
+        self.updated = topic.changed_at
+
+
+class TopicFeed(RecentChangesFeed):
+    """One topic's publications as an Atom feed: what changed in each version."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
+
+    def title(self, topic):
+        return f"argmap: {topic.title}"
+
+    def subtitle(self, topic):
+        return f"Each published version of the map of “{topic.question}” and what changed."
+
+    def link(self, topic):
+        return topic.get_absolute_url()
+
+    def items(self, topic):
+        publications = topic.publications.without_documents().select_related("topic").order_by("-number")[:50]
+        return [PublicationEntry(p) for p in publications]
+
+
+# ---------------------------------------------------------------------------
+# Publications: every version of a topic, what changed, corrections
+# ---------------------------------------------------------------------------
+
+
+class TopicPublicationsView(DetailView):
+    """A topic's published versions, newest first, each with what changed and its diff."""
+
+    template_name = "argmap/publication_list.html"
+    context_object_name = "topic"
+
+    def get_queryset(self):
+        return Topic.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        publications = list(self.object.publications.without_documents().order_by("-number"))
+        return super().get_context_data(publications=publications, corrections_only=False, **kwargs)
+
+
+class TopicCorrectionsView(TopicPublicationsView):
+    """A topic's corrections log: the publications that corrected an earlier one."""
+
+    def get_context_data(self, **kwargs):
+        publications = list(self.object.publications.without_documents().corrections().order_by("-number"))
+        return DetailView.get_context_data(self, publications=publications, corrections_only=True, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """Every correction of a published map, newest first: the site's corrections log."""
+
+    template_name = "argmap/correction_list.html"
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return (
+            Publication.objects.public()
+            .corrections()
+            .without_documents()
+            .select_related("topic")
+            .order_by("-published_at")[:200]
+        )
+
+
+class PublicationDiffView(TemplateView):
+    """What changed between two publications of a topic: row by row, and in words. Both
+    never change, so neither does this page."""
+
+    template_name = "argmap/publication_diff.html"
+
+    def get(self, request, slug, old, new):
+        topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
+        found = {p.number: p for p in topic.publications.filter(number__in=[old, new])}
+        if old >= new or old not in found or new not in found:
+            raise Http404("No such pair of versions.")
+        before, after = found[old], found[new]
+        document, previous = orjson.loads(after.snapshot), orjson.loads(before.snapshot)
+        diff = map_diff(previous, document, orjson.loads(before.analysis), orjson.loads(after.analysis))
+        response = self.render_to_response(
+            self.get_context_data(
+                topic=topic,
+                before=before,
+                after=after,
+                words=describe(diff, document),
+                lines=diff_lines(diff, previous, document),
+                verdicts=diff.verdicts,
+            )
+        )
+        patch_cache_control(response, public=True, max_age=31536000, immutable=True)
+        return response

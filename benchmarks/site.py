@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from argmap.loading import PAGE_COLUMNS, load_map
 from argmap.models import Claim, Stakeholder
+from argmap.publishing import Edition
 from argmap.tree import build_tree
 from argmap.views import TopicDetailView
 
@@ -49,6 +50,7 @@ def run(bench) -> None:
         shown = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
         view = TopicDetailView()
         view.request = RequestFactory().get(topic.get_absolute_url())
+        edition = Edition(topic, data)
         deferred = size > settings.TOPIC_ANALYSIS_INLINE_CLAIMS
         bench.report(
             AREA,
@@ -60,10 +62,10 @@ def run(bench) -> None:
             )
             + ")",
             size,
-            bench.median_ms(lambda d=data, t=tree, s=shown, v=view: v.analysis_context(d, t, s)),
+            bench.median_ms(lambda e=edition, t=tree, s=shown, v=view: v.analysis_context(e, t, s)),
             "ms",
         )
-        context = view.get_context_data(topic)
+        context = view.get_context_data(edition)
         bench.report(
             AREA,
             "  of which: render the template",

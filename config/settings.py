@@ -443,6 +443,13 @@ PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", 60)
 PUBLIC_S_MAXAGE = env_int("PUBLIC_S_MAXAGE", 300)
 PUBLIC_STALE_WHILE_REVALIDATE = env_int("PUBLIC_STALE_WHILE_REVALIDATE", 600)
 
+# Publications (docs/publications.md): with the strict two-person rule, whoever changed a
+# topic's map (or submitted it for review) since its last publication may not publish it.
+STRICT_TWO_PERSON_RULE = env_bool("STRICT_TWO_PERSON_RULE", False)
+# Right of reply: at most this many replies per address, and per email, within the window.
+REPLY_RATE_LIMIT = env_int("REPLY_RATE_LIMIT", 5)
+REPLY_RATE_WINDOW = env_int("REPLY_RATE_WINDOW", 3600)
+
 # Interchange (argmap/interchange/): the largest file an import reads, in bytes. A
 # 10,000-claim map is about 5 MB as argmap JSON (6 MB as exported).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 100 * 1024 * 1024)

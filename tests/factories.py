@@ -27,6 +27,15 @@ class EditorFactory(UserFactory):
             self.groups.add(Group.objects.get(name="Editors"))
 
 
+class ReviewerFactory(UserFactory):
+    """A staff user in the Editors and Reviewers groups: may edit and publish."""
+
+    @factory.post_generation
+    def groups_joined(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Editors"), Group.objects.get(name="Reviewers"))
+
+
 class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Topic

@@ -23,7 +23,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.synthetic import generate_map
-from tests.factories import ClaimFactory, PositionFactory, SourceFactory, TopicFactory
+from tests.factories import ClaimFactory, PositionFactory, ReviewerFactory, SourceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -320,18 +320,37 @@ def test_a_change_made_meanwhile_by_someone_else_is_not_overwritten(editor_clien
     assert source.title == "Their change"
 
 
-def test_publish_and_unpublish_actions_keep_history(editor_client, editor):
+def test_publish_and_unpublish_actions_keep_history(client):
+    reviewer = ReviewerFactory(username="reviewer")
+    client.force_login(reviewer)
     topic = TopicFactory(status=TopicStatus.DRAFT)
     changelist = admin_url(Topic, "changelist")
-    editor_client.post(changelist, {"action": "publish", "_selected_action": [topic.pk]})
+    response = client.post(changelist, {"action": "publish", "_selected_action": [topic.pk]})
+    review = reverse("admin:argmap_publication_review", args=[topic.pk])
+    assert response.status_code == 302
+    assert response["Location"] == review
+    client.post(review, {"note": "First", "_publish": "Publish"})
     topic.refresh_from_db()
     assert topic.status == TopicStatus.PUBLISHED
     assert topic.published_at is not None
-    editor_client.post(changelist, {"action": "unpublish", "_selected_action": [topic.pk]})
+    assert topic.publications.get().note == "First"
+    client.post(changelist, {"action": "unpublish", "_selected_action": [topic.pk]})
     topic.refresh_from_db()
     assert topic.status == TopicStatus.DRAFT
     assert [r.status for r in topic.history.order_by("history_date")] == ["draft", "published", "draft"]
-    assert topic.history.latest().history_user == editor
+    assert topic.history.latest().history_user == reviewer
+
+
+def test_editors_without_publish_topic_cannot_publish_from_the_admin(editor_client):
+    topic = TopicFactory(status=TopicStatus.DRAFT)
+    changelist = admin_url(Topic, "changelist")
+    editor_client.post(changelist, {"action": "publish", "_selected_action": [topic.pk]})
+    assert editor_client.post(reverse("admin:argmap_publication_review", args=[topic.pk]), {}).status_code == 403
+    response = editor_client.get(admin_url(Topic, "change", topic.pk))
+    assert "status" not in response.context["adminform"].form.fields  # read-only for them
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.DRAFT
+    assert not topic.publications.exists()
 
 
 def test_view_on_site_points_at_the_public_page(editor_client):

@@ -35,6 +35,7 @@ def snapshot():
         model._meta.model_name: sorted(model.objects.values_list("pk", "updated_at"))
         for model in apps.get_app_config("argmap").get_models()
         if not model._meta.model_name.startswith("historical")
+        and any(field.name == "updated_at" for field in model._meta.fields)  # not publications, replies
     }
 
 

@@ -117,7 +117,7 @@ def test_export_refers_by_uid_and_slug_never_by_database_id():
     document = orjson.loads(exported(topic))
     stance = next(row for row in document["stances"] if row["basis"] == "stated")
     assert document["format"] == "argmap-export/1"
-    assert set(document["topic"]) == {"slug", "title", "question", "summary", "status", "published_at"}
+    assert set(document["topic"]) == {"slug", "title", "question", "summary", "status", "published_at", "alternatives"}
     assert stance["position"] == str(Position.objects.get().uid)
     assert stance["stakeholder"] == Stance.objects.get(basis="stated").stakeholder.slug
     assert not any(

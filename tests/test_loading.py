@@ -46,7 +46,16 @@ def test_values_keep_their_types_on_every_database():
     link = LinkFactory(claim__base_score=0.7, claim__text="Émigrés 🧪 “quoted” \u202eRTL")
     data = load_map(link.claim.topic_id)
     claim = data.claims[0]
-    assert claim == {"id": link.claim.pk, "uid": str(link.claim.uid), "text": link.claim.text, "base_score": 0.7}
+    assert claim == {
+        "id": link.claim.pk,
+        "uid": str(link.claim.uid),
+        "text": link.claim.text,
+        "base_score": 0.7,
+        "kind": "interpretation",
+        "fact_check": "unchecked",
+        "settled_by_id": None,
+        "score_reason": "",
+    }
     assert data.links[0]["target_position_id"] == link.target_position_id
     assert data.links[0]["target_claim_id"] is None
 

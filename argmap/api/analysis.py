@@ -24,6 +24,8 @@ from argmap.conditional import topic_response
 from argmap.graph import LABELS
 from argmap.loading import (
     PAGE_COLUMNS,
+    MapData,
+    graph_from_map,
     graph_from_rows,
     load_graph_rows,
     load_map,
@@ -31,9 +33,10 @@ from argmap.loading import (
     map_gaps,
     rows_robustness,
 )
-from argmap.models import Attitude, Polarity, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.models import Attitude, Polarity, Publication, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.publishing import Edition, stored_evaluation
 from argmap.robustness import Robustness
-from argmap.stakeholders import claims_held_by
+from argmap.stakeholders import Gaps, claims_held_by
 
 MAX_REJECTED = 1000
 """At most this many claims may be assumed rejected in one what-if."""
@@ -348,6 +351,12 @@ def schema(summary: str, description: str, serializer, parameters=()):
 # ---------------------------------------------------------------------------
 
 
+def published_stakeholder(data: MapData, slug: str) -> int | None:
+    """The id of the stakeholder with this slug if it has a stance or salience in a published map."""
+    involved = {row["stakeholder_id"] for row in data.stances} | {row["stakeholder_id"] for row in data.salience}
+    return next((row["id"] for row in data.stakeholders if row["slug"] == slug and row["id"] in involved), None)
+
+
 def involved_stakeholder(topic: Topic, slug: str) -> int | None:
     """The id of the stakeholder with this slug if it has a stance or salience in `topic`."""
     stances = Stance.objects.for_topic(topic).filter(stakeholder=OuterRef("pk"))
@@ -361,17 +370,27 @@ class TopicAnalysisActions:
     """@actions of TopicViewSet that serve argmap's analysis."""
 
     def analysis_response(self, request, part: str, build) -> HttpResponse:
-        """The topic's `part` as JSON from `build(topic)`, or a 304 if the client has it."""
+        """The topic's `part` as JSON from `build(topic, edition)`, or a 304 if the client has
+        it. `edition` is the latest publication the public reads (publishing.Edition, with
+        its stored analysis), or None for the live map."""
         topic = self.get_object()
-        return topic_response(
-            request,
-            topic,
-            lambda: HttpResponse(
-                orjson.dumps({"topic": topic.slug, "version": topic.version, **build(topic)}),
-                content_type="application/json",
-            ),
-            etag=f'"topic-{topic.pk}-v{topic.version}-{part}"',
-        )
+        publication_id = self.served_publication(topic)
+        if publication_id is None:
+            etag = f'"topic-{topic.pk}-v{topic.version}-{part}"'
+            changed_at = topic.changed_at
+        else:
+            etag = f'"topic-{topic.pk}-p{publication_id}-{part}"'
+            changed_at = topic.latest_published_at
+
+        def respond() -> HttpResponse:
+            edition = None
+            if publication_id is not None:
+                edition = Edition.published(Publication.objects.get(pk=publication_id), topic)
+            version = topic.version if edition is None else edition.topic.version
+            body = {"topic": topic.slug, "version": version, **build(topic, edition)}
+            return HttpResponse(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), content_type="application/json")
+
+        return topic_response(request, topic, respond, etag=etag, changed_at=changed_at)
 
     @schema(
         "Strength, label and why of every position and claim, with cruxes and what-ifs",
@@ -390,25 +409,34 @@ class TopicAnalysisActions:
         reject = parameters.get("reject", [])
         basis = parameters.get("basis")
 
-        def build(topic: Topic) -> dict:
+        def build(topic: Topic, edition: Edition | None) -> dict:
             stakeholder_id = None
             if without is not None:
-                stakeholder_id = involved_stakeholder(topic, without)
+                if edition is None:
+                    stakeholder_id = involved_stakeholder(topic, without)
+                else:
+                    stakeholder_id = published_stakeholder(edition.data, without)
                 if stakeholder_id is None:
                     raise ValidationError({"without_stakeholder": [f"No stakeholder {without!r} in this topic."]})
-            rows = load_graph_rows(topic.pk)
-            graph = graph_from_rows(rows, basis=basis)
-            unknown = sorted(set(reject).difference(graph.claim_ids))
-            if unknown:
-                raise ValidationError({"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]})
-            left_out = claims_held_by(stakeholder_id, rows.claim_stances) if stakeholder_id is not None else ()
-            evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
-            # Robustness of the map as it is (a what-if's own robustness is not computed).
-            report = (
-                rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
-                if not (left_out or reject)
-                else None
-            )
+            report = None
+            if edition is not None and stakeholder_id is None and not reject and not basis:
+                evaluation = stored_evaluation(edition.analysis)  # computed once, when it was published
+            else:
+                if edition is None:
+                    rows = load_graph_rows(topic.pk)
+                    graph, stances = graph_from_rows(rows, basis=basis), rows.claim_stances
+                else:
+                    graph, stances = graph_from_map(edition.data, basis=basis), edition.data.stances
+                unknown = sorted(set(reject).difference(graph.claim_ids))
+                if unknown:
+                    raise ValidationError(
+                        {"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]}
+                    )
+                left_out = claims_held_by(stakeholder_id, stances) if stakeholder_id is not None else ()
+                evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
+                # Robustness of the live map as it is (a what-if's own robustness is not computed).
+                if edition is None and not (left_out or reject):
+                    report = rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
             return {
                 "what_if": {
                     "without_stakeholder": without,
@@ -458,9 +486,9 @@ class TopicAnalysisActions:
     def coalitions(self, request, slug=None):
         check_parameters(request)
 
-        def build(topic: Topic) -> dict:
-            data = load_map(topic.pk, PAGE_COLUMNS)
-            result = map_coalitions(data)
+        def build(topic: Topic, edition: Edition | None) -> dict:
+            data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
+            result = map_coalitions(data) if edition is None else edition.coalitions()
             return {
                 "positions": [{"id": row["id"], "title": row["title"]} for row in data.positions],
                 "stakeholders": [
@@ -491,9 +519,13 @@ class TopicAnalysisActions:
     def gaps(self, request, slug=None):
         check_parameters(request)
 
-        def build(topic: Topic) -> dict:
-            data = load_map(topic.pk, PAGE_COLUMNS)
-            rows = gap_rows(data, map_gaps(data))
+        def build(topic: Topic, edition: Edition | None) -> dict:
+            if edition is None:
+                data = load_map(topic.pk, PAGE_COLUMNS)
+                rows = gap_rows(data, map_gaps(data))
+            else:
+                data = edition.data
+                rows = gap_rows(data, Gaps(**edition.analysis["gaps"]))
             return {
                 "claims_without_source": rows.claims_without_source,
                 "stakeholders_without_stance": rows.stakeholders_without_stance,

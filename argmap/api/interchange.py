@@ -44,6 +44,7 @@ from argmap.interchange import (
 )
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.models import Topic
+from argmap.publishing import export_publication
 
 FORMAT_NAMES = ", ".join(FORMATS)
 
@@ -99,15 +100,23 @@ class TopicInterchangeActions:
         topic = self.get_object()
         if file_format not in FORMATS:
             raise NotFound(f"No export format “{file_format[:40]}”: the formats are {FORMAT_NAMES}.")
+        publication_id = self.served_publication(topic)
+        if publication_id is None:
+            etag, changed_at = topic.etag, topic.changed_at
+        else:  # the public downloads the latest publication
+            etag, changed_at = f'"topic-{topic.pk}-p{publication_id}"', topic.latest_published_at
 
         def respond() -> StreamingHttpResponse:
             # The map is read here (or the file found in the cache), and written as it is sent.
-            exported = cached_export(topic, file_format)
+            if publication_id is None:
+                exported = cached_export(topic, file_format)
+            else:
+                exported = export_publication(publication_id, topic, file_format)
             response = StreamingHttpResponse(exported.content, content_type=exported.content_type)
             response["Content-Disposition"] = content_disposition_header(True, exported.filename)
             return response
 
-        return topic_response(request, topic, respond)
+        return topic_response(request, topic, respond, etag=etag, changed_at=changed_at)
 
 
 # ---------------------------------------------------------------------------

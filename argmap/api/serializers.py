@@ -27,6 +27,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
+from argmap.publishing import may_publish
 
 
 class ModelRulesSerializer(serializers.ModelSerializer):
@@ -100,6 +101,17 @@ class TopicSerializer(ModelRulesSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        status, current = attrs.get("status"), getattr(self.instance, "status", TopicStatus.DRAFT)
+        request = self.context.get("request")
+        if (
+            status is not None
+            and status != current
+            and TopicStatus.PUBLISHED in (status, current)
+            and not may_publish(getattr(request, "user", None))
+        ):
+            raise serializers.ValidationError(
+                {"status": ["Publishing is a reviewer's act: POST to the topic's publish/ (publish_topic permission)."]}
+            )
         # Publishing stamps the date of first publication, as the admin's action does.
         if attrs.get("status") == TopicStatus.PUBLISHED and getattr(self.instance, "published_at", None) is None:
             attrs["published_at"] = timezone.now()

@@ -24,6 +24,7 @@ from argmap.api import filters, serializers
 from argmap.api.analysis import TopicAnalysisActions
 from argmap.api.exceptions import PreconditionFailed, PreconditionRequired
 from argmap.api.interchange import TopicInterchangeActions
+from argmap.api.publications import TopicPublicationActions
 from argmap.api.rows import reader_for
 from argmap.conditional import topic_response
 from argmap.interchange.native import map_document
@@ -137,7 +138,7 @@ class ArgmapViewSet(viewsets.ModelViewSet):
 
 
 @extend_schema(tags=["topics"])
-class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet):
+class TopicViewSet(TopicPublicationActions, TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet):
     """Topics: the questions under debate, each with its map."""
 
     queryset = Topic.objects.all()
@@ -162,6 +163,10 @@ class TopicViewSet(TopicAnalysisActions, TopicInterchangeActions, ArgmapViewSet)
     @action(detail=True, methods=["get"], url_path="map", url_name="map", pagination_class=None)
     def map(self, request, slug=None):
         topic = self.get_object()
+        publication_id = self.served_publication(topic)
+        if publication_id is not None:
+            # The public reads the latest publication's snapshot, stored as this document.
+            return self.publication_map(request, topic, publication_id, topic.latest_published_at)
         # The database writes the JSON (argmap.loading); its bytes go out untouched.
         return topic_response(
             request, topic, lambda: HttpResponse(map_document(topic), content_type="application/json")

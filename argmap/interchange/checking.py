@@ -200,6 +200,12 @@ def _check_datetime(value: Any) -> datetime | None:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.get_fixed_timezone(0))
 
 
+def _check_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise Invalid(f"must be true or false, not “{str(value)[:40]}”")
+
+
 def _check_uid(value: Any) -> str | None:
     if value is None:
         return None
@@ -263,6 +269,8 @@ def _column(model: type[models.Model], name: str, part: str | None) -> tuple[str
         return name, _text_checker(model_field), "" if model_field.blank else REQUIRED
     if isinstance(model_field, models.FloatField | models.IntegerField):
         return name, _number_checker(model_field), model_field.default if model_field.has_default() else REQUIRED
+    if isinstance(model_field, models.BooleanField):
+        return name, _check_bool, model_field.default
     if isinstance(model_field, models.DateTimeField):
         return name, _check_datetime, None
     if isinstance(model_field, models.DateField):

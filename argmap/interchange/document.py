@@ -64,7 +64,7 @@ SINGULAR = {
 }
 PLURAL = {**{part: part for part in PARTS}, "salience": "salience estimates"}
 
-TOPIC_COLUMNS: tuple[str, ...] = ("slug", "title", "question", "summary", "status", "published_at")
+TOPIC_COLUMNS: tuple[str, ...] = ("slug", "title", "question", "summary", "status", "published_at", "alternatives")
 # part -> the portable columns, in the order of loading.MAP_COLUMNS.
 COLUMNS: dict[str, tuple[str, ...]] = {
     part: tuple(column.removesuffix("_id") for column in columns if column != "id")

@@ -38,7 +38,9 @@ from argmap.models import Topic
 
 FORMAT = "argmap-map/1"
 EXPORT_FORMAT = "argmap-export/1"
-TOPIC_FIELDS = ("id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at")
+TOPIC_FIELDS = (
+    "id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at", "alternatives"
+)  # fmt: skip
 
 
 def topic_row(topic: Topic) -> dict:

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from argmap.api.serializers import ModelRulesSerializer
 from argmap.models import Claim, Link, Polarity, Source, Stakeholder, Topic, TopicStatus
@@ -17,6 +18,7 @@ from tests.factories import (
     ClaimFactory,
     LinkFactory,
     PositionFactory,
+    ReviewerFactory,
     SourceFactory,
     StakeholderFactory,
     TopicFactory,
@@ -62,15 +64,33 @@ def test_an_editor_creates_reads_changes_and_deletes_each_resource(editor_api, e
     assert {record.history_user for record in history} == {editor}
 
 
-def test_publishing_a_topic_stamps_its_publication_date(editor_api):
+def test_editors_cannot_publish_by_changing_the_status(editor_api):
     topic = TopicFactory(status=TopicStatus.DRAFT)
     url = reverse("api:topic-detail", args=[topic.slug])
     etag = editor_api.get(url)["ETag"]
     response = editor_api.patch(url, {"status": "published"}, format="json", headers={"If-Match": etag})
-    assert response.status_code == 200
-    assert response.json()["published_at"] is not None
+    assert response.status_code == 400
+    assert "status" in response.json()
+    assert editor_api.post(reverse("api:topic-publish", args=[topic.slug]), {}, format="json").status_code == 403
     topic.refresh_from_db()
-    assert response.json()["version"] == topic.version  # read back after the trigger raised it
+    assert topic.status == TopicStatus.DRAFT
+
+
+def test_publishing_a_topic_stamps_its_publication_date():
+    reviewer = ReviewerFactory(username="reviewer")
+    client = APIClient()
+    client.force_authenticate(reviewer)
+    topic = TopicFactory(status=TopicStatus.DRAFT)
+    response = client.post(reverse("api:topic-publish", args=[topic.slug]), {"note": "First"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["number"] == 1
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.PUBLISHED
+    assert topic.published_at is not None
+    url = reverse("api:topic-detail", args=[topic.slug])
+    etag = client.get(url)["ETag"]
+    response = client.patch(url, {"status": "draft"}, format="json", headers={"If-Match": etag})
+    assert response.status_code == 200  # a reviewer may take it down
 
 
 def test_text_is_stored_exactly_as_sent(editor_api):

@@ -1,0 +1,643 @@
+"""Publishing a topic (issue 16): review, then an immutable, numbered snapshot of its map
+with its analysis, which is what the public reads until the next one.
+
+    submit_for_review(topic, user=editor, comment="…")
+    send_back(topic, user=reviewer, comment="…")
+    publish(topic, user=reviewer, note="…", is_correction=False, correction_note="")
+
+A publication stores the map as the API's map document (interchange/native.py, with
+every ancestor of its stakeholders, as the exports need them) and the analysis computed
+once, at publish time: the evaluation of every position and claim with its why and up to
+three cruxes per position, the coalitions and the gaps. Pages read them back with
+`published_map`, `published_topic` and `stored_evaluation`/`stored_coalitions`: no
+evaluation at request time.
+
+`map_diff` compares two snapshots (a pure function of the documents and analyses) and
+`describe` says what changed in words, for the reviewer, the diff page and the feeds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
+from argmap.interchange import FORMATS, Export
+from argmap.interchange import _kept as kept_export
+from argmap.interchange.document import load_complete_map
+from argmap.interchange.native import FORMAT, topic_row
+from argmap.loading import MAP_COLUMNS, MapColumns, MapData, graph_from_map, load_map, map_coalitions, map_gaps
+from argmap.models import (
+    Citation,
+    Claim,
+    Link,
+    Position,
+    Publication,
+    Reply,
+    ReviewAction,
+    ReviewStep,
+    Salience,
+    Stance,
+    Topic,
+    TopicStatus,
+)
+from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
+
+CRUXES = 3
+PUBLISH_PERMISSION = "argmap.publish_topic"
+
+# ---------------------------------------------------------------------------
+# Review
+# ---------------------------------------------------------------------------
+
+
+def may_publish(user) -> bool:
+    return user is not None and user.is_authenticated and user.has_perm(PUBLISH_PERMISSION)
+
+
+def _step(topic: Topic, action: str, user, comment: str = "", publication: Publication | None = None) -> ReviewStep:
+    step = ReviewStep(
+        topic=topic, action=action, user=user, comment=comment, topic_version=topic.version, publication=publication
+    )
+    step.full_clean()
+    step.save()
+    return step
+
+
+def _set_status(topic: Topic, status: str, *, user, reason: str) -> None:
+    topic.status = status
+    topic._history_user = user
+    topic._change_reason = reason[:100]
+    topic.save()
+
+
+def pending_review(topic: Topic) -> ReviewStep | None:
+    """The submission waiting for a reviewer, if the topic's last review step is one."""
+    step = ReviewStep.objects.latest_for(topic)
+    return step if step is not None and step.action == ReviewAction.SUBMITTED else None
+
+
+def submit_for_review(topic: Topic, *, user, comment: str = "") -> ReviewStep:
+    """An editor asks for the topic's current map to be reviewed and published. A draft
+    becomes "in review"; a published topic stays public (as its last publication) meanwhile."""
+    with transaction.atomic():
+        step = _step(topic, ReviewAction.SUBMITTED, user, comment)
+        if topic.status == TopicStatus.DRAFT:
+            _set_status(topic, TopicStatus.IN_REVIEW, user=user, reason="submitted for review")
+    return step
+
+
+def send_back(topic: Topic, *, user, comment: str) -> ReviewStep:
+    """A reviewer returns the topic to its editors with a comment; nothing is published."""
+    if not may_publish(user):
+        raise PermissionDenied("Only reviewers (with the publish_topic permission) send a topic back.")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what needs changing."})
+    with transaction.atomic():
+        step = _step(topic, ReviewAction.SENT_BACK, user, comment)
+        if topic.status == TopicStatus.IN_REVIEW:
+            _set_status(topic, TopicStatus.DRAFT, user=user, reason="sent back by the reviewer")
+    return step
+
+
+def authors_since(topic: Topic, since) -> set[int]:
+    """The ids of the users who changed the topic's map after `since` (None: ever), or
+    submitted it for review since: its authors, for the two-person rule."""
+    after = {} if since is None else {"history_date__gt": since}
+    claims = Claim.objects.filter(topic=topic).values("pk")
+    positions = Position.objects.filter(topic=topic).values("pk")
+    histories = [
+        Topic.history.filter(id=topic.pk, **after),
+        Position.history.filter(topic_id=topic.pk, **after),
+        Claim.history.filter(topic_id=topic.pk, **after),
+        Salience.history.filter(topic_id=topic.pk, **after),
+        Link.history.filter(claim_id__in=claims, **after),
+        Citation.history.filter(claim_id__in=claims, **after),
+        Stance.history.filter(claim_id__in=claims, **after) | Stance.history.filter(position_id__in=positions, **after),
+    ]
+    users = set()
+    for history in histories:
+        users.update(history.exclude(history_user_id=None).values_list("history_user_id", flat=True).distinct())
+    submitted = ReviewStep.objects.filter(topic=topic, action=ReviewAction.SUBMITTED)
+    if since is not None:
+        submitted = submitted.filter(created_at__gt=since)
+    users.update(submitted.exclude(user=None).values_list("user_id", flat=True))
+    return users
+
+
+# ---------------------------------------------------------------------------
+# Publishing
+# ---------------------------------------------------------------------------
+
+
+def snapshot_document(topic: Topic) -> bytes:
+    """The topic's whole map as the API's map document (one query, plus one per level of
+    "part of" above its stakeholders' parents)."""
+    columns = load_complete_map(topic)
+    document = {"format": FORMAT, "topic": topic_row(topic), **{part: columns.rows(part) for part in MAP_COLUMNS}}
+    return orjson.dumps(document)
+
+
+def analyse(data: MapData) -> bytes:
+    """Everything the pages and the API show of the analysis, computed once: the evaluation
+    (every why, up to CRUXES cruxes per position), the coalitions and the gaps."""
+    evaluation = graph_from_map(data).evaluate(explain=True, cruxes=CRUXES)
+    document = {"evaluation": evaluation, "coalitions": map_coalitions(data), "gaps": map_gaps(data)}
+    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+
+
+def publish(
+    topic: Topic,
+    *,
+    user,
+    note: str = "",
+    reviewer=None,
+    is_correction: bool = False,
+    correction_note: str = "",
+) -> Publication:
+    """Publish the topic's map as it is now: a new numbered publication with its snapshot
+    and analysis; the topic becomes public if it was not. `user` needs publish_topic; with
+    STRICT_TWO_PERSON_RULE, they may not be an author of what is published."""
+    if not may_publish(user):
+        raise PermissionDenied("Only reviewers (with the publish_topic permission) may publish.")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        previous = topic.publications.order_by("-number").first()
+        if settings.STRICT_TWO_PERSON_RULE and user.pk in authors_since(
+            topic, previous.published_at if previous else None
+        ):
+            raise PermissionDenied(
+                "The two-person rule: you changed this map (or submitted it) since its last publication, "
+                "so another reviewer must publish it."
+            )
+        number = (topic.publications.aggregate(n=Max("number"))["n"] or 0) + 1
+        topic.publish()  # the snapshot's topic is published
+        snapshot = snapshot_document(topic)
+        document = orjson.loads(snapshot)
+        data = map_data(document)
+        analysis = analyse(data)
+        if previous is None:
+            changes = f"First publication: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
+        else:
+            old = orjson.loads(previous.snapshot)
+            changes = describe(
+                map_diff(old, document, orjson.loads(previous.analysis), orjson.loads(analysis)), document
+            )
+        replies = Reply.objects.accepted().filter(stance__topic=topic)
+        if previous is not None:
+            replies = replies.filter(decided_at__gt=previous.published_at)
+        replied = replies.count()
+        if replied:
+            changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
+        publication = Publication(
+            topic=topic,
+            number=number,
+            published_at=timezone.now(),
+            publisher=user,
+            reviewer=reviewer if reviewer is not None else user,
+            note=note,
+            is_correction=is_correction,
+            correction_note=correction_note,
+            changes=changes[:5000],
+            claim_count=len(data.claims),
+            snapshot=snapshot.decode(),
+            analysis=analysis.decode(),
+        )
+        publication.full_clean(exclude=["snapshot", "analysis"])
+        publication.save()
+        topic._history_user = user
+        topic._change_reason = f"published as version {number}"
+        topic.save()
+        _step(topic, ReviewAction.PUBLISHED, user, note, publication)
+    return publication
+
+
+# ---------------------------------------------------------------------------
+# Reading a publication back
+# ---------------------------------------------------------------------------
+
+
+def reads_live(user) -> bool:
+    """Whether `user` reads topics' live maps (editors) rather than their publications."""
+    return user is not None and user.has_perm("argmap.view_topic")
+
+
+@dataclass
+class Edition:
+    """What a page shows of a topic: its live map (for editors), or one of its
+    publications with the analysis stored with it (for the public, and at /v/<n>/)."""
+
+    topic: Topic  # as published, for a publication
+    data: MapData
+    publication: Publication | None = None
+    analysis: dict[str, Any] | None = None
+
+    @classmethod
+    def live(cls, topic: Topic, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> Edition:
+        return cls(topic, load_map(topic.pk, columns))
+
+    @classmethod
+    def published(cls, publication: Publication, topic: Topic) -> Edition:
+        document = published_document(publication)
+        shown = published_topic(publication, document)
+        shown.slug = topic.slug  # addresses are the topic's now
+        return cls(shown, map_data(document), publication, stored_analysis(publication))
+
+    @property
+    def stored(self) -> Callable[[Collection[int]], Evaluation] | None:
+        """The stored evaluation, limited to some claims, or None for a live map."""
+        return None if self.analysis is None else partial(stored_evaluation, self.analysis)
+
+    def coalitions(self) -> Coalitions | None:
+        return None if self.analysis is None else stored_coalitions(self.analysis)
+
+
+def map_data(document: dict[str, Any]) -> MapData:
+    """A snapshot's map as load_map gives it (rows of MAP_COLUMNS)."""
+    topic = document["topic"]
+    return MapData(
+        **{part: document[part] for part in MAP_COLUMNS},
+        # What the analysis needs of the topic itself (loading.PAGE_COLUMNS' "topic").
+        topic=[{"id": topic["id"], "alternatives": topic.get("alternatives", True)}],
+    )
+
+
+def published_document(publication: Publication) -> dict[str, Any]:
+    return orjson.loads(publication.snapshot)
+
+
+def published_map(publication: Publication) -> MapData:
+    return map_data(published_document(publication))
+
+
+def published_topic(publication: Publication, document: dict[str, Any] | None = None) -> Topic:
+    """The topic as it was published (an unsaved instance): its title, question and summary
+    then, not as editors have changed them since."""
+    row = (document or published_document(publication))["topic"]
+    fields = {**row}
+    for name in ("changed_at", "published_at"):
+        fields[name] = parse_datetime(fields[name]) if fields.get(name) else None
+    return Topic(**fields)
+
+
+def _assessment(row: dict[str, Any]) -> Assessment:
+    why = row["why"]
+    explanation = None
+    if why is not None:
+        explanation = Explanation(**{**why, "contributions": [Contribution(**c) for c in why["contributions"]]})
+    return Assessment(row["id"], row["strength"], row["label"], explanation)
+
+
+def stored_analysis(publication: Publication) -> dict[str, Any]:
+    return orjson.loads(publication.analysis)
+
+
+def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | None = None) -> Evaluation:
+    """The stored evaluation, with the assessments of `claim_ids` only (all if None): a page
+    showing 200 claims of 10,000 rebuilds those 200."""
+    stored = analysis["evaluation"]
+    claims = stored["claims"]
+    wanted = claims.keys() if claim_ids is None else (str(c) for c in claim_ids)
+    return Evaluation(
+        positions={int(k): _assessment(v) for k, v in stored["positions"].items()},
+        claims={int(k): _assessment(claims[k]) for k in wanted if k in claims},
+        cruxes={int(k): [Crux(**c) for c in v] for k, v in stored["cruxes"].items()},
+        left_out=stored["left_out"],
+        assumed_rejected=stored["assumed_rejected"],
+        cycles=stored["cycles"],
+        converged=stored["converged"],
+    )
+
+
+def stored_coalitions(analysis: dict[str, Any]) -> Coalitions:
+    stored = analysis["coalitions"]
+    return Coalitions(
+        position_ids=stored["position_ids"],
+        matrix=[MatrixRow(r["stakeholder_id"], {int(k): v for k, v in r["stances"].items()}) for r in stored["matrix"]],
+        agreements=[Agreement(tuple(a["stakeholder_ids"]), a["agreement"], a["shared"]) for a in stored["agreements"]],
+        coalitions=[
+            Coalition(c["stakeholder_ids"], c["cohesion"], {int(k): v for k, v in c["common"].items()})
+            for c in stored["coalitions"]
+        ],
+        unaligned=stored["unaligned"],
+        grid=[GridEntry(**g) for g in stored["grid"]],
+    )
+
+
+# ---------------------------------------------------------------------------
+# What changed between two publications
+# ---------------------------------------------------------------------------
+
+# part -> what identifies a row across snapshots (ids are the database's; uids are the map's)
+DIFF_KEYS = {
+    "positions": "uid",
+    "claims": "uid",
+    "links": "uid",
+    "stances": "uid",
+    "sources": "uid",
+    "citations": "uid",
+    "stakeholders": "slug",
+    "relationships": "uid",
+    "salience": "uid",
+}
+DIFF_PARTS = ("positions", "claims", "links", "stances", "sources", "citations")
+
+# The public words for the labels (DOMAIN.md: the state of the argument, not a ruling).
+STANDING_WORDS = {"accepted": "well supported", "undecided": "contested", "rejected": "outweighed by an objection"}
+
+
+@dataclass
+class PartDiff:
+    added: list[dict] = field(default_factory=list)
+    changed: list[tuple[dict, dict]] = field(default_factory=list)  # (old, new)
+    removed: list[dict] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class VerdictChange:
+    kind: str  # "position" or "claim"
+    uid: str
+    text: str
+    old: str  # label
+    new: str
+
+    @property
+    def old_words(self) -> str:
+        return STANDING_WORDS[self.old]
+
+    @property
+    def new_words(self) -> str:
+        return STANDING_WORDS[self.new]
+
+
+@dataclass
+class MapDiff:
+    """What differs between two snapshots, part by part, and whose verdict changed."""
+
+    parts: dict[str, PartDiff]
+    verdicts: list[VerdictChange]
+
+    def __bool__(self) -> bool:
+        return any(self.parts.values()) or bool(self.verdicts)
+
+
+def _comparable(row: dict, document_ids: dict[str, dict[int, str]]) -> dict:
+    """A row without its database ids: references followed to uids or slugs."""
+    out = {}
+    for column, value in row.items():
+        if column == "id":
+            continue
+        if column.endswith("_id"):
+            name = column.removesuffix("_id")
+            target = REFERENCED.get(name)
+            out[name] = None if value is None or target is None else document_ids[target].get(value, value)
+            continue
+        out[column] = value
+    return out
+
+
+REFERENCED = {
+    "claim": "claims",
+    "target_claim": "claims",
+    "target_position": "positions",
+    "position": "positions",
+    "stakeholder": "stakeholders",
+    "parent": "stakeholders",
+    "from_stakeholder": "stakeholders",
+    "to_stakeholder": "stakeholders",
+    "source": "sources",
+}
+
+
+def _ids(document: dict[str, Any]) -> dict[str, dict[int, str]]:
+    return {part: {row["id"]: row[DIFF_KEYS[part]] for row in document.get(part, [])} for part in DIFF_KEYS}
+
+
+def map_diff(
+    old: dict[str, Any], new: dict[str, Any], old_analysis: dict[str, Any], new_analysis: dict[str, Any]
+) -> MapDiff:
+    """What was added, changed or removed between two snapshots (map documents), row by row
+    (rows keyed by uid, stakeholders by slug), and the positions and claims whose label
+    changed between their two analyses."""
+    old_ids, new_ids = _ids(old), _ids(new)
+    parts = {}
+    for part in DIFF_PARTS:
+        key = DIFF_KEYS[part]
+        before = {row[key]: row for row in old.get(part, [])}
+        after = {row[key]: row for row in new.get(part, [])}
+        # Rows equal as stored are the same row (ids are the database's, and a row's uid
+        # never changes): only the others are compared with their references followed.
+        changed = []
+        for k, row in after.items():
+            if k in before and before[k] != row:
+                pair = (_comparable(before[k], old_ids), _comparable(row, new_ids))
+                if pair[0] != pair[1]:
+                    changed.append(pair)
+        parts[part] = PartDiff(
+            added=[_comparable(row, new_ids) for k, row in after.items() if k not in before],
+            changed=changed,
+            removed=[_comparable(row, old_ids) for k, row in before.items() if k not in after],
+        )
+    verdicts = []
+    for kind, part, text in (("position", "positions", "title"), ("claim", "claims", "text")):
+        old_labels = {
+            old_ids[part][int(k)]: v["label"]
+            for k, v in old_analysis["evaluation"][part].items()
+            if int(k) in old_ids[part]
+        }
+        rows = {row["id"]: row for row in new.get(part, [])}
+        for k, v in new_analysis["evaluation"][part].items():
+            row = rows.get(int(k))
+            if row is None:
+                continue
+            before = old_labels.get(row["uid"])
+            if before is not None and before != v["label"]:
+                verdicts.append(VerdictChange(kind, row["uid"], row[text], before, v["label"]))
+    return MapDiff(parts, verdicts)
+
+
+SINGULAR = {
+    "positions": "position",
+    "claims": "claim",
+    "links": "link",
+    "stances": "stance",
+    "sources": "source",
+    "citations": "citation",
+}
+
+
+def _count(n: int, word: str) -> str:
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
+def _quoted(text: str, length: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return f"“{text if len(text) <= length else text[: length - 1].rstrip() + '…'}”"
+
+
+def describe(diff: MapDiff, document: dict[str, Any]) -> str:
+    """What changed, in words: "2 new claims against “Yes: deepen it”; the CMA's stance
+    added; “No: …” went from contested to well supported"."""
+    if not diff:
+        return "No change to the map."
+    titles = {row["uid"]: row["title"] for row in document.get("positions", [])}
+    texts = {row["uid"]: row["text"] for row in document.get("claims", [])}
+    names = {row["slug"]: row["name"] for row in document.get("stakeholders", [])}
+    phrases: list[str] = []
+    # New claims, grouped by what their new links argue for or against.
+    new_claims = {row["uid"] for row in diff.parts["claims"].added}
+    argued: Counter[tuple[str, str]] = Counter()
+    placed = set()
+    for link in diff.parts["links"].added:
+        if link["claim"] in new_claims and link["claim"] not in placed:
+            placed.add(link["claim"])
+            target = link["target_position"] or link["target_claim"]
+            name = titles.get(target) or texts.get(target) or "another claim"
+            argued[("for" if link["polarity"] == "supports" else "against", name)] += 1
+    for (side, name), n in argued.items():
+        phrases.append(f"{n} new {'claim' if n == 1 else 'claims'} {side} {_quoted(name)}")
+    unplaced = len(new_claims - placed)
+    if unplaced:
+        phrases.append(f"{_count(unplaced, 'new claim')}")
+    for stance in diff.parts["stances"].added:
+        holder = names.get(stance["stakeholder"], stance["stakeholder"])
+        subject = titles.get(stance["position"]) or texts.get(stance["claim"]) or ""
+        phrases.append(f"{holder}’s stance on {_quoted(subject)} added")
+    for stance in diff.parts["stances"].removed:
+        phrases.append(f"{names.get(stance['stakeholder'], stance['stakeholder'])}’s stance removed")
+    for part in DIFF_PARTS:
+        changes = diff.parts[part]
+        if part != "claims" and changes.added and part not in ("links", "stances"):
+            phrases.append(f"{_count(len(changes.added), SINGULAR[part])} added")
+        if changes.changed:
+            phrases.append(f"{_count(len(changes.changed), SINGULAR[part])} changed")
+        if changes.removed and part != "stances":
+            phrases.append(f"{_count(len(changes.removed), SINGULAR[part])} removed")
+    extra_links = len(diff.parts["links"].added) - sum(argued.values())
+    if extra_links > 0:
+        phrases.append(f"{_count(extra_links, 'link')} added")
+    for verdict in diff.verdicts:
+        phrases.append(
+            f"{_quoted(verdict.text)} went from {STANDING_WORDS[verdict.old]} to {STANDING_WORDS[verdict.new]}"
+        )
+    return "; ".join(phrases) + "."
+
+
+@dataclass
+class DiffLine:
+    part: str
+    change: str  # added, changed, removed
+    text: str
+
+
+def diff_lines(diff: MapDiff, old: dict[str, Any], new: dict[str, Any]) -> list[DiffLine]:
+    """Each added, changed or removed row in a line of words, for the review and diff pages."""
+    names: dict[str, str] = {}
+    for document in (old, new):
+        names.update({row["uid"]: row["title"] for row in document.get("positions", [])})
+        names.update({row["uid"]: row["text"] for row in document.get("claims", [])})
+        names.update({row["uid"]: row["title"] for row in document.get("sources", [])})
+        names.update({row["slug"]: row["name"] for row in document.get("stakeholders", [])})
+
+    def name(row: dict) -> str:
+        if "text" in row:
+            return _quoted(row["text"], 120)
+        if "title" in row:
+            return _quoted(row["title"], 120)
+        if "polarity" in row:
+            target = row.get("target_position") or row.get("target_claim")
+            return f"{_quoted(names.get(row['claim'], '?'))} {row['polarity']} {_quoted(names.get(target, '?'))}"
+        if "stakeholder" in row:
+            subject = row.get("position") or row.get("claim")
+            holder = names.get(row["stakeholder"], row["stakeholder"])
+            return f"{holder} {row['stance']} {_quoted(names.get(subject, '?'))} ({row['basis']})"
+        if "source" in row:
+            return f"{_quoted(names.get(row['claim'], '?'))} cites {_quoted(names.get(row['source'], '?'))}"
+        return row.get("uid", "")
+
+    lines = []
+    for part, changes in diff.parts.items():
+        lines += [DiffLine(part, "added", name(row)) for row in changes.added]
+        lines += [DiffLine(part, "changed", f"{name(a)} → {name(b)}") for a, b in changes.changed]
+        lines += [DiffLine(part, "removed", name(row)) for row in changes.removed]
+    return lines
+
+
+def diff_of(old: Publication, new: Publication) -> MapDiff:
+    return map_diff(
+        orjson.loads(old.snapshot), orjson.loads(new.snapshot), orjson.loads(old.analysis), orjson.loads(new.analysis)
+    )
+
+
+@dataclass
+class Review:
+    """What a reviewer reads before publishing: the last publication, the diff against it
+    (its rows in lines, and in words)."""
+
+    previous: Publication | None
+    diff: MapDiff | None
+    lines: list[DiffLine]
+    words: str
+
+
+def live_diff(topic: Topic) -> Review:
+    """For the reviewer: the topic's current map against its last publication, with the
+    analysis of the current map computed for the verdicts."""
+    previous = topic.publications.order_by("-number").first()
+    document = orjson.loads(snapshot_document(topic))
+    if previous is None:
+        data = map_data(document)
+        words = f"Not published yet: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
+        return Review(None, None, [], words)
+    analysis = orjson.loads(analyse(map_data(document)))
+    old = orjson.loads(previous.snapshot)
+    diff = map_diff(old, document, orjson.loads(previous.analysis), analysis)
+    return Review(previous, diff, diff_lines(diff, old, document), describe(diff, document))
+
+
+def publications_of(topics: Iterable[Topic]) -> dict[int, Publication]:
+    """The latest publication of each topic (without its documents), by topic id."""
+    latest = {}
+    for publication in Publication.objects.without_documents().filter(topic__in=list(topics)).order_by("number"):
+        latest[publication.topic_id] = publication
+    return latest
+
+
+def export_publication(publication_id: int, topic: Topic, format: str) -> Export:
+    """A publication's map in `format` (interchange.FORMATS), as it was published: kept in
+    the "exports" cache for good (a publication never changes), written once."""
+    spec = FORMATS[format]
+    filename = f"{topic.slug}.{spec.extension}"
+    key = f"argmap:publication:{publication_id}:export:{format}"
+    content = caches["exports"].get(key)
+    if content is not None:
+        return Export(spec.content_type, filename, iter([content]))
+    publication = Publication.objects.get(pk=publication_id)
+    document = published_document(publication)
+    shown = published_topic(publication, document)
+    shown.slug = topic.slug
+    columns = MapColumns(
+        {
+            part: {column: [row[column] for row in document[part]] for column in columns}
+            for part, (_table, columns) in spec.columns.items()
+        }
+    )
+    chunks = spec.write(shown, columns)
+    return Export(spec.content_type, filename, kept_export(key, chunks))
