@@ -6,6 +6,7 @@ database (check and unique constraints, PROTECT, the triggers of migration
 (`full_clean`) so that editors get a message they understand.
 """
 
+import re
 import uuid
 
 from django.core import validators
@@ -25,9 +26,31 @@ from argmap.graph import support_path_exists
 # ---------------------------------------------------------------------------
 
 
+# C0 control characters other than tab, LF and CR (NUL has a check of its own): XML 1.0
+# cannot hold them, so a title with one would break the feed, and no editor means them.
+CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+prohibit_control_characters = validators.RegexValidator(
+    CONTROL_CHARACTERS,
+    inverse_match=True,
+    message="Control characters (other than tab and line breaks) are not allowed.",
+    code="control_characters",
+)
+
+
+def xml_safe(text: str) -> str:
+    """`text` with the characters XML 1.0 cannot hold as U+FFFD: what validation refuses
+    may still be in the database (written by raw SQL), and must not break an XML output."""
+    return NOT_XML.sub("\ufffd", text)
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class BoundedTextMixin:
-    """Text with a length limit, no NUL characters and (unless blank) no empty string,
-    enforced by a column CHECK as well as by validators.
+    """Text with a length limit, no NUL or other control characters and (unless blank)
+    no empty string. The length, NUL and emptiness are enforced by a column CHECK as
+    well as by validators; control characters by validators (and the import's checks).
 
     SQLite ignores `max_length` and stores NUL characters that PostgreSQL refuses,
     so without the CHECK a map saved on SQLite might not move to PostgreSQL.
@@ -38,6 +61,7 @@ class BoundedTextMixin:
         if self.max_length is None:
             raise TypeError(f"{type(self).__name__} needs a max_length")
         self.validators.append(validators.ProhibitNullCharactersValidator())
+        self.validators.append(prohibit_control_characters)
         if not any(isinstance(v, validators.MaxLengthValidator) for v in self.validators):
             self.validators.append(validators.MaxLengthValidator(self.max_length))
 

@@ -46,6 +46,7 @@ from argmap.models import (
     Stance,
     Topic,
     TopicStatus,
+    xml_safe,
 )
 from argmap.search import search
 from argmap.tree import build_tree, graph_elements, grid_quadrants, power_interest_grid
@@ -370,11 +371,13 @@ class RecentChangesFeed(Feed):
     def items(self):
         return Topic.objects.published().order_by("-changed_at")[:50]
 
+    # XML 1.0 cannot hold control characters: validation refuses them, but one stored
+    # by other means must not make the feed a 500 for everyone.
     def item_title(self, item):
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item):
-        return item.question
+        return xml_safe(item.question)
 
     def item_guid(self, item):
         # A new entry for each version: feed readers show every change.
