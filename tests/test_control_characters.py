@@ -3,10 +3,10 @@ never reach an XML output: a title written by raw SQL, past validation, must not
 the feed, the sitemap or the GraphML export a 500."""
 
 import io
-from defusedxml import ElementTree
 
 import orjson
 import pytest
+from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
