@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.forms import URLField as URLFormField
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
 from argmap.graph import support_path_exists
@@ -30,12 +31,27 @@ from argmap.graph import support_path_exists
 # cannot hold them, so a title with one would break the feed, and no editor means them.
 CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
 
-prohibit_control_characters = validators.RegexValidator(
-    CONTROL_CHARACTERS,
-    inverse_match=True,
-    message="Control characters (other than tab and line breaks) are not allowed.",
-    code="control_characters",
-)
+
+@deconstructible
+class ProhibitControlCharactersValidator:
+    """Like Django's ProhibitNullCharactersValidator, for the other C0 controls. (Not a
+    RegexValidator: the OpenAPI schema would show its pattern as one values must match.)"""
+
+    message = "Control characters (other than tab and line breaks) are not allowed."
+    code = "control_characters"
+
+    def __call__(self, value):
+        if CONTROL_CHARACTERS.search(str(value)):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, ProhibitControlCharactersValidator)
+
+    def __hash__(self):
+        return hash(self.code)
+
+
+prohibit_control_characters = ProhibitControlCharactersValidator()
 
 
 def xml_safe(text: str) -> str:
