@@ -11,8 +11,8 @@ import uuid
 
 from django.core import validators
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db import connections, models
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.forms import URLField as URLFormField
 from django.urls import reverse
@@ -309,6 +309,23 @@ class TopicQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def site_version(self) -> str:
+        """A key that changes whenever any of these topics changes (its map included: the
+        triggers raise its version), is added or is deleted, in one query: for pages that
+        list topics, cached under it."""
+        found = self.order_by().aggregate(
+            count=Count("pk"), last=Max("pk"), versions=Sum("version"), changed=Max("changed_at")
+        )
+        changed = found["changed"].timestamp() if found["changed"] else 0
+        return f"{found['count']}-{found['last']}-{found['versions']}-{changed}"
+
+    def lock(self) -> None:
+        """Lock these topics' rows until the transaction ends, in id order. Every write
+        changes its topics' versions (the triggers of migration 0002), so it takes their
+        locks first, before its own rows': writes that touch the same topics then queue
+        instead of deadlocking. (No-op on SQLite, whose writers take turns anyway.)"""
+        list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
+
     def with_counts(self):
         """Annotated with how many positions, claims and stakeholders (with a stance or a
         salience estimate) each topic has, in the same query."""
@@ -572,6 +589,15 @@ class Link(UidModel):
 class StakeholderQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def lock_tree(self) -> None:
+        """Until the transaction ends, be the only writer of the stakeholder tree: the lock
+        migration 0008's trigger takes to check for circles, taken here before any row's so
+        that writers queue instead of deadlocking. (SQLite's writers take turns anyway.)"""
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('argmap_stakeholder_tree'))")
 
     def public(self):
         """Stakeholders the public may see: those with a stance or a salience estimate in a

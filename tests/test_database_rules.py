@@ -313,9 +313,9 @@ def test_every_database_rule_trigger_is_installed():
     # 0002: 1 topic version + 9 tables x 3 events + 2 link rules + 2 "no move" triggers;
     # 0005: the topic of links, citations and stances (SQLite: insert + update per table;
     # PostgreSQL: insert, update and a statement-level check per table), and the 2
-    # "followers" of a moving claim/position.
+    # "followers" of a moving claim/position; 0008: no circle of stakeholders (insert, update).
     derived = 3 * 2 + 2 if connection.vendor == "sqlite" else 3 * 3 + 2
-    assert count == 1 + 27 + 2 + 2 + derived
+    assert count == 1 + 27 + 2 + 2 + derived + 2
 
 
 def test_topic_stays_deletable_when_its_map_is_gone():
