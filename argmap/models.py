@@ -6,17 +6,19 @@ database (check and unique constraints, PROTECT, the triggers of migration
 (`full_clean`) so that editors get a message they understand.
 """
 
+import re
 import uuid
 
 from django.conf import settings
 from django.core import validators
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db import connections, models
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.forms import URLField as URLFormField
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
 from argmap.graph import support_path_exists
@@ -26,9 +28,46 @@ from argmap.graph import support_path_exists
 # ---------------------------------------------------------------------------
 
 
+# C0 control characters other than tab, LF and CR (NUL has a check of its own): XML 1.0
+# cannot hold them, so a title with one would break the feed, and no editor means them.
+CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@deconstructible
+class ProhibitControlCharactersValidator:
+    """Like Django's ProhibitNullCharactersValidator, for the other C0 controls. (Not a
+    RegexValidator: the OpenAPI schema would show its pattern as one values must match.)"""
+
+    message = "Control characters (other than tab and line breaks) are not allowed."
+    code = "control_characters"
+
+    def __call__(self, value):
+        if CONTROL_CHARACTERS.search(str(value)):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, ProhibitControlCharactersValidator)
+
+    def __hash__(self):
+        return hash(self.code)
+
+
+prohibit_control_characters = ProhibitControlCharactersValidator()
+
+
+def xml_safe(text: str) -> str:
+    """`text` with the characters XML 1.0 cannot hold as U+FFFD: what validation refuses
+    may still be in the database (written by raw SQL), and must not break an XML output."""
+    return NOT_XML.sub("\ufffd", text)
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class BoundedTextMixin:
-    """Text with a length limit, no NUL characters and (unless blank) no empty string,
-    enforced by a column CHECK as well as by validators.
+    """Text with a length limit, no NUL or other control characters and (unless blank)
+    no empty string. The length, NUL and emptiness are enforced by a column CHECK as
+    well as by validators; control characters by validators (and the import's checks).
 
     SQLite ignores `max_length` and stores NUL characters that PostgreSQL refuses,
     so without the CHECK a map saved on SQLite might not move to PostgreSQL.
@@ -39,6 +78,7 @@ class BoundedTextMixin:
         if self.max_length is None:
             raise TypeError(f"{type(self).__name__} needs a max_length")
         self.validators.append(validators.ProhibitNullCharactersValidator())
+        self.validators.append(prohibit_control_characters)
         if not any(isinstance(v, validators.MaxLengthValidator) for v in self.validators):
             self.validators.append(validators.MaxLengthValidator(self.max_length))
 
@@ -317,6 +357,23 @@ class TopicQuerySet(VisibleQuerySet):
             latest_publication_number=Subquery(latest.values("number")[:1]),
             latest_published_at=Subquery(latest.values("published_at")[:1]),
         )
+
+    def site_version(self) -> str:
+        """A key that changes whenever any of these topics changes (its map included: the
+        triggers raise its version), is added or is deleted, in one query: for pages that
+        list topics, cached under it."""
+        found = self.order_by().aggregate(
+            count=Count("pk"), last=Max("pk"), versions=Sum("version"), changed=Max("changed_at")
+        )
+        changed = found["changed"].timestamp() if found["changed"] else 0
+        return f"{found['count']}-{found['last']}-{found['versions']}-{changed}"
+
+    def lock(self) -> None:
+        """Lock these topics' rows until the transaction ends, in id order. Every write
+        changes its topics' versions (the triggers of migration 0002), so it takes their
+        locks first, before its own rows': writes that touch the same topics then queue
+        instead of deadlocking. (No-op on SQLite, whose writers take turns anyway.)"""
+        list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
 
     def with_counts(self):
         """Annotated with how many positions, claims and stakeholders (with a stance or a
@@ -656,6 +713,15 @@ class Link(UidModel):
 class StakeholderQuerySet(VisibleQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def lock_tree(self) -> None:
+        """Until the transaction ends, be the only writer of the stakeholder tree: the lock
+        migration 0008's trigger takes to check for circles, taken here before any row's so
+        that writers queue instead of deadlocking. (SQLite's writers take turns anyway.)"""
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('argmap_stakeholder_tree'))")
 
     def public(self):
         """Stakeholders the public may see: those with a stance or a salience estimate in a

@@ -49,6 +49,7 @@ from argmap.models import (
     Stance,
     Topic,
     TopicStatus,
+    xml_safe,
 )
 from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview
@@ -58,12 +59,22 @@ from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements
 
 
-class HomeView(ListView):
-    template_name = "argmap/home.html"
-    context_object_name = "topics"
+class HomeView(View):
+    """The published topics, with their counts. The page is cached per site version (one
+    cheap query): counting every topic's positions, claims and stakeholders is paid once
+    per change anywhere, not per request."""
 
-    def get_queryset(self):
-        return Topic.objects.published().with_counts().order_by("-changed_at")
+    template_name = "argmap/home.html"
+
+    def get(self, request):
+        # Every topic, drafts included: a topic published or unpublished changes the key too.
+        key = f"argmap:home:{Topic.objects.site_version()}"
+        content = cache.get(key)
+        if content is None:
+            topics = Topic.objects.published().with_counts().order_by("-changed_at")
+            content = render_to_string(self.template_name, {"topics": topics}, request=request)
+            cache.set(key, content)
+        return HttpResponse(content)
 
 
 # ---------------------------------------------------------------------------
@@ -587,11 +598,13 @@ class RecentChangesFeed(Feed):
         entries = [PublicationEntry(p) for p in publications] + [TopicEntry(t) for t in unversioned]
         return sorted(entries, key=lambda entry: entry.updated, reverse=True)[:50]
 
+    # XML 1.0 cannot hold control characters: validation refuses them, but one stored
+    # by other means must not make the feed a 500 for everyone.
     def item_title(self, item):
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item):
-        return item.description
+        return xml_safe(item.description)
 
     def item_link(self, item):
         return item.link

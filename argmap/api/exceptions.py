@@ -72,12 +72,33 @@ def dependents_of(error: ProtectedError | RestrictedError) -> str:
     )
 
 
+# The rules the database keeps by triggers (migrations 0002 and 0008), named in their
+# error, as a client reads them when a concurrent write made its own change break one.
+DATABASE_RULES = {
+    "argmap_stakeholder_acyclic": "A stakeholder cannot be part of itself, directly or through others",
+    "argmap_link_support_acyclic": "Support links may not form a circle",
+    "argmap_link_same_topic": "A link must join a claim to a position or claim of the same topic",
+    "argmap_no_move_with_links": "A position or claim with links cannot move to another topic",
+}
+
+
+def broken_rule(error: IntegrityError) -> str:
+    """A 409's message: the rule the write broke, if the database named one of ours."""
+    for name, rule in DATABASE_RULES.items():
+        if name in str(error):
+            return (
+                f"{rule}: with a change saved at the same time, this one would break that rule. "
+                "Nothing was saved: read the data again."
+            )
+    return Conflict.default_detail
+
+
 def exception_handler(exc, context):
     # Imported here: rest_framework.views reads the API settings, which name this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, OperationalError | InterfaceError):
-        return None  # argmap.api.middleware answers 503 while the database is unreachable
+        return None  # argmap.api.middleware answers 503 (database unreachable) or 409 (a lost race)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, ProtectedError | RestrictedError):
@@ -88,7 +109,7 @@ def exception_handler(exc, context):
         verb = "depends" if len(objects) == 1 else "depend"
         exc = Conflict(f"{what} cannot be deleted: {dependents_of(exc)} {verb} on it. Delete or change those first.")
     elif isinstance(exc, IntegrityError):
-        exc = Conflict()
+        exc = Conflict(broken_rule(exc))
     elif isinstance(exc, DataError):
         exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: ["A value does not fit its field."]})
     elif isinstance(exc, DjangoValidationError):

@@ -31,6 +31,7 @@ from rest_framework.settings import api_settings
 
 from argmap.api.exceptions import RequestTooLarge
 from argmap.api.schema import INVALID
+from argmap.api.serializers import KnownFieldsMixin
 from argmap.api.throttling import ScopedRateThrottle
 from argmap.conditional import topic_response
 from argmap.interchange import (
@@ -43,7 +44,7 @@ from argmap.interchange import (
     upload_too_large,
 )
 from argmap.interchange.document import PARTS, SHARED_PARTS
-from argmap.models import Topic
+from argmap.models import Topic, prohibit_control_characters
 from argmap.publishing import export_publication
 
 FORMAT_NAMES = ", ".join(FORMATS)
@@ -133,7 +134,7 @@ class MayImportMaps(BasePermission):
         return may_import(request.user)
 
 
-class ImportSerializer(serializers.Serializer):
+class ImportSerializer(KnownFieldsMixin, serializers.Serializer):
     file = serializers.FileField(
         allow_empty_file=True, help_text="The map file (see `format`); its problems are reported, not refused here."
     )
@@ -144,8 +145,15 @@ class ImportSerializer(serializers.Serializer):
     slug = serializers.SlugField(
         max_length=100, required=False, help_text="The new topic's slug, instead of the file's (or its name's)."
     )
-    title = serializers.CharField(max_length=200, required=False, help_text="The new topic's title.")
-    question = serializers.CharField(max_length=500, required=False, help_text="The new topic's question.")
+    title = serializers.CharField(
+        max_length=200, required=False, validators=[prohibit_control_characters], help_text="The new topic's title."
+    )
+    question = serializers.CharField(
+        max_length=500,
+        required=False,
+        validators=[prohibit_control_characters],
+        help_text="The new topic's question.",
+    )
     new_uids = serializers.BooleanField(
         default=False, help_text="Give the map's objects new uids: to import a copy of a map this database has."
     )

@@ -7,6 +7,7 @@ unique and check constraints), so every rule of DOMAIN.md is a 400 naming its fi
 """
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -30,7 +31,23 @@ from argmap.models import (
 from argmap.publishing import may_publish
 
 
-class ModelRulesSerializer(serializers.ModelSerializer):
+class KnownFieldsMixin:
+    """A write naming a field the serializer does not have is a 400 that names it: a
+    misspelt field would otherwise be ignored, and the client told its change was made.
+    Read-only fields may be sent back as they were read."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                known = ", ".join(name for name, field in self.fields.items() if not field.read_only)
+                raise serializers.ValidationError(
+                    {name: [f"No such field; the fields you may write are {known}."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class ModelRulesSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     """A ModelSerializer that validates with the model's full_clean() and stores text
     exactly as given (DRF would trim surrounding whitespace)."""
 

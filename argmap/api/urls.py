@@ -5,13 +5,26 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
 from argmap.api import views
 from argmap.api.interchange import MapImportViewSet
 
 app_name = "api"
 
-router = DefaultRouter()
+
+class JSONSuffixRouter(DefaultRouter):
+    """Routes that also answer a `.json` suffix (the one format the API speaks), and no
+    other: with any suffix allowed, /links/1.0/ read as link 1 in format "0", so that a
+    DELETE there with `If-Match: *` deleted link 1. Now it is a 404."""
+
+    include_format_suffixes = False
+
+    def get_urls(self):
+        return format_suffix_patterns(super().get_urls(), allowed=["json"])
+
+
+router = JSONSuffixRouter()
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("positions", views.PositionViewSet, basename="position")
 router.register("claims", views.ClaimViewSet, basename="claim")

@@ -8,6 +8,7 @@ TopicViewSet as `@action(detail=True)`: `self.get_object()` already applies the 
 """
 
 import hashlib
+from collections.abc import Mapping
 
 import orjson
 from django.db import transaction
@@ -91,8 +92,38 @@ class ArgmapViewSet(viewsets.ModelViewSet):
 
     # Writing
 
+    # Where a write finds its topics: an existing object by its topic (its own or kept by
+    # the database), a body by these fields (a topic, or a claim or position of one).
+    # Stakeholders, sources and relationships are shared: a write changes every topic.
+    topics_in_body = {"topic": None, "claim": Claim, "position": Position}
+    changes_every_topic = False
+
+    def written_topics(self) -> Q:
+        """The topics whose versions this write changes, as a condition on Topic."""
+        model = self.queryset.model
+        fields = {field.name for field in model._meta.get_fields()}
+        topics = Q()
+        if "topic" not in fields:
+            return topics
+        if (pk := as_id(self.kwargs.get("pk"))) is not None:
+            topics |= Q(pk__in=model.objects.filter(pk=pk).values("topic_id"))
+        data = self.request.data if isinstance(self.request.data, Mapping) else {}
+        for field, related in self.topics_in_body.items():
+            if field in fields and (value := as_id(data.get(field))) is not None:
+                topics |= (
+                    Q(pk=value) if related is None else Q(pk__in=related.objects.filter(pk=value).values("topic_id"))
+                )
+        return topics
+
     def lock_for_write(self) -> None:
-        """Lock what a write must not race with, before it is validated (see LinkViewSet)."""
+        """Lock the topics a write changes, before anything else (its own row included):
+        one order for every write, topic first, so that concurrent writes queue instead of
+        deadlocking. It also makes writes to one topic take turns where validation must
+        see the others' (a circle of support, of stakeholders)."""
+        if self.changes_every_topic:
+            Topic.objects.all().lock()
+        elif topics := self.written_topics():
+            Topic.objects.filter(topics).lock()
 
     def check_if_match(self, instance) -> None:
         header = self.request.headers.get("If-Match")
@@ -200,19 +231,6 @@ class LinkViewSet(ArgmapViewSet):
     serializer_class = serializers.LinkSerializer
     filterset_class = filters.LinkFilterSet
 
-    def lock_for_write(self):
-        # Two links written at once, each harmless alone, could together close a circle of
-        # support that neither validation nor the database trigger (each sees only
-        # committed rows) would notice: link writes take turns per topic.
-        topics = Q()
-        data = self.request.data if isinstance(self.request.data, dict) else {}
-        if (claim := as_id(data.get("claim"))) is not None:
-            topics |= Q(pk__in=Claim.objects.filter(pk=claim).values("topic_id"))
-        if (link := as_id(self.kwargs.get("pk"))) is not None:
-            topics |= Q(pk__in=Claim.objects.filter(links=link).values("topic_id"))
-        if topics:
-            list(Topic.objects.select_for_update().filter(topics).order_by("pk").values_list("pk", flat=True))
-
 
 @extend_schema(tags=["stakeholders"])
 class StakeholderViewSet(ArgmapViewSet):
@@ -221,9 +239,14 @@ class StakeholderViewSet(ArgmapViewSet):
     queryset = Stakeholder.objects.all()
     serializer_class = serializers.StakeholderSerializer
     filterset_class = filters.StakeholderFilterSet
+    changes_every_topic = True
     ordering = ("name", "id")
     lookup_field = "slug"
     lookup_value_regex = SLUG
+
+    def lock_for_write(self):
+        super().lock_for_write()
+        Stakeholder.objects.lock_tree()  # (no circles: migration 0008)
 
 
 @extend_schema(tags=["stances"])
@@ -243,6 +266,7 @@ class SourceViewSet(ArgmapViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
+    changes_every_topic = True
 
 
 @extend_schema(tags=["citations"])
@@ -262,6 +286,7 @@ class RelationshipViewSet(ArgmapViewSet):
     queryset = Relationship.objects.all()
     serializer_class = serializers.RelationshipSerializer
     filterset_class = filters.RelationshipFilterSet
+    changes_every_topic = True
     related = ("from_stakeholder", "to_stakeholder")
 
 

@@ -40,7 +40,7 @@ from argmap.interchange.document import (
 )
 from argmap.interchange.reading import IncomingMap, Problem
 from argmap.loading import Row
-from argmap.models import Basis, Polarity, Stakeholder, Topic, WebURLField
+from argmap.models import CONTROL_CHARACTERS, Basis, Polarity, Stakeholder, Topic, WebURLField
 
 REQUIRED = object()
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
@@ -99,6 +99,8 @@ def _text_checker(model_field: models.Field) -> Checker:
             raise Invalid("must be text")
         if "\x00" in value:
             raise Invalid("contains a NUL character")
+        if CONTROL_CHARACTERS.search(value):
+            raise Invalid("contains a control character (only tab and line breaks are allowed)")
         if len(value) > limit:
             raise Invalid(f"is {len(value):,} characters long; the limit is {limit:,}")
         if required and not value:
@@ -111,7 +113,10 @@ def _text_checker(model_field: models.Field) -> Checker:
         return value
 
     def every(values: list[Any]) -> bool:
-        if not _all_typed(values, str) or max(map(len, values), default=0) > limit or "\x00" in "".join(values):
+        if not _all_typed(values, str) or max(map(len, values), default=0) > limit:
+            return False
+        joined = "".join(values)
+        if "\x00" in joined or CONTROL_CHARACTERS.search(joined):
             return False
         if required and not all(values):
             return False

@@ -22,6 +22,7 @@ import csv
 import io
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import timezone
 from pathlib import PurePosixPath
@@ -36,6 +37,8 @@ FORMULA_STARTS = frozenset("=+-@\t\r'")
 CLAIMS = ("ref", "kind", "text", "base_score", "summary", "uid")
 LINKS = ("claim", "polarity", "target", "uid", "claim_text", "target_text")
 TOPIC = ("slug", "title", "question", "summary")
+# Text tables deflate 3 to 10 times; a ZIP bomb, up to a thousand.
+MAX_COMPRESSION_RATIO = 200
 # What the writer reads of a map: positions, claims, links, stakeholders and what the
 # stance matrix shows; no sources, citations, relationships or salience.
 COLUMNS = some_columns(
@@ -122,7 +125,7 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
         return incoming
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise Unreadable("", "not a readable ZIP archive") from None
     with archive:
         members = {PurePosixPath(info.filename).name: info for info in archive.infolist() if not info.is_dir()}
@@ -130,6 +133,9 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
             raise Unreadable("", "the ZIP archive has no claims.csv")
         if sum(info.file_size for info in members.values()) > limit:
             raise too_large(limit)
+        for file_name in ("topic.csv", "claims.csv", "links.csv"):
+            if file_name in members:
+                _check_member(members[file_name], file_name)
 
         def member(file_name: str) -> IO[str]:
             raw = LimitedReader(archive.open(members[file_name]), limit=limit, progress=progress)
@@ -141,9 +147,26 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
             refs = _read_claims(incoming, member("claims.csv"), "claims.csv")
             if "links.csv" in members:
                 _read_links(incoming, member("links.csv"), refs)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
             raise Unreadable("", f"the ZIP archive is damaged ({error})") from None
     return incoming
+
+
+def _check_member(info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse a member argmap cannot or should not read, before reading it."""
+    if info.flag_bits & 0x1:
+        raise Unreadable(name, "the file is encrypted in the ZIP archive; zip it again without a password")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise Unreadable(
+            name, f"compressed with a method argmap does not read (ZIP method {info.compress_type}); use Deflate"
+        )
+    # The size limit bounds what is unpacked; this refuses a ZIP bomb before any of it is.
+    if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1) and info.file_size > 1 << 20:
+        raise Unreadable(
+            name,
+            f"unpacks to {info.file_size:,} bytes from {info.compress_size:,}: more than "
+            f"{MAX_COMPRESSION_RATIO} times smaller than its contents, which no table of claims is",
+        )
 
 
 def _seekable(stream: IO[bytes]) -> bool:

@@ -117,7 +117,7 @@ def test_an_unreachable_database_is_a_503_with_retry_after_in_json_under_api(ano
 
 
 def test_an_unreachable_database_is_a_503_page_on_the_site(client):
-    with mock.patch("argmap.views.HomeView.get_queryset", side_effect=OperationalError("connection refused")):
+    with mock.patch("argmap.models.TopicQuerySet.site_version", side_effect=OperationalError("connection refused")):
         response = client.get(reverse("argmap:home"))
     assert response.status_code == 503
     assert response["Retry-After"]

@@ -1,5 +1,6 @@
 """Create (or report) an editor account: a staff user in the Editors group."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -17,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="Create the demo editor and print its credentials.")
 
     def handle(self, *args, username, password, demo, **options):
+        if demo and not settings.DEBUG:
+            # The demo password is public (printed, in the code): never on a real site.
+            raise CommandError("--demo is for local development only (DEBUG on); give --username and --password.")
         if password is None:
             if not demo:
                 raise CommandError("Give --password (or --demo for the local demo account).")
