@@ -29,7 +29,9 @@ import orjson
 import psycopg
 
 PAGE_SIZE = 50
-TOPIC_COLUMNS = ("id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at")
+TOPIC_COLUMNS = (
+    "id", "slug", "title", "question", "summary", "status", "version", "changed_at", "published_at", "alternatives"
+)  # fmt: skip
 CLAIM_COLUMNS = (
     "id", "uid", "topic", "text", "kind", "fact_check", "settled_by", "base_score", "score_reason", "created_at",
     "updated_at",
@@ -37,15 +39,15 @@ CLAIM_COLUMNS = (
 # The map document's parts: the table each is read from, and its columns, in order.
 MAP_PARTS = {
     "positions": ("id", "uid", "title", "summary", "order"),
-    "claims": ("id", "uid", "text", "base_score"),
-    "links": ("id", "uid", "claim_id", "target_position_id", "target_claim_id", "polarity"),
+    "claims": ("id", "uid", "text", "base_score", "kind", "fact_check", "settled_by_id", "score_reason"),
+    "links": ("id", "uid", "claim_id", "target_position_id", "target_claim_id", "polarity", "basis"),
     "stakeholders": ("id", "slug", "name", "kind", "summary", "url", "parent_id"),
     "stances": ("id", "uid", "stakeholder_id", "position_id", "claim_id", "stance", "basis", "quote", "source_id",
                 "held_on", "note"),
     "sources": ("id", "uid", "title", "url", "publisher", "author", "published_on", "kind"),
     "citations": ("id", "uid", "claim_id", "source_id", "quote", "locator"),
     "relationships": ("id", "uid", "from_stakeholder_id", "to_stakeholder_id", "kind", "description", "amount",
-                      "started_on", "ended_on", "source_id"),
+                      "started_on", "ended_on", "source_id", "basis"),
     "salience": ("id", "uid", "stakeholder_id", "power", "interest", "rationale"),
 }  # fmt: skip
 # The rows of a topic's map: its own, the stakeholders involved (and their parents), the
@@ -71,7 +73,7 @@ MAP_SELECTIONS = """
     sources AS (
         SELECT * FROM argmap_source WHERE id IN (
             SELECT source_id FROM citations UNION SELECT source_id FROM stances
-            UNION SELECT source_id FROM relationships
+            UNION SELECT source_id FROM relationships UNION SELECT settled_by_id FROM claims
         )
     )
 """
@@ -123,9 +125,10 @@ def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
     if row is None:
         return None
     topic = dict(zip(TOPIC_COLUMNS, row, strict=True))
-    if vendor == "sqlite":  # Django's SQLite columns are text; the document has ISO timestamps
+    if vendor == "sqlite":  # Django's SQLite columns are text and integers; the document has ISO timestamps
         for name in ("changed_at", "published_at"):
             topic[name] = topic[name] and datetime.fromisoformat(topic[name] + "+00:00")
+        topic["alternatives"] = bool(topic["alternatives"])
     cursor.execute(_MAP_SQL[vendor], [topic["id"]] * MAP_SELECTIONS.count("%s"))
     document: dict[str, Any] = {"format": "argmap-map/1", "topic": topic}
     for (part, columns), arrays in zip(MAP_PARTS.items(), cursor.fetchone(), strict=True):

@@ -197,17 +197,18 @@ def test_graph_labels_are_at_least_12_pixels_whole_words_at_the_default_zoom(liv
 def test_graph_zoom_buttons_and_keys_change_the_scale(live_server, page, demo):
     open_graph(page, live_server.url + demo.get_absolute_url())
     zoom = page.evaluate("window.argmapGraph.zoom()")
-    page.get_by_role("button", name="Zoom in").click()
+    graph = page.locator("#graph")  # the stakeholder network has its own zoom buttons
+    graph.get_by_role("button", name="Zoom in").click()
     zoomed_in = page.evaluate("window.argmapGraph.zoom()")
     assert zoomed_in > zoom
-    page.get_by_role("button", name="Zoom out").click()
-    page.get_by_role("button", name="Zoom out").click()
+    graph.get_by_role("button", name="Zoom out").click()
+    graph.get_by_role("button", name="Zoom out").click()
     assert page.evaluate("window.argmapGraph.zoom()") < zoomed_in
     page.focus("#graph-canvas")
     before = page.evaluate("window.argmapGraph.zoom()")
     page.keyboard.press("+")
     assert page.evaluate("window.argmapGraph.zoom()") > before
-    page.get_by_role("button", name="Reset").click()
+    graph.get_by_role("button", name="Reset").click()
     assert page.evaluate("window.argmapGraph.zoom()") >= 1
     assert page.problems.items == []
 
@@ -238,13 +239,15 @@ def test_graph_filters_hide_opposition_and_show_what_a_stakeholder_holds(live_se
     assert page.evaluate("window.argmapGraph.edges(\"[polarity = 'supports']:visible\").length") > 0
     page.get_by_label("against (−)").check()
     holder = Stance.objects.filter(topic=demo, claim__isnull=False, stance="supports").first()
-    page.select_option("#graph-holder", f"s{holder.stakeholder_id}")
-    shown = page.evaluate("window.argmapGraph.nodes(\"[kind = 'claim']:visible\").map(n => n.data('claim'))")
     held = set(
         Stance.objects.filter(
             topic=demo, stakeholder=holder.stakeholder, claim__isnull=False, stance__in=["supports", "conditional"]
         ).values_list("claim_id", flat=True)
     )
+    page.select_option("#graph-holder", f"s{holder.stakeholder_id}")
+    visible = "window.argmapGraph.nodes(\"[kind = 'claim']:visible\").map(n => n.data('claim'))"
+    page.wait_for_function(f"({visible}).length <= {len(held)}", timeout=5000)
+    shown = page.evaluate(visible)
     assert holder.claim_id in shown
     assert set(shown) <= held
     assert page.problems.items == []
