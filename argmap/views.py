@@ -454,21 +454,18 @@ class PositionDetailView(DetailView):
         reasons = {"for": [], "against": []}
         for link in links:
             reasons["for" if link.polarity == Polarity.SUPPORTS else "against"].append(link)
-        stances = with_labels(
-            list(
-                Stance.objects.filter(position=position)
-                .order_by("stakeholder__name")
-                .values(
-                    "stance",
-                    "basis",
-                    "quote",
-                    "note",
-                    "held_on",
-                    slug=F("stakeholder__slug"),
-                    name=F("stakeholder__name"),
+        stances = with_replies(
+            with_labels(
+                list(
+                    Stance.objects.filter(position=position)
+                    .order_by("stakeholder__name")
+                    .values(
+                        "id", "stance", "basis", "quote", "note", "held_on", "source_id",
+                        slug=F("stakeholder__slug"), name=F("stakeholder__name"), source_title=F("source__title"),
+                    )
                 )
             )
-        )
+        )  # fmt: skip
         embed = reverse("argmap:position-embed", kwargs={"slug": position.topic.slug, "pk": position.pk})
         return super().get_context_data(
             topic=position.topic,

@@ -128,7 +128,8 @@ def test_a_focused_position_costs_four_queries_and_is_404_for_drafts_and_other_t
     client, django_assert_num_queries, debate
 ):
     url = f"{debate['topic'].get_absolute_url()}positions/{debate['yes'].pk}/"
-    with django_assert_num_queries(3):  # the position with its topic; its links with counts; its stances
+    # the position with its topic; its links with counts; its stances; the replies to them
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
     other = PositionFactory(topic=TopicFactory())
     assert client.get(f"{debate['topic'].get_absolute_url()}positions/{other.pk}/").status_code == 404
