@@ -246,8 +246,11 @@ def test_graph_filters_hide_opposition_and_show_what_a_stakeholder_holds(live_se
     )
     page.select_option("#graph-holder", f"s{holder.stakeholder_id}")
     visible = "window.argmapGraph.nodes(\"[kind = 'claim']:visible\").map(n => n.data('claim'))"
-    page.wait_for_function(f"({visible}).length <= {len(held)}", timeout=5000)
-    shown = page.evaluate(visible)
+    for _ in range(50):  # the filter applies on the select's change event: give it a moment
+        shown = page.evaluate(visible)
+        if len(shown) <= len(held):
+            break
+        page.wait_for_timeout(100)
     assert holder.claim_id in shown
     assert set(shown) <= held
     assert page.problems.items == []
@@ -462,7 +465,8 @@ def test_screenshots_of_every_page_kind_at_desktop_and_phone_widths(live_server,
         assert problems.items == []
     preview = folder / "topic-preview.png"
     preview.write_bytes(Client().get(reverse("argmap:topic-preview", args=[demo.slug])).content)
-    assert len(list(folder.glob("*.png"))) == 2 * len(shots) + 1
+    written = {f"{name}-{width}.png" for name in shots for width in ("desktop", "phone")} | {"topic-preview.png"}
+    assert {path.name for path in folder.glob("*.png")} >= written
 
 
 @pytest.fixture
