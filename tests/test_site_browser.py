@@ -140,9 +140,13 @@ def test_a_claim_link_into_an_unloaded_branch_loads_it(live_server, page, settin
     assert page.problems.items == []
 
 
+# Predicates are functions, never expressions: Playwright evaluates an expression with
+# eval() while it polls, which the pages' Content-Security-Policy refuses.
+
+
 def open_graph(page, url):
     page.goto(url)
-    page.wait_for_function("window.argmapGraph !== undefined")
+    page.wait_for_function("() => window.argmapGraph !== undefined")
     page.evaluate("document.getElementById('graph-canvas').scrollIntoView({block: 'start'})")
     # Cytoscape.js caches where its canvas is; after scrolling, make it look again.
     page.evaluate("window.argmapGraph.resize()")
@@ -227,7 +231,7 @@ def test_graph_focus_hides_everything_but_the_neighbourhood_and_escape_shows_it_
     assert len(visible) < total
     page.focus("#graph-canvas")
     page.keyboard.press("Escape")
-    page.wait_for_function(f"window.argmapGraph.nodes(':visible').length === {total}")
+    page.wait_for_function("n => window.argmapGraph.nodes(':visible').length === n", arg=total)
     assert page.locator(".graph-focus").is_hidden()
     assert page.problems.items == []
 
@@ -451,9 +455,9 @@ def test_screenshots_of_every_page_kind_at_desktop_and_phone_widths(live_server,
         for name, (url, part) in shots.items():
             page.goto(live_server.url + url)
             if part == "#graph":
-                page.wait_for_function("window.argmapGraph !== undefined")
+                page.wait_for_function("() => window.argmapGraph !== undefined")
             if part == "#stakeholders":
-                page.wait_for_function("window.argmapNetwork !== undefined")
+                page.wait_for_function("() => window.argmapNetwork !== undefined")
             if part is None:
                 png = page.screenshot()
             elif part == "page":
@@ -496,7 +500,7 @@ def test_an_embedded_claim_sizes_its_frame_on_another_sites_page(live_server, bl
     )
     page.route("http://blog.example/", lambda route: route.fulfill(body=html, content_type="text/html"))
     page.goto("http://blog.example/")
-    page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+    page.wait_for_function("() => document.querySelector('iframe').style.height !== ''")
     height = page.evaluate("document.querySelector('iframe').clientHeight")  # inside its border
     content = page.frame_locator("iframe").locator("body").evaluate("b => b.ownerDocument.documentElement.scrollHeight")
     assert height == pytest.approx(content, abs=2)
@@ -511,7 +515,7 @@ def test_an_embedded_claim_sizes_its_frame_on_another_sites_page(live_server, bl
 def test_the_network_draws_every_relationship_of_the_demo_map(live_server, page, demo):
     topic = Topic.objects.get(slug="microsoft-openai-control")
     page.goto(live_server.url + topic.get_absolute_url())
-    page.wait_for_function("window.argmapNetwork !== undefined")
+    page.wait_for_function("() => window.argmapNetwork !== undefined")
     drawn = page.evaluate("window.argmapNetwork.edges().map(e => e.data('relationships')).flat()")
     ids = [int(node_id[1:]) for node_id in page.evaluate("window.argmapNetwork.nodes().map(n => n.id())")]
     expected = Relationship.objects.filter(from_stakeholder__in=ids, to_stakeholder__in=ids)
