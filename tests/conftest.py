@@ -1,29 +1,38 @@
+from importlib import import_module
+from types import SimpleNamespace
+
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from tests.factories import EditorFactory, UserFactory
 
+EDITORS_MIGRATION = import_module("argmap.migrations.0003_editors_group")
+REVIEWERS_MIGRATION = import_module("argmap.migrations.0010_publications")
+
 
 @pytest.fixture(autouse=True)
 def editors_group(request):
-    """A transactional test empties the database when it ends, the Editors group that
-    migration 0003 made included. Run alone, pytest-django puts those tests last; spread
-    over processes (`make test-fast`, pytest-xdist) any test may follow one. So every test
-    that uses the database finds the group as the migration left it."""
+    """A transactional test empties the database when it ends, the Editors and Reviewers
+    groups that migrations 0003 and 0010 made included. Run alone, pytest-django puts those
+    tests last; spread over processes (`make test-fast`, pytest-xdist) any test may follow
+    one. So every test that uses the database finds the groups as the migrations left
+    them: the migrations' own functions make them again."""
     uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames
     )
     if not uses_database:
         return
     request.getfixturevalue("db")  # the test's own database fixture (transactional if it asks)
-    if not Group.objects.filter(name="Editors").exists():
-        group = Group.objects.create(name="Editors")
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="argmap").exclude(
-                content_type__model__startswith="historical", codename__regex=r"^(add|change|delete)_"
-            )
-        )
+    if Group.objects.filter(name__in=["Editors", "Reviewers"]).count() != 2:
+        schema_editor = SimpleNamespace(connection=connection)
+        models_module = apps.get_app_config("argmap").models_module  # the migrations set it
+        try:
+            EDITORS_MIGRATION.create_editors_group(apps, schema_editor)
+            REVIEWERS_MIGRATION.create_reviewers_group(apps, schema_editor)
+        finally:
+            apps.get_app_config("argmap").models_module = models_module
 
 
 @pytest.fixture

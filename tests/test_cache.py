@@ -13,10 +13,9 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from tests.factories import ClaimFactory, LinkFactory, PositionFactory, TopicFactory
+from tests.services import REDIS_TEST_URL
 
 pytestmark = pytest.mark.django_db
-
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
 
 
 def fail_safe(backend: str, location: str, *, name: str = "pages", **options) -> dict:

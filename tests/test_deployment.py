@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.services import REDIS_TEST_URL
+
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
 PORTS = [int(port) for port in os.environ.get("ARGMAP_TEST_PORTS", "8104,8114").split(",")]
 TOPIC = "/topics/uk-openai-partnership/"
 

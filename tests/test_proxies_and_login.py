@@ -14,7 +14,8 @@ from rest_framework.throttling import AnonRateThrottle
 from argmap.clients import client_address
 from argmap.login import LoginThrottle
 from tests.factories import EditorFactory
-from tests.test_cache import REDIS_TEST_URL, caches_in, closed_port
+from tests.services import REDIS_TEST_URL
+from tests.test_cache import caches_in, closed_port
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the factories' password
 
