@@ -228,7 +228,7 @@ def test_each_endpoint_has_its_own_etag(anonymous):
         ({"without_stakeholder": "no such body"}, "without_stakeholder", 'valid "slug"'),
         ({"without_stakeholder": "x" * 101}, "without_stakeholder", "no more than 100 characters"),
         ({"without_stakeholder": "nobody"}, "without_stakeholder", "No stakeholder 'nobody' in this topic"),
-        ({"without": "openai"}, "without", "Unknown parameter. Known: basis, reject, without_stakeholder"),
+        ({"without": "openai"}, "without", "Unknown parameter. Known: basis, lens, reject, without_stakeholder"),
     ],
 )
 def test_a_bad_what_if_is_a_400_naming_the_parameter(anonymous, params, field, message):
