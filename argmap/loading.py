@@ -644,11 +644,15 @@ def map_bridges(data: MapData, graph: ArgumentGraph | None = None) -> list[Bridg
     return bridges(graph or graph_from_map(data), cast("list[StanceRow]", data.stances), pairs=pairs)
 
 
-def map_robustness(data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None) -> Report:
+def map_robustness(
+    data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None
+) -> Report:
     """robustness.py's report on a loaded map (`evaluation` and `graph`: its evaluation and
     graph_from_map(data), if made)."""
     graph = graph or graph_from_map(data)
-    links = [(row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links]
+    links = [
+        (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
+    ]
     return robustness(  # with the graph given, its positions and claims are not read again
         positions=graph.position_ids,
         claims=[],

@@ -24,9 +24,7 @@ def stance(stakeholder, *, position=None, claim=None, attitude=SUP):
 
 def objection_answered():
     """Position 1; claim 10 opposes it; claim 20 opposes claim 10 (so 10 is rejected, 1 accepted)."""
-    return ArgumentGraph(
-        positions=[1], claims=[(10, 0.6), (20, 0.6)], links=[(10, 1, None, OPP), (20, None, 10, OPP)]
-    )
+    return ArgumentGraph(positions=[1], claims=[(10, 0.6), (20, 0.6)], links=[(10, 1, None, OPP), (20, None, 10, OPP)])
 
 
 def test_a_lens_holds_a_stakeholders_claims_beyond_dispute():

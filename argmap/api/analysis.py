@@ -673,9 +673,7 @@ def bridge_rows(data: MapData, found: list[Bridge]) -> list[dict]:
         {
             "stakeholders": [slugs[s] for s in bridge.stakeholder_ids],
             "divided_on": bridge.divided_on,
-            "labels": [
-                {"position_id": p, "labels": list(labels)} for p, labels in bridge.labels.items()
-            ],
+            "labels": [{"position_id": p, "labels": list(labels)} for p, labels in bridge.labels.items()],
             "agree_already": bridge.agree_already,
             "accepted_by": slugs[bridge.accepted_by] if bridge.accepted_by is not None else None,
             "claim_ids": bridge.claim_ids,

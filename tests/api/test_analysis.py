@@ -55,7 +55,13 @@ def test_evaluation_gives_every_position_and_claim_with_its_why_and_cruxes(anony
     body = response.json()
     assert (body["topic"], body["converged"], body["cycles"]) == ("ai-copyright-easing", True, [])
     assert body["version"] == Topic.objects.get(slug="ai-copyright-easing").version
-    assert body["what_if"] == {"without_stakeholder": None, "left_out": [], "assumed_rejected": [], "basis": None}
+    assert body["what_if"] == {
+        "without_stakeholder": None,
+        "lens": None,
+        "left_out": [],
+        "assumed_rejected": [],
+        "basis": None,
+    }
     assert body["alternatives"] is True
     topic_claims = Claim.objects.filter(topic__slug="ai-copyright-easing")
     assert [row["id"] for row in body["claims"]] == sorted(topic_claims.values_list("pk", flat=True))
