@@ -23,6 +23,7 @@ from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
 from argmap.conditional import topic_response
 from argmap.graph import LABELS
+from argmap.lenses import Bridge, differences, evaluate_lens, lens_of
 from argmap.loading import (
     PAGE_COLUMNS,
     MapData,
@@ -35,7 +36,6 @@ from argmap.loading import (
     map_gaps,
     rows_robustness,
 )
-from argmap.lenses import Bridge, differences, evaluate_lens, lens_of
 from argmap.models import Attitude, Polarity, Publication, Salience, Stakeholder, StakeholderKind, Stance, Topic
 from argmap.publishing import Edition, stored_evaluation
 from argmap.robustness import Robustness
