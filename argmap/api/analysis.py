@@ -591,10 +591,9 @@ class TopicAnalysisActions:
 
 def stakeholder_in(topic: Topic, edition: Edition | None, slug: str, parameter: str) -> int:
     """The id of the stakeholder `slug` involved in the map read (a 400 naming `parameter` if none)."""
-    if edition is None:
-        stakeholder_id = involved_stakeholder(topic, slug)
-    else:
-        stakeholder_id = published_stakeholder(edition.data, slug)
+    stakeholder_id = (
+        involved_stakeholder(topic, slug) if edition is None else published_stakeholder(edition.data, slug)
+    )
     if stakeholder_id is None:
         raise ValidationError({parameter: [f"No stakeholder {slug!r} in this topic."]})
     return stakeholder_id
