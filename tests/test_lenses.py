@@ -93,7 +93,8 @@ def test_the_bridge_is_the_fewest_claims_that_bring_two_lenses_together():
     bridge, spent = find_bridge(graph, stances, 1, 2, [1])
 
     assert bridge.labels == {1: ("accepted", "rejected")}
-    assert bridge.found and not bridge.agree_already
+    assert bridge.found
+    assert not bridge.agree_already
     # 2 accepting claim 20 changes nothing (10 is beyond dispute for it); 1 accepting 10 does.
     assert (bridge.accepted_by, bridge.claim_ids) == (1, [10])
     accepted = evaluate_lens(graph, lens_of(1, stances).accepting([10]))
@@ -105,14 +106,17 @@ def test_lenses_that_already_agree_need_no_bridge():
     graph = ArgumentGraph(positions=[1], claims=[(10, 0.6)], links=[(10, 1, None, SUP)])
     stances = [stance(1, position=1), stance(2, position=1, attitude=OPP)]
     (bridge,) = bridges(graph, stances)
-    assert bridge.agree_already and bridge.found and bridge.claim_ids == []
+    assert bridge.agree_already
+    assert bridge.found
+    assert bridge.claim_ids == []
 
 
 def test_the_search_for_bridges_stops_at_its_budget():
     graph = objection_answered()
     stances = [stance(1, position=1), stance(2, position=1, attitude=OPP), stance(1, claim=20), stance(2, claim=10)]
     (bridge,) = bridges(graph, stances, budget=2)
-    assert not bridge.found and bridge.claim_ids == []
+    assert not bridge.found
+    assert bridge.claim_ids == []
 
 
 @settings(max_examples=60, deadline=None)
