@@ -192,6 +192,12 @@ class Assessment:
     why: Explanation | None = None
     check: FactCheck | None = None  # a fact's check: opposed and unchecked is "disputed"; None if not a fact
     share: float | None = None  # alternatives: this position's strength over the sum of all of them
+    # Robustness (robustness.py fills these in; None: not checked): whether its label survives
+    # the changes considered, and if not the one change that flips it and the label it would have.
+    robust: bool | None = None
+    flip: str | None = None
+    flips_to: Label | None = None
+    flip_link: LinkRow | None = None
 
 
 @dataclass(slots=True)
