@@ -317,11 +317,13 @@ def analyse_page(
     stored: Callable[[Collection[int]], Evaluation] | None = None,
     coalitions: Coalitions | None = None,
     lens: LensView | None = None,
+    bridges: list[Bridge] | None = None,
 ) -> PageAnalysis:
     """The topic page's analysis: standings in the tree (evaluate_shown), each position's
     summary with its cruxes, the coalition matrix (computed, or those `stored` with a
-    publication and its `coalitions`), the bridges between divided stakeholders and the
-    claims that may count one reason twice."""
+    publication and its `coalitions`), the bridges between divided stakeholders (computed
+    for a live map, or those stored with a publication: stored_bridges) and the claims that
+    may count one reason twice."""
     shown = list(shown)
     evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes, stored=stored, lens=lens)
     words = _Words(tree, {node.claim_id for node in shown})
@@ -339,13 +341,30 @@ def analyse_page(
         positions,
         matrix,
         evaluation.converged,
-        bridge_lines(data, tree, map_bridges(data), words),
+        bridge_lines(data, tree, bridges if bridges is not None else _live_bridges(data, stored), words),
         [
             DuplicateLine((words.mention(d.claim_ids[0]), words.mention(d.claim_ids[1])), _DUPLICATE_REASONS[d.reason])
             for d in map_duplicates(data)
         ],
         lens,
     )
+
+
+def _live_bridges(data: MapData, stored: object) -> list[Bridge]:
+    """A live map's bridges; none for a publication that stored none (published before bridges
+    were): a publication's page evaluates nothing at request time."""
+    return map_bridges(data) if stored is None else []
+
+
+def stored_bridges(analysis: dict | None) -> list[Bridge] | None:
+    """The bridges stored with a publication's analysis (None for a live map)."""
+    if analysis is None:
+        return None
+    return [
+        Bridge(tuple(row["stakeholder_ids"]), row["divided_on"], {int(k): tuple(v) for k, v in row["labels"].items()},
+               row["agree_already"], row["accepted_by"], row["claim_ids"], row["found"])
+        for row in analysis.get("bridges", [])
+    ]  # fmt: skip
 
 
 _DUPLICATE_REASONS = {

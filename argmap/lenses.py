@@ -12,8 +12,8 @@ supports it, with or without conditions, the other opposes it) is the fewest cla
 whose acceptance by one of them would bring their lenses together: the verdict (label)
 of every position dividing them the same through both lenses. The claims tried are
 those the other holds and the one does not; sets are tried smallest first, up to
-MAX_BRIDGE_CLAIMS claims and at most `budget` evaluations in all, so an answer is the
-fewest within those bounds and `found` says when none was.
+MAX_BRIDGE_CLAIMS claims and at most a budget of evaluations in all (bridge_budget), so
+an answer is the fewest within those bounds and `found` says when none was.
 """
 
 from __future__ import annotations
@@ -31,7 +31,17 @@ MAX_BRIDGE_CLAIMS = 3
 """A bridge is looked for among sets of at most this many claims."""
 
 BRIDGE_BUDGET = 60
-"""At most this many evaluations are spent looking for the bridges of one map."""
+"""At most this many evaluations are spent looking for the bridges of one map..."""
+
+BRIDGE_CLAIM_EVALUATIONS = 200_000
+"""...and at most this many claims evaluated in all (20 evaluations of a 10,000-claim map,
+4 of a 100,000-claim one), so that the search costs a bounded multiple of one evaluation."""
+
+
+def bridge_budget(claims: int) -> int:
+    """The evaluations the search for a map's bridges may spend."""
+    return max(4, min(BRIDGE_BUDGET, BRIDGE_CLAIM_EVALUATIONS // max(claims, 1)))
+
 
 MAX_PAIRS = 10
 """At most this many divided pairs of stakeholders get a bridge looked for."""
@@ -200,11 +210,14 @@ def bridges(
     stances: Sequence[Stance],
     *,
     pairs: Sequence[tuple[int, int, list[int]]] | None = None,
-    budget: int = BRIDGE_BUDGET,
+    budget: int | None = None,
 ) -> list[Bridge]:
     """The bridge of each divided pair of stakeholders (divided_pairs, at most MAX_PAIRS),
-    spending at most `budget` evaluations in all: pairs beyond it are reported not found."""
+    spending at most `budget` evaluations in all (by default bridge_budget of the map's
+    size): pairs beyond it are reported not looked for."""
     pairs = divided_pairs(stances) if pairs is None else pairs
+    if budget is None:
+        budget = bridge_budget(len(graph.claim_ids))
     found = []
     for a, b, positions in pairs[:MAX_PAIRS]:
         if budget <= 2:

@@ -44,6 +44,7 @@ from argmap.loading import (
     MapData,
     graph_from_map,
     load_map,
+    map_bridges,
     map_coalitions,
     map_gaps,
     map_robustness,
@@ -162,11 +163,17 @@ def snapshot_document(topic: Topic) -> bytes:
 
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
-    (every why, up to CRUXES cruxes per position), the coalitions and the gaps."""
+    (every why, up to CRUXES cruxes per position, each verdict's robustness), the coalitions,
+    the gaps and the bridges between divided stakeholders."""
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     with_robustness(evaluation, map_robustness(data, evaluation=evaluation, graph=graph))  # how fragile each verdict is
-    document = {"evaluation": evaluation, "coalitions": map_coalitions(data), "gaps": map_gaps(data)}
+    document = {
+        "evaluation": evaluation,
+        "coalitions": map_coalitions(data),
+        "gaps": map_gaps(data),
+        "bridges": map_bridges(data, graph),
+    }
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
 
 

@@ -29,7 +29,15 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap import sharing
-from argmap.analysis import analyse_page, evaluate_shown, grid_quadrants, grid_rows, lens_choices, page_lens
+from argmap.analysis import (
+    analyse_page,
+    evaluate_shown,
+    grid_quadrants,
+    grid_rows,
+    lens_choices,
+    page_lens,
+    stored_bridges,
+)
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
 from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_stakeholder
@@ -276,7 +284,10 @@ class TopicMapView(View):
         if len(data.claims) > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
             evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens)  # the tree's strengths, labels, whys
             return {"analysis_deferred": True, "lens": lens, "lens_choices": lens_choices(data)}
-        analysis = analyse_page(data, tree, shown, stored=edition.stored, coalitions=edition.coalitions(), lens=lens)
+        analysis = analyse_page(
+            data, tree, shown, stored=edition.stored, coalitions=edition.coalitions(), lens=lens,
+            bridges=stored_bridges(edition.analysis),
+        )  # fmt: skip
         return {"analysis": analysis, "lens": lens, "lens_choices": lens_choices(data)}
 
 
@@ -323,7 +334,15 @@ class TopicAnalysisView(TopicMapView):
             "urls": PageUrls(topic, number),
             "lens": lens,
             "lens_choices": lens_choices(data),
-            "analysis": analyse_page(data, tree, [], stored=edition.stored, coalitions=edition.coalitions(), lens=lens),
+            "analysis": analyse_page(
+                data,
+                tree,
+                [],
+                stored=edition.stored,
+                coalitions=edition.coalitions(),
+                lens=lens,
+                bridges=stored_bridges(edition.analysis),
+            ),  # fmt: skip
             # The section's links to positions point at the topic page.
             "anchor_base": topic.get_absolute_url(),
         }
