@@ -167,6 +167,7 @@ class ExplanationSerializer(serializers.Serializer):
     assumed_rejected = serializers.BooleanField(help_text="What-if: rejected by assumption.")
     summary = serializers.CharField(help_text="The same in one or two sentences.")
     rivals = _ids(help_text="Alternatives: the other positions still standing, which keep this one undecided.")
+    assumed_accepted = serializers.BooleanField(help_text="Through a lens: held beyond dispute (strength 1).")
 
 
 class CruxSerializer(serializers.Serializer):
@@ -196,6 +197,15 @@ class ClaimAssessmentSerializer(AssessmentSerializer):
         choices=["unchecked", "confirmed", "disputed", "false"],
         allow_null=True,
         help_text="A fact's check (opposed and unchecked: disputed); null if not a fact.",
+    )
+    robust = serializers.BooleanField(
+        allow_null=True, help_text="A publication's stored robustness of this label; null if not checked."
+    )
+    flip = serializers.CharField(allow_null=True, help_text="Fragile: the one change that flips it.")
+    flips_to = _label(allow_null=True)
+    flip_link = serializers.ListField(
+        allow_null=True,
+        help_text="Fragile: the inferred link whose removal flips it (claim, position, claim, polarity).",
     )
 
 
@@ -591,9 +601,7 @@ class TopicAnalysisActions:
 
 def stakeholder_in(topic: Topic, edition: Edition | None, slug: str, parameter: str) -> int:
     """The id of the stakeholder `slug` involved in the map read (a 400 naming `parameter` if none)."""
-    stakeholder_id = (
-        involved_stakeholder(topic, slug) if edition is None else published_stakeholder(edition.data, slug)
-    )
+    stakeholder_id = involved_stakeholder(topic, slug) if edition is None else published_stakeholder(edition.data, slug)
     if stakeholder_id is None:
         raise ValidationError({parameter: [f"No stakeholder {slug!r} in this topic."]})
     return stakeholder_id
