@@ -249,6 +249,7 @@ def evaluate_shown(
     cruxes: int = 0,
     stored: Callable[[Collection[int]], Evaluation] | None = None,
     lens: LensView | None = None,
+    duplicates: list[Duplicate] | None = None,
 ) -> Evaluation:
     """Evaluate the whole map, explaining its positions and the `shown` claims, and give
     the tree the standing of each (tree.standing, keyed as the tree keys its nodes), with
@@ -272,7 +273,9 @@ def evaluate_shown(
             evaluation,
             evaluate_lens(graph, seen, explain=True, explain_claims=shown_ids, cruxes=cruxes),
         )
-    words = _Words(tree, shown_ids, map_evidence(data), duplicates=map_duplicates(data), lens=lens, default=default)
+    if duplicates is None:
+        duplicates = map_duplicates(data)
+    words = _Words(tree, shown_ids, map_evidence(data), duplicates=duplicates, lens=lens, default=default)
     standing = tree.standing
     for position_id, assessment in evaluation.positions.items():
         standing[-position_id] = words.standing(assessment, "position")
@@ -300,8 +303,16 @@ def _left_out(words: _Words, assessment: Assessment | None, lens: LensView) -> S
     return standing
 
 
+DUPLICATES_ON_PAGES = 2000
+"""Pages note possible duplicates on maps of up to this many claims (the comparison grows
+faster than the map); larger maps list them in the gaps of the API and the admin."""
+
+
 def map_duplicates(data: MapData) -> list[Duplicate]:
-    """The claims of a loaded map that may count one reason twice (duplicates.py)."""
+    """The claims of a loaded map that may count one reason twice (duplicates.py), as pages
+    show them: none on a map of more than DUPLICATES_ON_PAGES claims."""
+    if len(data.claims) > DUPLICATES_ON_PAGES:
+        return []
     return possible_duplicates(
         claims=[(row["id"], row["text"]) for row in data.claims],
         citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
@@ -325,7 +336,8 @@ def analyse_page(
     for a live map, or those stored with a publication: stored_bridges) and the claims that
     may count one reason twice."""
     shown = list(shown)
-    evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes, stored=stored, lens=lens)
+    duplicates = map_duplicates(data)
+    evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes, stored=stored, lens=lens, duplicates=duplicates)
     words = _Words(tree, {node.claim_id for node in shown})
     positions = [
         PositionSummary(
@@ -344,7 +356,7 @@ def analyse_page(
         bridge_lines(data, tree, bridges if bridges is not None else _live_bridges(data, stored), words),
         [
             DuplicateLine((words.mention(d.claim_ids[0]), words.mention(d.claim_ids[1])), _DUPLICATE_REASONS[d.reason])
-            for d in map_duplicates(data)
+            for d in duplicates
         ],
         lens,
     )

@@ -33,8 +33,8 @@ MAX_BRIDGE_CLAIMS = 3
 BRIDGE_BUDGET = 60
 """At most this many evaluations are spent looking for the bridges of one map..."""
 
-BRIDGE_CLAIM_EVALUATIONS = 200_000
-"""...and at most this many claims evaluated in all (20 evaluations of a 10,000-claim map,
+BRIDGE_CLAIM_EVALUATIONS = 100_000
+"""...and at most this many claims evaluated in all (10 evaluations of a 10,000-claim map,
 4 of a 100,000-claim one), so that the search costs a bounded multiple of one evaluation."""
 
 
