@@ -18,10 +18,12 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from argmap.duplicates import possible_duplicates
+from argmap.duplicates import Duplicate, possible_duplicates
 from argmap.evidence import Evidence
-from argmap.graph import Assessment, Crux, Evaluation, Explanation
-from argmap.loading import MapData, graph_from_map, map_coalitions, map_evidence
+from argmap.graph import Assessment, Crux, Evaluation, Explanation, LinkRow
+from argmap.lenses import Bridge, evaluate_lens, lens_of
+from argmap.loading import MapData, graph_from_map, map_bridges, map_coalitions, map_evidence, map_robustness
+from argmap.robustness import SCORE_MARGIN, with_robustness
 from argmap.stakeholders import (
     AGREEMENT_THRESHOLD,
     HIGH_SALIENCE,
@@ -166,17 +168,77 @@ class CoalitionMatrix:
 
 
 @dataclass(slots=True)
+class LensView:
+    """A page seen through one stakeholder's lens (lenses.py), or the notice that the lens
+    asked for was ignored."""
+
+    slug: str
+    name: str
+    held: int = 0  # claims it holds: beyond dispute through its lens
+    opposed: int = 0  # claims it opposes: left out
+    changes: list[str] = field(default_factory=list)  # each position whose standing differs, in words
+    notice: str = ""  # the lens asked for was not applied, and why
+    stakeholder_id: int | None = None
+
+
+@dataclass(slots=True)
+class BridgeLine:
+    """A bridge (lenses.Bridge) in words."""
+
+    between: tuple[dict, dict]  # the two stakeholders (slug, name)
+    divided: str  # what divides them, and how each lens sees it
+    bridge: str  # what would bring them together, or why nothing needs to (or nothing was found)
+    claims: list[Mention]
+
+
+@dataclass(slots=True)
+class DuplicateLine:
+    """Two claims that may count one reason twice, in words."""
+
+    claims: tuple[Mention, Mention]
+    reason: str
+
+
+@dataclass(slots=True)
 class PageAnalysis:
     """What the topic page shows of the analysis besides the tree's standings."""
 
     positions: list[PositionSummary]
     matrix: CoalitionMatrix
     converged: bool  # False if a circle of opposition did not settle (the figures are approximate)
+    bridges: list[BridgeLine] = field(default_factory=list)
+    duplicates: list[DuplicateLine] = field(default_factory=list)
+    lens: LensView | None = None
 
 
 # ---------------------------------------------------------------------------
 # Evaluating what a page shows
 # ---------------------------------------------------------------------------
+
+
+def page_lens(data: MapData, slug: str | None) -> LensView | None:
+    """The lens a page is asked for (`?lens=<slug>`): a stakeholder with a stance or salience
+    in this map, or a notice that the lens is ignored."""
+    if not slug:
+        return None
+    involved = {row["stakeholder_id"] for row in data.stances} | {row["stakeholder_id"] for row in data.salience}
+    row = next((r for r in data.stakeholders if r["slug"] == slug and r["id"] in involved), None)
+    if row is None:
+        return LensView(
+            slug[:100],
+            "",
+            notice=f"No stakeholder “{shorten(slug, 60)}” takes part in this topic: the lens is ignored.",
+        )
+    return LensView(row["slug"], row["name"], stakeholder_id=row["id"])
+
+
+def lens_choices(data: MapData) -> list[dict]:
+    """The stakeholders a page may be seen through: those with a stance in the map, by name."""
+    holding = {row["stakeholder_id"] for row in data.stances}
+    return sorted(
+        ({"slug": row["slug"], "name": row["name"]} for row in data.stakeholders if row["id"] in holding),
+        key=lambda row: row["name"],
+    )
 
 
 def evaluate_shown(
@@ -186,23 +248,75 @@ def evaluate_shown(
     *,
     cruxes: int = 0,
     stored: Callable[[Collection[int]], Evaluation] | None = None,
+    lens: LensView | None = None,
+    duplicates: list[Duplicate] | None = None,
 ) -> Evaluation:
     """Evaluate the whole map, explaining its positions and the `shown` claims, and give
-    the tree the standing of each (tree.standing, keyed as the tree keys its nodes).
-    A published map's evaluation is `stored` (publishing.py): it is read, not computed."""
+    the tree the standing of each (tree.standing, keyed as the tree keys its nodes), with
+    how fragile it is and the claims it may duplicate. A published map's evaluation is
+    `stored` (publishing.py): it is read, not computed. Through a `lens` (page_lens), the
+    map is evaluated as that stakeholder sees it, and each standing says how it differs."""
     shown_ids = {node.claim_id for node in shown}
+    graph = None
     if stored is not None:
         evaluation = stored(shown_ids)
     else:
-        evaluation = graph_from_map(data).evaluate(explain=True, explain_claims=shown_ids, cruxes=cruxes)
-    words = _Words(tree, shown_ids, map_evidence(data))
+        graph = graph_from_map(data)
+        evaluation = graph.evaluate(explain=True, explain_claims=shown_ids, cruxes=cruxes)
+        with_robustness(evaluation, map_robustness(data, evaluation=evaluation, graph=graph))
+    default = None
+    if lens is not None and lens.stakeholder_id is not None:
+        graph = graph or graph_from_map(data)
+        seen = lens_of(lens.stakeholder_id, data.stances, graph.claim_ids)
+        lens.held, lens.opposed = len(seen.held), len(seen.opposed)
+        default, evaluation = (
+            evaluation,
+            evaluate_lens(graph, seen, explain=True, explain_claims=shown_ids, cruxes=cruxes),
+        )
+    if duplicates is None:
+        duplicates = map_duplicates(data)
+    words = _Words(tree, shown_ids, map_evidence(data), duplicates=duplicates, lens=lens, default=default)
     standing = tree.standing
     for position_id, assessment in evaluation.positions.items():
         standing[-position_id] = words.standing(assessment, "position")
     claims = evaluation.claims
     for claim_id in shown_ids:
-        standing[claim_id] = words.standing(claims[claim_id], "claim")
+        if claim_id in claims:
+            standing[claim_id] = words.standing(claims[claim_id], "claim")
+        elif lens is not None:  # left out by the lens: the claim as the map has it, said so
+            standing[claim_id] = _left_out(words, default.claims[claim_id] if default else None, lens)
+    if lens is not None and default is not None:
+        lens.changes = [
+            f"“{shorten(tree_title, 80)}”: {words.lens_words(evaluation.positions[pid])} through this lens;"
+            f" {words.lens_words(default.positions[pid])} on the map as recorded."
+            for pid, tree_title in ((p.position_id, p.title) for p in tree.positions)
+            if evaluation.positions[pid].label != default.positions[pid].label
+        ]
     return evaluation
+
+
+def _left_out(words: _Words, assessment: Assessment | None, lens: LensView) -> Standing | None:
+    if assessment is None or assessment.why is None:
+        return None
+    standing = words.standing(assessment, "claim")
+    standing.lens = f"{lens.name} opposes this claim: its lens leaves it out, so it counts for nothing there."
+    return standing
+
+
+DUPLICATES_ON_PAGES = 2000
+"""Pages note possible duplicates on maps of up to this many claims (the comparison grows
+faster than the map); larger maps list them in the gaps of the API and the admin."""
+
+
+def map_duplicates(data: MapData) -> list[Duplicate]:
+    """The claims of a loaded map that may count one reason twice (duplicates.py), as pages
+    show them: none on a map of more than DUPLICATES_ON_PAGES claims."""
+    if len(data.claims) > DUPLICATES_ON_PAGES:
+        return []
+    return possible_duplicates(
+        claims=[(row["id"], row["text"]) for row in data.claims],
+        citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
+    )
 
 
 def analyse_page(
@@ -213,12 +327,17 @@ def analyse_page(
     cruxes: int = 3,
     stored: Callable[[Collection[int]], Evaluation] | None = None,
     coalitions: Coalitions | None = None,
+    lens: LensView | None = None,
+    bridges: list[Bridge] | None = None,
 ) -> PageAnalysis:
     """The topic page's analysis: standings in the tree (evaluate_shown), each position's
-    summary with its cruxes, and the coalition matrix (computed, or those `stored` with a
-    publication and its `coalitions`)."""
+    summary with its cruxes, the coalition matrix (computed, or those `stored` with a
+    publication and its `coalitions`), the bridges between divided stakeholders (computed
+    for a live map, or those stored with a publication: stored_bridges) and the claims that
+    may count one reason twice."""
     shown = list(shown)
-    evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes, stored=stored)
+    duplicates = map_duplicates(data)
+    evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes, stored=stored, lens=lens, duplicates=duplicates)
     words = _Words(tree, {node.claim_id for node in shown})
     positions = [
         PositionSummary(
@@ -230,7 +349,70 @@ def analyse_page(
         for position in tree.positions
     ]
     matrix = coalition_matrix(data, coalitions if coalitions is not None else map_coalitions(data, agreements=False))
-    return PageAnalysis(positions, matrix, evaluation.converged)
+    return PageAnalysis(
+        positions,
+        matrix,
+        evaluation.converged,
+        bridge_lines(data, tree, bridges if bridges is not None else _live_bridges(data, stored), words),
+        [
+            DuplicateLine((words.mention(d.claim_ids[0]), words.mention(d.claim_ids[1])), _DUPLICATE_REASONS[d.reason])
+            for d in duplicates
+        ],
+        lens,
+    )
+
+
+def _live_bridges(data: MapData, stored: object) -> list[Bridge]:
+    """A live map's bridges; none for a publication that stored none (published before bridges
+    were): a publication's page evaluates nothing at request time."""
+    return map_bridges(data) if stored is None else []
+
+
+def stored_bridges(analysis: dict | None) -> list[Bridge] | None:
+    """The bridges stored with a publication's analysis (None for a live map)."""
+    if analysis is None:
+        return None
+    return [
+        Bridge(tuple(row["stakeholder_ids"]), row["divided_on"], {int(k): tuple(v) for k, v in row["labels"].items()},
+               row["agree_already"], row["accepted_by"], row["claim_ids"], row["found"])
+        for row in analysis.get("bridges", [])
+    ]  # fmt: skip
+
+
+_DUPLICATE_REASONS = {
+    "same passage": "they cite the same passage of one source",
+    "near-identical text": "their texts are nearly the same",
+}
+
+
+def bridge_lines(data: MapData, tree: Tree, found: list[Bridge], words: _Words) -> list[BridgeLine]:
+    """Bridges in words, naming stakeholders and claims."""
+    names = {row["id"]: {"slug": row["slug"], "name": row["name"]} for row in data.stakeholders}
+    titles = {p.position_id: shorten(p.title, 80) for p in tree.positions}
+    lines = []
+    for bridge in found:
+        a, b = (names[s] for s in bridge.stakeholder_ids)
+        positions = " and ".join(f"“{titles[p]}”" for p in bridge.divided_on)
+        if not bridge.labels:
+            not_looked = "Not looked for: the search for bridges spent its budget on other pairs."
+            lines.append(BridgeLine((a, b), f"They take opposite sides on {positions}.", not_looked, []))
+            continue
+        seen = "; ".join(
+            f"“{titles[p]}” is {first} through {a['name']}’s lens and {second} through {b['name']}’s"
+            for p, (first, second) in bridge.labels.items()
+        )
+        divided = f"They take opposite sides on {positions}: {seen}."
+        claims = [words.mention(c) for c in bridge.claim_ids]
+        if bridge.agree_already:
+            said = "Their lenses already agree: what divides them is not in the claims recorded."
+        elif bridge.found:
+            who = names[bridge.accepted_by]["name"] if bridge.accepted_by is not None else ""
+            plural = "these claims" if len(claims) > 1 else "this claim"
+            said = f"If {who} accepted {plural}, their lenses would agree:"
+        else:
+            said = "No set of up to three claims one of them holds would bring their lenses together."
+        lines.append(BridgeLine((a, b), divided, said, claims))
+    return lines
 
 
 def _shown_crux(crux: Crux) -> bool:
@@ -240,10 +422,26 @@ def _shown_crux(crux: Crux) -> bool:
 class _Words:
     """Puts graph.py's results into words, naming claims by their text."""
 
-    def __init__(self, tree: Tree, shown_ids: set[int], evidence: dict[int, Evidence] | None = None):
+    def __init__(
+        self,
+        tree: Tree,
+        shown_ids: set[int],
+        evidence: dict[int, Evidence] | None = None,
+        *,
+        duplicates: Iterable[Duplicate] = (),
+        lens: LensView | None = None,
+        default: Evaluation | None = None,
+    ):
         self.tree = tree
         self.shown_ids = shown_ids
         self.evidence = evidence or {}
+        self.duplicates: dict[int, list[Duplicate]] = defaultdict(list)
+        for duplicate in duplicates:
+            for claim_id in duplicate.claim_ids:
+                if claim_id in shown_ids:
+                    self.duplicates[claim_id].append(duplicate)
+        self.lens = lens
+        self.default = default  # through a lens: the evaluation without it
 
     def mention(self, claim_id: int) -> Mention:
         text = self.tree.claim_rows[claim_id]["text"]
@@ -260,8 +458,13 @@ class _Words:
         ]
         found = self.evidence.get(assessment.id) if kind == "claim" else None
         words = plain_words(
-            label=label, strength=strength, check=assessment.check, unsourced=found is not None and found.unsourced
+            label=label,
+            strength=strength,
+            check=assessment.check,
+            unsourced=found is not None and found.unsourced,
+            fragile=assessment.robust is False and assessment.flip is not None,
         )
+        duplicates = self.duplicates.get(assessment.id, []) if kind == "claim" else []
         return Standing(
             figure(strength),
             label,
@@ -273,7 +476,70 @@ class _Words:
             max(len(why.contributions) - WHY_LISTED, 0),
             _verdict(label, why),
             [self.mention(claim_id) for claim_id in why.because],
+            self.robustness(assessment),
+            [self.mention(next(c for c in d.claim_ids if c != assessment.id)) for d in duplicates],
+            _DUPLICATE_REASONS[duplicates[0].reason] if len({d.reason for d in duplicates}) == 1 else
+            "they cite the same passage, or their texts are nearly the same" if duplicates else "",
+            self.lens_difference(assessment, kind),
+        )  # fmt: skip
+
+    def robustness(self, assessment: Assessment) -> str:
+        """How fragile a standing is, in words ("" if not checked)."""
+        if assessment.robust is None:
+            return ""
+        margin = figure(SCORE_MARGIN)
+        if assessment.robust:
+            return (
+                f"Robust: its standing holds with every base score moved by up to ±{margin}"
+                " and any one inferred link removed."
+            )
+        if assessment.flip is None or assessment.flip_link is None:
+            return (
+                f"Not fully checked: its standing holds with every base score moved by up to ±{margin}, but the map"
+                " has more inferred links than are tried one by one."
+            )
+        return f"Fragile: {self.link_words(assessment.flip_link)}, it would be {assessment.flips_to}."
+
+    def link_words(self, link: LinkRow) -> str:
+        claim_id, position_id, target_claim_id, polarity = link
+        target = (
+            next((p.title for p in self.tree.positions if p.position_id == position_id), "")
+            if position_id is not None
+            else self.tree.claim_rows[target_claim_id]["text"]  # type: ignore[index]
         )
+        text = self.tree.claim_rows[claim_id]["text"]
+        return (
+            f"without one link an editor inferred (the source does not draw it), “{shorten(text, MENTION_LENGTH)}”"
+            f" {polarity} “{shorten(target, MENTION_LENGTH)}”"
+        )
+
+    def lens_words(self, assessment: Assessment) -> str:
+        return (
+            f"{plain_words(label=assessment.label, strength=assessment.strength, check=assessment.check)}"
+            f" ({figure(assessment.strength)}, {assessment.label})"
+        )
+
+    def lens_difference(self, assessment: Assessment, kind: str) -> str:
+        """Through a lens: how this verdict differs from the map's without it ("" if no lens)."""
+        if self.lens is None or self.default is None:
+            return ""
+        before = (self.default.positions if kind == "position" else self.default.claims).get(assessment.id)
+        if before is None:
+            return ""
+        name = self.lens.name
+        if assessment.why is not None and assessment.why.assumed_accepted:
+            return f"{name} holds this claim: its lens takes it as beyond dispute (1.00, accepted)."
+        if before.label != assessment.label:
+            return (
+                f"Through {name}’s lens: {self.lens_words(assessment)}; on the map as recorded:"
+                f" {self.lens_words(before)}."
+            )
+        if abs(before.strength - assessment.strength) >= 0.005:
+            return (
+                f"Through {name}’s lens: {figure(assessment.strength)}; on the map as recorded:"
+                f" {figure(before.strength)}, the same standing."
+            )
+        return ""
 
     def crux(self, crux: Crux) -> CruxLine:
         return CruxLine(

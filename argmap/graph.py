@@ -179,6 +179,7 @@ class Explanation:
     rivals: list[int] = field(
         default_factory=list
     )  # alternatives: the other positions still standing, which keep it undecided
+    assumed_accepted: bool = False  # a what-if or lens: held beyond dispute (strength 1, accepted)
 
 
 @dataclass(slots=True)
@@ -191,6 +192,12 @@ class Assessment:
     why: Explanation | None = None
     check: FactCheck | None = None  # a fact's check: opposed and unchecked is "disputed"; None if not a fact
     share: float | None = None  # alternatives: this position's strength over the sum of all of them
+    # Robustness (robustness.py fills these in; None: not checked): whether its label survives
+    # the changes considered, and if not the one change that flips it and the label it would have.
+    robust: bool | None = None
+    flip: str | None = None
+    flips_to: Label | None = None
+    flip_link: LinkRow | None = None
 
 
 @dataclass(slots=True)
@@ -220,6 +227,7 @@ class Evaluation:
     cycles: list[list[int]]  # claims settled together as circles of opposition
     converged: bool  # False if a circle did not settle within CYCLE_ROUNDS (its strengths are the last round's)
     alternatives: bool = False  # the positions are alternatives (they attack each other)
+    assumed_accepted: list[int] = field(default_factory=list)  # what-if or lens: claims held beyond dispute
 
 
 class _State:
@@ -440,6 +448,7 @@ class ArgumentGraph:
         *,
         left_out: Collection[int] = (),
         rejected: Collection[int] = (),
+        accepted: Collection[int] = (),
         explain: bool = False,
         explain_claims: Collection[int] | None = None,
         cruxes: int = 0,
@@ -448,17 +457,24 @@ class ArgumentGraph:
 
         What-if: `left_out` claims are taken out of the map (with their links);
         `rejected` claims stay, assumed rejected (strength 0, whatever argues for them).
-        For everything they are linked to, both amount to the same. `explain` adds a
+        For everything they are linked to, both amount to the same. `accepted` claims are
+        held beyond dispute (strength 1, accepted), as a lens does with what a stakeholder
+        holds (lenses.py); a claim both rejected (or left out) and accepted is a ValueError. `explain` adds a
         `why` to each assessment (with `explain_claims`, to every position's but only to
         those claims': a page showing 200 claims of 10,000 explains those 200);
         `cruxes` keeps up to that many cruxes per position.
         """
-        unknown = sorted(set(left_out) - self._claim_index.keys() | set(rejected) - self._claim_index.keys())
+        known = self._claim_index.keys()
+        unknown = sorted(set(left_out) - known | set(rejected) - known | set(accepted) - known)
         if unknown:
             raise ValueError(f"Not claims of this map: {', '.join(map(str, unknown))}.")
+        both = sorted(set(accepted) & (set(left_out) | set(rejected)))
+        if both:
+            raise ValueError(f"Claims both accepted and rejected or left out: {', '.join(map(str, both))}.")
         left_out_index = {self._claim_index[cid] for cid in left_out}
         forced = dict.fromkeys(left_out_index, 0.0)
         forced.update((self._claim_index[cid], 0.0) for cid in rejected if self._claim_index[cid] not in forced)
+        forced.update((self._claim_index[cid], 1.0) for cid in accepted)
         # A fact checked false is held at 0, whatever argues for it, as a claim assumed rejected is.
         forced.update((self._claim_index[cid], 0.0) for cid, check in self._checks.items() if check == "false")
         state = self._solve(forced, left_out_index)
@@ -466,7 +482,11 @@ class ArgumentGraph:
         if explain and explain_claims is not None:
             index = self._claim_index
             only = {index[cid] for cid in explain_claims if cid in index}
-        return self._assemble(state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only)
+        evaluation = self._assemble(
+            state, explain, cruxes, sorted(left_out), sorted(set(rejected) - set(left_out)), only
+        )
+        evaluation.assumed_accepted = sorted(cid for cid in set(accepted) if self._checks.get(cid) != "false")
+        return evaluation
 
     def _assemble(
         self,
@@ -677,6 +697,9 @@ class ArgumentGraph:
             if self._fact[i] == _FALSE:
                 summary = "Checked false against the record: strength 0, whatever argues for it."
                 return Explanation(b, 0.0, 0.0, [], [], in_cycle, False, summary)
+            if state.forced[i] == 1.0:
+                summary = f"Held beyond dispute in this lens: strength 1, accepted, whatever argues about this {kind}."
+                return Explanation(b, 0.0, 0.0, [], [], in_cycle, False, summary, assumed_accepted=True)
             summary = f"Assumed rejected for this what-if: strength 0, whatever argues for this {kind}."
             return Explanation(b, 0.0, 0.0, [], [], in_cycle, True, summary)
         backing, against = self._supporters[i], self._opponents[i]

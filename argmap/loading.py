@@ -33,6 +33,7 @@ from django.db import connection
 
 from argmap.evidence import Evidence, claim_evidence
 from argmap.graph import ArgumentGraph, Evaluation, LinkRow
+from argmap.lenses import Bridge, bridges, divided_pairs
 from argmap.robustness import Report, robustness
 from argmap.stakeholders import (
     Coalitions,
@@ -631,6 +632,34 @@ def map_gaps(data: MapData) -> Gaps:
         cited_claim_ids=[row["claim_id"] for row in data.citations],
         stances=cast("list[StanceRow]", data.stances),
         salience=cast("list[SalienceRow]", data.salience),
+    )
+
+
+def map_bridges(data: MapData, graph: ArgumentGraph | None = None) -> list[Bridge]:
+    """The bridges between the stakeholders a loaded map divides (lenses.bridges); `graph`:
+    graph_from_map(data), if built."""
+    pairs = divided_pairs(cast("list[StanceRow]", data.stances))
+    if not pairs:
+        return []
+    return bridges(graph or graph_from_map(data), cast("list[StanceRow]", data.stances), pairs=pairs)
+
+
+def map_robustness(
+    data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None
+) -> Report:
+    """robustness.py's report on a loaded map (`evaluation` and `graph`: its evaluation and
+    graph_from_map(data), if made)."""
+    graph = graph or graph_from_map(data)
+    links = [
+        (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
+    ]
+    return robustness(  # with the graph given, its positions and claims are not read again
+        positions=graph.position_ids,
+        claims=[],
+        links=links,
+        inferred=[k for k, row in enumerate(data.links) if row.get("basis") == "inferred"],
+        evaluation=evaluation,
+        graph=graph,
     )
 
 

@@ -38,7 +38,17 @@ from argmap.interchange import FORMATS, Export
 from argmap.interchange import _kept as kept_export
 from argmap.interchange.document import load_complete_map
 from argmap.interchange.native import FORMAT, topic_row
-from argmap.loading import MAP_COLUMNS, MapColumns, MapData, graph_from_map, load_map, map_coalitions, map_gaps
+from argmap.loading import (
+    MAP_COLUMNS,
+    MapColumns,
+    MapData,
+    graph_from_map,
+    load_map,
+    map_bridges,
+    map_coalitions,
+    map_gaps,
+    map_robustness,
+)
 from argmap.models import (
     Citation,
     Claim,
@@ -53,6 +63,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
+from argmap.robustness import with_robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
 
 CRUXES = 3
@@ -152,9 +163,17 @@ def snapshot_document(topic: Topic) -> bytes:
 
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
-    (every why, up to CRUXES cruxes per position), the coalitions and the gaps."""
-    evaluation = graph_from_map(data).evaluate(explain=True, cruxes=CRUXES)
-    document = {"evaluation": evaluation, "coalitions": map_coalitions(data), "gaps": map_gaps(data)}
+    (every why, up to CRUXES cruxes per position, each verdict's robustness), the coalitions,
+    the gaps and the bridges between divided stakeholders."""
+    graph = graph_from_map(data)
+    evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
+    with_robustness(evaluation, map_robustness(data, evaluation=evaluation, graph=graph))  # how fragile each verdict is
+    document = {
+        "evaluation": evaluation,
+        "coalitions": map_coalitions(data),
+        "gaps": map_gaps(data),
+        "bridges": map_bridges(data, graph),
+    }
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
 
 
@@ -297,7 +316,11 @@ def _assessment(row: dict[str, Any]) -> Assessment:
     explanation = None
     if why is not None:
         explanation = Explanation(**{**why, "contributions": [Contribution(**c) for c in why["contributions"]]})
-    return Assessment(row["id"], row["strength"], row["label"], explanation)
+    return Assessment(
+        row["id"], row["strength"], row["label"], explanation, row.get("check"), row.get("share"),
+        row.get("robust"), row.get("flip"), row.get("flips_to"),
+        tuple(row["flip_link"]) if row.get("flip_link") else None,  # type: ignore[arg-type]
+    )  # fmt: skip
 
 
 def stored_analysis(publication: Publication) -> dict[str, Any]:

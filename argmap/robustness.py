@@ -95,6 +95,17 @@ def robustness(
     )
 
 
+def with_robustness(evaluation: Evaluation, report: Report) -> Evaluation:
+    """`evaluation` with each assessment's robustness from `report` (made from it)."""
+    for assessed, verdicts in ((evaluation.positions, report.positions), (evaluation.claims, report.claims)):
+        for node_id, assessment in assessed.items():
+            verdict = verdicts.get(node_id)
+            if verdict is not None:
+                assessment.robust, assessment.flip, assessment.flips_to = verdict.robust, verdict.flip, verdict.flips_to
+                assessment.flip_link = verdict.link
+    return evaluation
+
+
 def _describe(link: LinkRow) -> str:
     claim_id, target_position, target_claim, polarity = link
     target = f"position {target_position}" if target_position is not None else f"claim {target_claim}"

@@ -5,7 +5,7 @@ from both, so that neither module imports the other to name them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
@@ -41,3 +41,7 @@ class Standing:
     unlisted: int  # how many more supporters and opponents there are
     verdict: str  # why it has its label
     because: list[Mention]  # the claims that decide its label
+    robustness: str = ""  # how fragile its standing is, in words ("" if not checked)
+    duplicates: list[Mention] = field(default_factory=list)  # claims that may count the same reason
+    duplicate_reason: str = ""  # why they may ("they cite the same passage")
+    lens: str = ""  # through a lens: how its verdict differs from the map's without one ("" if it does not)

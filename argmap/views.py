@@ -10,6 +10,7 @@ version, so that a change to the map shows at once.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import orjson
@@ -28,7 +29,15 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap import sharing
-from argmap.analysis import analyse_page, evaluate_shown, grid_quadrants, grid_rows
+from argmap.analysis import (
+    analyse_page,
+    evaluate_shown,
+    grid_quadrants,
+    grid_rows,
+    lens_choices,
+    page_lens,
+    stored_bridges,
+)
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
 from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_stakeholder
@@ -57,6 +66,8 @@ from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_liv
 from argmap.search import search
 from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class HomeView(View):
@@ -141,6 +152,20 @@ class TopicMapView(View):
     template_name = "argmap/topic_detail.html"
     builds_exports = False
     content_type = "text/html; charset=utf-8"
+    takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
+    lens_ignored = False  # the lens asked for is no stakeholder of the map: the page says so, and is not cached
+
+    def lens_slug(self) -> str:
+        """The lens asked for, if this page takes one (a bounded string; page_lens checks it)."""
+        return self.request.GET.get("lens", "")[:200] if self.takes_lens else ""
+
+    def lens_key(self) -> list[str]:
+        """What the lens adds to the page's cache key: a slug, or "?" for anything else
+        (a page the lens is ignored on is never kept)."""
+        lens = self.lens_slug()
+        if not lens:
+            return []
+        return ["lens", lens if SLUG.fullmatch(lens) and len(lens) <= 100 else "?"]
 
     def get(self, request, slug, number=None, **kwargs):
         topic = get_object_or_404(Topic.objects.visible_to(request.user).with_latest_publication(), slug=slug)
@@ -158,7 +183,7 @@ class TopicMapView(View):
                 build_exports_later(topic)  # a new version: its downloads, ahead of readers
             return content
 
-        key = topic.cache_key(self.template_name, *kwargs.values())
+        key = topic.cache_key(self.template_name, *kwargs.values(), *self.lens_key())
         return topic_response(request, topic, lambda: self.cached(key, build))
 
     def published_response(self, request, topic, publication_id, number, published_at, kwargs):
@@ -168,7 +193,7 @@ class TopicMapView(View):
         etag = f'"topic-{topic.pk}-p{publication_id}-{shown}"'
         key = ":".join(
             ["argmap", "publication", str(publication_id), str(published_at.timestamp()), str(shown),
-             self.template_name, *map(str, kwargs.values())]
+             self.template_name, *map(str, kwargs.values()), *self.lens_key()]
         )  # fmt: skip
 
         def build() -> str:
@@ -186,8 +211,15 @@ class TopicMapView(View):
         content = cache.get(key)
         if content is None:
             content = build()
-            cache.set(key, content)
+            if not self.lens_ignored:
+                cache.set(key, content)
         return HttpResponse(content, content_type=self.content_type)
+
+    def lens(self, data: MapData):
+        """The lens this page is seen through (analysis.page_lens), if any."""
+        lens = page_lens(data, self.lens_slug())
+        self.lens_ignored = lens is not None and lens.stakeholder_id is None
+        return lens
 
     def render_content(self, edition: Edition, **kwargs) -> str:
         return render_to_string(self.template_name, self.get_context_data(edition, **kwargs), request=self.request)
@@ -248,10 +280,15 @@ class TopicMapView(View):
         A large map's cruxes and matrix come from TopicAnalysisView instead. A publication's
         are read from what was stored when it was published."""
         data = edition.data
+        lens = self.lens(data)
         if len(data.claims) > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
-            evaluate_shown(data, tree, shown, stored=edition.stored)  # the tree's strengths, labels and whys
-            return {"analysis_deferred": True}
-        return {"analysis": analyse_page(data, tree, shown, stored=edition.stored, coalitions=edition.coalitions())}
+            evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens)  # the tree's strengths, labels, whys
+            return {"analysis_deferred": True, "lens": lens, "lens_choices": lens_choices(data)}
+        analysis = analyse_page(
+            data, tree, shown, stored=edition.stored, coalitions=edition.coalitions(), lens=lens,
+            bridges=stored_bridges(edition.analysis),
+        )  # fmt: skip
+        return {"analysis": analysis, "lens": lens, "lens_choices": lens_choices(data)}
 
 
 class TopicDetailView(TopicMapView):
@@ -259,6 +296,7 @@ class TopicDetailView(TopicMapView):
     `?as_of=YYYY-MM-DD` goes to the version that was in force that day."""
 
     builds_exports = True
+    takes_lens = True
 
     def get(self, request, slug, number=None, **kwargs):
         if number is None and "as_of" in request.GET:
@@ -285,14 +323,26 @@ class TopicAnalysisView(TopicMapView):
     large map loads this section after its tree (and links here without JavaScript)."""
 
     template_name = "argmap/topic_analysis.html"
+    takes_lens = True
 
     def get_context_data(self, edition: Edition, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
         tree = build_tree(data)
+        lens = self.lens(data)
         return {
             "topic": topic,
             "urls": PageUrls(topic, number),
-            "analysis": analyse_page(data, tree, [], stored=edition.stored, coalitions=edition.coalitions()),
+            "lens": lens,
+            "lens_choices": lens_choices(data),
+            "analysis": analyse_page(
+                data,
+                tree,
+                [],
+                stored=edition.stored,
+                coalitions=edition.coalitions(),
+                lens=lens,
+                bridges=stored_bridges(edition.analysis),
+            ),  # fmt: skip
             # The section's links to positions point at the topic page.
             "anchor_base": topic.get_absolute_url(),
         }

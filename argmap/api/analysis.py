@@ -10,6 +10,7 @@ OpenAPI schema, and validate the query parameters.
 """
 
 import orjson
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +23,7 @@ from argmap.analysis import gap_rows
 from argmap.api.schema import ERRORS
 from argmap.conditional import topic_response
 from argmap.graph import LABELS
+from argmap.lenses import Bridge, differences, evaluate_lens, lens_of
 from argmap.loading import (
     PAGE_COLUMNS,
     MapData,
@@ -29,6 +31,7 @@ from argmap.loading import (
     graph_from_rows,
     load_graph_rows,
     load_map,
+    map_bridges,
     map_coalitions,
     map_gaps,
     rows_robustness,
@@ -101,6 +104,23 @@ class EvaluationParameters(serializers.Serializer):
             f"whatever argues for them. At most {MAX_REJECTED}."
         ),
     )
+    lens = serializers.SlugField(
+        required=False,
+        max_length=Stakeholder._meta.get_field("slug").max_length,
+        help_text=(
+            "The map as this stakeholder (by slug) sees it: the claims it holds (supports, with or without "
+            "conditions) beyond dispute, the claims it opposes left out. It must be involved in the topic. "
+            "Combines with `basis`, not with the other what-ifs."
+        ),
+    )
+
+    def validate(self, attrs):
+        if "lens" in attrs and ("without_stakeholder" in attrs or "reject" in attrs):
+            raise serializers.ValidationError(
+                {"lens": ["A lens is the map as one stakeholder sees it: it does not combine with "
+                          "without_stakeholder or reject."]}
+            )  # fmt: skip
+        return attrs
 
 
 def check_parameters(request, serializer_class: type[serializers.Serializer] | None = None) -> dict:
@@ -147,6 +167,7 @@ class ExplanationSerializer(serializers.Serializer):
     assumed_rejected = serializers.BooleanField(help_text="What-if: rejected by assumption.")
     summary = serializers.CharField(help_text="The same in one or two sentences.")
     rivals = _ids(help_text="Alternatives: the other positions still standing, which keep this one undecided.")
+    assumed_accepted = serializers.BooleanField(help_text="Through a lens: held beyond dispute (strength 1).")
 
 
 class CruxSerializer(serializers.Serializer):
@@ -177,6 +198,15 @@ class ClaimAssessmentSerializer(AssessmentSerializer):
         allow_null=True,
         help_text="A fact's check (opposed and unchecked: disputed); null if not a fact.",
     )
+    robust = serializers.BooleanField(
+        allow_null=True, help_text="A publication's stored robustness of this label; null if not checked."
+    )
+    flip = serializers.CharField(allow_null=True, help_text="Fragile: the one change that flips it.")
+    flips_to = _label(allow_null=True)
+    flip_link = serializers.ListField(
+        allow_null=True,
+        help_text="Fragile: the inferred link whose removal flips it (claim, position, claim, polarity).",
+    )
 
 
 class RobustnessSerializer(serializers.Serializer):
@@ -204,8 +234,27 @@ class PositionAssessmentSerializer(AssessmentSerializer):
     robustness = RobustnessSerializer(allow_null=True, help_text="Null in a what-if.")
 
 
+class DifferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["position", "claim"])
+    label = _label(help_text="Through the lens.")
+    strength = serializers.FloatField()
+    default_label = _label(help_text="Without it.")
+    default_strength = serializers.FloatField()
+
+
+class LensSerializer(serializers.Serializer):
+    stakeholder = serializers.SlugField()
+    held = _ids(help_text="Claims the stakeholder holds: taken as beyond dispute.")
+    opposed = _ids(help_text="Claims it opposes: left out.")
+    differences = DifferenceSerializer(
+        many=True, help_text="Positions, then claims, whose label differs from the evaluation without the lens."
+    )
+
+
 class WhatIfSerializer(serializers.Serializer):
     without_stakeholder = serializers.SlugField(allow_null=True)
+    lens = serializers.SlugField(allow_null=True)
     left_out = _ids(help_text="Claims taken out of the map (the stakeholder's).")
     assumed_rejected = _ids()
     basis = serializers.ChoiceField(choices=["stated"], allow_null=True, help_text="`stated`: inferred links left out.")
@@ -225,6 +274,32 @@ class EvaluationSerializer(serializers.Serializer):
     positions = PositionAssessmentSerializer(many=True)
     claims = ClaimAssessmentSerializer(many=True, help_text="Ordered by id; without the claims left out.")
     robustness = MapRobustnessSerializer(allow_null=True, help_text="Null in a what-if.")
+    lens = LensSerializer(allow_null=True, help_text="With `?lens=`: whose lens, and what it changes; else null.")
+
+
+class BridgeLabelsSerializer(serializers.Serializer):
+    position_id = serializers.IntegerField()
+    labels = serializers.ListField(
+        child=_label(), min_length=2, max_length=2, help_text="Through the first stakeholder's lens, the second's."
+    )
+
+
+class BridgeSerializer(serializers.Serializer):
+    stakeholders = serializers.ListField(child=serializers.SlugField(), min_length=2, max_length=2)
+    divided_on = _ids(help_text="Positions one supports (with or without conditions) and the other opposes.")
+    labels = BridgeLabelsSerializer(many=True)
+    agree_already = serializers.BooleanField(help_text="Their lenses already give those positions the same labels.")
+    accepted_by = serializers.SlugField(allow_null=True, help_text="Who would accept the claims.")
+    claim_ids = _ids(help_text="The fewest claims (at most three) whose acceptance would bring the lenses together.")
+    found = serializers.BooleanField(help_text="False: none within the bounds of the search.")
+
+
+class BridgesSerializer(serializers.Serializer):
+    """What would bring stakeholders on opposite sides of a position together."""
+
+    topic = serializers.SlugField()
+    version = serializers.IntegerField()
+    bridges = BridgeSerializer(many=True)
 
 
 class StanceOnPositionSerializer(serializers.Serializer):
@@ -408,16 +483,14 @@ class TopicAnalysisActions:
         without = parameters.get("without_stakeholder")
         reject = parameters.get("reject", [])
         basis = parameters.get("basis")
+        lens = parameters.get("lens")
 
         def build(topic: Topic, edition: Edition | None) -> dict:
+            if lens is not None:
+                return lens_evaluation(topic, edition, lens, basis)
             stakeholder_id = None
             if without is not None:
-                if edition is None:
-                    stakeholder_id = involved_stakeholder(topic, without)
-                else:
-                    stakeholder_id = published_stakeholder(edition.data, without)
-                if stakeholder_id is None:
-                    raise ValidationError({"without_stakeholder": [f"No stakeholder {without!r} in this topic."]})
+                stakeholder_id = stakeholder_in(topic, edition, without, "without_stakeholder")
             report = None
             if edition is not None and stakeholder_id is None and not reject and not basis:
                 evaluation = stored_evaluation(edition.analysis)  # computed once, when it was published
@@ -437,42 +510,31 @@ class TopicAnalysisActions:
                 # Robustness of the live map as it is (a what-if's own robustness is not computed).
                 if edition is None and not (left_out or reject):
                     report = rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
-            return {
-                "what_if": {
-                    "without_stakeholder": without,
-                    "left_out": evaluation.left_out,
-                    "assumed_rejected": evaluation.assumed_rejected,
-                    "basis": basis,
-                },
-                "alternatives": evaluation.alternatives,
-                "converged": evaluation.converged,
-                "cycles": evaluation.cycles,
-                "positions": [
-                    {
-                        "id": a.id,
-                        "strength": a.strength,
-                        "label": a.label,
-                        "share": a.share,
-                        "why": a.why,
-                        "cruxes": evaluation.cruxes.get(a.id, []),
-                        "robustness": _robustness(report.positions[a.id]) if report else None,
-                    }
-                    for a in evaluation.positions.values()
-                ],
-                "claims": list(evaluation.claims.values()),
-                "robustness": (
-                    {
-                        "inferred_links_tried": report.tried,
-                        "inferred_links_untried": report.untried,
-                        "fragile_claims": [_robustness(r) | {"id": r.id} for r in report.claims.values() if r.flip],
-                    }
-                    if report
-                    else None
-                ),  # fmt: skip
-            }
+            return evaluation_body(evaluation, {"without_stakeholder": without, "basis": basis}, report)
 
         part = "evaluation-stated" if basis else "evaluation"
+        if lens is not None:
+            part = f"{part}-lens-{lens}"
         return self.analysis_response(request, part, build)
+
+    @schema(
+        "Bridges: what would bring stakeholders on opposite sides together",
+        "For each pair of stakeholders on opposite sides of a position (one supports it, with or without "
+        "conditions, the other opposes it; at most ten pairs): the positions dividing them, each one's label "
+        "through either stakeholder's lens, and the fewest claims (at most three) whose acceptance by one "
+        "would give both lenses the same labels on those positions. `found` is false when the bounded search "
+        "found none.",
+        BridgesSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="bridges", url_name="bridges", pagination_class=None)
+    def bridges(self, request, slug=None):
+        check_parameters(request)
+
+        def build(topic: Topic, edition: Edition | None) -> dict:
+            data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
+            return {"bridges": bridge_rows(data, map_bridges(data))}
+
+        return self.analysis_response(request, "bridges", build)
 
     @schema(
         "Who stands with whom: stance matrix, agreement, coalitions, power/interest grid",
@@ -535,6 +597,97 @@ class TopicAnalysisActions:
             }
 
         return self.analysis_response(request, "gaps", build)
+
+
+def stakeholder_in(topic: Topic, edition: Edition | None, slug: str, parameter: str) -> int:
+    """The id of the stakeholder `slug` involved in the map read (a 400 naming `parameter` if none)."""
+    stakeholder_id = involved_stakeholder(topic, slug) if edition is None else published_stakeholder(edition.data, slug)
+    if stakeholder_id is None:
+        raise ValidationError({parameter: [f"No stakeholder {slug!r} in this topic."]})
+    return stakeholder_id
+
+
+def evaluation_body(evaluation, what_if: dict, report=None, lens: dict | None = None) -> dict:
+    """The evaluation endpoint's answer (EvaluationSerializer) from graph.py's Evaluation."""
+    return {
+        "what_if": {
+            "without_stakeholder": what_if.get("without_stakeholder"),
+            "lens": what_if.get("lens"),
+            "left_out": evaluation.left_out,
+            "assumed_rejected": evaluation.assumed_rejected,
+            "basis": what_if.get("basis"),
+        },
+        "alternatives": evaluation.alternatives,
+        "converged": evaluation.converged,
+        "cycles": evaluation.cycles,
+        "positions": [
+            {
+                "id": a.id,
+                "strength": a.strength,
+                "label": a.label,
+                "share": a.share,
+                "why": a.why,
+                "cruxes": evaluation.cruxes.get(a.id, []),
+                "robustness": _robustness(report.positions[a.id]) if report else None,
+            }
+            for a in evaluation.positions.values()
+        ],
+        "claims": list(evaluation.claims.values()),
+        "robustness": (
+            {
+                "inferred_links_tried": report.tried,
+                "inferred_links_untried": report.untried,
+                "fragile_claims": [_robustness(r) | {"id": r.id} for r in report.claims.values() if r.flip],
+            }
+            if report
+            else None
+        ),
+        "lens": lens,
+    }
+
+
+def lens_evaluation(topic: Topic, edition: Edition | None, slug: str, basis: str | None) -> dict:
+    """The evaluation through a stakeholder's lens, kept in the cache per version (or
+    publication), lens and basis: computed once, whoever asks."""
+    stakeholder_id = stakeholder_in(topic, edition, slug, "lens")
+    owner = topic if edition is None or edition.publication is None else edition.publication
+    key = owner.cache_key("evaluation-lens", slug, basis or "all")
+    body = cache.get(key)
+    if body is None:
+        if edition is None:
+            rows = load_graph_rows(topic.pk)
+            graph, stances = graph_from_rows(rows, basis=basis), rows.claim_stances
+        else:
+            graph, stances = graph_from_map(edition.data, basis=basis), edition.data.stances
+        lens = lens_of(stakeholder_id, stances, graph.claim_ids)
+        seen = evaluate_lens(graph, lens, explain=True, cruxes=CRUXES)
+        changed = differences(graph.evaluate(), seen)
+        body = evaluation_body(
+            seen,
+            {"lens": slug, "basis": basis},
+            lens={"stakeholder": slug, "held": sorted(lens.held), "opposed": sorted(lens.opposed),
+                  "differences": changed},
+        )  # fmt: skip
+        body = orjson.loads(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS))  # plain data, for any cache
+        cache.set(key, body)
+    return body
+
+
+def bridge_rows(data: MapData, found: list[Bridge]) -> list[dict]:
+    """Bridges as the API serves them: stakeholders by slug."""
+    slugs = {row["id"]: row["slug"] for row in data.stakeholders}
+    return [
+        {
+            "stakeholders": [slugs[s] for s in bridge.stakeholder_ids],
+            "divided_on": bridge.divided_on,
+            "labels": [{"position_id": p, "labels": list(labels)} for p, labels in bridge.labels.items()],
+            "agree_already": bridge.agree_already,
+            "accepted_by": slugs[bridge.accepted_by] if bridge.accepted_by is not None else None,
+            "claim_ids": bridge.claim_ids,
+            "found": bridge.found,
+        }
+        for bridge in found
+    ]
 
 
 def _robustness(verdict: Robustness) -> dict:

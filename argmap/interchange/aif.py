@@ -35,7 +35,17 @@ from argmap.interchange.document import portable_rows, topic_fields
 from argmap.interchange.files import Progress, read_json
 from argmap.interchange.reading import IncomingMap, Unreadable
 from argmap.loading import MapColumns
-from argmap.models import Attitude, Basis, Polarity, SourceKind, StakeholderKind, Topic
+from argmap.models import (
+    Attitude,
+    Basis,
+    ClaimKind,
+    EdgeBasis,
+    FactCheck,
+    Polarity,
+    SourceKind,
+    StakeholderKind,
+    Topic,
+)
 
 EXTENSION = "argmap"
 EXTENSION_FORMAT = "argmap-aif/1"
@@ -97,9 +107,8 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
         }
         for row in positions
     }
-    about.update(
-        {claim_node[row["id"]]: {"kind": "claim", "uid": row["uid"], "base_score": row["base_score"]} for row in claims}
-    )
+    source_uid = dict(zip(data["sources"]["id"], data["sources"]["uid"], strict=True))
+    about.update({claim_node[row["id"]]: _claim_extension(row, source_uid) for row in claims})
     edges: list[dict[str, Any]] = []
     edge_numbers = itertools.count(1)
 
@@ -108,6 +117,7 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
 
     # A link is premise → scheme node (RA or CA) → conclusion.
     link_uids = {}
+    inferred: list[str] = []  # the scheme nodes of links an editor inferred
     for row in links:
         scheme = str(next(numbers))
         text, kind = SCHEMES[row["polarity"]]
@@ -120,6 +130,8 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
         edge(claim_node[row["claim_id"]], scheme)
         edge(scheme, conclusion)
         link_uids[scheme] = row["uid"]
+        if row["basis"] != EdgeBasis.STATED:
+            inferred.append(scheme)
     stakeholders = data.rows("stakeholders")
     person = {row["id"]: str(number) for number, row in enumerate(stakeholders, start=1)}
     participants = [
@@ -160,6 +172,7 @@ def document(topic: Topic, data: MapColumns) -> dict[str, Any]:
         "topic": topic_fields(topic),
         "nodes": about,
         "links": link_uids,
+        "inferred_links": inferred,
         "participants": {person[row["id"]]: row["slug"] for row in stakeholders},
         **portable_rows(data, EXTENSION_PARTS),
     }
@@ -185,6 +198,25 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
     if not isinstance(aif, dict) or not isinstance(aif.get("nodes"), list) or not isinstance(aif.get("edges"), list):
         raise Unreadable("", "an AIF file is a JSON object with “nodes” and “edges” lists")
     return _Reader(aif, name=name).read()
+
+
+def _claim_extension(row: dict[str, Any], source_uid: dict[int, str]) -> dict[str, Any]:
+    """What the extension says of a claim's I node: its uid and score, and its kind, check,
+    settling source and score reason where they are not the defaults."""
+    about: dict[str, Any] = {"kind": "claim", "uid": row["uid"], "base_score": row["base_score"]}
+    if row["kind"] != ClaimKind.INTERPRETATION:
+        about["claim_kind"] = row["kind"]
+    if row["fact_check"] != FactCheck.UNCHECKED:
+        about["fact_check"] = row["fact_check"]
+    if row["settled_by_id"] is not None:
+        about["settled_by"] = source_uid[row["settled_by_id"]]
+    if row["score_reason"]:
+        about["score_reason"] = row["score_reason"]
+    return about
+
+
+CLAIM_EXTENSION = {"claim_kind": "kind", "fact_check": "fact_check", "settled_by": "settled_by",
+                   "score_reason": "score_reason"}  # fmt: skip
 
 
 def _identifier(value: Any) -> str | None:
@@ -290,6 +322,7 @@ class _Reader:
                 self.incoming.add("positions", row, where)
             else:
                 row = {"uid": uid, "text": node["text"], "base_score": extra.get("base_score", 0.5)}
+                row.update({column: extra[key] for key, column in CLAIM_EXTENSION.items() if key in extra})
                 self.incoming.add("claims", row, where)
 
     def read_schemes(self) -> None:
@@ -297,6 +330,8 @@ class _Reader:
         scheme) to each conclusion (an I node the scheme has an edge to)."""
         link_uids = self.extension.get("links")
         link_uids = link_uids if isinstance(link_uids, dict) else {}
+        inferred = self.extension.get("inferred_links")
+        inferred = {node for node in inferred if isinstance(node, str)} if isinstance(inferred, list) else set()
         made: set[tuple[str, str, str]] = set()
         for node_id, node in self.nodes.items():
             kind = node["type"]
@@ -338,6 +373,7 @@ class _Reader:
                         "target_claim": None,
                         target: self.keys[conclusion],
                         "polarity": polarity,
+                        "basis": EdgeBasis.INFERRED if node_id in inferred else EdgeBasis.STATED,
                     }
                     self.incoming.add("links", row, f"node {node_id} ({kind})")
 

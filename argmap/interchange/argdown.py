@@ -47,7 +47,7 @@ from argmap.interchange.document import topic_fields
 from argmap.interchange.files import Progress, text_lines
 from argmap.interchange.reading import IncomingMap
 from argmap.loading import MapColumns, Row, some_columns
-from argmap.models import Attitude, Basis, Polarity, Topic
+from argmap.models import Attitude, Basis, ClaimKind, EdgeBasis, FactCheck, Polarity, Topic
 
 FORMAT = "argmap-argdown/1"
 INDENT = "  "
@@ -143,14 +143,18 @@ class _Writer:
         # target -> (claim id, marker) of the links into it
         self.arguing_position: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.arguing_claim: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for claim_id, polarity, position_id, target_id in zip(
-            links["claim_id"], links["polarity"], links["target_position_id"], links["target_claim_id"], strict=True
-        ):
+        inferred: list[tuple[int, int | None, int | None]] = []  # (claim, target position, target claim)
+        for claim_id, polarity, position_id, target_id, basis in zip(
+            links["claim_id"], links["polarity"], links["target_position_id"], links["target_claim_id"],
+            links["basis"], strict=True,
+        ):  # fmt: skip
             argument = (claim_id, "+" if polarity == SUPPORTS else "-")
             if position_id:
                 self.arguing_position[position_id].append(argument)
             else:
                 self.arguing_claim[target_id].append(argument)
+            if basis == EdgeBasis.INFERRED:
+                inferred.append((claim_id, position_id, target_id))
         self.outgoing = set(links["claim_id"])
         self.claim_ids: list[int] = claims["id"]
         claim_rows = zip(claims["uid"], claims["text"], claims["base_score"], strict=True)
@@ -159,6 +163,25 @@ class _Writer:
         self.claim_titles = dict(zip(claims["id"], titles, strict=True))
         self.positions = sorted(data.rows("positions"), key=lambda row: (row["order"], row["id"]))
         self.defined: set[int] = set()  # the claims written out so far
+        # A claim's kind, check and score reason ride in its data, as do the links it draws
+        # that an editor inferred ({"basis": {"P1": "inferred"}}: Argdown relations carry no data).
+        position_titles = {row["id"]: f"P{number}" for number, row in enumerate(self.positions, start=1)}
+        self.claim_data: dict[int, dict[str, Any]] = defaultdict(dict)
+        for claim_id, kind, check, settled_by, reason in zip(
+            claims["id"], claims["kind"], claims["fact_check"], claims["settled_by_id"], claims["score_reason"],
+            strict=True,
+        ):  # fmt: skip
+            if kind != ClaimKind.INTERPRETATION:
+                self.claim_data[claim_id]["kind"] = kind
+            if kind == ClaimKind.FACT and check != FactCheck.UNCHECKED:
+                self.claim_data[claim_id]["check"] = check
+            if settled_by is not None:
+                self.claim_data[claim_id]["settled_by"] = source_uid[settled_by]
+            if reason:
+                self.claim_data[claim_id]["score_reason"] = reason
+        for claim_id, position_id, target_id in inferred:
+            target = position_titles[position_id] if position_id else self.claim_titles[target_id]  # type: ignore[index]
+            self.claim_data[claim_id].setdefault("basis", {})[target] = EdgeBasis.INFERRED.value
 
     def blocks(self) -> Iterator[list[str]]:
         """The text in blocks, each a list of pieces to be joined as they are: the front
@@ -227,12 +250,26 @@ class _Writer:
         """A claim's statement: at the top level of the text (a block of its own) its data
         says it is a claim; below another statement, that goes without saying."""
         uid, text, score = self.claims[pk]
-        info: dict[str, Any] = {} if nested else {"kind": "claim"}
+        info: dict[str, Any] = {} if nested else {"kind": ClaimKind.INTERPRETATION.value}
+        info.update(self.claim_data.get(pk, {}))
         info.update(uid=uid, base_score=score)
         sources = self.sources.get(pk)
         if sources:
             info["sources"] = sources
         return _statement(self.claim_titles[pk], text, info, self.claim_stances.get(pk))
+
+
+def _claim_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A claim's kind, check, settling source and score reason from its statement's data
+    (what is absent keeps its default; the import checks the values)."""
+    fields: dict[str, Any] = {}
+    kind = data.get("kind")
+    if kind is not None and kind != "claim":
+        fields["kind"] = kind
+    for key, name in (("check", "fact_check"), ("settled_by", "settled_by"), ("score_reason", "score_reason")):
+        if key in data:
+            fields[name] = data[key]
+    return fields
 
 
 def _statement(title: str, text: str, info: dict[str, Any], stances: dict[str, str] | None) -> str:
@@ -444,7 +481,7 @@ class _Reader:
             incoming.topic.setdefault("title", title)
         positions: set[str] = set()
         for statement in self.statements.values():
-            kind = statement.data.get("kind")
+            kind = statement.data.get("kind")  # "position", or a claim's kind ("claim" before there were kinds)
             if kind == "position" or (kind is None and statement.top and not statement.argues):
                 positions.add(statement.title)
         uids = {title: statement.data.get("uid") or str(uuid.uuid4()) for title, statement in self.statements.items()}
@@ -468,6 +505,7 @@ class _Reader:
                 order += 1
             else:
                 row = {"uid": uids[statement.title], "text": text, "base_score": data.get("base_score", 0.5)}
+                row.update(_claim_fields(data))
                 incoming.add("claims", row, where)
         for (child, parent, polarity), number in self.relations.items():
             if self.statements[child].text is None or self.statements[parent].text is None:
@@ -476,12 +514,14 @@ class _Reader:
                 self.problem(number, f"[{child}] is a position, and a position cannot support or oppose")
                 continue
             target = "target_position" if parent in positions else "target_claim"
+            bases = self.statements[child].data.get("basis")
             row = {
                 "claim": uids[child],
                 "target_position": None,
                 "target_claim": None,
                 target: uids[parent],
                 "polarity": polarity,
+                "basis": bases.get(parent, EdgeBasis.STATED) if isinstance(bases, dict) else EdgeBasis.STATED,
             }
             incoming.add("links", row, f"line {number}")
         self.stances_and_sources(extension, positions, uids)
@@ -517,6 +557,9 @@ class _Reader:
                     "basis": Basis.INFERRED,
                 }
                 incoming.add("stances", row, where)
+            settled_by = statement.data.get("settled_by")
+            if subject == "claim" and isinstance(settled_by, str) and settled_by in documents:
+                used_documents.setdefault(settled_by, statement.line)
             cited = statement.data.get("sources")
             if subject == "claim" and isinstance(cited, list):
                 for source in cited:

@@ -3,9 +3,11 @@
 Nodes are positions, claims, stakeholders and sources; edges are links (claim → position
 or claim, with their polarity), stances (stakeholder → position or claim: the polarity
 is the stance), citations (claim → source), relationships and "part of" ties between
-stakeholders. Declared keys: on nodes kind, text, url, uid, base_score; on edges kind,
-polarity, stakeholder (the slug, on stances) and text (a stance's or citation's quote, a
-relationship's kind); on the graph, text (the topic's question).
+stakeholders. Declared keys: on nodes kind, text, url, uid, base_score, and a claim's claim_kind,
+fact_check, settled_by (the settling source's uid) and score_reason; on edges kind,
+polarity, stakeholder (the slug, on stances), text (a stance's or citation's quote, a
+relationship's kind) and basis (stated or inferred, on links and relationships); on the
+graph, text (the topic's question).
 
 XML 1.0 cannot hold control characters other than tab and line breaks: any in a text
 is written as U+FFFD.
@@ -42,10 +44,15 @@ HEAD = (
     '  <key id="n_url" for="node" attr.name="url" attr.type="string"/>\n'
     '  <key id="n_uid" for="node" attr.name="uid" attr.type="string"/>\n'
     '  <key id="n_base_score" for="node" attr.name="base_score" attr.type="double"/>\n'
+    '  <key id="n_claim_kind" for="node" attr.name="claim_kind" attr.type="string"/>\n'
+    '  <key id="n_fact_check" for="node" attr.name="fact_check" attr.type="string"/>\n'
+    '  <key id="n_settled_by" for="node" attr.name="settled_by" attr.type="string"/>\n'
+    '  <key id="n_score_reason" for="node" attr.name="score_reason" attr.type="string"/>\n'
     '  <key id="e_kind" for="edge" attr.name="kind" attr.type="string"/>\n'
     '  <key id="e_polarity" for="edge" attr.name="polarity" attr.type="string"/>\n'
     '  <key id="e_stakeholder" for="edge" attr.name="stakeholder" attr.type="string"/>\n'
     '  <key id="e_text" for="edge" attr.name="text" attr.type="string"/>\n'
+    '  <key id="e_basis" for="edge" attr.name="basis" attr.type="string"/>\n'
 )
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 NEEDS_ESCAPING = re.compile('[&<>"\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
@@ -56,7 +63,7 @@ COLUMNS = some_columns(
     sources=("id", "uid", "title", "url"),
     stances=("id", "uid", "stakeholder_id", "position_id", "claim_id", "stance", "quote"),
     citations=("id", "uid", "claim_id", "source_id", "quote"),
-    relationships=("id", "uid", "from_stakeholder_id", "to_stakeholder_id", "kind"),
+    relationships=("id", "uid", "from_stakeholder_id", "to_stakeholder_id", "kind", "basis"),
     salience=("id",),
 )
 
@@ -108,13 +115,17 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
             f'<data key="n_uid">{uid}</data></node>\n'
             for node, title, uid in zip(position.values(), positions["title"], positions["uid"], strict=True)
         ]
+        source_uid = dict(zip(sources["id"], sources["uid"], strict=True))
         lines += [
             f'    <node id="{node}"><data key="n_kind">claim</data>{_text("n_text", text)}'
-            f'<data key="n_uid">{uid}</data><data key="n_base_score">{score}</data></node>\n'
-            for node, text, uid, score in zip(
-                claim.values(), claims["text"], claims["uid"], claims["base_score"], strict=True
+            f'<data key="n_uid">{uid}</data><data key="n_base_score">{score}</data>'
+            f'<data key="n_claim_kind">{kind}</data><data key="n_fact_check">{check}</data>'
+            f"{_text('n_settled_by', source_uid.get(settled_by))}{_text('n_score_reason', reason)}</node>\n"
+            for node, text, uid, score, kind, check, settled_by, reason in zip(
+                claim.values(), claims["text"], claims["uid"], claims["base_score"], claims["kind"],
+                claims["fact_check"], claims["settled_by_id"], claims["score_reason"], strict=True,
             )
-        ]
+        ]  # fmt: skip
         lines += [
             f'    <node id="{node}"><data key="n_kind">stakeholder</data>'
             f"{_text('n_text', name)}{_text('n_url', url)}</node>\n"
@@ -130,12 +141,14 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
         yield "".join(lines).encode()
         lines = [
             f'    <edge id="link-{uid}" source="{claim[premise]}" target="{conclusion}">'
-            f'<data key="e_kind">link</data><data key="e_polarity">{polarity}</data></edge>\n'
-            for uid, premise, conclusion, polarity in zip(
+            f'<data key="e_kind">link</data><data key="e_polarity">{polarity}</data>'
+            f'<data key="e_basis">{basis}</data></edge>\n'
+            for uid, premise, conclusion, polarity, basis in zip(
                 links["uid"],
                 links["claim_id"],
                 nodes(links["target_position_id"], links["target_claim_id"]),
                 links["polarity"],
+                links["basis"],
                 strict=True,
             )
         ]
@@ -161,12 +174,14 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
         ]
         lines += [
             f'    <edge id="relationship-{uid}" source="{stakeholder[one]}" target="{stakeholder[other]}">'
-            f'<data key="e_kind">relationship</data>{_text("e_text", RELATIONSHIP_LABELS.get(kind, kind))}</edge>\n'
-            for uid, one, other, kind in zip(
+            f'<data key="e_kind">relationship</data>{_text("e_text", RELATIONSHIP_LABELS.get(kind, kind))}'
+            f'<data key="e_basis">{basis}</data></edge>\n'
+            for uid, one, other, kind, basis in zip(
                 relationships["uid"],
                 relationships["from_stakeholder_id"],
                 relationships["to_stakeholder_id"],
                 relationships["kind"],
+                relationships["basis"],
                 strict=True,
             )
         ]
@@ -195,6 +210,8 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
     names: dict[str, str] = {}  # key id -> attribute name
     uids: dict[str, str] = {}  # node id -> uid of its position or claim
     positions: set[str] = set()
+    sources: dict[str, dict[str, str]] = {}  # source uid -> its row, for the facts it settles
+    settling: dict[str, str] = {}  # source uid -> where a claim names it as settling its check
     edges: list[tuple[str, dict[str, str], str, str]] = []
     skipped: Counter[str] = Counter()
     reader = LimitedReader(stream, limit=limit, progress=progress)
@@ -221,9 +238,15 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
                         incoming.add("positions", row, where)
                     else:
                         score = _number(values.get("base_score", "0.5"))
-                        incoming.add(
-                            "claims", {"uid": uids[node_id], "text": values.get("text", ""), "base_score": score}, where
-                        )
+                        row = {"uid": uids[node_id], "text": values.get("text", ""), "base_score": score}
+                        row.update({column: values[key] for key, column in CLAIM_KEYS.items() if key in values})
+                        if values.get("settled_by"):
+                            settling.setdefault(values["settled_by"], where)
+                        incoming.add("claims", row, where)
+                elif kind == "source" and values.get("uid"):
+                    sources[values["uid"]] = {"uid": values["uid"], "title": values.get("text", ""),
+                                              "url": values.get("url", "")}  # fmt: skip
+                    skipped[f"{kind} nodes"] += 1
                 else:
                     skipped[f"{kind} nodes"] += 1
                 element.clear()
@@ -263,10 +286,21 @@ def read(stream: IO[bytes], *, name: str, limit: int, progress: Progress | None 
         target = "target_position" if end in positions else "target_claim"
         # The polarity is checked with every other rule (checking.py): a missing one is reported there.
         row = {"claim": uids[start], "target_position": None, "target_claim": None, target: uids[end]}
+        if "basis" in values:
+            row["basis"] = values["basis"]
         incoming.add("links", {**row, "polarity": values.get("polarity", "")}, where)
+    # The sources that settle facts' checks come along (their title and address: GraphML
+    # carries no more of them); the rest are skipped with the other nodes.
+    for uid, where in settling.items():
+        if uid in sources:
+            incoming.add("sources", sources[uid], f"{where} (the source that settles its check)")
     for kind, count in sorted(skipped.items()):
         incoming.note("", f"skipped {count:,} {kind}: the GraphML import reads positions, claims and links")
     return incoming
+
+
+CLAIM_KEYS = {"claim_kind": "kind", "fact_check": "fact_check", "settled_by": "settled_by",
+              "score_reason": "score_reason"}  # fmt: skip
 
 
 def _values(element: Any, names: dict[str, str], tag: str) -> dict[str, str]:

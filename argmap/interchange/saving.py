@@ -100,7 +100,10 @@ def save(
         on_topic = {"topic": topic.pk}
         for part in ("positions", "claims"):
             saved = MODELS[part].objects.filter(topic=topic).order_by().values_list("uid", "id")
-            write(part, rows[part], on_topic, lookup=saved)
+            values = rows[part]
+            if part == "claims":  # the source that settles a fact's check, by its uid
+                values = [{**row, "settled_by": ref("sources", row["settled_by"])} for row in values]
+            write(part, values, on_topic, lookup=saved)
         write(
             "links",
             (

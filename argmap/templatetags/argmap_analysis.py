@@ -81,8 +81,12 @@ def why_html(standing: Standing, claim_url: str, with_assessment: bool = False) 
                 "", '<li><a href="{}">{}</a></li>', ((_href(c, claim_url), c.text) for c in standing.because)
             ),
         )
+    extra = ""  # how fragile it is, and what a lens changes (the position's are shown beside it)
+    if with_assessment:
+        said = (("robustness", standing.robustness), ("lens-difference", standing.lens))
+        extra = format_html_join("", '<p class="{}">{}</p>', ((css, text) for css, text in said if text))
     return format_html(
-        '<details class="why"><summary>Why {}, {}?</summary><div class="why-body">{}<p>{}</p>{}<p>{}</p>{}</div>'
+        '<details class="why"><summary>Why {}, {}?</summary><div class="why-body">{}<p>{}</p>{}<p>{}</p>{}{}</div>'
         "</details>",
         standing.strength,
         standing.label,
@@ -91,6 +95,19 @@ def why_html(standing: Standing, claim_url: str, with_assessment: bool = False) 
         effects,
         standing.verdict,
         because,
+        extra,
+    )
+
+
+def duplicates_html(standing: Standing, claim_url: str) -> SafeString:
+    """ "Possibly the same as …": the claims this one may count one reason with twice."""
+    if not standing.duplicates:
+        return SafeString("")
+    return format_html(
+        '<p class="duplicate-note"><span aria-hidden="true">≈</span> Possibly the same as {}: {}, so the map may count'
+        " one reason twice.</p>",
+        format_html_join(", ", '“<a href="{}">{}</a>”', ((_href(c, claim_url), c.text) for c in standing.duplicates)),
+        standing.duplicate_reason,
     )
 
 

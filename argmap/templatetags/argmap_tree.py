@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from argmap.templatetags.argmap_analysis import POLARITY, why_html
+from argmap.templatetags.argmap_analysis import POLARITY, duplicates_html, why_html
 
 register = template.Library()
 
@@ -109,6 +109,8 @@ class _TreeWriter:
         out.append(f'<a class="claim-link" href="{self.claim}{ref}/">Claim page</a>')
         if standing is not None:
             out.append(why_html(standing, self.claim_url, with_assessment=True))
+            if standing.duplicates:
+                out.append(duplicates_html(standing, self.claim_url))
         out.append("</div>")
 
 

@@ -55,7 +55,13 @@ def test_evaluation_gives_every_position_and_claim_with_its_why_and_cruxes(anony
     body = response.json()
     assert (body["topic"], body["converged"], body["cycles"]) == ("ai-copyright-easing", True, [])
     assert body["version"] == Topic.objects.get(slug="ai-copyright-easing").version
-    assert body["what_if"] == {"without_stakeholder": None, "left_out": [], "assumed_rejected": [], "basis": None}
+    assert body["what_if"] == {
+        "without_stakeholder": None,
+        "lens": None,
+        "left_out": [],
+        "assumed_rejected": [],
+        "basis": None,
+    }
     assert body["alternatives"] is True
     topic_claims = Claim.objects.filter(topic__slug="ai-copyright-easing")
     assert [row["id"] for row in body["claims"]] == sorted(topic_claims.values_list("pk", flat=True))
@@ -228,7 +234,7 @@ def test_each_endpoint_has_its_own_etag(anonymous):
         ({"without_stakeholder": "no such body"}, "without_stakeholder", 'valid "slug"'),
         ({"without_stakeholder": "x" * 101}, "without_stakeholder", "no more than 100 characters"),
         ({"without_stakeholder": "nobody"}, "without_stakeholder", "No stakeholder 'nobody' in this topic"),
-        ({"without": "openai"}, "without", "Unknown parameter. Known: basis, reject, without_stakeholder"),
+        ({"without": "openai"}, "without", "Unknown parameter. Known: basis, lens, reject, without_stakeholder"),
     ],
 )
 def test_a_bad_what_if_is_a_400_naming_the_parameter(anonymous, params, field, message):

@@ -1,0 +1,146 @@
+"""lenses.py is pure Python: these tests need no database."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from argmap.graph import ArgumentGraph
+from argmap.lenses import (
+    Lens,
+    bridges,
+    differences,
+    divided_pairs,
+    evaluate_lens,
+    find_bridge,
+    lens_of,
+)
+
+SUP, OPP = "supports", "opposes"
+
+
+def stance(stakeholder, *, position=None, claim=None, attitude=SUP):
+    return {"stakeholder_id": stakeholder, "position_id": position, "claim_id": claim, "stance": attitude}
+
+
+def objection_answered():
+    """Position 1; claim 10 opposes it; claim 20 opposes claim 10 (so 10 is rejected, 1 accepted)."""
+    return ArgumentGraph(positions=[1], claims=[(10, 0.6), (20, 0.6)], links=[(10, 1, None, OPP), (20, None, 10, OPP)])
+
+
+def test_a_lens_holds_a_stakeholders_claims_beyond_dispute():
+    graph = objection_answered()
+    default = graph.evaluate()
+    assert default.positions[1].label == "accepted"
+
+    seen = evaluate_lens(graph, lens_of(7, [stance(7, claim=10)]), explain=True)
+
+    assert seen.claims[10].label == "accepted"
+    assert seen.claims[10].strength == 1.0
+    assert seen.claims[10].why.assumed_accepted
+    assert seen.positions[1].label == "rejected"
+    assert [(d.kind, d.id, d.default_label, d.label) for d in differences(default, seen)] == [
+        ("position", 1, "accepted", "rejected"),
+        ("claim", 10, "rejected", "accepted"),
+    ]
+
+
+def test_a_lens_leaves_out_the_claims_a_stakeholder_opposes():
+    graph = ArgumentGraph(positions=[1], claims=[(10, 0.6)], links=[(10, 1, None, OPP)])
+    assert graph.evaluate().positions[1].label == "rejected"
+
+    seen = evaluate_lens(graph, lens_of(7, [stance(7, claim=10, attitude=OPP)]))
+
+    assert 10 not in seen.claims
+    assert seen.positions[1].label == "accepted"
+    assert seen.left_out == [10]
+
+
+def test_neutral_stances_and_stances_on_positions_change_nothing():
+    graph = objection_answered()
+    lens = lens_of(7, [stance(7, claim=10, attitude="neutral"), stance(7, position=1, attitude=OPP)])
+    assert lens == Lens(7, frozenset(), frozenset())
+    assert differences(graph.evaluate(), evaluate_lens(graph, lens)) == []
+
+
+def test_a_fact_checked_false_stays_rejected_whoever_holds_it():
+    graph = ArgumentGraph(positions=[1], claims=[(10, 0.9)], links=[(10, 1, None, OPP)], facts={10: "false"})
+    seen = evaluate_lens(graph, lens_of(7, [stance(7, claim=10)]))
+    assert seen.claims[10].label == "rejected"
+    assert seen.claims[10].strength == 0.0
+    assert seen.positions[1].label == "accepted"
+
+
+def test_a_claim_both_accepted_and_rejected_is_refused():
+    with pytest.raises(ValueError, match="both accepted and rejected"):
+        objection_answered().evaluate(accepted=[10], rejected=[10])
+
+
+def test_stakeholders_on_opposite_sides_of_a_position_are_divided():
+    stances = [
+        stance(1, position=5),
+        stance(2, position=5, attitude=OPP),
+        stance(3, position=5, attitude="conditional"),
+        stance(4, position=5, attitude="neutral"),
+    ]
+    assert divided_pairs(stances) == [(1, 2, [5]), (2, 3, [5])]
+
+
+def test_the_bridge_is_the_fewest_claims_that_bring_two_lenses_together():
+    # 1 supports position 1 and holds claim 20; 2 opposes the position and holds claim 10.
+    graph = objection_answered()
+    stances = [stance(1, position=1), stance(2, position=1, attitude=OPP), stance(1, claim=20), stance(2, claim=10)]
+
+    bridge, spent = find_bridge(graph, stances, 1, 2, [1])
+
+    assert bridge.labels == {1: ("accepted", "rejected")}
+    assert bridge.found
+    assert not bridge.agree_already
+    # 2 accepting claim 20 changes nothing (10 is beyond dispute for it); 1 accepting 10 does.
+    assert (bridge.accepted_by, bridge.claim_ids) == (1, [10])
+    accepted = evaluate_lens(graph, lens_of(1, stances).accepting([10]))
+    assert accepted.positions[1].label == evaluate_lens(graph, lens_of(2, stances)).positions[1].label
+    assert spent <= 4
+
+
+def test_lenses_that_already_agree_need_no_bridge():
+    graph = ArgumentGraph(positions=[1], claims=[(10, 0.6)], links=[(10, 1, None, SUP)])
+    stances = [stance(1, position=1), stance(2, position=1, attitude=OPP)]
+    (bridge,) = bridges(graph, stances)
+    assert bridge.agree_already
+    assert bridge.found
+    assert bridge.claim_ids == []
+
+
+def test_the_search_for_bridges_stops_at_its_budget():
+    graph = objection_answered()
+    stances = [stance(1, position=1), stance(2, position=1, attitude=OPP), stance(1, claim=20), stance(2, claim=10)]
+    (bridge,) = bridges(graph, stances, budget=2)
+    assert not bridge.found
+    assert bridge.claim_ids == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_bridge_found_always_brings_the_lenses_together(data):
+    claims = list(range(10, 10 + data.draw(st.integers(2, 7))))
+    links = []
+    for k, claim in enumerate(claims):
+        targets = [("position", 1), ("position", 2)] + [("claim", c) for c in claims[:k]]
+        kind, target = data.draw(st.sampled_from(targets))
+        polarity = data.draw(st.sampled_from([SUP, OPP]))
+        links.append((claim, target, None, polarity) if kind == "position" else (claim, None, target, polarity))
+    graph = ArgumentGraph(positions=[1, 2], claims=[(c, 0.5) for c in claims], links=links, alternatives=True)
+    attitudes = st.sampled_from([SUP, OPP, "neutral", None])
+    stances = [stance(1, position=1), stance(2, position=1, attitude=OPP)]
+    for who in (1, 2):
+        for claim in claims:
+            attitude = data.draw(attitudes)
+            if attitude:
+                stances.append(stance(who, claim=claim, attitude=attitude))
+
+    (bridge,) = bridges(graph, stances, budget=500)
+
+    if bridge.found and not bridge.agree_already:
+        other = 1 if bridge.accepted_by == 2 else 2
+        moved = evaluate_lens(graph, lens_of(bridge.accepted_by, stances).accepting(bridge.claim_ids))
+        assert moved.positions[1].label == evaluate_lens(graph, lens_of(other, stances)).positions[1].label

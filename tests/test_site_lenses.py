@@ -1,0 +1,146 @@
+"""Lenses, bridges, fragility and possible duplicates on the public pages: the topic page
+and its analysis page say in words which lens is on and what it changes, how fragile each
+position's standing is, and which claims may count one reason twice."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from argmap.models import TopicStatus
+from argmap.publishing import publish
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    LinkFactory,
+    PositionFactory,
+    ReviewerFactory,
+    SourceFactory,
+    StakeholderFactory,
+    StanceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def divided():
+    """A position, an objection to it and an answer to the objection (the position stands);
+    the industry holds the objection and opposes the position, the ministry holds the answer
+    and supports it."""
+    cache.clear()
+    topic = TopicFactory(slug="divided", status=TopicStatus.PUBLISHED)
+    position = PositionFactory(topic=topic, title="Yes: go ahead")
+    objection = ClaimFactory(topic=topic, text="It would cost too much.")
+    answer = ClaimFactory(topic=topic, text="The cost is covered by the budget.")
+    LinkFactory(claim=objection, target_position=position, polarity="opposes")
+    LinkFactory(claim=answer, target_position=None, target_claim=objection, polarity="opposes")
+    industry = StakeholderFactory(slug="industry", name="The industry")
+    ministry = StakeholderFactory(slug="ministry", name="The ministry")
+    StanceFactory(stakeholder=industry, position=position, stance="opposes")
+    StanceFactory(stakeholder=industry, position=None, claim=objection, stance="supports")
+    StanceFactory(stakeholder=ministry, position=position, stance="supports")
+    StanceFactory(stakeholder=ministry, position=None, claim=answer, stance="supports")
+    return topic
+
+
+def page(client, topic, **params) -> str:
+    response = client.get(topic.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def analysis_page(client, topic, **params) -> str:
+    response = client.get(reverse("argmap:topic-analysis", args=[topic.slug]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_topic_page_says_which_lens_is_on_and_what_it_changes(client, divided):
+    plain = page(client, divided)
+    assert "Seen through" not in plain
+    assert '<option value="industry">The industry</option>' in plain
+
+    seen = page(client, divided, lens="industry")
+
+    assert "Seen through The industry’s lens." in seen
+    # Each claim is unsourced and held, paraphrased, by one stakeholder: base 1 − 0.8 × 0.9 = 0.28
+    # (evidence.py). As recorded, the answer lowers the objection to 0.28 − 0.28 × 0.28 = 0.2016,
+    # which lowers the position to 0.5 − 0.5 × 0.2016 = 0.40; through the industry's lens the
+    # objection is beyond dispute (1) and the position falls to 0.
+    assert (
+        "“Yes: go ahead”: an objection is unanswered (0.00, rejected) through this lens;"
+        " contested (0.40, accepted) on the map as recorded." in seen
+    )
+    assert "The industry holds this claim: its lens takes it as beyond dispute (1.00, accepted)." in seen
+    assert '<option value="industry" selected>' in seen
+
+
+def test_the_lens_page_is_kept_apart_from_the_page_without_one(client, divided):
+    page(client, divided)
+    assert "Seen through The ministry’s lens." in page(client, divided, lens="ministry")
+    assert "Seen through" not in page(client, divided)
+
+
+@pytest.mark.parametrize("lens", ["nobody", "not a slug <b>", "x" * 300])
+def test_an_unknown_lens_is_ignored_with_a_notice(client, divided, lens):
+    content = page(client, divided, lens=lens)
+    assert "Lens ignored." in content
+    assert "The map is shown as recorded." in content
+    assert "<b>" not in content.split("Lens ignored.")[1].split("</p>")[0]
+    # Not kept: the page without a lens is not the one with the notice.
+    assert "Lens ignored." not in page(client, divided)
+
+
+def test_the_analysis_page_takes_a_lens_and_shows_bridges(client, divided):
+    content = analysis_page(client, divided, lens="industry")
+    assert "Seen through The industry’s lens." in content
+    assert "What could bring opposing sides together" in content
+    assert (
+        "They take opposite sides on “Yes: go ahead”: “Yes: go ahead” is rejected through The industry’s lens"
+        " and accepted through The ministry’s." in content
+    )
+    assert "If The ministry accepted this claim, their lenses would agree:" in content
+
+
+def test_a_position_resting_on_an_inferred_link_is_shown_fragile(client):
+    cache.clear()
+    link = LinkFactory(
+        polarity="opposes", basis="inferred", claim__text="An editor's reading.", claim__topic__slug="fragile"
+    )
+    content = page(client, link.claim.topic)
+    position = link.target_position.title
+    assert (
+        f"Fragile: without one link an editor inferred (the source does not draw it), “An editor's reading.”"
+        f" opposes “{position}”, it would be accepted." in content.replace("&#x27;", "'")
+    )
+
+
+def test_a_position_no_one_change_flips_is_shown_robust(client, divided):
+    assert "Robust: its standing holds with every base score moved by up to ±0.20" in page(client, divided)
+
+
+def test_claims_citing_one_passage_are_noted_as_possibly_the_same(client):
+    cache.clear()
+    topic = TopicFactory(slug="twice")
+    position = PositionFactory(topic=topic)
+    source = SourceFactory()
+    for text in ("It harms the rights of creators.", "It harms the livelihoods of creators."):
+        claim = LinkFactory(claim__topic=topic, claim__text=text, target_position=position).claim
+        CitationFactory(claim=claim, source=source, quote="rights and livelihoods of creators")
+
+    content = page(client, topic)
+
+    assert "Possibly the same as “<a href=" in content
+    assert "they cite the same passage of one source, so the map may count one reason twice." in content
+    assert "is possibly the same as" in content  # the analysis section lists the pair
+
+
+def test_a_publication_shows_the_robustness_stored_with_it(client):
+    cache.clear()
+    link = LinkFactory(polarity="opposes", basis="inferred", claim__topic__status=TopicStatus.DRAFT)
+    topic = link.claim.topic
+    publish(topic, user=ReviewerFactory())
+    link.delete()  # an edit after publication: the public still reads the publication
+    content = page(client, topic)
+    assert "Fragile: without one link an editor inferred" in content
