@@ -628,7 +628,7 @@ def evaluation_body(evaluation, what_if: dict, report=None, lens: dict | None = 
                 "share": a.share,
                 "why": a.why,
                 "cruxes": evaluation.cruxes.get(a.id, []),
-                "robustness": _robustness(report.positions[a.id]) if report else None,
+                "robustness": _robustness(report.positions[a.id]) if report else _stored_robustness(a),
             }
             for a in evaluation.positions.values()
         ],
@@ -688,6 +688,13 @@ def bridge_rows(data: MapData, found: list[Bridge]) -> list[dict]:
         }
         for bridge in found
     ]
+
+
+def _stored_robustness(assessment) -> dict | None:
+    """A position's robustness as a publication stored it with its evaluation (None if not)."""
+    if assessment.robust is None:
+        return None
+    return {"robust": assessment.robust, "flip": assessment.flip, "flips_to": assessment.flips_to}
 
 
 def _robustness(verdict: Robustness) -> dict:

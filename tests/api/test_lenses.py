@@ -6,7 +6,16 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from argmap.models import TopicStatus
-from tests.factories import ClaimFactory, LinkFactory, PositionFactory, StakeholderFactory, StanceFactory, TopicFactory
+from argmap.publishing import publish
+from tests.factories import (
+    ClaimFactory,
+    LinkFactory,
+    PositionFactory,
+    ReviewerFactory,
+    StakeholderFactory,
+    StanceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +113,13 @@ def test_bridges_name_the_fewest_claims_that_bring_two_sides_together(anonymous,
 def test_a_topic_nobody_is_divided_on_has_no_bridges(anonymous):
     topic = LinkFactory().claim.topic
     assert anonymous.get(url(topic.slug, "bridges")).json()["bridges"] == []
+
+
+def test_a_publication_serves_the_robustness_stored_with_it(anonymous):
+    link = LinkFactory(polarity="opposes", basis="inferred", claim__topic__status=TopicStatus.DRAFT)
+    publish(link.claim.topic, user=ReviewerFactory())
+    body = anonymous.get(url(link.claim.topic.slug, "evaluation")).json()
+    (position,) = body["positions"]
+    assert position["robustness"]["robust"] is False
+    assert position["robustness"]["flips_to"] == "accepted"
+    assert body["claims"][0]["robust"] is True  # nothing but the link's target depends on it
