@@ -5,6 +5,7 @@ of the database is retried with a growing delay."""
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from argmap import metrics
@@ -42,3 +43,30 @@ def build_exports_later(topic: Topic) -> None:
         build_exports.apply_async((topic.pk, topic.version), retry=False)
     except Exception:
         logger.warning("Could not queue the exports of %s v%s", topic.slug, topic.version, exc_info=True)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id: int) -> str:
+    """Run an import job (interchange.jobs). Not retried: an import that failed reports
+    why on its job, and one whose worker was killed is marked failed when redelivered."""
+    from argmap.interchange.jobs import run_job
+
+    report = run_job(job_id)
+    outcome = "skipped" if report is None else ("done" if report.ok else "refused")
+    metrics.TASKS.labels("run_import", outcome).inc()
+    return outcome
+
+
+def import_later(job) -> bool:
+    """Hand an import job to a worker (run here and now without a broker). A broker that
+    cannot be reached is logged and answered False: the job is then marked failed."""
+    try:
+        run_import.apply_async((job.pk,), retry=False)
+    except OperationalError:
+        raise
+    except Exception:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise  # the import itself failed, in this process
+        logger.warning("Could not queue import job %s", job.pk, exc_info=True)
+        return False
+    return True
