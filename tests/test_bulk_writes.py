@@ -20,11 +20,12 @@ from django.db import IntegrityError, connection, transaction
 from argmap.bulk import copy_rows, support_checked_at_the_end
 from argmap.interchange import import_map
 from argmap.interchange.files import MAX_DEPTH, read_json
-from argmap.interchange.jobs import queue_import, run_job
+from argmap.interchange.jobs import run_job
 from argmap.interchange.reading import Unreadable
 from argmap.management.progress import ProgressBar
 from argmap.models import Claim, ImportJob, ImportStatus, Link, Polarity, Topic
 from argmap.synthetic import generate_map
+from argmap.tasks import queue_import
 from tests.factories import ClaimFactory, TopicFactory, UserFactory
 from tests.interchange import database_unchanged, exported, snapshot
 

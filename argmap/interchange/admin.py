@@ -1,7 +1,7 @@
 """The admin's import page (mixed into TopicAdmin): an editor uploads a map file, sees
 what a dry run would create and every problem with its line, node or row, then confirms
 to import it as a new topic, recorded in history as that editor. The import itself is a
-background job (jobs.py): without a broker it runs in the request and the page goes on
+background job (jobs.py, tasks.queue_import): without a broker it runs in the request and the page goes on
 to the new topic; with one, to the job's page, and the list of import jobs shows each
 one's status and progress.
 
@@ -42,9 +42,10 @@ from argmap.interchange import (
     upload_too_large,
 )
 from argmap.interchange.document import PARTS, PLURAL, SHARED_PARTS
-from argmap.interchange.jobs import live_progress, queue_import
+from argmap.interchange.jobs import live_progress
 from argmap.interchange.reading import Problem
 from argmap.models import ImportJob, ImportStatus
+from argmap.tasks import queue_import
 
 STAGED_FOR = 3600  # seconds a preview may be confirmed in
 SALT = "argmap.interchange.admin.staged"

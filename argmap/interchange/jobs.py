@@ -1,6 +1,7 @@
-"""Imports as background jobs: the admin's confirmed import becomes an ImportJob, run by a
-worker (tasks.run_import; eagerly, in the request, without a broker), whose status,
-progress and problems the admin lists.
+"""Imports as background jobs: the admin's confirmed import becomes an ImportJob
+(tasks.queue_import), run by a worker (tasks.run_import, which calls run_job here;
+eagerly, in the request, without a broker), whose status, progress and problems the
+admin lists.
 
 Progress goes to the job's row while no transaction is open (reading and checking the
 file) and to the "default" cache always: the rows an import writes, its progress among
@@ -63,18 +64,6 @@ class JobProgress:
             ImportJob.objects.filter(pk=self.job.pk).update(stage=stage, done=done, total=total)
 
 
-def queue_import(*, file: Path, name: str, format: str, user: Any, options: dict[str, Any]) -> ImportJob:
-    """A job for the file at `file` (which the job removes once run), handed to a worker."""
-    from argmap.tasks import import_later
-
-    job = ImportJob.objects.create(user=user, name=name, format=format, options=options, file=str(file))
-    if not import_later(job):
-        _finish(job, ImportStatus.FAILED, problems=["The import could not be queued (no worker reachable); try again."])
-        file.unlink(missing_ok=True)
-    job.refresh_from_db()
-    return job
-
-
 def run_job(job_id: int) -> ImportReport | None:
     """Run the import of a queued job; a job already run, or being run, is left alone,
     and one found "running" (its worker stopped midway) is marked failed."""
@@ -101,14 +90,14 @@ def run_job(job_id: int) -> ImportReport | None:
                 file, job.format, user=job.user, name=job.name, progress=JobProgress(job), **job.options
             )
     except FileNotFoundError:
-        _finish(job, ImportStatus.FAILED, problems=["The file to import is gone; nothing was imported."])
+        finish(job, ImportStatus.FAILED, problems=["The file to import is gone; nothing was imported."])
         return None
     except BaseException:
-        _finish(job, ImportStatus.FAILED, problems=["The import failed unexpectedly; nothing was imported."])
+        finish(job, ImportStatus.FAILED, problems=["The import failed unexpectedly; nothing was imported."])
         raise
     finally:
         path.unlink(missing_ok=True)
-    _finish(
+    finish(
         job,
         ImportStatus.DONE if report.ok else ImportStatus.FAILED,
         problems=[str(problem) for problem in report.problems],
@@ -118,7 +107,8 @@ def run_job(job_id: int) -> ImportReport | None:
     return report
 
 
-def _finish(job: ImportJob, status: str, **fields: Any) -> None:
+def finish(job: ImportJob, status: str, **fields: Any) -> None:
+    """Close a job with `status` and the given fields (problems, summary, topic)."""
     ImportJob.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **fields)
     try:
         caches["default"].delete(progress_key(job.pk))
