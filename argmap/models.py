@@ -6,7 +6,9 @@ database (check and unique constraints, PROTECT, the triggers of migration
 (`full_clean`) so that editors get a message they understand.
 """
 
+import os
 import re
+import socket
 import uuid
 
 from django.conf import settings
@@ -1222,3 +1224,80 @@ class Reply(models.Model):
     def clean(self):
         if self.status == ReplyStatus.DECLINED and not self.decline_reason.strip():
             raise ValidationError({"decline_reason": "Say why the reply is declined."})
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+
+    def fail_lost(self) -> int:
+        """Mark as failed the running imports whose worker process (on this host) is gone:
+        killed midway, its transaction was rolled back, so nothing was imported. Returns
+        how many. A worker on another host is not looked at: its job fails when the
+        broker hands the task to another worker (CELERY_TASK_ACKS_LATE)."""
+        host = socket.gethostname()
+        lost = [
+            job.pk
+            for job in self.filter(status=ImportStatus.RUNNING, worker__startswith=f"{host}:")
+            if not _process_alive(int(job.worker.rsplit(":", 1)[1]))
+        ]
+        return self.filter(pk__in=lost, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED,
+            problems=["The worker running this import stopped midway; nothing was imported."],
+            finished_at=timezone.now(),
+        )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+class ImportJob(models.Model):
+    """An import of a map file run in the background (interchange.import_map in a worker,
+    argmap/tasks.py): who asked, the file, its status and progress, and what it made or
+    every problem that stopped it. An import is all or nothing: a failed job wrote nothing."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(max_length=255, blank=True, help_text="The file's name, as uploaded.")
+    format = models.CharField(max_length=20)
+    options = models.JSONField(
+        default=dict, blank=True, help_text="slug, new_uids and limit, as import_map takes them."
+    )
+    file = models.CharField(max_length=500, help_text="Where the file waits for the worker (removed once imported).")
+    status = models.CharField(max_length=10, choices=ImportStatus, default=ImportStatus.QUEUED)
+    stage = models.CharField(max_length=20, blank=True)
+    done = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    worker = models.CharField(max_length=300, blank=True, help_text="host:pid of the process running it.")
+    problems = models.JSONField(default=list, blank=True)
+    summary = models.TextField(blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [choice_constraint("importjob", "status", ImportStatus)]
+
+    def __str__(self):
+        return f"Import of {self.name or 'a file'} ({self.format}): {self.status}"
+
+    @property
+    def percent(self) -> int | None:
+        return min(100, self.done * 100 // self.total) if self.total else None

@@ -3,13 +3,16 @@ topic's version: run twice, or after a newer version, it does nothing more; a fa
 of the database is retried with a growing delay."""
 
 import logging
+from pathlib import Path
+from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from argmap import metrics
-from argmap.interchange import FORMATS, keep_export
-from argmap.models import Topic
+from argmap.interchange import FORMATS, jobs, keep_export
+from argmap.models import ImportJob, ImportStatus, Topic
 
 logger = logging.getLogger("argmap.tasks")
 
@@ -42,3 +45,32 @@ def build_exports_later(topic: Topic) -> None:
         build_exports.apply_async((topic.pk, topic.version), retry=False)
     except Exception:
         logger.warning("Could not queue the exports of %s v%s", topic.slug, topic.version, exc_info=True)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id: int) -> str:
+    """Run an import job (interchange.jobs). Not retried: an import that failed reports
+    why on its job, and one whose worker was killed is marked failed when redelivered."""
+    report = jobs.run_job(job_id)
+    outcome = "skipped" if report is None else ("done" if report.ok else "refused")
+    metrics.TASKS.labels("run_import", outcome).inc()
+    return outcome
+
+
+def queue_import(*, file: Path, name: str, format: str, user, options: dict[str, Any]) -> ImportJob:
+    """A job for the file at `file` (removed once the job has run), handed to a worker: run
+    here and now without a broker. A broker that cannot be reached is logged, and the job
+    marked failed."""
+    job = ImportJob.objects.create(user=user, name=name, format=format, options=options, file=str(file))
+    try:
+        run_import.apply_async((job.pk,), retry=False)
+    except Exception:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise  # the import itself failed, in this process
+        logger.warning("Could not queue import job %s", job.pk, exc_info=True)
+        jobs.finish(
+            job, ImportStatus.FAILED, problems=["The import could not be queued (no worker reachable); try again."]
+        )
+        file.unlink(missing_ok=True)
+    job.refresh_from_db()
+    return job

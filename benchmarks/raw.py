@@ -199,3 +199,73 @@ def application(environ, start_response):
         return [b'{"detail":"Not found."}']
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+# The import baseline: the rows of an export written with COPY, and nothing else (no
+# checks, no history). FROZEN as of December 2026, like the rest of this module.
+
+# A part of a topic's map: its table and, for each reference (portable column), the
+# part it points at. Parts are written in this order, so that references resolve.
+COPY_PARTS = {
+    "positions": ("argmap_position", {}),
+    "claims": ("argmap_claim", {"settled_by": "sources"}),
+    "links": ("argmap_link", {"claim": "claims", "target_position": "positions", "target_claim": "claims"}),
+    "citations": ("argmap_citation", {"claim": "claims", "source": "sources"}),
+    "stances": ("argmap_stance", {"stakeholder": "stakeholders", "position": "positions", "claim": "claims",
+                                  "source": "sources"}),
+    "salience": ("argmap_salience", {"stakeholder": "stakeholders"}),
+}  # fmt: skip
+SHARED_KEYS = {"stakeholders": ("argmap_stakeholder", "slug"), "sources": ("argmap_source", "uid")}
+TOPIC_FIELDS = ("slug", "title", "question", "summary", "status", "published_at", "alternatives")
+
+
+def raw_copy_import(connection: Any, document: bytes) -> int:
+    """Write the topic and the map rows of an export ("argmap-export/1", whose shared rows
+    the database already has) in one PostgreSQL transaction: ids reserved from each
+    table's sequence, references resolved in Python, each part sent with one COPY; the
+    checks PostgreSQL defers to COMMIT are run, then everything is rolled back. Returns
+    the number of rows written. Like argmap's bulk import, it asks the support trigger
+    to skip its walk (argmap.support_checked): the physical limit, not a rule check."""
+    data = orjson.loads(document)
+    written = 0
+    with connection.transaction(force_rollback=True), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('argmap.support_checked', 'on', true)")
+        topic = data["topic"]
+        cursor.execute(
+            f"INSERT INTO argmap_topic (created_at, updated_at, {', '.join(TOPIC_FIELDS)}, version, changed_at) "  # noqa: S608 - constants
+            f"VALUES (now(), now(), {', '.join('%s' for _ in TOPIC_FIELDS)}, 1, now()) RETURNING id",
+            [topic.get(name) for name in TOPIC_FIELDS],
+        )
+        topic_id = cursor.fetchone()[0]
+        ids: dict[str, dict[str, int]] = {}
+        for part, (table, key) in SHARED_KEYS.items():
+            keys = list({row[key] for row in data[part]})
+            cursor.execute(f"SELECT {key}::text, id FROM {table} WHERE {key}::text = ANY(%s)", [keys])  # noqa: S608 - constants
+            ids[part] = dict(cursor.fetchall())
+            if len(ids[part]) != len(keys):
+                raise RuntimeError(f"raw_copy_import copies maps whose {part} the database has")
+        for part, (table, references) in COPY_PARTS.items():
+            rows = data[part]
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+            )
+            new_ids = [row[0] for row in cursor.fetchall()]
+            ids[part] = {row["uid"]: new_id for row, new_id in zip(rows, new_ids, strict=True)}
+            if not rows:
+                continue
+            names = list(rows[0])
+            columns = [f"{name}_id" if name in references else name for name in names]
+            lookups = [ids[references[name]] if name in references else None for name in names]
+            listed = ", ".join(f'"{column}"' for column in columns)
+            copy_sql = f"COPY {table} (id, topic_id, created_at, updated_at, {listed}) FROM STDIN"  # noqa: S608
+            with cursor.copy(copy_sql) as copy:
+                now = datetime.now().astimezone()
+                for new_id, row in zip(new_ids, rows, strict=True):
+                    values = [
+                        value if lookup is None or value is None else lookup[value]
+                        for value, lookup in zip(row.values(), lookups, strict=True)
+                    ]
+                    copy.write_row([new_id, topic_id, now, now, *values])
+            written += len(rows)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what COMMIT would check
+    return written

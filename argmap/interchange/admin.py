@@ -1,6 +1,9 @@
 """The admin's import page (mixed into TopicAdmin): an editor uploads a map file, sees
 what a dry run would create and every problem with its line, node or row, then confirms
-to import it as a new topic, recorded in history as that editor.
+to import it as a new topic, recorded in history as that editor. The import itself is a
+background job (jobs.py, tasks.queue_import): without a broker it runs in the request and the page goes on
+to the new topic; with one, to the job's page, and the list of import jobs shows each
+one's status and progress.
 
 Between the preview and the confirmation the checked file waits in IMPORT_STAGING_DIR,
 under a random name that only a signed token (valid for STAGED_FOR seconds, for the same
@@ -21,7 +24,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -39,7 +42,10 @@ from argmap.interchange import (
     upload_too_large,
 )
 from argmap.interchange.document import PARTS, PLURAL, SHARED_PARTS
+from argmap.interchange.jobs import live_progress
 from argmap.interchange.reading import Problem
+from argmap.models import ImportJob, ImportStatus
+from argmap.tasks import queue_import
 
 STAGED_FOR = 3600  # seconds a preview may be confirmed in
 SALT = "argmap.interchange.admin.staged"
@@ -149,7 +155,9 @@ class MapImportAdmin:
             return self.render_import(request, form=form, status=400)
         options = form.cleaned_data
         upload = options["file"]
-        report = import_map(upload, options["format"], **self.import_options(options, name=upload.name), dry_run=True)
+        report = import_map(
+            upload, options["format"], name=upload.name or "", **self.import_options(options), dry_run=True
+        )
         if not report.ok:
             return self.render_import(request, form=form, report=report, status=400)
         token = signing.dumps(
@@ -180,23 +188,33 @@ class MapImportAdmin:
         if claimed is None:
             error = "This preview has expired (or was already imported): choose the file again."
             return self.render_import(request, form=MapImportForm(), error=error, status=400)
-        try:
-            with claimed.open("rb") as file:
-                report = import_map(
-                    file, staged["format"], **self.import_options(staged, name=staged["name"]), user=request.user
-                )
-        finally:
-            claimed.unlink(missing_ok=True)
-        if not report.ok:
+        job = queue_import(
+            file=claimed,
+            name=staged["name"] or "",
+            format=staged["format"],
+            user=request.user,
+            options=self.import_options(staged),
+        )
+        if job.status == ImportStatus.DONE and job.topic_id:  # run here and now (no broker)
+            self.message_user(request, job.summary, messages.SUCCESS)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[job.topic_id])
+            )
+        if job.status == ImportStatus.FAILED and job.finished_at and not job.started_at:
+            return self.render_import(request, form=MapImportForm(), error=job.problems[0], status=503)
+        if job.status == ImportStatus.FAILED:
+            report = ImportReport(format=job.format, name=job.name, dry_run=False)
+            report.problems = [Problem("", problem) for problem in job.problems]
             return self.render_import(request, form=MapImportForm(), report=report, status=400)
-        self.message_user(request, report.summary(), messages.SUCCESS)
-        opts = self.opts
-        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[report.topic.pk]))
+        self.message_user(
+            request, f"The import of {job.name or 'the file'} runs in the background: its progress is shown here."
+        )
+        return HttpResponseRedirect(reverse("admin:argmap_importjob_change", args=[job.pk]))
 
     @staticmethod
-    def import_options(options: dict[str, Any], *, name: str) -> dict[str, Any]:
+    def import_options(options: dict[str, Any]) -> dict[str, Any]:
         return {
-            "name": name or "",
             "slug": options.get("slug") or None,
             "new_uids": bool(options.get("new_uids")),
             "limit": settings.IMPORT_UPLOAD_MAX_BYTES,
@@ -225,3 +243,52 @@ class MapImportAdmin:
             "limit": settings.IMPORT_UPLOAD_MAX_BYTES,
         }
         return TemplateResponse(request, self.import_template, context, status=status)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """The imports run in the background: read only, for whoever may import."""
+
+    list_display = ["created_at", "name", "format", "user", "status", "progress", "topic"]
+    list_filter = ["status", "format"]
+    list_select_related = ["user", "topic"]
+    show_full_result_count = False
+    fields = ["name", "format", "user", "status", "progress", "created_at", "started_at", "finished_at",
+              "summary", "problem_list", "topic", "worker"]  # fmt: skip
+    readonly_fields = fields
+
+    def changelist_view(self, request, extra_context=None):
+        ImportJob.objects.fail_lost()  # a job whose worker was killed shows as failed
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ImportJob.objects.fail_lost()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="progress")
+    def progress(self, job: ImportJob) -> str:
+        if job.status != ImportStatus.RUNNING:
+            return "–"
+        stage, done, total = live_progress(job)
+        return f"{stage} {min(100, done * 100 // total)}%" if total else stage or "starting"
+
+    @admin.display(description="problems")
+    def problem_list(self, job: ImportJob) -> str:
+        shown = job.problems[:50]
+        more = len(job.problems) - len(shown)
+        return "\n".join(shown) + (f"\n… and {more:,} more" if more > 0 else "")
+
+    def has_module_permission(self, request) -> bool:
+        return may_import(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return may_import(request.user) and (obj is None or request.user.is_superuser or obj.user_id == request.user.pk)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

@@ -1,7 +1,7 @@
 """Reading an imported file: within the size limit, once, reporting progress as it goes.
 
-A file is read as it streams (line by line for text, event by event for XML) or, for
-JSON, into one buffer that the parser reads in place: never held twice in memory.
+A file is read as it streams: line by line for text, event by event for XML (iterparse)
+and for JSON (ijson), so that memory holds what the file describes, not the file.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
+import ijson
 import orjson
 
 from argmap.interchange.reading import Unreadable
@@ -75,12 +76,84 @@ def read_bytes(stream: IO[bytes], *, limit: int, progress: Progress | None = Non
 
 
 def read_json(stream: IO[bytes], *, limit: int, progress: Progress | None = None) -> Any:
-    """The JSON value in `stream`; a file that is not JSON is Unreadable, with its line and column."""
-    data = read_bytes(stream, limit=limit, progress=progress)
+    """The JSON value in `stream`, parsed as it streams (ijson): the file is never held
+    whole, only the value it makes. A file that is not JSON, or nests arrays and objects
+    deeper than MAX_DEPTH, is Unreadable, with its line and column."""
+    reader = LimitedReader(stream, limit=limit, progress=progress)
+    start = _position(stream)
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise Unreadable(f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}") from None
+        return _build(ijson.basic_parse(io.BufferedReader(reader, CHUNK), use_float=True))
+    except (ijson.JSONError, TooDeep, UnicodeDecodeError) as error:
+        raise _not_json(stream, start, reader, error) from None
+
+
+MAX_DEPTH = 1024  # as orjson, and far deeper than any map: each level costs only memory here
+
+
+class TooDeep(ValueError):
+    pass
+
+
+def _build(events: Iterator[tuple[str, Any]]) -> Any:
+    """The value that ijson's events describe, built without recursion (so that no depth
+    can exhaust the stack) and refused past MAX_DEPTH."""
+    containers: list[Any] = []
+    key: str | None = None
+    value: Any = None
+    for event, data in events:
+        if event == "map_key":
+            key = data
+            continue
+        if event == "start_map" or event == "start_array":
+            if len(containers) >= MAX_DEPTH:
+                raise TooDeep("depth limit exceeded")
+            value = {} if event == "start_map" else []
+        elif event == "end_map" or event == "end_array":
+            value = containers.pop()
+            if containers:
+                continue  # already placed in its parent when it started
+            return _alone(value, events)
+        else:
+            value = data
+        if containers:
+            parent = containers[-1]
+            if type(parent) is dict:
+                parent[key] = value
+            else:
+                parent.append(value)
+        elif event != "start_map" and event != "start_array":
+            return _alone(value, events)  # a bare scalar
+        if event == "start_map" or event == "start_array":
+            containers.append(value)
+    raise ijson.IncompleteJSONError("unexpected end of data")
+
+
+def _alone(value: Any, events: Iterator[tuple[str, Any]]) -> Any:
+    """`value`, if nothing follows it in the file."""
+    for _event in events:
+        raise ijson.JSONError("trailing content after the value")
+    return value
+
+
+def _position(stream: IO[bytes]) -> int | None:
+    try:
+        return stream.tell() if stream.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _not_json(stream: IO[bytes], start: int | None, reader: LimitedReader, error: Exception) -> Unreadable:
+    """Where and why a file is not JSON. The streaming parser does not count lines: when
+    the file can be read again, orjson finds the line and column (this is the error's
+    path, so reading the file whole costs nothing to a valid import)."""
+    if start is not None:
+        stream.seek(start)
+        try:
+            orjson.loads(read_bytes(stream, limit=reader.limit))
+        except orjson.JSONDecodeError as found:
+            return Unreadable(f"line {found.lineno}, column {found.colno}", f"not valid JSON: {found.msg}")
+    message = str(error).splitlines()[0] if str(error) else "invalid"
+    return Unreadable(f"byte {reader.done:,}", f"not valid JSON: {message}")
 
 
 def text_stream(

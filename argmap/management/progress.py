@@ -10,11 +10,12 @@ WIDTH = 30
 
 
 class ProgressBar:
-    """Call it with (stage, done, total); `finish()` clears it. Silent unless `stream` is a terminal."""
+    """Call it with (stage, done, total); `finish()` clears it. Silent unless `stream` is a
+    terminal, and when `quiet` (a command's -v 0)."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
         self.stream = stream or sys.stderr
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = not quiet and bool(getattr(self.stream, "isatty", lambda: False)())
         self.shown: tuple[str, int] | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from argmap.management.progress import ProgressBar
 from argmap.synthetic import generate_map
 
 
@@ -16,12 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--slug", help="Topic slug (default synthetic-<claims>-<seed>).")
         parser.add_argument("--publish", action="store_true", help="Publish the topic (default: draft).")
 
-    def handle(self, *args, claims, seed, slug, publish, **options):
+    def handle(self, *args, claims, seed, slug, publish, verbosity, **options):
         started = time.perf_counter()
+        # On standard error, and only on a terminal: logs and pipes get the summary alone.
+        progress = ProgressBar(self.stderr._out, quiet=verbosity == 0)
         try:
-            result = generate_map(claims=claims, seed=seed, slug=slug, publish=publish)
+            result = generate_map(claims=claims, seed=seed, slug=slug, publish=publish, progress=progress)
         except ValueError as error:
             raise CommandError(str(error)) from None
+        finally:
+            progress.finish()
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -31,13 +31,13 @@ class Command(BaseCommand):
             help="Give the topic's objects new uids: to import a second copy of a map this database already has.",
         )
 
-    def handle(self, *args, file, format, dry_run, user, slug, title, question, new_uids, **options):
+    def handle(self, *args, file, format, dry_run, user, slug, title, question, new_uids, verbosity, **options):
         importer = None
         if user:
             importer = get_user_model().objects.filter(username=user).first()
             if importer is None:
                 raise CommandError(f"No user “{user}”.")
-        progress = ProgressBar(self.stderr._out)
+        progress = ProgressBar(self.stderr._out, quiet=verbosity == 0)
         try:
             stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115 - closed below
         except OSError as error:
