@@ -13,13 +13,6 @@ PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:543
 export PG_ANSWERS := import os, psycopg; from psycopg.conninfo import make_conninfo; \
 	psycopg.connect(make_conninfo(os.environ["DATABASE_URL"], dbname="postgres", connect_timeout=3)).close()
 
-# Create the database of DATABASE_URL if it does not exist yet.
-export PG_CREATE_DB := import os, psycopg; from psycopg.conninfo import conninfo_to_dict, make_conninfo; \
-	url = os.environ["DATABASE_URL"]; name = conninfo_to_dict(url)["dbname"]; \
-	conn = psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True); \
-	exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone(); \
-	exists or conn.execute(f'CREATE DATABASE "{name}"')
-
 .PHONY: run worker setup test test-fast lint check test-sqlite test-postgresql bench screenshots clean
 
 run: setup
@@ -87,18 +80,17 @@ test-postgresql: $(VENV)/.installed-dev
 		echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is SKIPPED (set DATABASE_URL, or start the server)."; \
 	fi
 
-# Speed figures (printed, not asserted): python -m benchmarks (benchmarks/). On PostgreSQL
-# when it answers, in a database of its own (argmap_bench); `make bench ARGS=--large` adds
-# a 100,000-claim map, `ARGS=--huge` a 1,000,000-claim one.
+# Speed figures (printed, not asserted): python -m benchmarks (benchmarks/, docs/performance.md).
+# On PostgreSQL when it answers, else on SQLite. Each size gets a process and a database of
+# its own, made and migrated on the first run and kept, so a map is generated only once:
+# argmap_bench_1000, argmap_bench_10000… (bench-1000.sqlite3… on SQLite).
+# `make bench ARGS=--large` adds a 100,000-claim map, `ARGS=--huge` a 1,000,000-claim one.
 BENCH_URL ?= $(shell $(PYTHON) -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/argmap_bench")))' '$(PG_URL)')
 bench: $(VENV)/.installed-dev
 	@if DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_ANSWERS" 2>/dev/null; then \
-		DATABASE_URL="$(BENCH_URL)" $(BIN)/python -c "$$PG_CREATE_DB" && \
-		DATABASE_URL="$(BENCH_URL)" $(BIN)/python manage.py migrate -v 0 && \
 		DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m benchmarks $(ARGS); \
 	else \
-		echo "PostgreSQL does not answer: benchmarking on SQLite (bench.sqlite3)."; \
-		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python manage.py migrate -v 0 && \
+		echo "PostgreSQL does not answer: benchmarking on SQLite (bench-<size>.sqlite3)."; \
 		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python -m benchmarks $(ARGS); \
 	fi
 

@@ -1,6 +1,7 @@
 """`python -m benchmarks`: argmap's speed figures (see benchmarks/__init__.py)."""
 
 import os
+import sys
 
 import django
 
@@ -9,4 +10,4 @@ django.setup()
 
 from benchmarks.bench import main  # noqa: E402 - the models need django.setup() first
 
-main()
+main(sys.argv[1:], separate=True)

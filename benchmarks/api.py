@@ -30,6 +30,7 @@ from django.test import Client, override_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from benchmarks import raw
+from benchmarks.handlers import get, list_pages, unthrottled
 
 AREA = "api"
 BASE_DIR = Path(settings.BASE_DIR)
@@ -61,6 +62,7 @@ def run(bench) -> None:
                 in_process(bench, size, what, path, client, raw_body)
                 if servers:
                     over_http(bench, size, what, path, servers)
+            deep_page(bench, size, topic, client)
     raw_connection.close()
 
 
@@ -85,11 +87,27 @@ def in_process(bench, size, what, path, client, raw_body) -> None:
         response = client.get(path)
         if response.status_code != 200 or not same_json(response.content, raw_body()):
             raise RuntimeError(f"{path}: argmap and the raw baseline do not return the same JSON")
-        argmap_ms, raw_ms = interleaved_ms([lambda: client.get(path), raw_body], bench.repeat)
+        argmap_ms, raw_ms = interleaved_ms([lambda: client.get(path), raw_body], bench.runs(size))
     bar = "≤ 130% (1.3×)" if what == "map" else ""
     bench.report(AREA, f"{what}, in process: raw psycopg + orjson", size, raw_ms, "ms")
     bench.report(AREA, f"{what}, in process: argmap", size, argmap_ms, "ms")
-    bench.report(AREA, f"{what}, in process: argmap time / raw", size, 100 * argmap_ms / raw_ms, "%", bar=bar)
+    ratio = 100 * argmap_ms / raw_ms
+    bench.report(
+        AREA, f"{what}, in process: argmap time / raw", size, ratio, "%", bar=bar, ok=ratio <= 130 if bar else None
+    )
+
+
+def deep_page(bench, size, topic, client) -> None:
+    """The claims list's last page (or, with keyset pages, a deep one) against its first,
+    timed alternately: a deep page costs ≤ 3× the first (QUALITY.md)."""
+    first, deep = list_pages(topic)
+    with unthrottled():
+        first_ms, deep_ms = interleaved_ms([lambda: get(client, first.url), lambda: get(client, deep.url)],
+                                           bench.runs(size))  # fmt: skip
+    bench.report(AREA, f"{first.what}, in process", size, first_ms, "ms")
+    bench.report(AREA, f"{deep.what}, in process", size, deep_ms, "ms")
+    ratio = 100 * deep_ms / first_ms
+    bench.report(AREA, "  deep page / first page", size, ratio, "%", bar="≤ 300% (3×)", ok=ratio <= 300)
 
 
 def interleaved_ms(functions, repeat: int) -> list[float]:
@@ -127,7 +145,10 @@ def over_http(bench, size, what, path, servers) -> None:
     bar = "≥ 80% (0.8×)" if what == "map" else "≥ 25% (0.25×)"
     bench.report(AREA, f"{what}, HTTP: raw psycopg + orjson", size, raw_rate, "req/s")
     bench.report(AREA, f"{what}, HTTP: argmap", size, argmap_rate, "req/s")
-    bench.report(AREA, f"{what}, HTTP: argmap req/s / raw", size, 100 * argmap_rate / raw_rate, "%", bar=bar)
+    ratio = 100 * argmap_rate / raw_rate
+    bench.report(
+        AREA, f"{what}, HTTP: argmap req/s / raw", size, ratio, "%", bar=bar, ok=ratio >= (80 if what == "map" else 25)
+    )
 
 
 # HTTP: servers and the load generator

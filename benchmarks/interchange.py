@@ -72,27 +72,36 @@ def _run(bench: Bench, client: Client, raw_connection) -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         raw_map = partial(raw.raw_map, raw_connection, connection.vendor, topic.slug)
-        bench.report(AREA, "raw psycopg + orjson, the whole map", size, bench.median_ms(raw_map), "ms", bar="38 ms")
-        loading = bench.median_ms(lambda topic=topic: _read(topic))
+        bench.report(
+            AREA,
+            "raw psycopg + orjson, the whole map",
+            size,
+            bench.median_ms(raw_map, bench.runs(size)),
+            "ms",
+            bar="38 ms",
+        )
+        loading = bench.median_ms(lambda topic=topic: _read(topic), bench.runs(size))
         bench.report(
             AREA, "the map read: one query, columns (load_complete_map)", size, loading, "ms", bar="every export's"
         )
         data = load_complete_map(topic)
         for name, spec in FORMATS.items():
-            took, baseline = _paired_ms(bench, lambda name=name, topic=topic: _exported(topic, name), raw_map)
+            took, baseline = _paired_ms(bench, lambda name=name, topic=topic: _exported(topic, name), raw_map, size)
             bench.report(AREA, f"export {name}", size, took, "ms", bar=BARS[name])
             bench.report(
                 AREA, f"  export {name} / raw (same run)", size, 100 * took / baseline, "%", bar=_ratio_bar(name, size)
             )
-            writing = bench.median_ms(lambda spec=spec, topic=topic, data=data: _write(spec, topic, data))
+            writing = bench.median_ms(
+                lambda spec=spec, topic=topic, data=data: _write(spec, topic, data), bench.runs(size)
+            )
             bench.report(AREA, f"  of which writing {name} (outside the map read)", size, writing, "ms")
         with unthrottled():
             for name in FORMATS:
                 url = f"/api/v1/topics/{topic.slug}/export/{name}/"
                 key = topic.cache_key("export", name)
-                took = bench.median_ms(lambda url=url, key=key: _download(client, url, forget=key))
+                took = bench.median_ms(lambda url=url, key=key: _download(client, url, forget=key), bench.runs(size))
                 bench.report(AREA, f"GET …/export/{name}/ first after a change", size, took, "ms", bar=BARS[name])
-                took = bench.median_ms(lambda url=url: _download(client, url))
+                took = bench.median_ms(lambda url=url: _download(client, url), bench.runs(size))
                 bench.report(AREA, f"GET …/export/{name}/ again (cached)", size, took, "ms", bar=BARS[name])
         if size > IMPORT_SIZES:
             continue
@@ -131,13 +140,13 @@ def _ratio_bar(format: str, size: int) -> str:
     return f"≤ {100 * EXPORT_RATIO:.0f}% ({reference_ms} ms / {REFERENCE_RAW_MS * size // 10_000} ms)"
 
 
-def _paired_ms(bench: Bench, function, baseline) -> tuple[float, float]:
+def _paired_ms(bench: Bench, function, baseline, size: int) -> tuple[float, float]:
     """The median times of `function` and `baseline`, run alternately (after a warm-up of
     each), so that both see the same machine: a virtual machine's speed drifts."""
     function()
     baseline()
     times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(bench.repeat):
+    for _ in range(bench.runs(size)):
         for timed, measured in zip(times, (function, baseline), strict=True):
             started = time.perf_counter()
             measured()

@@ -1,11 +1,18 @@
-"""The public site's speed: a topic page rendered uncached (the bar: ≤ 250 ms at 10,000
-claims), from the page cache, and answered 304; with the steps of an uncached render
-(the one query, the tree, the analysis, the template) and the other pages beside it."""
+"""The public site's speed, whole requests in process, each timed alternately with the raw
+baseline's list page (benchmarks.raw): the topic page uncached, from the page cache and
+answered 304, with the steps of an uncached render (the one query, the tree, the
+analysis, the template); a branch fragment; the analysis page; a claim and a stakeholder
+page; search for a common and a rare word.
+
+Bars (issue 17, QUALITY.md): the topic page ≤ 300 ms uncached at every size up to 1M
+claims (its HTML ≤ 1 MB: the memory area weighs it); a branch fragment ≤ 100 ms; search
+for a common word ≤ 300 ms at 1M claims.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from argmap.loading import PAGE_COLUMNS, load_map
@@ -13,100 +20,77 @@ from argmap.models import Claim, Stakeholder
 from argmap.publishing import Edition
 from argmap.tree import build_tree
 from argmap.views import TopicDetailView
+from benchmarks.handlers import COMMON_WORD, RARE_WORD, branch_claim, get, reader
 
 AREA = "site"
+PAGE_MS = 300
+BRANCH_MS = 100
+SEARCH_MS = 300
 
 
 def run(bench) -> None:
-    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
-
-    def get(url: str, **headers) -> None:
-        response = client.get(url, **headers)
-        if response.status_code not in (200, 304):
-            raise RuntimeError(f"{url} answered {response.status_code}")
-
+    client = reader()
     for size in bench.sizes:
         topic = bench.topic(size)
         url = topic.get_absolute_url()
-
-        def uncached(url=url):
-            cache.clear()
-            get(url)
-
-        bench.report(
-            AREA, "topic page, uncached (whole request)", size, bench.median_ms(uncached), "ms", bar="≤ 250 ms"
-        )
-        bench.report(
-            AREA,
-            "  of which: load_map (one query, without uids)",
-            size,
-            bench.median_ms(lambda t=topic: load_map(t.pk, PAGE_COLUMNS)),
-            "ms",
-        )
-        data = load_map(topic.pk, PAGE_COLUMNS)
-        bench.report(AREA, "  of which: build the tree", size, bench.median_ms(lambda d=data: build_tree(d)), "ms")
-        tree = build_tree(data)
-        roots = tree.roots()
-        shown = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
-        view = TopicDetailView()
-        view.request = RequestFactory().get(topic.get_absolute_url())
-        edition = Edition(topic, data)
+        timed(bench, size, "topic page, uncached (whole request)", uncached(client, url), limit=PAGE_MS)
+        breakdown(bench, topic, size, bench.runs(size))
+        get(client, url)
+        timed(bench, size, "topic page, from the page cache", lambda u=url: get(client, u))
+        timed(bench, size, "topic page, conditional GET (304)",
+              lambda u=url, e=topic.etag: get(client, u, HTTP_IF_NONE_MATCH=e), bar="one query")  # fmt: skip
+        claim = branch_claim(topic)
+        if claim:
+            branch = reverse("argmap:topic-branch", args=[topic.slug, claim])
+            timed(bench, size, "branch fragment (widest first-level claim), uncached", uncached(client, branch),
+                  limit=BRANCH_MS)  # fmt: skip
+        analysis = reverse("argmap:topic-analysis", args=[topic.slug])
         deferred = size > settings.TOPIC_ANALYSIS_INLINE_CLAIMS
-        bench.report(
-            AREA,
-            "  of which: the analysis ("
-            + (
-                "strengths, whys; cruxes and coalitions on their page"
-                if deferred
-                else "strengths, whys, cruxes, coalitions"
-            )
-            + ")",
-            size,
-            bench.median_ms(lambda e=edition, t=tree, s=shown, v=view: v.analysis_context(e, t, s)),
-            "ms",
-        )
-        context = view.get_context_data(edition)
-        bench.report(
-            AREA,
-            "  of which: render the template",
-            size,
-            bench.median_ms(lambda c=context: render_to_string(TopicDetailView.template_name, c)),
-            "ms",
-        )
-        analysis_url = reverse("argmap:topic-analysis", args=[topic.slug])
-
-        def analysis_uncached(url=analysis_url):
-            cache.clear()
-            get(url)
-
-        bench.report(
-            AREA,
-            "analysis page (cruxes, coalitions), uncached (whole request)",
-            size,
-            bench.median_ms(analysis_uncached),
-            "ms",
-            bar="loaded after the topic page" if deferred else "",
-        )
-        get(url)
-        bench.report(AREA, "topic page, from the page cache", size, bench.median_ms(lambda u=url: get(u)), "ms")
-        bench.report(
-            AREA,
-            "topic page, conditional GET (304)",
-            size,
-            bench.median_ms(lambda u=url, e=topic.etag: get(u, HTTP_IF_NONE_MATCH=e)),
-            "ms",
-            bar="one query",
-        )
-        claim = Claim.objects.filter(topic=topic).order_by("pk").first()
-        bench.report(AREA, "claim page", size, bench.median_ms(lambda c=claim: get(c.get_absolute_url())), "ms")
+        timed(bench, size, "analysis page (cruxes, coalitions), uncached", uncached(client, analysis),
+              bar="loaded after the topic page" if deferred else "")  # fmt: skip
+        first = Claim.objects.filter(topic=topic).order_by("pk").first()
+        timed(bench, size, "claim page", lambda c=first: get(client, c.get_absolute_url()))
         stakeholder = Stakeholder.objects.filter(saliences__topic=topic).order_by("pk").first()
-        bench.report(
-            AREA, "stakeholder page", size, bench.median_ms(lambda s=stakeholder: get(s.get_absolute_url())), "ms"
-        )
-        bench.report(
-            AREA,
-            "search (“public risk”)",
-            size,
-            bench.median_ms(lambda: get(reverse("argmap:search") + "?q=public+risk")),
-            "ms",
-        )
+        timed(bench, size, "stakeholder page", lambda s=stakeholder: get(client, s.get_absolute_url()))
+        search = reverse("argmap:search")
+        timed(bench, size, f"search, common word “{COMMON_WORD}”", lambda s=search: get(client, f"{s}?q={COMMON_WORD}"),
+              bar=f"≤ {SEARCH_MS} ms at 1M", limit=SEARCH_MS)  # fmt: skip
+        timed(bench, size, f"search, rare word “{RARE_WORD}”", lambda s=search: get(client, f"{s}?q={RARE_WORD}"))
+
+
+def timed(bench, size: int, what: str, function, *, bar: str = "", limit: float | None = None) -> None:
+    """A figure timed alternately with the raw baseline, beside its bar (`limit` ms)."""
+    took, raw_ms = bench.paired_ms(function, bench.runs(size))
+    bar = bar or (f"≤ {limit:.0f} ms" if limit else "")
+    bench.report(AREA, what, size, took, "ms", bar=bar, ok=took <= limit if limit else None, raw_ms=raw_ms)
+
+
+def uncached(client, url: str):
+    """A request for `url` with the caches emptied first, as after a change of the map."""
+
+    def request() -> None:
+        cache.clear()
+        get(client, url)
+
+    return request
+
+
+def breakdown(bench, topic, size, runs) -> None:
+    """The steps of an uncached topic page, each timed on its own."""
+    bench.report(AREA, "  of which: load_map (one query, without uids)", size,
+                 bench.median_ms(lambda t=topic: load_map(t.pk, PAGE_COLUMNS), runs), "ms")  # fmt: skip
+    data = load_map(topic.pk, PAGE_COLUMNS)
+    bench.report(AREA, "  of which: build the tree", size, bench.median_ms(lambda d=data: build_tree(d), runs), "ms")
+    tree = build_tree(data)
+    roots = tree.roots()
+    shown = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
+    view = TopicDetailView()
+    view.request = RequestFactory(HTTP_HOST="localhost").get(topic.get_absolute_url())
+    edition = Edition(topic, data)
+    deferred = size > settings.TOPIC_ANALYSIS_INLINE_CLAIMS
+    what = "strengths, whys; cruxes and coalitions on their page" if deferred else "strengths, whys, cruxes, coalitions"
+    took = bench.median_ms(lambda e=edition, t=tree, s=shown, v=view: v.analysis_context(e, t, s), runs)
+    bench.report(AREA, f"  of which: the analysis ({what})", size, took, "ms")
+    context = view.get_context_data(edition)
+    took = bench.median_ms(lambda c=context: render_to_string(TopicDetailView.template_name, c), runs)
+    bench.report(AREA, "  of which: render the template", size, took, "ms")

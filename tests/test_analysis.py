@@ -309,6 +309,7 @@ def test_gaps_follow_edits():
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the raw baseline reads through a connection of its own
 def test_benchmark_module_runs():
     out = io.StringIO()
     main(["--sizes", "30", "--only", "analysis", "--repeat", "1"], write=lambda line: print(line, file=out))

@@ -621,6 +621,7 @@ def test_every_demo_page_answers_200(client):
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the raw baseline reads through a connection of its own
 def test_site_benchmark_runs_at_a_tiny_size(capsys):
     main(["--sizes", "30", "--only", "site", "--repeat", "1"])
     output = capsys.readouterr().out
