@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -184,15 +184,22 @@ class ParentAwareInlineFormSet(forms.BaseInlineFormSet):
         return kwargs
 
 
-class PageCountsChangeList(ChangeList):
-    """A changelist that counts related rows for the rows of its page only, in one query
-    once the page is cut: a count in the page's own SELECT would also run for every row
-    that a deep page's OFFSET skips."""
+class EditorChangeList(ChangeList):
+    """A changelist in its admin's `list_ordering` unless a column is clicked, and which
+    counts related rows (`page_counts`) for the rows of its page only, in one query once
+    the page is cut: a count in the page's own SELECT would also run for every row that a
+    deep page's OFFSET skips."""
+
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR not in self.params and self.model_admin.list_ordering:
+            return list(self.model_admin.list_ordering)
+        return super().get_ordering(request, queryset)
 
     def get_results(self, request):
         super().get_results(request)
-        self.result_list = list(self.result_list)
-        self.model_admin.count_for_page(self.result_list)
+        if self.model_admin.page_counts:
+            self.result_list = list(self.result_list)
+            self.model_admin.count_for_page(self.result_list)
 
 
 class EditorAdminMixin:
@@ -215,14 +222,25 @@ class EditorAdminMixin:
 class EditorModelAdmin(EditorAdminMixin, SimpleHistoryAdmin):
     """A ModelAdmin with history, conflict detection and query-frugal autocomplete.
 
-    Changelists of tables that grow with the maps are ordered by an index (newest first)
-    rather than by the model's ordering, which may sort by a joined topic's title, and
-    show counts of related rows from `page_counts` ({attribute: (model, its field)})."""
+    Changelists (and autocompletes) of tables that grow with the maps are ordered by an
+    index, `list_ordering` (newest first), rather than by the model's ordering, which may
+    sort by a joined topic's title; they show counts of related rows from `page_counts`
+    ({attribute: (model, its field)}). (Not `ordering`: Django would then order every
+    form's choices of this model too, at the price of a query per widget.)"""
 
+    list_ordering: tuple[str, ...] = ()
     page_counts: dict = {}
 
+    def get_queryset(self, request):
+        # The change page and history too, not only the changelist, get the related
+        # objects that names and autocomplete widgets show in the same query.
+        queryset = super().get_queryset(request)
+        if isinstance(self.list_select_related, list | tuple):
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
+
     def get_changelist(self, request, **kwargs):
-        return PageCountsChangeList if self.page_counts else super().get_changelist(request, **kwargs)
+        return EditorChangeList
 
     def count_for_page(self, objects) -> None:
         if not objects:
@@ -460,7 +478,7 @@ class PositionAdmin(EditorModelAdmin):
     list_display = ["title", "topic", "order", "stance_count"]
     list_filter = ["topic"]
     list_select_related = ["topic"]
-    ordering = ["topic_id", "order", "id"]  # (an index; the model's ordering sorts by the topic's title)
+    list_ordering = ["topic_id", "order", "id"]  # (an index; the model's ordering sorts by the topic's title)
     search_fields = ["title", "summary"]
     autocomplete_fields = ["topic"]
     inlines = [StanceOnPositionInline]
@@ -482,7 +500,7 @@ class ClaimAdmin(EditorModelAdmin):
     list_display = ["short_text", "topic", "kind", "fact_check", "base_score"]
     list_filter = ["kind", "fact_check", "topic"]
     list_select_related = ["topic"]
-    ordering = ["-id"]
+    list_ordering = ["-id"]
     search_fields = ["text"]
     autocomplete_fields = ["topic", "settled_by"]
     fields = ["topic", "text", ("kind", "fact_check", "settled_by"), ("base_score", "score_reason")]
@@ -547,7 +565,7 @@ class LinkAdmin(EditorModelAdmin):
     list_display = ["claim", "polarity", "target_position", "target_claim", "basis"]
     list_filter = ["polarity", "basis", "topic"]
     list_select_related = ["claim__topic", "target_position__topic", "target_claim__topic"]
-    ordering = ["-id"]
+    list_ordering = ["-id"]
     # The claim's text only: an OR over three joined tables can use no index.
     search_fields = ["claim__text"]
     autocomplete_fields = ["claim", "target_position", "target_claim"]
@@ -559,7 +577,7 @@ class StakeholderAdmin(EditorModelAdmin):
     list_display = ["name", "kind", "parent", "stance_count"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
-    ordering = ["name", "id"]  # (an index)
+    list_ordering = ["name", "id"]  # (an index)
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
@@ -577,7 +595,7 @@ class StanceAdmin(EditorModelAdmin):
     list_display = ["stakeholder", "stance", "subject_display", "basis", "source", "held_on"]
     list_filter = ["stance", "basis", "stakeholder__kind"]
     list_select_related = ["stakeholder", "position__topic", "claim__topic", "source"]
-    ordering = ["-id"]
+    list_ordering = ["-id"]
     # The stance's own text (indexed); its stakeholder, position or claim through the filters.
     search_fields = ["quote", "note"]
     autocomplete_fields = ["stakeholder", "position", "claim", "source"]
@@ -592,7 +610,7 @@ class StanceAdmin(EditorModelAdmin):
 class SourceAdmin(EditorModelAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "link", "citation_count"]
     list_filter = ["kind"]
-    ordering = ["-id"]
+    list_ordering = ["-id"]
     search_fields = ["title", "publisher", "author", "url"]
     fields = ["title", "kind", "url", ("publisher", "author"), "published_on"]
     page_counts = {"citation_count": (Citation, "source")}
@@ -613,7 +631,7 @@ class CitationAdmin(EditorModelAdmin):
     list_display = ["claim", "source", "locator"]
     list_select_related = ["claim__topic", "source"]
     list_filter = ["topic"]
-    ordering = ["-id"]
+    list_ordering = ["-id"]
     search_fields = ["quote", "locator"]  # the citation's own text (indexed)
     autocomplete_fields = ["claim", "source"]
     fields = ["claim", ("source", "locator"), "quote"]
@@ -624,7 +642,7 @@ class RelationshipAdmin(EditorModelAdmin):
     list_display = ["from_stakeholder", "kind", "to_stakeholder", "amount", "started_on", "source", "basis"]
     list_filter = ["kind", "basis"]
     list_select_related = ["from_stakeholder", "to_stakeholder", "source"]
-    ordering = ["-id"]  # (the model's ordering sorts by both stakeholders' names)
+    list_ordering = ["-id"]  # (the model's ordering sorts by both stakeholders' names)
     search_fields = ["from_stakeholder__name", "to_stakeholder__name", "description"]
     autocomplete_fields = ["from_stakeholder", "to_stakeholder", "source"]
     fields = [
@@ -641,7 +659,7 @@ class SalienceAdmin(EditorModelAdmin):
     list_display = ["stakeholder", "topic", "power", "interest"]
     list_filter = ["topic"]
     list_select_related = ["stakeholder", "topic"]
-    ordering = ["-id"]
+    list_ordering = ["-id"]
     search_fields = ["stakeholder__name", "topic__title", "rationale"]
     autocomplete_fields = ["stakeholder", "topic"]
     fields = ["topic", "stakeholder", ("power", "interest"), "rationale"]
