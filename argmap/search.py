@@ -25,9 +25,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import CharField, Expression, F, FloatField, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, CharField, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
@@ -134,6 +135,14 @@ def _document(kind: Kind) -> Concat | F:
     return Concat(*pieces[:-1], output_field=TextField())
 
 
+class IsAnyOf(Func):
+    """`value = ANY(array)`: whether `value` is an element of `array` (PostgreSQL)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
 class StoredDocument(Expression):
     """The `search_document` column of the query's table (PostgreSQL, migration 0013):
     not a model field, since SQLite has no tsvector to generate it as."""
@@ -198,9 +207,11 @@ def _part(kind: Kind, query: str) -> QuerySet:
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        # The first CANDIDATES rows the index finds, in no order (nothing ranked yet).
+        # The first CANDIDATES rows the index finds, in no order (nothing ranked yet), as an
+        # array computed once: `pk = ANY(ARRAY(…))` reads them by primary key, where `pk IN
+        # (…)` let the planner compare every row of a small table with every candidate.
         candidates = rows.annotate(document=StoredDocument()).filter(document=search).values("pk")[:CANDIDATES]
-        rows = model.objects.order_by().filter(pk__in=candidates)
+        rows = model.objects.order_by().filter(IsAnyOf(F("pk"), ArraySubquery(candidates)))
     elif sqlite_has_fts5():
         table = model._meta.db_table
         match = fts5_query(words(query))
