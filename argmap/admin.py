@@ -185,10 +185,10 @@ class ParentAwareInlineFormSet(forms.BaseInlineFormSet):
 
 
 class EditorChangeList(ChangeList):
-    """A changelist in its admin's `list_ordering` unless a column is clicked, and which
-    counts related rows (`page_counts`) for the rows of its page only, in one query once
-    the page is cut: a count in the page's own SELECT would also run for every row that a
-    deep page's OFFSET skips."""
+    """A changelist in its admin's `list_ordering` unless a column is clicked, whose page
+    reads its related objects for its own rows only, and which counts related rows
+    (`page_counts`) for those rows, in one query once the page is cut: joins or counts in
+    the page's own SELECT would also run for every row that a deep page's OFFSET skips."""
 
     def get_ordering(self, request, queryset):
         if ORDER_VAR not in self.params and self.model_admin.list_ordering:
@@ -197,6 +197,12 @@ class EditorChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
+        if not (self.show_all and self.can_show_all):
+            # A deep page skips its OFFSET on the ids alone (an index), and joins the related
+            # objects it shows for its own rows only: the same one query.
+            start = (self.page_num - 1) * self.list_per_page
+            page = self.queryset.values("pk")[start : start + self.list_per_page]
+            self.result_list = self.queryset.filter(pk__in=page)
         if self.model_admin.page_counts:
             self.result_list = list(self.result_list)
             self.model_admin.count_for_page(self.result_list)
