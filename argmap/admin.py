@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -183,6 +184,30 @@ class ParentAwareInlineFormSet(forms.BaseInlineFormSet):
         return kwargs
 
 
+class EditorChangeList(ChangeList):
+    """A changelist in its admin's `list_ordering` unless a column is clicked, whose page
+    reads its related objects for its own rows only, and which counts related rows
+    (`page_counts`) for those rows, in one query once the page is cut: joins or counts in
+    the page's own SELECT would also run for every row that a deep page's OFFSET skips."""
+
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR not in self.params and self.model_admin.list_ordering:
+            return list(self.model_admin.list_ordering)
+        return super().get_ordering(request, queryset)
+
+    def get_results(self, request):
+        super().get_results(request)
+        if not (self.show_all and self.can_show_all):
+            # A deep page skips its OFFSET on the ids alone (an index), and joins the related
+            # objects it shows for its own rows only: the same one query.
+            start = (self.page_num - 1) * self.list_per_page
+            page = self.queryset.values("pk")[start : start + self.list_per_page]
+            self.result_list = self.queryset.filter(pk__in=page)
+        if self.model_admin.page_counts:
+            self.result_list = list(self.result_list)
+            self.model_admin.count_for_page(self.result_list)
+
+
 class EditorAdminMixin:
     form = EditorForm
     list_per_page = 50
@@ -201,7 +226,16 @@ class EditorAdminMixin:
 
 
 class EditorModelAdmin(EditorAdminMixin, SimpleHistoryAdmin):
-    """A ModelAdmin with history, conflict detection and query-frugal autocomplete."""
+    """A ModelAdmin with history, conflict detection and query-frugal autocomplete.
+
+    Changelists (and autocompletes) of tables that grow with the maps are ordered by an
+    index, `list_ordering` (newest first), rather than by the model's ordering, which may
+    sort by a joined topic's title; they show counts of related rows from `page_counts`
+    ({attribute: (model, its field)}). (Not `ordering`: Django would then order every
+    form's choices of this model too, at the price of a query per widget.)"""
+
+    list_ordering: tuple[str, ...] = ()
+    page_counts: dict = {}
 
     def get_queryset(self, request):
         # The change page and history too, not only the changelist, get the related
@@ -210,6 +244,19 @@ class EditorModelAdmin(EditorAdminMixin, SimpleHistoryAdmin):
         if isinstance(self.list_select_related, list | tuple):
             queryset = queryset.select_related(*self.list_select_related)
         return queryset
+
+    def get_changelist(self, request, **kwargs):
+        return EditorChangeList
+
+    def count_for_page(self, objects) -> None:
+        if not objects:
+            return
+        annotations = {attribute: count_of(model, field) for attribute, (model, field) in self.page_counts.items()}
+        counted = self.model.objects.filter(pk__in=[obj.pk for obj in objects]).order_by().values("pk", **annotations)
+        by_pk = {row.pop("pk"): row for row in counted}
+        for obj in objects:
+            for attribute, count in by_pk.get(obj.pk, {}).items():
+                setattr(obj, attribute, count)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # The history list names each version by str(version): hand each version the
@@ -437,6 +484,7 @@ class PositionAdmin(EditorModelAdmin):
     list_display = ["title", "topic", "order", "stance_count"]
     list_filter = ["topic"]
     list_select_related = ["topic"]
+    list_ordering = ["topic_id", "order", "id"]  # (an index; the model's ordering sorts by the topic's title)
     search_fields = ["title", "summary"]
     autocomplete_fields = ["topic"]
     inlines = [StanceOnPositionInline]
@@ -454,20 +502,15 @@ DELETED_LISTED = 100  # deleted claims listed for restoring, the latest first
 
 @admin.register(Claim)
 class ClaimAdmin(EditorModelAdmin):
-    list_display = ["short_text", "topic", "kind", "fact_check", "link_count", "citation_count", "base_score"]
+    # No counts of links and citations: the claim's page lists them (its inlines).
+    list_display = ["short_text", "topic", "kind", "fact_check", "base_score"]
     list_filter = ["kind", "fact_check", "topic"]
     list_select_related = ["topic"]
+    list_ordering = ["-id"]
     search_fields = ["text"]
     autocomplete_fields = ["topic", "settled_by"]
     fields = ["topic", "text", ("kind", "fact_check", "settled_by"), ("base_score", "score_reason")]
     inlines = [LinkInline, CitationInline, StanceOnClaimInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(link_count=count_of(Link, "claim"), citation_count=count_of(Citation, "claim"))
-        )
 
     def get_readonly_fields(self, request, obj=None):
         # A claim's links tie it to its topic: moving it would break them.
@@ -517,14 +560,6 @@ class ClaimAdmin(EditorModelAdmin):
     def short_text(self, claim):
         return str(claim)
 
-    @admin.display(description="links", ordering="link_count")
-    def link_count(self, claim):
-        return claim.link_count
-
-    @admin.display(description="sources", ordering="citation_count")
-    def citation_count(self, claim):
-        return claim.citation_count
-
 
 class LinkEditorForm(EditorForm, LinkForm):
     pass
@@ -536,7 +571,9 @@ class LinkAdmin(EditorModelAdmin):
     list_display = ["claim", "polarity", "target_position", "target_claim", "basis"]
     list_filter = ["polarity", "basis", "topic"]
     list_select_related = ["claim__topic", "target_position__topic", "target_claim__topic"]
-    search_fields = ["claim__text", "target_claim__text", "target_position__title"]
+    list_ordering = ["-id"]
+    # The claim's text only: an OR over three joined tables can use no index.
+    search_fields = ["claim__text"]
     autocomplete_fields = ["claim", "target_position", "target_claim"]
     fields = ["claim", "polarity", "target_position", "target_claim", "basis"]
 
@@ -546,16 +583,15 @@ class StakeholderAdmin(EditorModelAdmin):
     list_display = ["name", "kind", "parent", "stance_count"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
+    list_ordering = ["name", "id"]  # (an index)
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     fields = ["name", "slug", "kind", "parent", "url", "summary"]
     inlines = [RelationshipInline, SalienceInline]
+    page_counts = {"stance_count": (Stance, "stakeholder")}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(stance_count=count_of(Stance, "stakeholder"))
-
-    @admin.display(description="stances", ordering="stance_count")
+    @admin.display(description="stances")
     def stance_count(self, stakeholder):
         return stakeholder.stance_count
 
@@ -565,7 +601,9 @@ class StanceAdmin(EditorModelAdmin):
     list_display = ["stakeholder", "stance", "subject_display", "basis", "source", "held_on"]
     list_filter = ["stance", "basis", "stakeholder__kind"]
     list_select_related = ["stakeholder", "position__topic", "claim__topic", "source"]
-    search_fields = ["stakeholder__name", "quote", "position__title", "claim__text"]
+    list_ordering = ["-id"]
+    # The stance's own text (indexed); its stakeholder, position or claim through the filters.
+    search_fields = ["quote", "note"]
     autocomplete_fields = ["stakeholder", "position", "claim", "source"]
     fields = [("stakeholder", "stance", "basis"), ("position", "claim"), "quote", ("source", "held_on"), "note"]
 
@@ -578,11 +616,10 @@ class StanceAdmin(EditorModelAdmin):
 class SourceAdmin(EditorModelAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "link", "citation_count"]
     list_filter = ["kind"]
+    list_ordering = ["-id"]
     search_fields = ["title", "publisher", "author", "url"]
     fields = ["title", "kind", "url", ("publisher", "author"), "published_on"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=count_of(Citation, "source"))
+    page_counts = {"citation_count": (Citation, "source")}
 
     @admin.display(description="URL")
     def link(self, source):
@@ -590,7 +627,7 @@ class SourceAdmin(EditorModelAdmin):
             format_html('<a href="{}" rel="noopener noreferrer">open</a>', source.safe_url) if source.safe_url else ""
         )
 
-    @admin.display(description="cited by", ordering="citation_count")
+    @admin.display(description="cited by")
     def citation_count(self, source):
         return source.citation_count
 
@@ -600,7 +637,8 @@ class CitationAdmin(EditorModelAdmin):
     list_display = ["claim", "source", "locator"]
     list_select_related = ["claim__topic", "source"]
     list_filter = ["topic"]
-    search_fields = ["quote", "claim__text", "source__title"]
+    list_ordering = ["-id"]
+    search_fields = ["quote", "locator"]  # the citation's own text (indexed)
     autocomplete_fields = ["claim", "source"]
     fields = ["claim", ("source", "locator"), "quote"]
 
@@ -610,6 +648,7 @@ class RelationshipAdmin(EditorModelAdmin):
     list_display = ["from_stakeholder", "kind", "to_stakeholder", "amount", "started_on", "source", "basis"]
     list_filter = ["kind", "basis"]
     list_select_related = ["from_stakeholder", "to_stakeholder", "source"]
+    list_ordering = ["-id"]  # (the model's ordering sorts by both stakeholders' names)
     search_fields = ["from_stakeholder__name", "to_stakeholder__name", "description"]
     autocomplete_fields = ["from_stakeholder", "to_stakeholder", "source"]
     fields = [
@@ -626,6 +665,7 @@ class SalienceAdmin(EditorModelAdmin):
     list_display = ["stakeholder", "topic", "power", "interest"]
     list_filter = ["topic"]
     list_select_related = ["stakeholder", "topic"]
+    list_ordering = ["-id"]
     search_fields = ["stakeholder__name", "topic__title", "rationale"]
     autocomplete_fields = ["stakeholder", "topic"]
     fields = ["topic", "stakeholder", ("power", "interest"), "rationale"]

@@ -425,6 +425,7 @@ class Topic(TimeStampedModel):
 
     class Meta:
         ordering = ["title"]
+        indexes = [models.Index(fields=["title", "id"], name="topic_keyset")]  # the API's topic list
         permissions = [("publish_topic", "Can publish a topic (review and publish its map)")]
         constraints = [
             choice_constraint("topic", "status", TopicStatus),
@@ -492,6 +493,8 @@ class Position(UidModel):
 
     class Meta:
         ordering = ["topic", "order", "id"]
+        # Keyset pages of the API's lists (argmap/api/pagination.py), whole or by topic.
+        indexes = [models.Index(fields=["topic", "order", "id"], name="position_keyset")]
         constraints = [
             models.UniqueConstraint(
                 fields=["topic", "title"],
@@ -560,6 +563,8 @@ class Claim(UidModel):
 
     class Meta:
         ordering = ["topic", "id"]
+        # Keyset pages of the API's lists (argmap/api/pagination.py), whole or by topic.
+        indexes = [models.Index(fields=["topic", "id"], name="claim_keyset")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(base_score__gte=0.0, base_score__lte=1.0),
@@ -635,6 +640,8 @@ class Link(UidModel):
 
     class Meta:
         ordering = ["id"]
+        # Keyset pages of the API's lists (argmap/api/pagination.py), whole or by topic.
+        indexes = [models.Index(fields=["topic", "id"], name="link_keyset")]
         constraints = [
             choice_constraint("link", "basis", EdgeBasis),
             models.CheckConstraint(
@@ -752,6 +759,7 @@ class Stakeholder(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="stakeholder_keyset")]  # the API's list
         constraints = [
             choice_constraint("stakeholder", "kind", StakeholderKind),
             models.CheckConstraint(
@@ -849,6 +857,8 @@ class Citation(UidModel):
 
     class Meta:
         ordering = ["id"]
+        # Keyset pages of the API's lists (argmap/api/pagination.py), whole or by topic.
+        indexes = [models.Index(fields=["topic", "id"], name="citation_keyset")]
 
     def __str__(self):
         return f"{self.source} — {self.locator}" if self.locator else str(self.source)
@@ -886,6 +896,8 @@ class Stance(UidModel):
 
     class Meta:
         ordering = ["id"]
+        # Keyset pages of the API's lists (argmap/api/pagination.py), whole or by topic.
+        indexes = [models.Index(fields=["topic", "id"], name="stance_keyset")]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -2,22 +2,34 @@
 stakeholders and sources involved in them.
 
 On PostgreSQL it is full-text search (English stemming, `websearch_to_tsquery` syntax:
-words, "quoted phrases", -exclusions, or), ranked, with highlighted snippets, served by
-the GIN indexes of migration 0004. On SQLite every word must appear, in any field
+words, "quoted phrases", -exclusions, or), ranked, with highlighted snippets. Each
+searched table stores its document as a generated `search_document` tsvector column
+with a GIN index (migration 0013). The index finds at most CANDIDATES matching rows per
+kind, and only those are ranked: a word found in half a million claims costs about what
+a rare one does (its hits are the best of the first CANDIDATES found, not of all).
+
+On SQLite it uses FTS5 when the library has it (migration 0013 makes the tables and
+their triggers): every word must match (prefixes too), ranked by bm25 over the same
+bounded candidates. Without FTS5 every word must appear, in any field
 (case-insensitive contains), and the snippet is cut around the first match.
 
 Every kind is searched in ONE query: a UNION ALL of one part per kind, each keeping its
-best rows (ranked on PostgreSQL; by id on SQLite).
+best rows.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
+from functools import cache
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import CharField, F, FloatField, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, CharField, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.html import conditional_escape
@@ -27,6 +39,7 @@ from argmap.models import Claim, Source, Stakeholder, StakeholderKind, Topic
 
 CONFIG = "english"
 PER_KIND = 20
+CANDIDATES = 1000  # matching rows ranked per kind, at most
 # Start and end of a highlighted match: characters from Unicode's private use area, which
 # the text is escaped around and which then become <mark> elements.
 START, STOP = "\ue000", "\ue001"
@@ -122,12 +135,67 @@ def _document(kind: Kind) -> Concat | F:
     return Concat(*pieces[:-1], output_field=TextField())
 
 
+class IsAnyOf(Func):
+    """`value = ANY(array)`: whether `value` is an element of `array` (PostgreSQL)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+class StoredDocument(Expression):
+    """The `search_document` column of the query's table (PostgreSQL, migration 0013):
+    not a model field, since SQLite has no tsvector to generate it as."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        column = SearchVectorField()
+        column.column = "search_document"
+        return Col(query.get_initial_alias(), column, self.output_field)
+
+
+class FtsRank(Expression):
+    """How well a row of the query's table matches an FTS5 query (SQLite, migration 0013):
+    bm25 from the table's `<table>_fts`, negated so that higher is better."""
+
+    output_field = FloatField()
+
+    def __init__(self, table: str, match: str, alias: str | None = None):
+        super().__init__()
+        self.table, self.match, self.alias = table, match, alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return FtsRank(self.table, self.match, query.get_initial_alias())
+
+    def relabeled_clone(self, change_map):
+        return FtsRank(self.table, self.match, change_map.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        fts, row = f"{self.table}_fts", compiler.quote_name_unless_alias(self.alias)
+        sql = f'(SELECT -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s AND {fts}.rowid = {row}."id")'  # noqa: S608 - our names
+        return sql, [self.match]
+
+
+@cache
+def sqlite_has_fts5() -> bool:
+    """Whether SQLite has FTS5, as migration 0013 found when it made the tables (the
+    same library, asked once per process without a query on the database)."""
+    with closing(sqlite3.connect(":memory:")) as memory:
+        return "ENABLE_FTS5" in {row[0] for row in memory.execute("PRAGMA compile_options")}
+
+
+def fts5_query(terms: list[str]) -> str:
+    """The words as FTS5 strings (quoted, so that no word is read as an operator), all required."""
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
 def _part(kind: Kind, query: str) -> QuerySet:
     rows = kind.rows().order_by()
+    model = rows.model
     if connection.vendor == "postgresql":
-        vector = SearchVector(*kind.fields, config=CONFIG)
         search = SearchQuery(query, search_type="websearch", config=CONFIG)
-        rank = SearchRank(vector, search)
+        rank = SearchRank(StoredDocument(), search)
         snippet = SearchHeadline(
             _document(kind),
             search,
@@ -139,7 +207,20 @@ def _part(kind: Kind, query: str) -> QuerySet:
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        rows = rows.annotate(document=vector).filter(document=search)
+        # The first CANDIDATES rows the index finds, in no order (nothing ranked yet), as an
+        # array computed once: `pk = ANY(ARRAY(…))` reads them by primary key, where `pk IN
+        # (…)` let the planner compare every row of a small table with every candidate.
+        candidates = rows.annotate(document=StoredDocument()).filter(document=search).values("pk")[:CANDIDATES]
+        rows = model.objects.order_by().filter(IsAnyOf(F("pk"), ArraySubquery(candidates)))
+    elif sqlite_has_fts5():
+        table = model._meta.db_table
+        match = fts5_query(words(query))
+        # The CANDIDATES best by bm25 (FTS5 ranks them in its own index), then those the public may see.
+        best_matches = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s ORDER BY rank LIMIT {CANDIDATES}"  # noqa: S608 - our names
+        candidates = RawSQL(best_matches, [match])  # noqa: S611 - the words are a parameter
+        rows = rows.filter(pk__in=candidates)
+        rank = FtsRank(table, match)
+        snippet = _document(kind)
     else:
         terms = words(query)
         for term in terms:
@@ -154,7 +235,7 @@ def _part(kind: Kind, query: str) -> QuerySet:
     best = rows.annotate(hit_rank=rank).order_by("-hit_rank", "pk").values("pk")[:PER_KIND]
     # `best` already holds only rows the public may see: the second pass needs no second look.
     return (
-        best.model.objects.order_by()
+        model.objects.order_by()
         .filter(pk__in=best)
         .values(
             hit_rank=rank,

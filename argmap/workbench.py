@@ -50,6 +50,8 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if ordering := getattr(self.model_admin, "list_ordering", ()):
+            queryset = queryset.order_by(*ordering)  # an index, as the changelist (argmap/admin.py)
         if any(field.name == "topic" for field in queryset.model._meta.concrete_fields):
             queryset = queryset.select_related("topic")
             topic = self.request.GET.get("topic")

@@ -3,7 +3,8 @@ and orjson, no framework. It answers the two requests the API benchmark makes wi
 same JSON as the API:
 
     GET /api/v1/topics/{slug}/map/            the map document (argmap.interchange.native)
-    GET /api/v1/claims/?topic={slug}          the first page of 50 claims of a topic
+    GET /api/v1/claims/?topic={slug}          the first page of 50 claims of a topic (a keyset
+                                              page without a count, as the API's since Dec 2026)
 
 `application` is a WSGI app serving them (`gunicorn --pythonpath benchmarks raw:application`,
 with DATABASE_URL or SQLITE_PATH as for argmap); the functions serve in-process figures.
@@ -18,6 +19,7 @@ checked separately, by the API benchmark, on every run.
 
 from __future__ import annotations
 
+import base64
 import os
 import sqlite3
 import threading
@@ -138,20 +140,22 @@ def raw_map(connection: Any, vendor: str, slug: str) -> bytes | None:
 
 
 def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> bytes:
-    """Page 1 of GET /api/v1/claims/?topic={slug}, as the API writes it."""
+    """The first page of GET /api/v1/claims/?topic={slug}, as the API writes it: a keyset
+    page (rows after the cursor's id, one more than the page to know whether a next page
+    exists, no count), its `next` link carrying the cursor of the API's documented form
+    (base64 of `p=<last id>`)."""
     where = "FROM argmap_claim c JOIN argmap_topic t ON t.id = c.topic_id WHERE t.slug = %s AND t.status = 'published'"
     cursor = connection.cursor()
-    cursor.execute(_sql(vendor, f"SELECT COUNT(*) {where}"), [slug])
-    count = cursor.fetchone()[0]
     cursor.execute(
         _sql(
             vendor,
             f"SELECT c.id, c.uid, c.topic_id, c.text, c.kind, c.fact_check, c.settled_by_id, c.base_score,"
             f" c.score_reason, c.created_at, c.updated_at {where} "
-            f"ORDER BY c.id LIMIT {PAGE_SIZE}",
+            f"ORDER BY c.id LIMIT {PAGE_SIZE + 1}",
         ),
         [slug],
     )
+    rows = cursor.fetchall()
     results = [
         {
             "id": id_,
@@ -166,10 +170,13 @@ def raw_claim_page(connection: Any, vendor: str, slug: str, base_url: str) -> by
             "created_at": _timestamp(vendor, created),
             "updated_at": _timestamp(vendor, updated),
         }
-        for id_, uid, topic, text, kind, check, settled_by, score, reason, created, updated in cursor.fetchall()
+        for id_, uid, topic, text, kind, check, settled_by, score, reason, created, updated in rows[:PAGE_SIZE]
     ]
-    next_url = f"{base_url}/api/v1/claims/?{urlencode({'page': 2, 'topic': slug})}" if count > PAGE_SIZE else None
-    return orjson.dumps({"count": count, "next": next_url, "previous": None, "results": results})
+    next_url = None
+    if len(rows) > PAGE_SIZE:
+        token = base64.b64encode(f"p={rows[PAGE_SIZE - 1][0]}".encode("ascii")).decode("ascii")
+        next_url = f"{base_url}/api/v1/claims/?{urlencode({'cursor': token, 'topic': slug})}"
+    return orjson.dumps({"next": next_url, "previous": None, "results": results})
 
 
 # The WSGI app: one connection per server thread.

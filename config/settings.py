@@ -251,6 +251,7 @@ def cache(name: str, *, entries: int, fail: str = "open") -> dict:
 CACHES = {
     "default": cache("pages", entries=300),
     "exports": cache("exports", entries=env_int("EXPORT_CACHE_ENTRIES", 20)),
+    "lists": cache("lists", entries=1000),  # the API's list pages for the public, per version
     "throttle": cache("throttle", entries=10_000, fail="closed"),
 }
 
@@ -360,7 +361,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["argmap.api.permissions.ReadOrEditorPermissions"],
-    "DEFAULT_PAGINATION_CLASS": "argmap.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "argmap.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["argmap.api.filters.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["argmap.api.renderers.ORJSONRenderer"],

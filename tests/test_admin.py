@@ -49,9 +49,9 @@ EXPECTED = {
     "position": (6, 4, 6, 7),  # change: 1 inline (stances); changelist: topic filter
     "claim": (6, 4, 8, 7),  # change: 3 inlines (links, citations, stances)
     "link": (6, 4, 5, 7),  # changelist: topic filter
-    "stakeholder": (5, 4, 7, 7),  # change: 2 inlines (relationships, salience)
+    "stakeholder": (6, 4, 7, 7),  # change: 2 inlines; changelist: the stances of its page's rows
     "stance": (5, 4, 5, 7),
-    "source": (5, 4, 5, 7),
+    "source": (6, 4, 5, 7),  # changelist: the citations of its page's rows
     "citation": (6, 4, 5, 7),
     "relationship": (5, 4, 5, 7),
     "salience": (6, 4, 5, 7),

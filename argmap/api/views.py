@@ -11,9 +11,11 @@ import hashlib
 from collections.abc import Mapping
 
 import orjson
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
+from django.utils.connection import ConnectionProxy
 from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -32,6 +34,7 @@ from argmap.interchange.native import map_document
 from argmap.models import Citation, Claim, Link, Position, Relationship, Salience, Source, Stakeholder, Stance, Topic
 
 SLUG = r"[-a-zA-Z0-9_]+"
+list_pages = ConnectionProxy(caches, "lists")
 
 
 def etag_of(data) -> str:
@@ -77,11 +80,23 @@ class ArgmapViewSet(viewsets.ModelViewSet):
     # Reading
 
     def list(self, request, *args, **kwargs):
+        # What the public reads changes only with a new version of a published topic (the
+        # triggers move it on every change to what its map shows, migrations 0002, 0009):
+        # an anonymous list page is kept per version of them all, and per address.
+        key = None
+        if not request.user.is_authenticated:
+            version = Topic.objects.public().site_version()
+            key = "api-list:" + hashlib.blake2b(f"{version} {request.build_absolute_uri()}".encode()).hexdigest()
+            if (body := list_pages.get(key)) is not None:
+                return Response(body)
         # Rows straight from .values(), not model instances through the serializer (rows.py).
         reader = reader_for(self.get_serializer_class())
         queryset = reader.values(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(reader.rows(page, request))
+        response = self.get_paginated_response(reader.rows(page, request))
+        if key is not None:
+            list_pages.set(key, response.data)
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         data = self.get_serializer(self.get_object()).data

@@ -44,7 +44,8 @@ def test_the_schema_documents_every_endpoint_and_error(anonymous):
     what_if = {p["name"] for p in paths["/api/v1/topics/{slug}/evaluation/"]["get"]["parameters"]}
     assert {"without_stakeholder", "reject"} <= what_if
     filters = {p["name"] for p in paths["/api/v1/stances/"]["get"]["parameters"]}
-    assert {"topic", "stakeholder", "stance", "basis", "held_after", "page", "page_size"} <= filters
+    assert {"topic", "stakeholder", "stance", "basis", "held_after", "cursor", "page_size", "count"} <= filters
+    assert "page" not in filters  # keyset pages (api/pagination.py), no page numbers
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
