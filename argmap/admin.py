@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -250,13 +251,28 @@ class PositionInline(EditorInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class CappedInlineFormSet(ParentAwareInlineFormSet):
+    """Shows at most `shown` existing rows (a large topic has hundreds): the rest are edited
+    on their own list, which the page links to (see TopicAdmin.render_change_form)."""
+
+    shown = 25
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset()[: self.shown]
+        return self._queryset
+
+
 class SalienceInline(EditorInline, admin.TabularInline):
     model = Salience
+    formset = CappedInlineFormSet
     fields = ["topic", "stakeholder", "power", "interest", "rationale"]
     autocomplete_fields = ["topic", "stakeholder"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("topic", "stakeholder")
+        return (
+            super().get_queryset(request).select_related("topic", "stakeholder").order_by("-power", "-interest", "id")
+        )
 
 
 class LinkForm(KnownChoicesForm):
@@ -325,11 +341,22 @@ def admin_change_url(model: str, pk: int, _placeholder: int = 987654321) -> str:
     return reverse(f"admin:argmap_{model}_change", args=[_placeholder]).replace(str(_placeholder), str(pk))
 
 
-def gaps_panel(topic_id: int) -> dict:
+def gaps_panel(topic: Topic) -> dict:
+    """What to research next on a topic, built once per version of its map and kept in the
+    cache: a page load reads it back, and only the first one after a change loads the map."""
+    key = topic.cache_key("admin-gaps")
+    panel = cache.get(key)
+    if panel is None:
+        panel = build_gaps_panel(topic.pk)
+        cache.set(key, panel)
+    return panel
+
+
+def build_gaps_panel(topic_id: int) -> dict:
     """What to research next on a topic (analysis.gap_rows), each item with the admin page
     where it is fixed: one query (the whole map), whatever the size of the map."""
     data = load_map(topic_id, PAGE_COLUMNS)
-    rows = gap_rows(data, map_gaps(data))
+    rows = gap_rows(data, map_gaps(data), duplicates=False)
     change = {model: admin_change_url(model, 987654321) for model in ("claim", "position", "stakeholder", "stance")}
 
     def url(model: str, pk: int) -> str:
@@ -385,7 +412,15 @@ class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research next.
         if obj is not None:
-            context["gaps"] = gaps_panel(obj.pk)
+            context["gaps"] = gaps_panel(obj)
+            shown = CappedInlineFormSet.shown
+            salience = Salience.objects.filter(topic=obj).count()
+            if salience > shown:  # the salience inline shows the first rows only
+                context["salience_more"] = {
+                    "shown": shown,
+                    "count": salience,
+                    "url": f"{reverse('admin:argmap_salience_changelist')}?topic__id__exact={obj.pk}",
+                }
             context["map_editor"] = self.map_editor_context(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
