@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -39,12 +39,19 @@ from argmap.models import (
     Relationship,
     Salience,
     Source,
+    SourceText,
     Stakeholder,
     Stance,
     Topic,
 )
 from argmap.publishing import may_publish, submit_for_review
-from argmap.workbench import MapEditorAdminMixin, TopicScopedAutocompleteSelect, choice_label
+from argmap.workbench import (
+    CitationForm,
+    MapEditorAdminMixin,
+    SourceForm,
+    TopicScopedAutocompleteSelect,
+    choice_label,
+)
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -292,9 +299,15 @@ class LinkInline(EditorInline, admin.TabularInline):
         return super().get_queryset(request).select_related("target_position__topic", "target_claim__topic")
 
 
+class CitationInlineForm(CitationForm, KnownChoicesForm):
+    pass
+
+
 class CitationInline(EditorInline, admin.StackedInline):
     model = Citation
-    fields = [("source", "locator"), "quote"]
+    form = CitationInlineForm
+    fields = [("source", "locator"), "quote", "quote_verbatim"]
+    readonly_fields = ["quote_verbatim"]
     autocomplete_fields = ["source"]
 
     def get_queryset(self, request):
@@ -609,12 +622,52 @@ class StanceAdmin(EditorModelAdmin):
         return stance.subject
 
 
+class SourceAdminForm(SourceForm, EditorForm):
+    pass
+
+
 @admin.register(Source)
 class SourceAdmin(EditorModelAdmin):
+    form = SourceAdminForm
     list_display = ["title", "publisher", "kind", "published_on", "link", "citation_count"]
     list_filter = ["kind"]
     search_fields = ["title", "publisher", "author", "url"]
-    fields = ["title", "kind", "url", ("publisher", "author"), "published_on"]
+    fields = ["title", "kind", "url", ("publisher", "author"), "published_on", "text", "text_file", "text_page"]
+    readonly_fields = ["text_page"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.text_changed():
+            form.save_text(user=request.user)
+
+    @admin.display(description="Cited passages")
+    def text_page(self, source):
+        if source.pk is None:
+            return "Save the source with its text, then read it here with the passages its claims quote."
+        url = reverse("admin:argmap_source_text", args=[source.pk])
+        return format_html('<a href="{}">Read the text with the passages its claims quote</a>', url)
+
+    def get_urls(self):
+        return [
+            path("<int:source_id>/text/", self.admin_site.admin_view(self.text_view), name="argmap_source_text"),
+            *super().get_urls(),
+        ]
+
+    def text_view(self, request, source_id):
+        """The source's text, each passage a claim quotes highlighted and linked to the claim;
+        the paragraphs nobody quotes are what the map has not used yet. With ?fragment=1,
+        the bare text, for selecting a quote in the map editor."""
+        source = self.get_object(request, str(source_id))
+        if source is None or not self.has_view_or_change_permission(request, source):
+            raise Http404("No such source.")
+        citations = Citation.objects.filter(source=source).select_related("claim").order_by("claim__topic_id", "id")
+        context = {"source": source, "citations": citations}
+        if request.GET.get("fragment"):
+            if not SourceText.objects.filter(source=source).exists():
+                raise Http404("This source has no text yet.")
+            return TemplateResponse(request, "admin/argmap/source/text_fragment.html", context)
+        context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": f"The text of “{source}”"}
+        return TemplateResponse(request, "admin/argmap/source/text.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=count_of(Citation, "source"))
@@ -630,14 +683,20 @@ class SourceAdmin(EditorModelAdmin):
         return source.citation_count
 
 
+class CitationAdminForm(CitationForm, EditorForm):
+    pass
+
+
 @admin.register(Citation)
 class CitationAdmin(EditorModelAdmin):
-    list_display = ["claim", "source", "locator"]
+    form = CitationAdminForm
+    readonly_fields = ["quote_verbatim"]
+    list_display = ["claim", "source", "locator", "quote_verbatim"]
     list_select_related = ["claim__topic", "source"]
     list_filter = ["topic"]
     search_fields = ["quote", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
-    fields = ["claim", ("source", "locator"), "quote"]
+    fields = ["claim", ("source", "locator"), "quote", "quote_verbatim"]
 
 
 @admin.register(Relationship)

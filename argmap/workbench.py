@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from argmap.models import (
+    SOURCE_TEXT_MAX_BYTES,
     Attitude,
     Basis,
     Citation,
@@ -29,10 +30,12 @@ from argmap.models import (
     Polarity,
     Position,
     Source,
+    SourceText,
     Stakeholder,
     Stance,
     count_subquery,
 )
+from argmap.quotes import NormalisedText, html_to_text, locator_for
 
 
 def choice_label(obj) -> str:
@@ -142,6 +145,10 @@ class ReasonForm(forms.Form):
         cited = cleaned.get("source") or cleaned.get("new_source_title")
         if (cleaned.get("quote") or cleaned.get("locator")) and not cited:
             self.add_error("source", "A quote or a locator needs the source it comes from.")
+        if cleaned.get("source") is not None and "quote" in cleaned and "locator" in cleaned:
+            cleaned["locator"] = check_cited_quote(
+                self, source=cleaned["source"], quote=cleaned["quote"], locator=cleaned["locator"]
+            )
         return cleaned
 
     def save(self, *, user) -> Claim:
@@ -393,3 +400,114 @@ def target_label(topic, target) -> str:
     model = {"position": Position, "claim": Claim}[target[0]]
     obj = model.objects.filter(pk=target[1], topic=topic).first()
     return f"{target[0]} “{obj}”" if obj else ""
+
+
+# ---------------------------------------------------------------------------
+# Quote-first editing: a source's text, and quotes checked against it
+# ---------------------------------------------------------------------------
+
+
+def stored_text(source_id) -> str:
+    """The text of a source ("" if it has none, or no source)."""
+    if source_id is None:
+        return ""
+    return SourceText.objects.filter(source_id=source_id).values_list("text", flat=True).first() or ""
+
+
+def check_cited_quote(form, *, source, quote: str, locator: str) -> str:
+    """On a form citing `source`: a quote that is not in the source's text is an error on
+    the form's "quote", saying from which character it differs; a quote found there
+    without a locator gets one (its paragraph and characters). Returns the locator."""
+    text = stored_text(source.pk) if source is not None and quote.strip() else ""
+    if not text:
+        return locator
+    found = NormalisedText(text).check(quote)
+    if not found.found:
+        form.add_error("quote", found.message(quote, text))
+        return locator
+    return locator or locator_for(text, found.start, found.end)
+
+
+class CitationForm(forms.ModelForm):
+    """A citation whose quote is checked against its source's text as it is saved (a new
+    quote, or a new source; an unchanged citation is left as it was)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("DELETE") or not ({"quote", "source"} & set(self.changed_data)):
+            return cleaned
+        cleaned["locator"] = check_cited_quote(
+            self, source=cleaned.get("source"), quote=cleaned.get("quote", ""), locator=cleaned.get("locator", "")
+        )
+        return cleaned
+
+
+class SourceForm(forms.ModelForm):
+    """A source with its text: pasted, or uploaded as a plain-text or HTML file (reduced to
+    its text by the standard library's HTML parser). Emptying the box removes the text."""
+
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        help_text="The document itself, as plain text: one paragraph per line. At most 5 MB.",
+    )
+    text_file = forms.FileField(
+        required=False,
+        label="or upload it",
+        help_text="A .txt or .html file, up to 5 MB; it replaces the text above.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # bound too: whether the text changed is measured against it
+            self.fields["text"].initial = stored_text(self.instance.pk)
+
+    def clean_text_file(self):
+        upload = self.cleaned_data.get("text_file")
+        if upload is None:
+            return None
+        if upload.size > SOURCE_TEXT_MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size:,} bytes; a source's text may be at most 5 MB "
+                f"({SOURCE_TEXT_MAX_BYTES:,} bytes)."
+            )
+        try:
+            content = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text: save it as UTF-8 and upload it again.") from None
+        is_html = upload.name.lower().endswith((".html", ".htm")) or content.lstrip()[:1] == "<"
+        return html_to_text(content) if is_html else content
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("text_file") or cleaned.get("text") or ""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text.strip():
+            body = SourceText(source=self.instance, text=text)
+            try:
+                body.clean_fields(exclude=["source"])
+                body.clean()
+            except ValidationError as error:
+                for messages_ in error.message_dict.values():
+                    self.add_error("text", messages_)
+        cleaned["text"] = text if text.strip() else ""
+        return cleaned
+
+    def text_changed(self) -> bool:
+        return bool(self.cleaned_data.get("text_file")) or "text" in self.changed_data
+
+    def save_text(self, *, user) -> None:
+        """Keep the source's new text (or remove it), in history, and mark its citations'
+        quotes again against it."""
+        source, text = self.instance, self.cleaned_data["text"]
+        body = SourceText.objects.filter(source=source).first()
+        if text:
+            body = body or SourceText(source=source)
+            body.text = text
+            body._history_user = user
+            body.save()
+        elif body is not None:
+            body._history_user = user
+            body.delete()
+        Citation.objects.filter(source=source).check_quotes(text)
