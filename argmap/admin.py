@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
+from argmap import undo
 from argmap.analysis import gap_rows
 from argmap.caching import CacheUnavailable
 from argmap.clients import client_address
@@ -587,6 +588,21 @@ class LinkAdmin(EditorModelAdmin):
     search_fields = ["claim__text", "target_claim__text", "target_position__title"]
     autocomplete_fields = ["claim", "target_position", "target_claim"]
     fields = ["claim", "polarity", "target_position", "target_claim", "basis"]
+
+    # Moving and unlinking a claim in the map editor are these pages: each is the editor's
+    # last action on the topic's map, which the map editor's Undo reverts (argmap/undo.py).
+    MOVED = ("polarity", "target_position_id", "target_claim_id")
+
+    def save_model(self, request, obj, form, change):
+        before = dict(Link.objects.filter(pk=obj.pk).values(*self.MOVED).first() or {}) if change else {}
+        super().save_model(request, obj, form, change)
+        if change and before != {name: getattr(obj, name) for name in self.MOVED}:
+            undo.remember_move(request, obj, before)
+
+    def delete_model(self, request, obj):
+        pk = obj.pk  # Django clears it as it deletes
+        super().delete_model(request, obj)
+        undo.remember_unlink(request, obj, pk)
 
 
 @admin.register(Stakeholder)

@@ -6,7 +6,7 @@ a picker whose choices a rule confines to one topic (a link's claim and target: 
 rule 1) forwards that topic, and offers only its positions and claims.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,11 +15,12 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from argmap import undo
 from argmap.models import (
     SOURCE_TEXT_MAX_BYTES,
     Attitude,
@@ -156,19 +157,22 @@ class ReasonForm(forms.Form):
         kept in history with `user`. A broken rule becomes an error on this form (and
         ValidationError is raised), with nothing saved."""
         data = self.cleaned_data
+        self.created = []  # what the save made, the last first: what Undo deletes
         try:
             with transaction.atomic():
                 claim = checked_save(Claim(topic=self.topic, text=data["text"]), user)
+                self.created.append(claim)
                 target = data["target"]
                 link = Link(claim=claim, polarity=data["polarity"])
                 setattr(link, f"target_{target._meta.model_name}", target)
-                checked_save(link, user)
+                self.created.append(checked_save(link, user))
                 source = data["source"]
                 if data["new_source_title"]:
                     source = checked_save(Source(title=data["new_source_title"], url=data["new_source_url"]), user)
+                    self.created.append(source)
                 if source is not None:
                     citation = Citation(claim=claim, source=source, quote=data["quote"], locator=data["locator"])
-                    checked_save(citation, user)
+                    self.created.append(checked_save(citation, user))
                 if data["stakeholder"] is not None:
                     stance = Stance(
                         stakeholder=data["stakeholder"],
@@ -178,7 +182,7 @@ class ReasonForm(forms.Form):
                         quote=data["quote"] if data["basis"] == Basis.STATED else "",
                         source=source,
                     )
-                    checked_save(stance, user)
+                    self.created.append(checked_save(stance, user))
         except ValidationError as error:
             for field, messages in getattr(error, "message_dict", {NON_FIELD_ERRORS: error.messages}).items():
                 self.add_error(field if field in self.fields else None, messages)
@@ -291,6 +295,7 @@ class MapEditorAdminMixin:
             path("<int:topic_id>/map/reason/", site.admin_view(self.reason_view), name="argmap_topic_map_reason"),
             path("<int:topic_id>/map/text/<str:target>/", site.admin_view(self.text_view),
                  name="argmap_topic_map_text"),
+            path("<int:topic_id>/map/undo/", site.admin_view(self.undo_view), name="argmap_topic_map_undo"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -300,7 +305,29 @@ class MapEditorAdminMixin:
             "nodes": map_level(topic),
             "may_add": request.user.has_perm("argmap.add_claim"),
             "reason_url": reverse("admin:argmap_topic_map_reason", args=[topic.pk]),
+            "undo": undo.last_action(request, topic),
+            "undo_url": reverse("admin:argmap_topic_map_undo", args=[topic.pk]),
         }
+
+    def undo_view(self, request, topic_id):
+        """Undo the editor's last action on this topic's map (argmap/undo.py)."""
+        topic = self._topic_or_404(request, topic_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, topic):
+            raise PermissionDenied
+        action = undo.last_action(request, topic)
+        if action is None:
+            messages.info(request, "There is nothing to undo.")
+        else:
+            try:
+                done = undo.undo(action, user=request.user)
+            except undo.Changed as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, done)
+            undo.forget(request, topic)
+        return redirect(reverse("admin:argmap_topic_change", args=[topic.pk]) + "#map-editor")
 
     def _topic_or_404(self, request, topic_id):
         topic = self.get_object(request, str(topic_id))
@@ -336,12 +363,14 @@ class MapEditorAdminMixin:
                 except ValidationError:
                     pass
                 else:
+                    undo.remember_reason(request, topic, claim, form.created)
                     if fragment:
                         stances = list(claim.stances.select_related("stakeholder"))
                         node = NodeUrls(topic).node("claim", claim, link=claim.links.get(), stances=stances)
                         context = {"topic": topic, "node": node, "may_add": True, "reason_url": request.path}
                         response = TemplateResponse(request, "admin/argmap/workbench/node.html", context)
                         response["X-Workbench-Created"] = f"claim-{claim.pk}"
+                        response["X-Workbench-Undo"] = quote(undo.last_action(request, topic)["label"])
                         return response
                     messages.success(request, f"Added the claim “{claim}”.")
                     url = reverse("admin:argmap_topic_change", args=[topic.pk])
@@ -374,13 +403,19 @@ class MapEditorAdminMixin:
         form_class = forms.modelform_factory(model, form=self.editor_form, fields=[field])
         fragment = bool(request.GET.get("fragment"))
         if request.method == "POST":
+            before = getattr(obj, field)
             form = form_class(request.POST, instance=obj)
             if form.is_valid():
                 obj = form.save(commit=False)
                 obj._history_user = request.user
                 obj.save()
+                undo.remember_edit(request, topic, obj, field, before)
                 if fragment:
-                    return TemplateResponse(request, "admin/argmap/workbench/text.html", {"text": getattr(obj, field)})
+                    response = TemplateResponse(
+                        request, "admin/argmap/workbench/text.html", {"text": getattr(obj, field)}
+                    )
+                    response["X-Workbench-Undo"] = quote(undo.last_action(request, topic)["label"])
+                    return response
                 messages.success(request, f"Saved “{obj}”.")
                 url = reverse("admin:argmap_topic_change", args=[topic.pk])
                 return redirect(f"{url}#wb-{target}")
