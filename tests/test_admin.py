@@ -52,7 +52,7 @@ EXPECTED = {
     "link": (6, 4, 5, 7),  # changelist: topic filter
     "stakeholder": (5, 4, 7, 7),  # change: 2 inlines (relationships, salience)
     "stance": (5, 4, 5, 7),
-    "source": (5, 4, 5, 7),
+    "source": (5, 4, 6, 7),  # change: the source's text (argmap_sourcetext)
     "citation": (6, 4, 5, 7),
     "relationship": (5, 4, 5, 7),
     "salience": (6, 4, 5, 7),
