@@ -15,8 +15,12 @@ def source_text(source, citations, links: str = "public"):
     """The text of `source` as paragraphs, the passage each of `citations` quotes marked
     and numbered in their order, with a link to its claim: its public page (`links` is
     "public"), its admin page ("admin"), or none ("" : the text must read as it is stored,
-    for an editor selecting a passage). One query for the text."""
-    text = SourceText.objects.filter(source_id=source.pk).values_list("text", flat=True).first() or ""
+    for an editor selecting a passage). The text comes with the source where the view
+    reads it with select_related("body"), else in one query."""
+    try:
+        text = source.body.text
+    except SourceText.DoesNotExist:
+        text = ""
     if not text:
         return {"paragraphs": [], "empty": links == "admin"}
     document = NormalisedText(text)
