@@ -9,6 +9,7 @@ rule 1) forwards that topic, and offers only its positions and claims.
 from urllib.parse import quote, urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -493,10 +494,23 @@ class SourceForm(forms.ModelForm):
         help_text="A .txt or .html file, up to 5 MB; it replaces the text above.",
     )
 
+    kept_size = 0  # the size of a stored text too long to edit in the box (then kept as it is)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:  # bound too: whether the text changed is measured against it
-            self.fields["text"].initial = stored_text(self.instance.pk)
+            text = stored_text(self.instance.pk)
+            size = len(text.encode("utf-8", "surrogatepass"))
+            # A form's whole body may be at most DATA_UPLOAD_MAX_MEMORY_SIZE: a text that
+            # would fill half of it stays out of the box, or the page could not be saved.
+            if size <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2:
+                self.fields["text"].initial = text
+            else:
+                self.kept_size = size
+                self.fields["text"].help_text = (
+                    f"The source's text ({size:,} bytes) is too long to edit here, and is kept as it is: "
+                    "upload a file to replace it."
+                )
 
     def clean_text_file(self):
         upload = self.cleaned_data.get("text_file")
@@ -530,7 +544,11 @@ class SourceForm(forms.ModelForm):
         return cleaned
 
     def text_changed(self) -> bool:
-        return bool(self.cleaned_data.get("text_file")) or "text" in self.changed_data
+        if self.cleaned_data.get("text_file"):
+            return True
+        if self.kept_size and not self.cleaned_data["text"]:
+            return False  # the long text was not in the box: it stays
+        return "text" in self.changed_data
 
     def save_text(self, *, user) -> None:
         """Keep the source's new text (or remove it), in history, and mark its citations'

@@ -35,7 +35,8 @@ def reported():
 
 def reason(reported, **fields):
     data = {"target": f"position-{reported['position'].pk}", "polarity": "opposes", "text": "It costs too much.",
-            "source": reported["source"].pk, "quote": "", "locator": "", "stance": "supports", "basis": "stated"}  # fmt: skip
+            "source": reported["source"].pk, "quote": "", "locator": "", "stance": "supports",
+            "basis": "stated"}  # fmt: skip
     return data | fields
 
 
@@ -69,6 +70,20 @@ def test_a_text_over_5_mb_is_refused_with_a_clear_message_and_nothing_saved(edit
     assert "text may be at most 5 MB (5,242,880 bytes)" in response.content.decode()
     assert not SourceText.objects.exists()
     assert Source.objects.get(pk=source.pk).title != "Renamed"
+
+
+def test_a_text_too_long_for_the_box_is_kept_when_the_source_is_saved(editor_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200
+    source = SourceFactory()
+    SourceText.objects.create(source=source, text=REPORT * 2)
+    url = reverse("admin:argmap_source_change", args=[source.pk])
+    page = editor_client.get(url)
+    assert page.context["adminform"].form["text"].value() in (None, "")
+    assert "too long to edit here" in page.content.decode()
+    response = editor_client.post(url, source_form(source, title="Renamed", text=""))
+    assert response.status_code == 302
+    assert SourceText.objects.get(source=source).text == REPORT * 2
+    assert Source.objects.get(pk=source.pk).title == "Renamed"
 
 
 def test_a_file_that_is_not_utf8_is_refused(editor_client):
