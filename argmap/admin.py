@@ -651,6 +651,9 @@ class SourceAdmin(EditorModelAdmin):
     fields = ["title", "kind", "url", ("publisher", "author"), "published_on", "text", "text_file", "text_page"]
     readonly_fields = ["text_page"]
 
+    class Media:
+        js = ["argmap/quotes.js"]  # warns of a pasted text too long to send
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if form.text_changed():

@@ -498,6 +498,9 @@ class SourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # static/argmap/quotes.js tells the editor, before sending, that a pasted text is
+        # over what a form may carry (the server would answer a bare 400).
+        self.fields["text"].widget.attrs["data-max-bytes"] = settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 64 * 1024
         if self.instance.pk:  # bound too: whether the text changed is measured against it
             text = stored_text(self.instance.pk)
             size = len(text.encode("utf-8", "surrogatepass"))

@@ -75,3 +75,16 @@ def test_an_editor_moves_a_claim_then_undoes_the_move(editor_page):  # noqa: F81
     assert (link.target_position, link.polarity) == (yes, "supports")
     assert no.topic_id == yes.topic_id
     assert tab.problems.items == []
+
+
+def test_a_pasted_text_too_long_to_send_is_refused_before_sending(editor_page, settings):  # noqa: F811
+    tab = editor_page
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100 * 1024  # the box then takes 36 KB
+    source = SourceFactory(title="A long report")
+    tab.goto(tab.base + reverse("admin:argmap_source_change", args=[source.pk]))
+    tab.locator("#id_text").fill("word " * 10_000)
+    tab.click("input[name=_save]")
+    tab.locator(".quotes-too-long").wait_for()
+    assert "Upload it as a file instead (up to 5 MB)" in tab.locator(".quotes-too-long").inner_text()
+    assert not SourceText.objects.filter(source=source).exists()
+    assert tab.problems.items == []

@@ -81,6 +81,27 @@
     if (picker && event.shiftKey) pick(picker);
   });
 
+  // A pasted source text over what a form may carry: say so instead of sending it.
+  document.addEventListener("submit", function (event) {
+    for (const box of event.target.querySelectorAll("textarea[data-max-bytes]")) {
+      const size = new Blob([box.value]).size;
+      const limit = Number(box.dataset.maxBytes);
+      if (size <= limit) continue;
+      event.preventDefault();
+      let note = box.parentElement.querySelector(".quotes-too-long");
+      if (!note) {
+        note = document.createElement("ul");
+        note.className = "errorlist quotes-too-long";
+        note.setAttribute("role", "alert");
+        box.before(note);
+      }
+      note.textContent = "The pasted text is " + size.toLocaleString() + " bytes; a pasted text may be at most " +
+        limit.toLocaleString() + " bytes. Upload it as a file instead (up to 5 MB).";
+      box.focus();
+      return;
+    }
+  });
+
   // The picker's button only works with this script: show it.
   document.documentElement.classList.add("quotes-js");
 })();
