@@ -12,10 +12,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +25,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
+from argmap import undo
 from argmap.analysis import gap_rows
 from argmap.caching import CacheUnavailable
 from argmap.clients import client_address
@@ -39,12 +41,19 @@ from argmap.models import (
     Relationship,
     Salience,
     Source,
+    SourceText,
     Stakeholder,
     Stance,
     Topic,
 )
 from argmap.publishing import may_publish, submit_for_review
-from argmap.workbench import MapEditorAdminMixin, TopicScopedAutocompleteSelect, choice_label
+from argmap.workbench import (
+    CitationForm,
+    MapEditorAdminMixin,
+    SourceForm,
+    TopicScopedAutocompleteSelect,
+    choice_label,
+)
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -297,13 +306,28 @@ class PositionInline(EditorInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class CappedInlineFormSet(ParentAwareInlineFormSet):
+    """Shows at most `shown` existing rows (a large topic has hundreds): the rest are edited
+    on their own list, which the page links to (see TopicAdmin.render_change_form)."""
+
+    shown = 25
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset()[: self.shown]
+        return self._queryset
+
+
 class SalienceInline(EditorInline, admin.TabularInline):
     model = Salience
+    formset = CappedInlineFormSet
     fields = ["topic", "stakeholder", "power", "interest", "rationale"]
     autocomplete_fields = ["topic", "stakeholder"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("topic", "stakeholder")
+        return (
+            super().get_queryset(request).select_related("topic", "stakeholder").order_by("-power", "-interest", "id")
+        )
 
 
 class LinkForm(KnownChoicesForm):
@@ -323,9 +347,15 @@ class LinkInline(EditorInline, admin.TabularInline):
         return super().get_queryset(request).select_related("target_position__topic", "target_claim__topic")
 
 
+class CitationInlineForm(CitationForm, KnownChoicesForm):
+    pass
+
+
 class CitationInline(EditorInline, admin.StackedInline):
     model = Citation
-    fields = [("source", "locator"), "quote"]
+    form = CitationInlineForm
+    fields = [("source", "locator"), "quote", "quote_verbatim"]
+    readonly_fields = ["quote_verbatim"]
     autocomplete_fields = ["source"]
 
     def get_queryset(self, request):
@@ -372,11 +402,22 @@ def admin_change_url(model: str, pk: int, _placeholder: int = 987654321) -> str:
     return reverse(f"admin:argmap_{model}_change", args=[_placeholder]).replace(str(_placeholder), str(pk))
 
 
-def gaps_panel(topic_id: int) -> dict:
+def gaps_panel(topic: Topic) -> dict:
+    """What to research next on a topic, built once per version of its map and kept in the
+    cache: a page load reads it back, and only the first one after a change loads the map."""
+    key = topic.cache_key("admin-gaps")
+    panel = cache.get(key)
+    if panel is None:
+        panel = build_gaps_panel(topic.pk)
+        cache.set(key, panel)
+    return panel
+
+
+def build_gaps_panel(topic_id: int) -> dict:
     """What to research next on a topic (analysis.gap_rows), each item with the admin page
     where it is fixed: one query (the whole map), whatever the size of the map."""
     data = load_map(topic_id, PAGE_COLUMNS)
-    rows = gap_rows(data, map_gaps(data))
+    rows = gap_rows(data, map_gaps(data), duplicates=False)
     change = {model: admin_change_url(model, 987654321) for model in ("claim", "position", "stakeholder", "stance")}
 
     def url(model: str, pk: int) -> str:
@@ -432,7 +473,15 @@ class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research next.
         if obj is not None:
-            context["gaps"] = gaps_panel(obj.pk)
+            context["gaps"] = gaps_panel(obj)
+            shown = CappedInlineFormSet.shown
+            salience = Salience.objects.filter(topic=obj).count()
+            if salience > shown:  # the salience inline shows the first rows only
+                context["salience_more"] = {
+                    "shown": shown,
+                    "count": salience,
+                    "url": f"{reverse('admin:argmap_salience_changelist')}?topic__id__exact={obj.pk}",
+                }
             context["map_editor"] = self.map_editor_context(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -577,6 +626,21 @@ class LinkAdmin(EditorModelAdmin):
     autocomplete_fields = ["claim", "target_position", "target_claim"]
     fields = ["claim", "polarity", "target_position", "target_claim", "basis"]
 
+    # Moving and unlinking a claim in the map editor are these pages: each is the editor's
+    # last action on the topic's map, which the map editor's Undo reverts (argmap/undo.py).
+    MOVED = ("polarity", "target_position_id", "target_claim_id")
+
+    def save_model(self, request, obj, form, change):
+        before = dict(Link.objects.filter(pk=obj.pk).values(*self.MOVED).first() or {}) if change else {}
+        super().save_model(request, obj, form, change)
+        if change and before != {name: getattr(obj, name) for name in self.MOVED}:
+            undo.remember_move(request, obj, before)
+
+    def delete_model(self, request, obj):
+        pk = obj.pk  # Django clears it as it deletes
+        super().delete_model(request, obj)
+        undo.remember_unlink(request, obj, pk)
+
 
 @admin.register(Stakeholder)
 class StakeholderAdmin(EditorModelAdmin):
@@ -612,14 +676,57 @@ class StanceAdmin(EditorModelAdmin):
         return stance.subject
 
 
+class SourceAdminForm(SourceForm, EditorForm):
+    pass
+
+
 @admin.register(Source)
 class SourceAdmin(EditorModelAdmin):
+    form = SourceAdminForm
     list_display = ["title", "publisher", "kind", "published_on", "link", "citation_count"]
     list_filter = ["kind"]
     list_ordering = ["-id"]
     search_fields = ["title", "publisher", "author", "url"]
-    fields = ["title", "kind", "url", ("publisher", "author"), "published_on"]
+    fields = ["title", "kind", "url", ("publisher", "author"), "published_on", "text", "text_file", "text_page"]
     page_counts = {"citation_count": (Citation, "source")}
+    readonly_fields = ["text_page"]
+
+    class Media:
+        js = ["argmap/quotes.js"]  # warns of a pasted text too long to send
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.text_changed():
+            form.save_text(user=request.user)
+
+    @admin.display(description="Cited passages")
+    def text_page(self, source):
+        if source.pk is None:
+            return "Save the source with its text, then read it here with the passages its claims quote."
+        url = reverse("admin:argmap_source_text", args=[source.pk])
+        return format_html('<a href="{}">Read the text with the passages its claims quote</a>', url)
+
+    def get_urls(self):
+        return [
+            path("<int:source_id>/text/", self.admin_site.admin_view(self.text_view), name="argmap_source_text"),
+            *super().get_urls(),
+        ]
+
+    def text_view(self, request, source_id):
+        """The source's text, each passage a claim quotes highlighted and linked to the claim;
+        the paragraphs nobody quotes are what the map has not used yet. With ?fragment=1,
+        the bare text, for selecting a quote in the map editor."""
+        source = self.get_object(request, str(source_id))
+        if source is None or not self.has_view_or_change_permission(request, source):
+            raise Http404("No such source.")
+        citations = Citation.objects.filter(source=source).select_related("claim").order_by("claim__topic_id", "id")
+        context = {"source": source, "citations": citations}
+        if request.GET.get("fragment"):
+            if not SourceText.objects.filter(source=source).exists():
+                raise Http404("This source has no text yet.")
+            return TemplateResponse(request, "admin/argmap/source/text_fragment.html", context)
+        context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": f"The text of “{source}”"}
+        return TemplateResponse(request, "admin/argmap/source/text.html", context)
 
     @admin.display(description="URL")
     def link(self, source):
@@ -632,15 +739,21 @@ class SourceAdmin(EditorModelAdmin):
         return source.citation_count
 
 
+class CitationAdminForm(CitationForm, EditorForm):
+    pass
+
+
 @admin.register(Citation)
 class CitationAdmin(EditorModelAdmin):
-    list_display = ["claim", "source", "locator"]
+    form = CitationAdminForm
+    readonly_fields = ["quote_verbatim"]
+    list_display = ["claim", "source", "locator", "quote_verbatim"]
     list_select_related = ["claim__topic", "source"]
     list_filter = ["topic"]
     list_ordering = ["-id"]
     search_fields = ["quote", "locator"]  # the citation's own text (indexed)
     autocomplete_fields = ["claim", "source"]
-    fields = ["claim", ("source", "locator"), "quote"]
+    fields = ["claim", ("source", "locator"), "quote", "quote_verbatim"]
 
 
 @admin.register(Relationship)

@@ -703,8 +703,10 @@ class GapRows:
         )  # possible duplicates are the API's for now: the admin's panel does not list them
 
 
-def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
-    """The gaps of a loaded map (loading.map_gaps), each item with its name or text."""
+def gap_rows(data: MapData, gaps: Gaps, *, duplicates: bool = True) -> GapRows:
+    """The gaps of a loaded map (loading.map_gaps), each item with its name or text; the
+    possible duplicates too unless `duplicates` is False (the admin's panel does not list
+    them, and on a large map they cost seconds)."""
     claims = {row["id"]: row["text"] for row in data.claims}
     positions = {row["id"]: row["title"] for row in data.positions}
     stakeholders = {row["id"]: row for row in data.stakeholders}
@@ -745,9 +747,13 @@ def gap_rows(data: MapData, gaps: Gaps) -> GapRows:
                 "reason": d.reason,
                 "overlap": d.overlap,
             }
-            for d in possible_duplicates(
-                claims=list(claims.items()),
-                citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
+            for d in (
+                possible_duplicates(
+                    claims=list(claims.items()),
+                    citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
+                )
+                if duplicates
+                else []
             )
         ],
     )

@@ -24,6 +24,7 @@ from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
 from argmap.graph import support_path_exists
+from argmap.quotes import NormalisedText, characters_in
 
 # ---------------------------------------------------------------------------
 # Text fields whose limits hold in the database too
@@ -843,6 +844,42 @@ class Source(UidModel):
         return web_url(self.url)
 
 
+SOURCE_TEXT_MAX_BYTES = 5 * 1024 * 1024  # 5 MB of UTF-8: a long report; a book would not fit
+
+
+class SourceText(TimeStampedModel):
+    """The text of a source's document (the article or report itself, as plain text): what
+    editors quote from, and what the verbatim check reads a citation's quote against."""
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="body")
+    text = BoundedTextField(max_length=SOURCE_TEXT_MAX_BYTES)
+
+    history = tracked_history()
+
+    def __str__(self):
+        return f"The text of {self.source}"
+
+    def clean(self):
+        size = len(self.text.encode("utf-8", "surrogatepass"))
+        if size > SOURCE_TEXT_MAX_BYTES:
+            raise ValidationError(
+                {
+                    "text": f"The text is {size:,} bytes; a source's text may be at most 5 MB "
+                    f"({SOURCE_TEXT_MAX_BYTES:,} bytes)."
+                }
+            )
+
+
+class CitationQuerySet(MapPartQuerySet):
+    def check_quotes(self, text: str) -> int:
+        """Check again the quotes of these citations (of one source) against `text`, its
+        new text ("" for none), and mark each. Returns how many marks changed."""
+        document = NormalisedText(text) if text else None
+        changed = [citation for citation in self if citation.mark_quote(document)]
+        self.model.objects.bulk_update(changed, ["quote_verbatim"])
+        return len(changed)
+
+
 class Citation(UidModel):
     """A claim's use of a source: the quote it rests on and where in the source it is."""
 
@@ -850,10 +887,16 @@ class Citation(UidModel):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     quote = BoundedTextField(max_length=2000, blank=True)
     locator = BoundedCharField(max_length=200, blank=True, help_text="Where in the source: page, paragraph, timestamp.")
+    quote_verbatim = models.BooleanField(
+        null=True,
+        editable=False,
+        help_text="Whether the quote is in the source's text word for word (docs/editing.md); "
+        "unknown without a quote or a text of the source. Set when saved.",
+    )
     topic = topic_kept_by_the_database()
 
     history = tracked_history(excluded_fields=["topic"])
-    objects = MapPartQuerySet.as_manager()
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -862,6 +905,37 @@ class Citation(UidModel):
 
     def __str__(self):
         return f"{self.source} — {self.locator}" if self.locator else str(self.source)
+
+    def source_text(self) -> str:
+        """The text of the cited source ("" if it has none)."""
+        if self.source_id is None:
+            return ""
+        return SourceText.objects.filter(source_id=self.source_id).values_list("text", flat=True).first() or ""
+
+    def mark_quote(self, document: NormalisedText | None) -> bool:
+        """Set quote_verbatim from the source's text (None if it has none); True if it changed."""
+        verbatim = document.check(self.quote).found if self.quote.strip() and document else None
+        changed, self.quote_verbatim = self.quote_verbatim != verbatim, verbatim
+        return changed
+
+    def mark_quote_from_source(self) -> str:
+        """Set quote_verbatim from the cited source's text; returns that text."""
+        text = self.source_text()
+        self.mark_quote(NormalisedText(text) if text else None)
+        return text
+
+    def clean(self):
+        # Marks the quote (a form may refuse a quote that differs; the API and imports keep
+        # it, marked); a locator naming characters past the end of the text is refused.
+        text = self.mark_quote_from_source()
+        characters = characters_in(self.locator) if text else None
+        if characters and not (1 <= characters[0] <= characters[1] <= len(text)):
+            raise ValidationError(
+                {
+                    "locator": f"Characters {characters[0]}–{characters[1]} are outside the source's text, "
+                    f"which has {len(text)} characters."
+                }
+            )
 
 
 class Stance(UidModel):

@@ -588,7 +588,7 @@ class StakeholderDetailView(DetailView):
 
 class SourceDetailView(DetailView):
     def get_queryset(self):
-        return Source.objects.public()
+        return Source.objects.public().select_related("body")  # its text, with the quotes marked
 
     def get_context_data(self, **kwargs):
         published = TopicStatus.PUBLISHED

@@ -6,21 +6,24 @@ a picker whose choices a rule confines to one topic (a link's claim and target: 
 rule 1) forwards that topic, and offers only its positions and claims.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from argmap import undo
 from argmap.models import (
+    SOURCE_TEXT_MAX_BYTES,
     Attitude,
     Basis,
     Citation,
@@ -29,10 +32,12 @@ from argmap.models import (
     Polarity,
     Position,
     Source,
+    SourceText,
     Stakeholder,
     Stance,
     count_subquery,
 )
+from argmap.quotes import NormalisedText, html_to_text, locator_for
 
 
 def choice_label(obj) -> str:
@@ -144,6 +149,10 @@ class ReasonForm(forms.Form):
         cited = cleaned.get("source") or cleaned.get("new_source_title")
         if (cleaned.get("quote") or cleaned.get("locator")) and not cited:
             self.add_error("source", "A quote or a locator needs the source it comes from.")
+        if cleaned.get("source") is not None and "quote" in cleaned and "locator" in cleaned:
+            cleaned["locator"] = check_cited_quote(
+                self, source=cleaned["source"], quote=cleaned["quote"], locator=cleaned["locator"]
+            )
         return cleaned
 
     def save(self, *, user) -> Claim:
@@ -151,19 +160,22 @@ class ReasonForm(forms.Form):
         kept in history with `user`. A broken rule becomes an error on this form (and
         ValidationError is raised), with nothing saved."""
         data = self.cleaned_data
+        self.created = []  # what the save made, the last first: what Undo deletes
         try:
             with transaction.atomic():
                 claim = checked_save(Claim(topic=self.topic, text=data["text"]), user)
+                self.created.append(claim)
                 target = data["target"]
                 link = Link(claim=claim, polarity=data["polarity"])
                 setattr(link, f"target_{target._meta.model_name}", target)
-                checked_save(link, user)
+                self.created.append(checked_save(link, user))
                 source = data["source"]
                 if data["new_source_title"]:
                     source = checked_save(Source(title=data["new_source_title"], url=data["new_source_url"]), user)
+                    self.created.append(source)
                 if source is not None:
                     citation = Citation(claim=claim, source=source, quote=data["quote"], locator=data["locator"])
-                    checked_save(citation, user)
+                    self.created.append(checked_save(citation, user))
                 if data["stakeholder"] is not None:
                     stance = Stance(
                         stakeholder=data["stakeholder"],
@@ -173,7 +185,7 @@ class ReasonForm(forms.Form):
                         quote=data["quote"] if data["basis"] == Basis.STATED else "",
                         source=source,
                     )
-                    checked_save(stance, user)
+                    self.created.append(checked_save(stance, user))
         except ValidationError as error:
             for field, messages in getattr(error, "message_dict", {NON_FIELD_ERRORS: error.messages}).items():
                 self.add_error(field if field in self.fields else None, messages)
@@ -286,6 +298,7 @@ class MapEditorAdminMixin:
             path("<int:topic_id>/map/reason/", site.admin_view(self.reason_view), name="argmap_topic_map_reason"),
             path("<int:topic_id>/map/text/<str:target>/", site.admin_view(self.text_view),
                  name="argmap_topic_map_text"),
+            path("<int:topic_id>/map/undo/", site.admin_view(self.undo_view), name="argmap_topic_map_undo"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -295,7 +308,29 @@ class MapEditorAdminMixin:
             "nodes": map_level(topic),
             "may_add": request.user.has_perm("argmap.add_claim"),
             "reason_url": reverse("admin:argmap_topic_map_reason", args=[topic.pk]),
+            "undo": undo.last_action(request, topic),
+            "undo_url": reverse("admin:argmap_topic_map_undo", args=[topic.pk]),
         }
+
+    def undo_view(self, request, topic_id):
+        """Undo the editor's last action on this topic's map (argmap/undo.py)."""
+        topic = self._topic_or_404(request, topic_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, topic):
+            raise PermissionDenied
+        action = undo.last_action(request, topic)
+        if action is None:
+            messages.info(request, "There is nothing to undo.")
+        else:
+            try:
+                done = undo.undo(action, user=request.user)
+            except undo.Changed as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, done)
+            undo.forget(request, topic)
+        return redirect(reverse("admin:argmap_topic_change", args=[topic.pk]) + "#map-editor")
 
     def _topic_or_404(self, request, topic_id):
         topic = self.get_object(request, str(topic_id))
@@ -331,12 +366,14 @@ class MapEditorAdminMixin:
                 except ValidationError:
                     pass
                 else:
+                    undo.remember_reason(request, topic, claim, form.created)
                     if fragment:
                         stances = list(claim.stances.select_related("stakeholder"))
                         node = NodeUrls(topic).node("claim", claim, link=claim.links.get(), stances=stances)
                         context = {"topic": topic, "node": node, "may_add": True, "reason_url": request.path}
                         response = TemplateResponse(request, "admin/argmap/workbench/node.html", context)
                         response["X-Workbench-Created"] = f"claim-{claim.pk}"
+                        response["X-Workbench-Undo"] = quote(undo.last_action(request, topic)["label"])
                         return response
                     messages.success(request, f"Added the claim “{claim}”.")
                     url = reverse("admin:argmap_topic_change", args=[topic.pk])
@@ -369,13 +406,19 @@ class MapEditorAdminMixin:
         form_class = forms.modelform_factory(model, form=self.editor_form, fields=[field])
         fragment = bool(request.GET.get("fragment"))
         if request.method == "POST":
+            before = getattr(obj, field)
             form = form_class(request.POST, instance=obj)
             if form.is_valid():
                 obj = form.save(commit=False)
                 obj._history_user = request.user
                 obj.save()
+                undo.remember_edit(request, topic, obj, field, before)
                 if fragment:
-                    return TemplateResponse(request, "admin/argmap/workbench/text.html", {"text": getattr(obj, field)})
+                    response = TemplateResponse(
+                        request, "admin/argmap/workbench/text.html", {"text": getattr(obj, field)}
+                    )
+                    response["X-Workbench-Undo"] = quote(undo.last_action(request, topic)["label"])
+                    return response
                 messages.success(request, f"Saved “{obj}”.")
                 url = reverse("admin:argmap_topic_change", args=[topic.pk])
                 return redirect(f"{url}#wb-{target}")
@@ -395,3 +438,134 @@ def target_label(topic, target) -> str:
     model = {"position": Position, "claim": Claim}[target[0]]
     obj = model.objects.filter(pk=target[1], topic=topic).first()
     return f"{target[0]} “{obj}”" if obj else ""
+
+
+# ---------------------------------------------------------------------------
+# Quote-first editing: a source's text, and quotes checked against it
+# ---------------------------------------------------------------------------
+
+
+def stored_text(source_id) -> str:
+    """The text of a source ("" if it has none, or no source)."""
+    if source_id is None:
+        return ""
+    return SourceText.objects.filter(source_id=source_id).values_list("text", flat=True).first() or ""
+
+
+def check_cited_quote(form, *, source, quote: str, locator: str) -> str:
+    """On a form citing `source`: a quote that is not in the source's text is an error on
+    the form's "quote", saying from which character it differs; a quote found there
+    without a locator gets one (its paragraph and characters). Returns the locator."""
+    text = stored_text(source.pk) if source is not None and quote.strip() else ""
+    if not text:
+        return locator
+    found = NormalisedText(text).check(quote)
+    if not found.found:
+        form.add_error("quote", found.message(quote, text))
+        return locator
+    return locator or locator_for(text, found.start, found.end)
+
+
+class CitationForm(forms.ModelForm):
+    """A citation whose quote is checked against its source's text as it is saved (a new
+    quote, or a new source; an unchanged citation is left as it was)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("DELETE") or not ({"quote", "source"} & set(self.changed_data)):
+            return cleaned
+        cleaned["locator"] = check_cited_quote(
+            self, source=cleaned.get("source"), quote=cleaned.get("quote", ""), locator=cleaned.get("locator", "")
+        )
+        return cleaned
+
+
+class SourceForm(forms.ModelForm):
+    """A source with its text: pasted, or uploaded as a plain-text or HTML file (reduced to
+    its text by the standard library's HTML parser). Emptying the box removes the text."""
+
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        help_text="The document itself, as plain text: one paragraph per line. At most 5 MB.",
+    )
+    text_file = forms.FileField(
+        required=False,
+        label="or upload it",
+        help_text="A .txt or .html file, up to 5 MB; it replaces the text above.",
+    )
+
+    kept_size = 0  # the size of a stored text too long to edit in the box (then kept as it is)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # static/argmap/quotes.js tells the editor, before sending, that a pasted text is
+        # over what a form may carry (the server would answer a bare 400).
+        self.fields["text"].widget.attrs["data-max-bytes"] = settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 64 * 1024
+        if self.instance.pk:  # bound too: whether the text changed is measured against it
+            text = stored_text(self.instance.pk)
+            size = len(text.encode("utf-8", "surrogatepass"))
+            # A form's whole body may be at most DATA_UPLOAD_MAX_MEMORY_SIZE: a text that
+            # would fill half of it stays out of the box, or the page could not be saved.
+            if size <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2:
+                self.fields["text"].initial = text
+            else:
+                self.kept_size = size
+                self.fields["text"].help_text = (
+                    f"The source's text ({size:,} bytes) is too long to edit here, and is kept as it is: "
+                    "upload a file to replace it."
+                )
+
+    def clean_text_file(self):
+        upload = self.cleaned_data.get("text_file")
+        if upload is None:
+            return None
+        if upload.size > SOURCE_TEXT_MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size:,} bytes; a source's text may be at most 5 MB "
+                f"({SOURCE_TEXT_MAX_BYTES:,} bytes)."
+            )
+        try:
+            content = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text: save it as UTF-8 and upload it again.") from None
+        is_html = upload.name.lower().endswith((".html", ".htm")) or content.lstrip()[:1] == "<"
+        return html_to_text(content) if is_html else content
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("text_file") or cleaned.get("text") or ""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text.strip():
+            body = SourceText(source=self.instance, text=text)
+            try:
+                body.clean_fields(exclude=["source"])
+                body.clean()
+            except ValidationError as error:
+                for messages_ in error.message_dict.values():
+                    self.add_error("text", messages_)
+        cleaned["text"] = text if text.strip() else ""
+        return cleaned
+
+    def text_changed(self) -> bool:
+        if self.cleaned_data.get("text_file"):
+            return True
+        if self.kept_size and not self.cleaned_data["text"]:
+            return False  # the long text was not in the box: it stays
+        return "text" in self.changed_data
+
+    def save_text(self, *, user) -> None:
+        """Keep the source's new text (or remove it), in history, and mark its citations'
+        quotes again against it."""
+        source, text = self.instance, self.cleaned_data["text"]
+        body = SourceText.objects.filter(source=source).first()
+        if text:
+            body = body or SourceText(source=source)
+            body.text = text
+            body._history_user = user
+            body.save()
+        elif body is not None:
+            body._history_user = user
+            body.delete()
+        Citation.objects.filter(source=source).check_quotes(text)

@@ -23,7 +23,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.synthetic import generate_map
-from tests.factories import ClaimFactory, PositionFactory, ReviewerFactory, SourceFactory, TopicFactory
+from tests.factories import ClaimFactory, PositionFactory, ReviewerFactory, SalienceFactory, SourceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,16 @@ pytestmark = pytest.mark.django_db
 #            their foreign keys point at joined in.
 EXPECTED = {
     # model:        changelist, add, change, history
-    # topic change: 2 inlines (positions, salience); the whole map for the gaps panel; the map
-    # editor's first level (positions, the links to them with their claims, the stances)
-    "topic": (5, 4, 12, 7),
+    # topic change: 2 inlines (positions, salience: its first 25 rows) and a COUNT of the
+    # salience rows; the whole map for the gaps panel (once per version: then it is cached);
+    # the map editor's first level (positions, the links to them with their claims, the stances)
+    "topic": (5, 4, 13, 7),
     "position": (6, 4, 6, 7),  # change: 1 inline (stances); changelist: topic filter
     "claim": (6, 4, 8, 7),  # change: 3 inlines (links, citations, stances)
     "link": (6, 4, 5, 7),  # changelist: topic filter
     "stakeholder": (6, 4, 7, 7),  # change: 2 inlines; changelist: the stances of its page's rows
     "stance": (5, 4, 5, 7),
-    "source": (6, 4, 5, 7),  # changelist: the citations of its page's rows
+    "source": (6, 4, 6, 7),  # changelist: the citations of its page's rows; change: the source's text
     "citation": (6, 4, 5, 7),
     "relationship": (5, 4, 5, 7),
     "salience": (6, 4, 5, 7),
@@ -121,6 +122,28 @@ def test_the_gaps_panel_lists_a_few_and_counts_the_rest(editor_client):
     gaps = editor_client.get(admin_url(Topic, "change", topic.pk)).context["gaps"]
     assert (len(gaps["claims"]["items"]), gaps["claims"]["more"], gaps["claims"]["count"]) == (25, 5, 30)
     assert "and 5 more" in editor_client.get(admin_url(Topic, "change", topic.pk)).content.decode()
+
+
+def test_the_gaps_panel_is_built_once_per_version_of_the_map(editor_client):
+    topic = TopicFactory()
+    ClaimFactory.create_batch(3, topic=topic)
+    url = admin_url(Topic, "change", topic.pk)
+    first = count_queries(editor_client, url)
+    again = count_queries(editor_client, url)
+    assert again == first - 1  # the whole map is not read again: the panel comes from the cache
+    ClaimFactory(topic=topic)  # a new version of the map
+    response = editor_client.get(url)
+    assert response.context["gaps"]["claims"]["count"] == 4
+
+
+def test_a_big_topics_page_shows_the_first_salience_rows_and_links_to_the_rest(editor_client):
+    topic = TopicFactory()
+    SalienceFactory.create_batch(30, topic=topic)
+    response = editor_client.get(admin_url(Topic, "change", topic.pk))
+    salience = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is Salience)
+    assert salience.formset.initial_form_count() == 25
+    assert response.context["salience_more"]["count"] == 30
+    assert f"{admin_url(Salience, 'changelist')}?topic__id__exact={topic.pk}" in response.content.decode()
 
 
 def test_a_topic_with_nothing_missing_says_so(editor_client):

@@ -352,7 +352,8 @@ def test_claim_and_stakeholder_pages_cost_two_queries_at_any_size(client, django
 
 
 def test_source_page_costs_three_queries_at_any_size(client, django_assert_num_queries, sized_map):
-    with django_assert_num_queries(3):  # the source; the claims citing it; the stances it records
+    # the source with its text; the claims citing it; the stances it records
+    with django_assert_num_queries(3):
         assert client.get(sized_map["source"].get_absolute_url()).status_code == 200
 
 

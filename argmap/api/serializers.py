@@ -232,9 +232,29 @@ class SourceSerializer(ModelRulesSerializer):
 class CitationSerializer(ModelRulesSerializer):
     source_brief = SourceBriefSerializer(source="source", read_only=True)
 
+    def validate(self, attrs):
+        # The quote is kept even when it is not in the source's text, and marked so.
+        attrs = super().validate(attrs)
+        citation = copy.copy(self.instance) if self.instance is not None else Citation()
+        for name, value in attrs.items():
+            setattr(citation, name, value)
+        citation.mark_quote_from_source()
+        return {**attrs, "quote_verbatim": citation.quote_verbatim}
+
     class Meta:
         model = Citation
-        fields = ["id", "uid", "claim", "source", "source_brief", "quote", "locator", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "uid",
+            "claim",
+            "source",
+            "source_brief",
+            "quote",
+            "locator",
+            "quote_verbatim",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class RelationshipSerializer(ModelRulesSerializer):

@@ -6,6 +6,15 @@
   const map = document.getElementById("map-editor");
   if (!map) return;
 
+  // The server names the action that Undo would now revert (argmap/undo.py).
+  function offerUndo(response) {
+    const label = response.headers.get("X-Workbench-Undo");
+    const form = map.querySelector("form.wb-undo");
+    if (!label || !form) return;
+    form.querySelector(".wb-undo-label").textContent = "Your last change: " + decodeURIComponent(label);
+    form.hidden = false;
+  }
+
   function withFragment(url) {
     return url + (url.includes("?") ? "&" : "?") + "fragment=1";
   }
@@ -35,6 +44,7 @@
     });
     const html = await response.text();
     if (response.headers.get("X-Workbench-Created")) {
+      offerUndo(response);
       const item = fromHTML(html).firstElementChild;
       node.querySelector(":scope > .wb-children").append(item);
       form.remove();
@@ -66,6 +76,7 @@
     });
     const html = await response.text();
     if (response.ok) {
+      offerUndo(response);
       node.querySelector(":scope > .wb-line > .wb-text").replaceWith(fromHTML(html).firstElementChild);
       form.remove();
     } else {

@@ -1,0 +1,90 @@
+"""Quote-first editing and undo in the map editor, in a real browser (headless Chromium,
+Playwright): a quote picked from the source's text fills the quote and its locator, the
+reason saves with a verbatim citation, and Undo takes exactly that reason away."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from argmap.models import Citation, Claim, Link, SourceText
+from tests.factories import ClaimFactory, LinkFactory, PositionFactory, SourceFactory
+from tests.test_admin_browser import editor_page, editors_group  # noqa: F401 - fixtures
+from tests.test_site_browser import browser, page  # noqa: F401 - fixtures: Chromium, and a fresh page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REPORT = "The council's report\nTraffic in the old town is unbearable.\nThe bypass would cost “forty million” pounds."
+
+
+def test_an_editor_picks_a_quote_from_the_source_text_then_undoes_the_reason(editor_page):  # noqa: F811
+    tab = editor_page
+    position = PositionFactory(title="Build the bypass")
+    source = SourceFactory(title="The council's report")
+    SourceText.objects.create(source=source, text=REPORT)
+    tab.goto(tab.base + reverse("admin:argmap_topic_change", args=[position.topic_id]))
+    item = tab.locator(f"#wb-position-{position.pk}")
+    item.locator(":scope > .wb-actions a.wb-add", has_text="against").click()
+    form = item.locator(":scope > form.wb-reason")
+    form.wait_for()
+    form.locator("[name=text]").fill("The bypass costs too much.")
+    form.locator("[name=source]").select_option(str(source.pk))
+    form.locator("button.wb-pick-quote").click()
+    paragraph = form.locator(".wb-quote-picker p[data-n='3']")
+    paragraph.wait_for()
+    paragraph.select_text()
+    paragraph.dispatch_event("mouseup")
+    expected = "The bypass would cost “forty million” pounds."
+    start = REPORT.index(expected)
+    assert form.locator("[name=quote]").input_value() == expected
+    assert form.locator("[name=locator]").input_value() == f"¶3, characters {start + 1}–{start + len(expected)}"
+    form.locator("button[type=submit]").click()
+    tab.wait_for_function(
+        "id => document.querySelectorAll(`#wb-position-${id} > .wb-children > li`).length > 0", arg=position.pk
+    )
+    claim = Claim.objects.get(text="The bypass costs too much.")
+    citation = Citation.objects.get(claim=claim)
+    assert (citation.quote, citation.quote_verbatim) == (expected, True)
+
+    # Undo, offered at once, takes the reason away again.
+    undo = tab.locator("form.wb-undo")
+    assert "added the claim “The bypass costs too much.”" in undo.inner_text()
+    undo.locator("button").click()
+    tab.wait_for_url(re.compile(r"/change/(#map-editor)?$"))
+    assert "Undone: added the claim" in tab.locator("ul.messagelist li.success").inner_text()
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert not Citation.objects.filter(pk=citation.pk).exists()
+    assert tab.problems.items == []
+
+
+def test_an_editor_moves_a_claim_then_undoes_the_move(editor_page):  # noqa: F811
+    tab = editor_page
+    yes = PositionFactory(title="Build it")
+    no = PositionFactory(topic=yes.topic, title="Do not build it")
+    claim = ClaimFactory(topic=yes.topic, text="Traffic is unbearable")
+    link = LinkFactory(claim=claim, target_position=yes, polarity="supports")
+    tab.goto(tab.base + reverse("admin:argmap_link_change", args=[link.pk]))
+    tab.select_option("#id_polarity", "opposes")
+    tab.click("input[name=_save]")
+    tab.wait_for_url(re.compile(r"/admin/argmap/link/$"))
+    tab.goto(tab.base + reverse("admin:argmap_topic_change", args=[yes.topic_id]))
+    tab.locator("form.wb-undo button").click()
+    tab.wait_for_url(re.compile(r"/change/(#map-editor)?$"))
+    assert "Undone: moved the claim “Traffic is unbearable”." in tab.locator("ul.messagelist li.success").inner_text()
+    link = Link.objects.get(pk=link.pk)
+    assert (link.target_position, link.polarity) == (yes, "supports")
+    assert no.topic_id == yes.topic_id
+    assert tab.problems.items == []
+
+
+def test_a_pasted_text_too_long_to_send_is_refused_before_sending(editor_page, settings):  # noqa: F811
+    tab = editor_page
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100 * 1024  # the box then takes 36 KB
+    source = SourceFactory(title="A long report")
+    tab.goto(tab.base + reverse("admin:argmap_source_change", args=[source.pk]))
+    tab.locator("#id_text").fill("word " * 10_000)
+    tab.click("input[name=_save]")
+    tab.locator(".quotes-too-long").wait_for()
+    assert "Upload it as a file instead (up to 5 MB)" in tab.locator(".quotes-too-long").inner_text()
+    assert not SourceText.objects.filter(source=source).exists()
+    assert tab.problems.items == []
