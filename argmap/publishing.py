@@ -53,6 +53,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
+from argmap.published_map import Slice, store_rows
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
 
 CRUXES = 3
@@ -217,6 +218,8 @@ def publish(
         )
         publication.full_clean(exclude=["snapshot", "analysis"])
         publication.save()
+        # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
+        store_rows(publication.pk, document, orjson.loads(analysis), len(snapshot))
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()
@@ -243,6 +246,7 @@ class Edition:
     data: MapData
     publication: Publication | None = None
     analysis: dict[str, Any] | None = None
+    slice: Slice | None = None  # a publication's page reads only what it shows (published_map.py)
 
     @classmethod
     def live(cls, topic: Topic, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> Edition:
@@ -255,12 +259,28 @@ class Edition:
         shown.slug = topic.slug  # addresses are the topic's now
         return cls(shown, map_data(document), publication, stored_analysis(publication))
 
+    @classmethod
+    def sliced(cls, publication: Publication, topic: Topic, found: Slice) -> Edition:
+        """A slice of a publication's map, read from its rows."""
+        shown = topic_from_row(found.frame["row"])
+        shown.slug = topic.slug
+        return cls(shown, found.data, publication, slice=found)
+
+    @property
+    def claims_total(self) -> int:
+        return self.slice.claims_total if self.slice is not None else len(self.data.claims)
+
     @property
     def stored(self) -> Callable[[Collection[int]], Evaluation] | None:
         """The stored evaluation, limited to some claims, or None for a live map."""
+        if self.slice is not None:
+            evaluation = self.slice.evaluation
+            return lambda _claim_ids: evaluation
         return None if self.analysis is None else partial(stored_evaluation, self.analysis)
 
     def coalitions(self) -> Coalitions | None:
+        if self.slice is not None:
+            return coalitions_from(self.slice.frame["analysis"]["coalitions"])
         return None if self.analysis is None else stored_coalitions(self.analysis)
 
 
@@ -285,7 +305,11 @@ def published_map(publication: Publication) -> MapData:
 def published_topic(publication: Publication, document: dict[str, Any] | None = None) -> Topic:
     """The topic as it was published (an unsaved instance): its title, question and summary
     then, not as editors have changed them since."""
-    row = (document or published_document(publication))["topic"]
+    return topic_from_row((document or published_document(publication))["topic"])
+
+
+def topic_from_row(row: dict[str, Any]) -> Topic:
+    """An unsaved Topic from its row in a snapshot."""
     fields = {**row}
     for name in ("changed_at", "published_at"):
         fields[name] = parse_datetime(fields[name]) if fields.get(name) else None
@@ -322,7 +346,10 @@ def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | Non
 
 
 def stored_coalitions(analysis: dict[str, Any]) -> Coalitions:
-    stored = analysis["coalitions"]
+    return coalitions_from(analysis["coalitions"])
+
+
+def coalitions_from(stored: dict[str, Any]) -> Coalitions:
     return Coalitions(
         position_ids=stored["position_ids"],
         matrix=[MatrixRow(r["stakeholder_id"], {int(k): v for k, v in r["stances"].items()}) for r in stored["matrix"]],
