@@ -82,8 +82,15 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
         _dumps({
             "cruxes": evaluation["cruxes"], "left_out": evaluation["left_out"],
             "assumed_rejected": evaluation["assumed_rejected"], "cycles": evaluation["cycles"],
-            "converged": evaluation["converged"], "coalitions": analysis["coalitions"], "gaps": analysis["gaps"],
+            "converged": evaluation["converged"],
+            # every pair's agreement grows with the square of the stakeholders: pages show the matrix only
+            "coalitions": {**analysis["coalitions"], "agreements": []},
         }),
+    )  # fmt: skip
+    # What pages do not show, for the readers that need it apart: the agreements, the gaps.
+    yield (
+        publication_id, "analysis", topic["id"], None, None, None, None,
+        _dumps({"agreements": analysis["coalitions"]["agreements"], "gaps": analysis["gaps"]}), "", "",
     )  # fmt: skip
     for row in document["positions"]:
         key = -row["id"]

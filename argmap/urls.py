@@ -14,9 +14,7 @@ urlpatterns = [
     path("topics/<slug:slug>/embed/", views.TopicEmbedView.as_view(), name="topic-embed"),
     path("topics/<slug:slug>/positions/<int:pk>/", views.PositionDetailView.as_view(), name="position-detail"),
     path("topics/<slug:slug>/positions/<int:pk>/embed/", views.PositionEmbedView.as_view(), name="position-embed"),
-    path(
-        "topics/<slug:slug>/positions/<int:pk>/more/<int:start>/", views.TopicMoreView.as_view(), name="topic-more"
-    ),
+    path("topics/<slug:slug>/positions/<int:pk>/more/<int:start>/", views.TopicMoreView.as_view(), name="topic-more"),
     path(
         "topics/<slug:slug>/v/<int:number>/positions/<int:pk>/more/<int:start>/",
         views.TopicMoreView.as_view(),

@@ -252,6 +252,7 @@ class TopicMapView(View):
             "claims_shown": len(shown),
             "claims_total": edition.claims_total,
             "first_level": settings.TOPIC_FIRST_LEVEL,
+            "more_count": settings.TOPIC_MORE,
             "sources_listed": sources_listed,
             "graph": graph,
             "graph_has_inferred": any(edge.get("basis") == "inferred" for edge in graph["edges"]),
@@ -413,10 +414,10 @@ class TopicMoreView(TopicMapView):
     template_name = "argmap/includes/more_arguments.html"
 
     def read_slice(self, publication_id: int, pk: int, start: int, **kwargs) -> Slice:
-        return arguments_slice(publication_id, -pk, start=start, count=settings.TOPIC_FIRST_LEVEL)
+        return arguments_slice(publication_id, -pk, start=start, count=settings.TOPIC_MORE)
 
     def get_context_data(self, edition: Edition, pk: int, start: int, number: int | None = None) -> dict:
-        topic, data, count = edition.topic, edition.data, settings.TOPIC_FIRST_LEVEL
+        topic, data, count = edition.topic, edition.data, settings.TOPIC_MORE
         if edition.slice is not None:
             tree, arguments = edition.slice.tree, edition.slice.arguments
             total = sum(tree.counts.get(-pk, (0, 0))) if pk else edition.slice.frame["layout"]["unattached"]

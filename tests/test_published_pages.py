@@ -75,7 +75,7 @@ def test_the_topic_page_opens_branches_within_its_budget_at_two_sizes(client, dj
 
 
 def test_the_first_level_is_ranked_by_strength_and_shows_more_by_a_plain_link(client, reviewer, settings):
-    settings.TOPIC_FIRST_LEVEL = 5
+    settings.TOPIC_FIRST_LEVEL = settings.TOPIC_MORE = 5
     topic, publication = published(3000, reviewer, seed=4)
     html = client.get(topic.get_absolute_url()).content.decode()
     position = publication.rows.filter(part="positions").order_by("rank").first()
