@@ -154,6 +154,9 @@ def write_rows(rows: Iterable[tuple]) -> int:
                 for row in rows:
                     copy.write_row(row)
                     written += 1
+            # Without fresh statistics the planner takes a new publication's rows for none
+            # and reads the index by its first columns only: 0.4 ms became 570 ms at 100k.
+            cursor.execute(f"ANALYZE {table}")
             return written
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 - names from the model
         batch: list[tuple] = []

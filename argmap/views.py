@@ -530,14 +530,25 @@ class PositionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         position, request = self.object, self.request
+        # A page of its reasons at a time (?start=n): a position of a large map has thousands.
+        try:
+            start = max(int(request.GET.get("start", 0)), 0)
+        except ValueError:
+            start = 0
+        step = settings.TOPIC_MORE
+        reasons_of = Link.objects.filter(target_position=position)
+        counts = reasons_of.aggregate(
+            supporting=Count("id", filter=Q(polarity=Polarity.SUPPORTS)),
+            opposing=Count("id", filter=Q(polarity=Polarity.OPPOSES)),
+        )
+        total = counts["supporting"] + counts["opposing"]
         links = (
-            Link.objects.filter(target_position=position)
-            .select_related("claim")
+            reasons_of.select_related("claim")
             .annotate(
                 supporters=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.SUPPORTS)),
                 opponents=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.OPPOSES)),
             )
-            .order_by("id")
+            .order_by("id")[start : start + step]
         )
         reasons = {"for": [], "against": []}
         for link in links:
@@ -558,6 +569,9 @@ class PositionDetailView(DetailView):
         return super().get_context_data(
             topic=position.topic,
             reasons=reasons,
+            reason_counts=counts,
+            previous_start=max(start - step, 0) if start else None,
+            next_start=start + step if start + step < total else None,
             stances=stances,
             share=sharing.share_context(
                 request,
