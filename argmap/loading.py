@@ -585,6 +585,26 @@ def graph_from_map(data: MapData, *, basis: Basis = None) -> ArgumentGraph:
     )
 
 
+def map_robustness(
+    data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None
+) -> Report:
+    """robustness.py's report on a whole map loaded with PAGE_COLUMNS (as graph_from_map),
+    `evaluation` and `graph` being its own if made."""
+    evidence = map_evidence(data)
+    return robustness(
+        positions=[row["id"] for row in data.positions],
+        claims=[(row["id"], evidence[row["id"]].score) for row in data.claims],
+        links=[
+            (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
+        ],
+        inferred=[k for k, row in enumerate(data.links) if row.get("basis") == "inferred"],
+        alternatives=bool(data.topic[0]["alternatives"]),
+        facts={row["id"]: row["fact_check"] for row in data.claims if row["kind"] == "fact"},
+        evaluation=evaluation,
+        graph=graph,
+    )
+
+
 def evaluate_topic(
     topic: Topic,
     *,

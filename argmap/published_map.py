@@ -100,12 +100,15 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
             publication_id, "positions", row["id"], None, row["order"], None,
             stored["strength"] if stored else None, _dumps(row), _dumps(layout), _dumps(stored) if stored else "",
         )  # fmt: skip
+    fragile = {r["id"]: r for r in analysis.get("robustness", {}).get("fragile_claims", [])}
     for row in document["claims"]:
         claim_id = row["id"]
         parent = tree.parents.get(claim_id)
         placed_by = tree.placed_by.get(claim_id)
         rank = root_ranks.get(claim_id, 0) if parent is None else ranks[placed_by]
         stored = evaluation["claims"].get(str(claim_id))
+        if stored is not None and claim_id in fragile:
+            stored = {**stored, "robustness": fragile[claim_id]}
         layout = {
             "depth": tree.depths.get(claim_id, 1),
             "placed_by": placed_by,

@@ -38,7 +38,16 @@ from argmap.interchange import FORMATS, Export
 from argmap.interchange import _kept as kept_export
 from argmap.interchange.document import load_complete_map
 from argmap.interchange.native import FORMAT, topic_row
-from argmap.loading import MAP_COLUMNS, MapColumns, MapData, graph_from_map, load_map, map_coalitions, map_gaps
+from argmap.loading import (
+    MAP_COLUMNS,
+    MapColumns,
+    MapData,
+    graph_from_map,
+    load_map,
+    map_coalitions,
+    map_gaps,
+    map_robustness,
+)
 from argmap.models import (
     Citation,
     Claim,
@@ -54,6 +63,7 @@ from argmap.models import (
     TopicStatus,
 )
 from argmap.published_map import Slice, store_rows
+from argmap.robustness import Robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
 
 CRUXES = 3
@@ -154,9 +164,27 @@ def snapshot_document(topic: Topic) -> bytes:
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
     (every why, up to CRUXES cruxes per position), the coalitions and the gaps."""
-    evaluation = graph_from_map(data).evaluate(explain=True, cruxes=CRUXES)
-    document = {"evaluation": evaluation, "coalitions": map_coalitions(data), "gaps": map_gaps(data)}
+    graph = graph_from_map(data)
+    evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
+    report = map_robustness(data, evaluation=evaluation, graph=graph)
+    document = {
+        "evaluation": evaluation,
+        "coalitions": map_coalitions(data),
+        "gaps": map_gaps(data),
+        # every position's, and the fragile claims' (the others' labels survive every change tried)
+        "robustness": {
+            "tried": report.tried,
+            "untried": report.untried,
+            "positions": {k: verdict(r) for k, r in report.positions.items()},
+            "fragile_claims": [{**verdict(r), "id": r.id} for r in report.claims.values() if r.flip],
+        },
+    }
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+
+
+def verdict(robustness: Robustness) -> dict[str, Any]:
+    """A position's or claim's robustness as stored (and as the API gives it)."""
+    return {"robust": robustness.robust, "flip": robustness.flip, "flips_to": robustness.flips_to}
 
 
 def publish(

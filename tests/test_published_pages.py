@@ -11,8 +11,9 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from rest_framework.test import APIClient
 
-from argmap.models import Publication, PublishedRow
+from argmap.models import Link, Publication, PublishedRow
 from argmap.published_map import LEVELS, map_rows, path_to, write_rows
 from argmap.publishing import publish, published_document, published_map
 from argmap.synthetic import generate_map
@@ -162,3 +163,26 @@ def test_writing_rows_takes_bulk_statements(django_assert_max_num_queries, revie
     rows = list(map_rows(publication.pk, document, {**analysis, "bytes": 1}))
     with django_assert_max_num_queries(1 + len(rows) // 2000):
         assert write_rows(rows) == len(rows)
+
+
+def test_robustness_is_stored_with_the_publication_and_served_as_the_live_map_s(client, reviewer):
+    topic = generate_map(claims=300, seed=5).topic
+    Link.objects.filter(topic=topic, pk__in=Link.objects.filter(topic=topic).values("pk")[:40]).update(basis="inferred")
+    publication = publish(topic, user=reviewer)
+    cache.clear()
+    url = reverse("api:topic-evaluation", args=[topic.slug])
+    published = APIClient().get(url).json()  # anonymous: the publication
+    editor = APIClient()
+    editor.force_authenticate(reviewer)
+    live = editor.get(url).json()  # a reviewer: the live map, whose robustness is computed
+    assert live["version"] == topic.__class__.objects.get(pk=topic.pk).version
+    assert published["robustness"] is not None
+    assert published["robustness"] == live["robustness"]
+    assert [p["robustness"] for p in published["positions"]] == [p["robustness"] for p in live["positions"]]
+    fragile = {row["id"] for row in published["robustness"]["fragile_claims"]}
+    stored = {
+        row.object_id
+        for row in publication.rows.filter(part="claims")
+        if "robustness" in orjson.loads(row.assessment or "{}")
+    }
+    assert stored == fragile

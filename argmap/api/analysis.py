@@ -418,9 +418,10 @@ class TopicAnalysisActions:
                     stakeholder_id = published_stakeholder(edition.data, without)
                 if stakeholder_id is None:
                     raise ValidationError({"without_stakeholder": [f"No stakeholder {without!r} in this topic."]})
-            report = None
+            report = stored = None
             if edition is not None and stakeholder_id is None and not reject and not basis:
                 evaluation = stored_evaluation(edition.analysis)  # computed once, when it was published
+                stored = edition.analysis.get("robustness")  # publications made before it was stored: None
             else:
                 if edition is None:
                     rows = load_graph_rows(topic.pk)
@@ -455,7 +456,11 @@ class TopicAnalysisActions:
                         "share": a.share,
                         "why": a.why,
                         "cruxes": evaluation.cruxes.get(a.id, []),
-                        "robustness": _robustness(report.positions[a.id]) if report else None,
+                        "robustness": (
+                            _robustness(report.positions[a.id])
+                            if report
+                            else (stored["positions"].get(str(a.id)) if stored else None)
+                        ),
                     }
                     for a in evaluation.positions.values()
                 ],
@@ -467,7 +472,15 @@ class TopicAnalysisActions:
                         "fragile_claims": [_robustness(r) | {"id": r.id} for r in report.claims.values() if r.flip],
                     }
                     if report
-                    else None
+                    else (
+                        {
+                            "inferred_links_tried": stored["tried"],
+                            "inferred_links_untried": stored["untried"],
+                            "fragile_claims": stored["fragile_claims"],
+                        }
+                        if stored
+                        else None
+                    )
                 ),  # fmt: skip
             }
 
