@@ -27,6 +27,7 @@ import orjson
 from django.db import connection
 from django.db.models import Q
 
+from argmap.analysis import WHY_LISTED
 from argmap.graph import Evaluation
 from argmap.loading import MapData
 from argmap.models import PublishedRow
@@ -254,9 +255,13 @@ class _Reader:
                     self.assessments[part][object_id] = orjson.loads(row["assessment"])
         return rows
 
-    def read_frame(self) -> None:
-        """The topic, its positions and stakeholders, and the positions' stances: one query."""
-        self.read(Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0))
+    def read_frame(self, *, whole: bool = True) -> None:
+        """The topic, its positions and stakeholders, and (`whole`, for a page about the
+        whole topic) their relationships, salience and stances on the positions: one query."""
+        if whole:
+            self.read(Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0))
+        else:  # a fragment: what its claims' stances and whys name
+            self.read(Q(part__in=("topic", "positions", "stakeholders")))
 
     def read_children(self, keys: list[int], start: int = 0, count: int | None = None) -> list[int]:
         """The links to `keys` (their ranks start..start+count) and the claims they carry:
@@ -293,15 +298,11 @@ class _Reader:
         for row in self.parts["links"].values():
             if row["claim_id"] in shown and row["target_claim_id"] is not None:
                 named.add(row["target_claim_id"])
-        for claim_id in shown:
-            why = (self.assessments["claims"].get(claim_id) or {}).get("why")
-            if why:
-                named.update(c["claim_id"] for c in why["contributions"])
-                named.update(why["because"])
-        for stored in self.assessments["positions"].values():
-            why = stored.get("why")
-            if why:
-                named.update(c["claim_id"] for c in why["contributions"])
+        whys = [(self.assessments["claims"].get(claim_id) or {}).get("why") for claim_id in shown]
+        whys += [stored.get("why") for stored in self.assessments["positions"].values()]
+        for why in whys:
+            if why:  # a why names the claims that move it most, and those that decide its label
+                named.update(c["claim_id"] for c in why["contributions"][:WHY_LISTED])
                 named.update(why["because"])
         for cruxes in self.frame.get("analysis", {}).get("cruxes", {}).values():
             named.update(crux["claim_id"] for crux in cruxes)
@@ -432,7 +433,7 @@ def arguments_slice(publication_id: int, key: int, *, start: int, count: int) ->
     """`count` of the claims that argue about a position (key: its id negated; 0 for the
     claims at the top), from rank `start`: what "show more" loads."""
     reader = _Reader(publication_id)
-    reader.read_frame()
+    reader.read_frame(whole=False)
     if key == 0:
         reader.read(Q(part="claims", key=0, rank__gte=start, rank__lt=start + count))
         top = sorted((c for c in reader.parts["claims"]), key=lambda c: reader.layouts[c]["rank"])
@@ -451,7 +452,7 @@ def branch_slice(publication_id: int, claim_id: int, *, budget: int) -> Slice | 
     """The arguments about one claim, opened breadth-first within `budget`; None if the
     publication has no such claim."""
     reader = _Reader(publication_id)
-    reader.read_frame()
+    reader.read_frame(whole=False)
     reader.read_claims([claim_id])
     if claim_id not in reader.parts["claims"]:
         return None
