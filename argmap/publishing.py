@@ -195,10 +195,13 @@ def publish(
     reviewer=None,
     is_correction: bool = False,
     correction_note: str = "",
+    progress: Callable[[str], None] | None = None,
 ) -> Publication:
     """Publish the topic's map as it is now: a new numbered publication with its snapshot
     and analysis; the topic becomes public if it was not. `user` needs publish_topic; with
-    STRICT_TWO_PERSON_RULE, they may not be an author of what is published."""
+    STRICT_TWO_PERSON_RULE, they may not be an author of what is published. `progress`
+    is told each step as it starts (tasks.publish_topic shows them to the reviewer)."""
+    step = progress or (lambda _step: None)
     if not may_publish(user):
         raise PermissionDenied("Only reviewers (with the publish_topic permission) may publish.")
     with transaction.atomic():
@@ -213,10 +216,13 @@ def publish(
             )
         number = (topic.publications.aggregate(n=Max("number"))["n"] or 0) + 1
         topic.publish()  # the snapshot's topic is published
+        step("reading the map")
         snapshot = snapshot_document(topic)
         document = orjson.loads(snapshot)
         data = map_data(document)
+        step("analysing it")
         analysis = analyse(data)
+        step("comparing it with the last publication")
         if previous is None:
             changes = f"First publication: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
         else:
@@ -247,6 +253,7 @@ def publish(
         publication.full_clean(exclude=["snapshot", "analysis"])
         publication.save()
         # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
+        step("storing it for the pages")
         store_rows(publication.pk, document, orjson.loads(analysis), len(snapshot))
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
