@@ -194,7 +194,7 @@ class Slice:
     data: MapData
     tree: Tree
     evaluation: Evaluation
-    frame: dict[str, Any]  # the topic row's layout and stored analysis (coalitions, gaps, cruxes)
+    frame: dict[str, Any]  # the topic's row, its layout and stored analysis (cruxes, coalitions)
     shown: list[Node]
     expanded: set[int]
     arguments: list[Node]  # the top nodes of the slice (a position's, a branch's)
@@ -315,30 +315,31 @@ class _Reader:
 
     def expand(self, level: list[int], shown: int, budget: int) -> tuple[set[int], list[int]]:
         """Open the claims of `level` and below, breadth-first, while the claims shown stay
-        within `budget` (as Tree.expanded): a claim shows all its arguments or none."""
+        within `budget` (as Tree.expanded: a claim shows all its arguments or none), at most
+        LEVELS deep. Returns the claims opened and the claims placed below them."""
         expanded: set[int] = set()
         placed: list[int] = []
         for _ in range(LEVELS):
-            opening = []
+            opening, full = [], False
             for claim_id in level:
-                supporters, opponents = self.layouts[claim_id]["counts"]
-                if supporters + opponents == 0:
+                arguments = sum(self.layouts[claim_id]["counts"])
+                if not arguments:
                     continue
-                if shown + supporters + opponents > budget:
+                if shown + arguments > budget:
+                    full = True
                     break
-                shown += supporters + opponents
+                shown += arguments
                 opening.append(claim_id)
-            else:
-                expanded.update(opening)
-                level = self.read_children(opening)
-                placed += level
-                continue
             expanded.update(opening)
-            placed += self.read_children(opening)
-            break
+            level = self.read_children(opening)
+            placed += level
+            if full or not level:
+                break
         return expanded, placed
 
-    def slice(self, expanded: set[int], arguments: list[Node] | None = None, top: list[int] | None = None) -> Slice:
+    def slice(self, expanded: set[int], top: list[int] | None = None) -> Slice:
+        """The rows read as a Slice: `expanded`, the claims opened; `top`, the claims read at
+        the top of the tree (that argue about nothing placed)."""
         named = self.named
         claims = [row for claim_id, row in self.parts["claims"].items() if claim_id not in named]
         shown_ids = {row["id"] for row in claims}
@@ -377,7 +378,7 @@ class _Reader:
             named={c: self.parts["claims"][c] for c in named},
         )
         tree = Tree(data, layout)
-        roots = tree.roots() if arguments is None else arguments
+        roots = tree.roots()
         shown = tree.shown_claims(roots, expanded)
         return Slice(data, tree, self.evaluation(), self.frame, shown, expanded, roots)
 
