@@ -586,6 +586,26 @@ def graph_from_map(data: MapData, *, basis: Basis = None) -> ArgumentGraph:
     )
 
 
+def map_robustness(
+    data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None
+) -> Report:
+    """robustness.py's report on a whole map loaded with PAGE_COLUMNS (as graph_from_map),
+    `evaluation` and `graph` being its own if made."""
+    evidence = map_evidence(data)
+    return robustness(
+        positions=[row["id"] for row in data.positions],
+        claims=[(row["id"], evidence[row["id"]].score) for row in data.claims],
+        links=[
+            (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
+        ],
+        inferred=[k for k, row in enumerate(data.links) if row.get("basis") == "inferred"],
+        alternatives=bool(data.topic[0]["alternatives"]),
+        facts={row["id"]: row["fact_check"] for row in data.claims if row["kind"] == "fact"},
+        evaluation=evaluation,
+        graph=graph,
+    )
+
+
 def evaluate_topic(
     topic: Topic,
     *,
@@ -642,25 +662,6 @@ def map_bridges(data: MapData, graph: ArgumentGraph | None = None) -> list[Bridg
     if not pairs:
         return []
     return bridges(graph or graph_from_map(data), cast("list[StanceRow]", data.stances), pairs=pairs)
-
-
-def map_robustness(
-    data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None
-) -> Report:
-    """robustness.py's report on a loaded map (`evaluation` and `graph`: its evaluation and
-    graph_from_map(data), if made)."""
-    graph = graph or graph_from_map(data)
-    links = [
-        (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
-    ]
-    return robustness(  # with the graph given, its positions and claims are not read again
-        positions=graph.position_ids,
-        claims=[],
-        links=links,
-        inferred=[k for k, row in enumerate(data.links) if row.get("basis") == "inferred"],
-        evaluation=evaluation,
-        graph=graph,
-    )
 
 
 def topic_coalitions(topic: Topic) -> Coalitions:

@@ -1212,6 +1212,52 @@ class Publication(models.Model):
         )  # fmt: skip
 
 
+class PublishedRowQuerySet(models.QuerySet):
+    def of(self, publication_id: int, part: str):
+        return self.filter(publication_id=publication_id, part=part)
+
+
+class PublishedRow(models.Model):
+    """One row of a publication's map (a claim, a link, a stance…), stored apart from its
+    snapshot so that a page reads the slice it shows with indexed queries (publishing.py
+    writes them once, at publish; published_map.py reads them). `data` is the row as in the
+    snapshot; `key` and `rank` place it (a claim under the claim or position it argues
+    about, in the order pages show); `layout` and `assessment` hold, for a claim or a
+    position, its place in the tree and its stored analysis. Never changed once written."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="rows")
+    part = models.CharField(max_length=16)  # a part of the map document: "claims", "links", …, or "topic"
+    object_id = models.BigIntegerField()
+    # claims: where the tree places it (a claim id, a position's id negated, 0 at the top);
+    # links: their target (likewise); stances: their claim or position; citations: their claim
+    key = models.BigIntegerField(null=True)
+    rank = models.IntegerField(null=True)  # order among rows of one key; sources: their number on the page
+    claim = models.BigIntegerField(null=True)  # links: the claim that argues
+    strength = models.FloatField(null=True)  # claims and positions: as evaluated at publish
+    data = models.TextField()  # JSON
+    layout = models.TextField(blank=True)  # JSON: depth, counts, descendants (claims, positions, the topic)
+    assessment = models.TextField(blank=True)  # JSON: strength, label, why (claims and positions)
+
+    objects = PublishedRowQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "part", "object_id"], name="published_row_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["publication", "part", "key", "rank"], name="published_row_by_key"),
+            models.Index(fields=["publication", "part", "claim"], name="published_row_by_claim"),
+        ]
+
+    def __str__(self):
+        return f"{self.part} {self.object_id} of publication {self.publication_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("A publication never changes; publish a correction instead.")
+        super().save(*args, **kwargs)
+
+
 class ReviewAction(models.TextChoices):
     SUBMITTED = "submitted", "submitted for review"
     SENT_BACK = "sent_back", "sent back"

@@ -63,6 +63,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
+from argmap.published_map import Slice, store_rows
 from argmap.robustness import with_robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
 
@@ -167,8 +168,10 @@ def analyse(data: MapData) -> bytes:
     the gaps and the bridges between divided stakeholders."""
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
-    with_robustness(evaluation, map_robustness(data, evaluation=evaluation, graph=graph))  # how fragile each verdict is
+    report = map_robustness(data, evaluation=evaluation, graph=graph)
+    with_robustness(evaluation, report)  # how fragile each verdict is, on its assessment
     document = {
+        "robustness": {"tried": report.tried, "untried": report.untried},  # the inferred links tried
         "evaluation": evaluation,
         "coalitions": map_coalitions(data),
         "gaps": map_gaps(data),
@@ -185,10 +188,13 @@ def publish(
     reviewer=None,
     is_correction: bool = False,
     correction_note: str = "",
+    progress: Callable[[str], None] | None = None,
 ) -> Publication:
     """Publish the topic's map as it is now: a new numbered publication with its snapshot
     and analysis; the topic becomes public if it was not. `user` needs publish_topic; with
-    STRICT_TWO_PERSON_RULE, they may not be an author of what is published."""
+    STRICT_TWO_PERSON_RULE, they may not be an author of what is published. `progress`
+    is told each step as it starts (tasks.publish_topic shows them to the reviewer)."""
+    step = progress or (lambda _step: None)
     if not may_publish(user):
         raise PermissionDenied("Only reviewers (with the publish_topic permission) may publish.")
     with transaction.atomic():
@@ -203,10 +209,13 @@ def publish(
             )
         number = (topic.publications.aggregate(n=Max("number"))["n"] or 0) + 1
         topic.publish()  # the snapshot's topic is published
+        step("reading the map")
         snapshot = snapshot_document(topic)
         document = orjson.loads(snapshot)
         data = map_data(document)
+        step("analysing it")
         analysis = analyse(data)
+        step("comparing it with the last publication")
         if previous is None:
             changes = f"First publication: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
         else:
@@ -236,6 +245,9 @@ def publish(
         )
         publication.full_clean(exclude=["snapshot", "analysis"])
         publication.save()
+        # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
+        step("storing it for the pages")
+        store_rows(publication.pk, document, orjson.loads(analysis), len(snapshot))
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()
@@ -262,6 +274,7 @@ class Edition:
     data: MapData
     publication: Publication | None = None
     analysis: dict[str, Any] | None = None
+    slice: Slice | None = None  # a publication's page reads only what it shows (published_map.py)
 
     @classmethod
     def live(cls, topic: Topic, columns: dict[str, tuple[str, tuple[str, ...]]] = MAP_COLUMNS) -> Edition:
@@ -274,12 +287,28 @@ class Edition:
         shown.slug = topic.slug  # addresses are the topic's now
         return cls(shown, map_data(document), publication, stored_analysis(publication))
 
+    @classmethod
+    def sliced(cls, publication: Publication, topic: Topic, found: Slice) -> Edition:
+        """A slice of a publication's map, read from its rows."""
+        shown = topic_from_row(found.frame["row"])
+        shown.slug = topic.slug
+        return cls(shown, found.data, publication, slice=found)
+
+    @property
+    def claims_total(self) -> int:
+        return self.slice.claims_total if self.slice is not None else len(self.data.claims)
+
     @property
     def stored(self) -> Callable[[Collection[int]], Evaluation] | None:
         """The stored evaluation, limited to some claims, or None for a live map."""
+        if self.slice is not None:
+            evaluation = self.slice.evaluation
+            return lambda _claim_ids: evaluation
         return None if self.analysis is None else partial(stored_evaluation, self.analysis)
 
     def coalitions(self) -> Coalitions | None:
+        if self.slice is not None:
+            return coalitions_from(self.slice.frame["analysis"]["coalitions"])
         return None if self.analysis is None else stored_coalitions(self.analysis)
 
 
@@ -304,7 +333,11 @@ def published_map(publication: Publication) -> MapData:
 def published_topic(publication: Publication, document: dict[str, Any] | None = None) -> Topic:
     """The topic as it was published (an unsaved instance): its title, question and summary
     then, not as editors have changed them since."""
-    row = (document or published_document(publication))["topic"]
+    return topic_from_row((document or published_document(publication))["topic"])
+
+
+def topic_from_row(row: dict[str, Any]) -> Topic:
+    """An unsaved Topic from its row in a snapshot."""
     fields = {**row}
     for name in ("changed_at", "published_at"):
         fields[name] = parse_datetime(fields[name]) if fields.get(name) else None
@@ -345,7 +378,10 @@ def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | Non
 
 
 def stored_coalitions(analysis: dict[str, Any]) -> Coalitions:
-    stored = analysis["coalitions"]
+    return coalitions_from(analysis["coalitions"])
+
+
+def coalitions_from(stored: dict[str, Any]) -> Coalitions:
     return Coalitions(
         position_ids=stored["position_ids"],
         matrix=[MatrixRow(r["stakeholder_id"], {int(k): v for k, v in r["stances"].items()}) for r in stored["matrix"]],

@@ -3,8 +3,12 @@ shows what changed since the last publication and publishes the topic or sends i
 with a comment; read-only lists of publications and review steps (neither ever changes).
 """
 
+import logging
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -12,9 +16,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from argmap.models import Publication, Reply, ReplyStatus, ReviewAction, ReviewStep, Topic
-from argmap.publishing import live_diff, may_publish, pending_review, publish, send_back
+from argmap.publishing import live_diff, may_publish, pending_review, send_back
+from argmap.tasks import publish_topic, publishing_key, publishing_state
+
+logger = logging.getLogger("argmap.publishing")
 
 
 class ReviewForm(forms.Form):
@@ -62,7 +70,12 @@ class PublicationAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         review = self.admin_site.admin_view(self.review_view)
-        return [path("review/<int:topic_id>/", review, name="argmap_publication_review"), *super().get_urls()]
+        progress = self.admin_site.admin_view(self.progress_view)
+        return [
+            path("review/<int:topic_id>/", review, name="argmap_publication_review"),
+            path("review/<int:topic_id>/progress/", progress, name="argmap_publication_progress"),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
         latest = ReviewStep.objects.filter(topic=OuterRef("pk")).order_by("-created_at", "-id")
@@ -87,22 +100,55 @@ class PublicationAdmin(ReadOnlyAdmin):
                     send_back(topic, user=request.user, comment=data["comment"])
                     self.message_user(request, f"“{topic}” was sent back to its editors.", messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:argmap_publication_changelist"))
-                publication = publish(
-                    topic,
-                    user=request.user,
-                    note=data["note"],
-                    is_correction=data["is_correction"],
-                    correction_note=data["correction_note"],
-                )
+                # A big map takes a while: a worker publishes it (in this process without a
+                # broker) and the reviewer watches its progress.
+                cache.delete(publishing_key(topic.pk))
+                arguments = (topic.pk, request.user.pk)
+                options = {key: data[key] for key in ("note", "is_correction", "correction_note")}
+                eager = settings.CELERY_TASK_ALWAYS_EAGER
+                try:
+                    result = publish_topic.apply_async(arguments, options, retry=False)
+                except BrokerUnreachable:
+                    logger.warning("No broker: publishing %s in this process", topic.slug, exc_info=True)
+                    result, eager = publish_topic.apply(arguments, options), True
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                self.message_user(request, f"Published “{topic}” as version {publication.number}.", messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:argmap_publication_change", args=[publication.pk]))
+                state = result.get() if eager else None
+                if state is None:  # queued: its progress page
+                    return HttpResponseRedirect(reverse("admin:argmap_publication_progress", args=[topic.pk]))
+                if state["state"] == "done":
+                    return self.published(request, topic, state)
+                for message in state["errors"]:
+                    form.add_error(None, message)
         review = live_diff(topic)
+        return self.review_page(request, topic, form, review)
+
+    def published(self, request, topic, state):
+        self.message_user(request, f"Published “{topic}” as version {state['number']}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:argmap_publication_change", args=[state["publication"]]))
+
+    def progress_view(self, request, topic_id):
+        """How far the publishing of a topic has got; the page reloads itself until done."""
+        if not may_publish(request.user):
+            raise PermissionDenied
+        topic = get_object_or_404(Topic, pk=topic_id)
+        state = publishing_state(topic.pk)
+        if state is not None and state["state"] == "done":
+            return self.published(request, topic, state)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Publishing “{topic}”",
+            "topic": topic,
+            "state": state or {"state": "waiting"},
+        }
+        return TemplateResponse(request, "admin/argmap/publication/progress.html", context)
+
+    def review_page(self, request, topic, form, review):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

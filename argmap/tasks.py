@@ -8,6 +8,9 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 
 from argmap import metrics
@@ -74,3 +77,55 @@ def queue_import(*, file: Path, name: str, format: str, user, options: dict[str,
         file.unlink(missing_ok=True)
     job.refresh_from_db()
     return job
+
+
+def publishing_key(topic_id: int) -> str:
+    return f"argmap:publishing:{topic_id}"
+
+
+def publishing_state(topic_id: int) -> dict | None:
+    """Where the topic's publishing stands, for the reviewer's progress page: {"state":
+    "running", "step": …}, {"state": "done", "publication": id, "number": n} or {"state":
+    "failed", "errors": […]}; None if none was asked for (or it was long ago)."""
+    return cache.get(publishing_key(topic_id))
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def publish_topic(
+    topic_id: int, user_id: int, *, note: str = "", is_correction: bool = False, correction_note: str = ""
+) -> dict:
+    """Publish the topic (publishing.publish, all or nothing) and say how far it has got
+    in the cache as it goes. Returns its last state (see publishing_state)."""
+    from argmap.publishing import publish  # publishing imports the models this module's callers need
+
+    key = publishing_key(topic_id)
+
+    def progress(step: str) -> None:
+        cache.set(key, {"state": "running", "step": step}, 3600)
+
+    progress("starting")
+    topic = Topic.objects.get(pk=topic_id)
+    user = get_user_model().objects.get(pk=user_id)
+    try:
+        publication = publish(
+            topic,
+            user=user,
+            note=note,
+            is_correction=is_correction,
+            correction_note=correction_note,
+            progress=progress,
+        )
+    except PermissionDenied as error:
+        state = {"state": "failed", "errors": [str(error)]}
+    except ValidationError as error:
+        state = {"state": "failed", "errors": error.messages}
+    else:
+        state = {"state": "done", "publication": publication.pk, "number": publication.number}
+    cache.set(key, state, 3600)
+    metrics.TASKS.labels("publish_topic", state["state"]).inc()
+    return state

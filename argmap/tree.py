@@ -44,6 +44,24 @@ class Also:
     text: str  # shortened
 
 
+@dataclass
+class Layout:
+    """Where a slice of a published map sits in its whole tree, as laid out at publish
+    (published_map.py), for a Tree of that slice only."""
+
+    children: dict[int, list[tuple[int, int, str]]]  # key -> (link id, claim id, polarity) read, in page order
+    counts: dict[int, tuple[int, int]]  # key -> (supporters, opponents) in the whole map
+    more: dict[int, int]  # key -> arguments not read ("show more")
+    parents: dict[int, int | None]
+    placed_by: dict[int, int | None]
+    depths: dict[int, int]
+    descendants: dict[int, int]
+    unattached_ids: list[int]
+    source_numbers: dict[int, int]
+    sources: list[Row]  # the first sources by number
+    named: dict[int, Row]  # claims named (by a why, another link) but not shown: their text
+
+
 class Node:
     """A claim under the thing it argues about, or a reference to a claim placed elsewhere.
 
@@ -158,6 +176,11 @@ class PositionNode:
     def standing(self) -> Standing | None:
         return self._tree.standing.get(-self.position_id)
 
+    @property
+    def more(self) -> int:
+        """How many of its arguments the page leaves to "show more"."""
+        return self._tree.more.get(-self.position_id, 0)
+
 
 class Tree:
     """Where every claim of a map is placed, and the nodes of the page made from it.
@@ -167,8 +190,14 @@ class Tree:
     Node objects are made only for the claims a page shows.
     """
 
-    def __init__(self, data: MapData):
+    def __init__(self, data: MapData, layout: Layout | None = None):
+        """The whole map laid out here, or (with `layout`) a slice of a publication's map laid
+        out when it was published (published_map.py): `data` then holds the rows shown."""
         self.claim_rows: dict[int, Row] = {claim["id"]: claim for claim in data.claims}
+        if layout is not None:
+            self.claim_rows.update(
+                {claim_id: row for claim_id, row in layout.named.items() if claim_id not in self.claim_rows}
+            )
         self.position_titles: dict[int, str] = {row["id"]: row["title"] for row in data.positions}
         self.stakeholders: dict[int, Row] = {row["id"]: row for row in data.stakeholders}
 
@@ -183,6 +212,9 @@ class Tree:
         for links in inbound.values():
             links.sort(key=lambda link: (link[2] != SUPPORTS, link[0]))
         self.inbound = inbound
+        # key -> (supporters, opponents), for the nodes whose arguments a slice has not read
+        self.counts: dict[int, tuple[int, int]] = {}
+        self.more: dict[int, int] = {}  # key -> how many of its arguments a slice leaves to "show more"
 
         self.stances: dict[int, list[Row]] = defaultdict(list)
         for stance in data.stances:
@@ -195,6 +227,13 @@ class Tree:
         self.positions = [
             PositionNode(self, row) for row in sorted(data.positions, key=lambda row: (row["order"], row["id"]))
         ]
+        self._arguments: dict[int, list[Node]] = {}
+        # Strength, label and why of the nodes a page shows, by the same keys: set by the
+        # view from analysis.py (the tree itself knows nothing of the evaluation).
+        self.standing: dict[int, Standing] = {}
+        if layout is not None:
+            self._use(layout, data)
+            return
         # claim id -> where it is placed (None for the roots of unattached claims), the
         # link that places it, and its depth (claims under a position are at depth 1).
         self.parents: dict[int, int | None] = {}
@@ -230,10 +269,19 @@ class Tree:
                 if citation["source_id"] not in self.source_numbers:
                     self.sources.append(sources_by_id[citation["source_id"]])
                     self.source_numbers[citation["source_id"]] = len(self.sources)
-        self._arguments: dict[int, list[Node]] = {}
-        # Strength, label and why of the nodes a page shows, by the same keys: set by the
-        # view from analysis.py (the tree itself knows nothing of the evaluation).
-        self.standing: dict[int, Standing] = {}
+
+    def _use(self, layout: Layout, data: MapData) -> None:
+        self.inbound = layout.children
+        self.counts = layout.counts
+        self.more = layout.more
+        self.parents, self.placed_by, self.depths = layout.parents, layout.placed_by, layout.depths
+        self.unattached_ids = layout.unattached_ids
+        self.descendants = layout.descendants
+        self.citations = defaultdict(list)
+        for citation in data.citations:
+            self.citations[citation["claim_id"]].append(citation)
+        self.source_numbers = layout.source_numbers
+        self.sources = layout.sources
 
     def _place(self, queue: deque, order: list[int]) -> None:
         parents, placed_by, depths, inbound = self.parents, self.placed_by, self.depths, self.inbound
@@ -258,6 +306,8 @@ class Tree:
         return self._arguments[key]
 
     def count(self, key: int, polarity: str) -> int:
+        if key in self.counts:
+            return self.counts[key][polarity != SUPPORTS]
         return sum(1 for link in self.inbound.get(key, ()) if link[2] == polarity)
 
     def also_of(self, claim_id: int) -> list[Also]:

@@ -14,6 +14,12 @@ urlpatterns = [
     path("topics/<slug:slug>/embed/", views.TopicEmbedView.as_view(), name="topic-embed"),
     path("topics/<slug:slug>/positions/<int:pk>/", views.PositionDetailView.as_view(), name="position-detail"),
     path("topics/<slug:slug>/positions/<int:pk>/embed/", views.PositionEmbedView.as_view(), name="position-embed"),
+    path("topics/<slug:slug>/positions/<int:pk>/more/<int:start>/", views.TopicMoreView.as_view(), name="topic-more"),
+    path(
+        "topics/<slug:slug>/v/<int:number>/positions/<int:pk>/more/<int:start>/",
+        views.TopicMoreView.as_view(),
+        name="topic-version-more",
+    ),
     path("topics/<slug:slug>/preview.png", sharing.TopicPreviewView.as_view(), name="topic-preview"),
     path("topics/<slug:slug>/analysis/", views.TopicAnalysisView.as_view(), name="topic-analysis"),
     path("topics/<slug:slug>/branches/<int:pk>/", views.TopicBranchView.as_view(), name="topic-branch"),

@@ -62,6 +62,7 @@ from argmap.models import (
 )
 from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview
+from argmap.published_map import Slice, arguments_slice, branch_slice, path_to, topic_slice
 from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live
 from argmap.search import search
 from argmap.tasks import build_exports_later
@@ -105,8 +106,17 @@ class PageUrls:
         self.source = self.prefix("argmap:source-detail", pk=987654321)
         if number is None:
             self.branch = self.prefix("argmap:topic-branch", slug=topic.slug, pk=987654321)
+            more = reverse("argmap:topic-more", kwargs={"slug": topic.slug, "pk": 987654321, "start": 0})
         else:  # a citable version's branches are that version's
             self.branch = self.prefix("argmap:topic-version-branch", slug=topic.slug, number=number, pk=987654321)
+            more = reverse(
+                "argmap:topic-version-more", kwargs={"slug": topic.slug, "number": number, "pk": 987654321, "start": 0}
+            )
+        self.more = more[: more.index("/987654321/")]  # …/positions
+
+    def more_of(self, key: int, start: int) -> str:
+        """Where "show more" of a position (key: its id negated; 0 for the claims at the top) loads from."""
+        return f"{self.more}/{-key}/more/{start}/"
 
     @staticmethod
     def prefix(name: str, **kwargs) -> str:
@@ -197,14 +207,27 @@ class TopicMapView(View):
         )  # fmt: skip
 
         def build() -> str:
-            publication = Publication.objects.get(pk=publication_id)
-            return self.render_content(Edition.published(publication, topic), number=number, **kwargs)
+            return self.render_published(publication_id, topic, number, **kwargs)
 
         response = topic_response(request, topic, lambda: self.cached(key, build), etag=etag, changed_at=published_at)
         if number is not None:
             del response.headers["Cache-Control"]
             patch_cache_control(response, public=True, max_age=31536000, immutable=True)
         return response
+
+    def render_published(self, publication_id: int, topic: Topic, number: int | None, **kwargs) -> str:
+        """A publication's page from the slice of its rows that it shows (published_map.py)."""
+        if self.lens_slug():  # a lens evaluates the whole map again: read it all (kept per publication and lens)
+            whole = Edition.published(Publication.objects.get(pk=publication_id), topic)
+            return self.render_content(whole, number=number, **kwargs)
+        publication = Publication.objects.without_documents().get(pk=publication_id)
+        found = self.read_slice(publication_id, **kwargs)
+        if found is None:
+            raise Http404("No such claim in this topic.")
+        return self.render_content(Edition.sliced(publication, topic, found), number=number, **kwargs)
+
+    def read_slice(self, publication_id: int, **kwargs) -> Slice | None:
+        return topic_slice(publication_id, budget=settings.TOPIC_TREE_BUDGET, first_level=settings.TOPIC_FIRST_LEVEL)
 
     def cached(self, key: str, build) -> HttpResponse:
         """The page from the cache, or built and kept there."""
@@ -226,10 +249,17 @@ class TopicMapView(View):
 
     def get_context_data(self, edition: Edition, number: int | None = None, **kwargs) -> dict:
         topic, data = edition.topic, edition.data
-        tree = build_tree(data)
-        roots = tree.roots()
-        expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
-        shown = tree.shown_claims(roots, expanded)
+        if edition.slice is not None:
+            tree, shown, expanded = edition.slice.tree, edition.slice.shown, edition.slice.expanded
+            sources_listed = min(listed_sources(shown), edition.slice.sources_listed)
+            topic_downloads = partial(downloads, topic, data, edition.slice.map_bytes)
+        else:
+            tree = build_tree(data)
+            roots = tree.roots()
+            expanded = tree.expanded(roots, settings.TOPIC_TREE_BUDGET)
+            shown = tree.shown_claims(roots, expanded)
+            sources_listed = listed_sources(shown)
+            topic_downloads = partial(downloads, topic, data)
         with_salience = {row["stakeholder_id"] for row in data.salience}
         grid = grid_rows(data)
         graph = graph_elements(tree, data, shown)
@@ -255,8 +285,10 @@ class TopicMapView(View):
             "tree": tree,
             "expanded": expanded,
             "claims_shown": len(shown),
-            "claims_total": len(data.claims),
-            "sources_listed": listed_sources(shown),
+            "claims_total": edition.claims_total,
+            "first_level": settings.TOPIC_FIRST_LEVEL,
+            "more_count": settings.TOPIC_MORE,
+            "sources_listed": sources_listed,
             "graph": graph,
             "graph_has_inferred": any(edge.get("basis") == "inferred" for edge in graph["edges"]),
             "grid": grid,
@@ -271,7 +303,7 @@ class TopicMapView(View):
             "has_salience": bool(with_salience),
             # Called only by a template that shows them (the topic page, not the embed); a
             # citable version links its own map document instead of the current exports.
-            "downloads": partial(downloads, topic, data) if number is None else list,
+            "downloads": topic_downloads if number is None else list,
         }
 
     def analysis_context(self, edition: Edition, tree, shown: list) -> dict:
@@ -281,7 +313,7 @@ class TopicMapView(View):
         are read from what was stored when it was published."""
         data = edition.data
         lens = self.lens(data)
-        if len(data.claims) > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
+        if edition.claims_total > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
             evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens)  # the tree's strengths, labels, whys
             return {"analysis_deferred": True, "lens": lens, "lens_choices": lens_choices(data)}
         analysis = analyse_page(
@@ -325,9 +357,12 @@ class TopicAnalysisView(TopicMapView):
     template_name = "argmap/topic_analysis.html"
     takes_lens = True
 
+    def read_slice(self, publication_id: int, **kwargs) -> Slice:
+        return topic_slice(publication_id, budget=0, first_level=0)  # the positions and what the analysis names
+
     def get_context_data(self, edition: Edition, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
-        tree = build_tree(data)
+        tree = edition.slice.tree if edition.slice is not None else build_tree(data)
         lens = self.lens(data)
         return {
             "topic": topic,
@@ -389,8 +424,23 @@ class TopicBranchView(TopicMapView):
 
     template_name = "argmap/includes/claim_arguments.html"
 
+    def read_slice(self, publication_id: int, pk: int, **kwargs) -> Slice | None:
+        return branch_slice(publication_id, pk, budget=settings.TOPIC_TREE_BUDGET)
+
     def get_context_data(self, edition: Edition, pk: int, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
+        if edition.slice is not None:
+            found = edition.slice
+            evaluate_shown(data, found.tree, found.shown, stored=edition.stored)
+            return {
+                "topic": topic,
+                "urls": PageUrls(topic, number),
+                "tree": found.tree,
+                "arguments": found.arguments,
+                "expanded": found.expanded,
+                # The page's numbered sources are not read here: citations link the sources' pages.
+                "sources_listed": 0,
+            }
         tree = build_tree(data)
         node = tree.node(pk)
         if node is None:
@@ -409,11 +459,52 @@ class TopicBranchView(TopicMapView):
         }
 
 
+class TopicMoreView(TopicMapView):
+    """The next claims about a position (the strongest, then the newest first) as an HTML
+    fragment, from rank `start`: the topic page's "show more" link (a plain link, which
+    the page's script loads in place). Position 0 is the claims at the top."""
+
+    template_name = "argmap/includes/more_arguments.html"
+
+    def read_slice(self, publication_id: int, pk: int, start: int, **kwargs) -> Slice:
+        return arguments_slice(publication_id, -pk, start=start, count=settings.TOPIC_MORE)
+
+    def get_context_data(self, edition: Edition, pk: int, start: int, number: int | None = None) -> dict:
+        topic, data, count = edition.topic, edition.data, settings.TOPIC_MORE
+        if edition.slice is not None:
+            tree, arguments = edition.slice.tree, edition.slice.arguments
+            total = sum(tree.counts.get(-pk, (0, 0))) if pk else edition.slice.frame["layout"]["unattached"]
+        else:
+            tree = build_tree(data)
+            everything = tree.arguments_of(-pk) if pk else tree.unattached
+            arguments, total = everything[start : start + count], len(everything)
+        if not arguments:
+            raise Http404("No more claims there.")
+        evaluate_shown(data, tree, [node for node in arguments if not node.is_reference], stored=edition.stored)
+        urls = PageUrls(topic, number)
+        left = max(total - start - count, 0)
+        return {
+            "topic": topic,
+            "urls": urls,
+            "tree": tree,
+            "arguments": arguments,
+            "expanded": set(),
+            "sources_listed": 0,  # the page's numbered sources are not read: citations link the sources' pages
+            "more": {"left": left, "count": min(left, count), "url": urls.more_of(-pk, start + count)},
+        }
+
+
 class TopicPathView(TopicMapView):
     """The claims from the top of a topic's tree down to one claim (JSON): the topic page
     loads the branches on that path to open the tree at `#claim-<id>`."""
 
     content_type = "application/json"
+
+    def render_published(self, publication_id: int, topic: Topic, number: int | None, pk: int) -> str:
+        path = path_to(publication_id, pk)
+        if not path:
+            raise Http404("No such claim in this topic.")
+        return JsonResponse({"path": path}).content.decode()
 
     def render_content(self, edition: Edition, pk: int, number: int | None = None) -> str:
         path = build_tree(edition.data).path_to(pk)
@@ -492,14 +583,25 @@ class PositionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         position, request = self.object, self.request
+        # A page of its reasons at a time (?start=n): a position of a large map has thousands.
+        try:
+            start = max(int(request.GET.get("start", 0)), 0)
+        except ValueError:
+            start = 0
+        step = settings.TOPIC_MORE
+        reasons_of = Link.objects.filter(target_position=position)
+        counts = reasons_of.aggregate(
+            supporting=Count("id", filter=Q(polarity=Polarity.SUPPORTS)),
+            opposing=Count("id", filter=Q(polarity=Polarity.OPPOSES)),
+        )
+        total = counts["supporting"] + counts["opposing"]
         links = (
-            Link.objects.filter(target_position=position)
-            .select_related("claim")
+            reasons_of.select_related("claim")
             .annotate(
                 supporters=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.SUPPORTS)),
                 opponents=Count("claim__inbound_links", filter=Q(claim__inbound_links__polarity=Polarity.OPPOSES)),
             )
-            .order_by("id")
+            .order_by("id")[start : start + step]
         )
         reasons = {"for": [], "against": []}
         for link in links:
@@ -520,6 +622,9 @@ class PositionDetailView(DetailView):
         return super().get_context_data(
             topic=position.topic,
             reasons=reasons,
+            reason_counts=counts,
+            previous_start=max(start - step, 0) if start else None,
+            next_start=start + step if start + step < total else None,
             stances=stances,
             share=sharing.share_context(
                 request,

@@ -433,6 +433,10 @@ LOGGING = {
 # Public pages (argmap.views): how many claims the topic page renders before it loads
 # deeper branches on demand.
 TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
+# A published topic page shows this many claims under each position (the strongest, then
+# the newest), and a "show more" link that loads TOPIC_MORE more at a time.
+TOPIC_FIRST_LEVEL = env_int("TOPIC_FIRST_LEVEL", 20)
+TOPIC_MORE = env_int("TOPIC_MORE", 50)
 # Maps with more claims than this show their cruxes and coalition matrix from a page of
 # their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
 # 10,000-claim map they cost as much time as the rest of the page.

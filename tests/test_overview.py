@@ -124,15 +124,31 @@ def test_a_position_opens_on_its_own_with_its_direct_reasons_holders_and_a_bread
 
 
 @pytest.mark.django_db
-def test_a_focused_position_costs_four_queries_and_is_404_for_drafts_and_other_topics(
+def test_a_focused_position_costs_five_queries_and_is_404_for_drafts_and_other_topics(
     client, django_assert_num_queries, debate
 ):
     url = f"{debate['topic'].get_absolute_url()}positions/{debate['yes'].pk}/"
-    # the position with its topic; its links with counts; its stances; the replies to them
-    with django_assert_num_queries(4):
+    # the position with its topic; how many reasons for and against; a page of its links
+    # with counts; its stances; the replies to them
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
     other = PositionFactory(topic=TopicFactory())
     assert client.get(f"{debate['topic'].get_absolute_url()}positions/{other.pk}/").status_code == 404
     debate["topic"].status = "draft"
     debate["topic"].save()
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_focused_position_pages_its_reasons(client, settings, debate):
+    settings.TOPIC_MORE = 2
+    url = f"{debate['topic'].get_absolute_url()}positions/{debate['yes'].pk}/"
+    first = client.get(url).content.decode()
+    assert "2 for · 1 against" in first  # the counts are the position's, not the page's
+    assert first.count('class="argument--') == 2
+    assert 'href="?start=2" rel="next"' in first
+    second = client.get(url + "?start=2").content.decode()
+    assert second.count('class="argument--') == 1
+    assert 'href="?start=0" rel="prev"' in second
+    assert 'rel="next"' not in second
+    assert client.get(url + "?start=oops").status_code == 200

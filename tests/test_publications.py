@@ -2,11 +2,14 @@
 its analysis; review steps; the two-person rule; the diff between two snapshots."""
 
 import io
+from unittest import mock
 
 import orjson
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from argmap.interchange import import_map
@@ -23,6 +26,7 @@ from argmap.publishing import (
     stored_evaluation,
     submit_for_review,
 )
+from argmap.tasks import publish_topic, publishing_key, publishing_state
 from tests.factories import (
     ClaimFactory,
     EditorFactory,
@@ -200,3 +204,48 @@ def test_the_reviewer_sees_the_diff_then_sends_back_or_publishes_in_the_admin(cl
     assert topic.publications.count() == 2
     listing = client.get(reverse("admin:argmap_publication_changelist")).content.decode()
     assert "1 new claim" in listing  # the changes of version 2, in words
+
+
+def test_publishing_in_the_admin_runs_as_a_task_and_goes_to_the_publication(client, small_map, reviewer):
+    topic = small_map["topic"]
+    client.force_login(reviewer)
+    response = client.post(reverse("admin:argmap_publication_review", args=[topic.pk]), {"_publish": "Publish"})
+    publication = topic.publications.get()  # no broker here: the task ran in this process
+    assert response["Location"] == reverse("admin:argmap_publication_change", args=[publication.pk])
+    assert publishing_state(topic.pk) == {"state": "done", "publication": publication.pk, "number": 1}
+
+
+def test_a_queued_publishing_shows_its_progress_until_the_publication_is_made(client, small_map, reviewer):
+    topic = small_map["topic"]
+    client.force_login(reviewer)
+    review = reverse("admin:argmap_publication_review", args=[topic.pk])
+    progress = reverse("admin:argmap_publication_progress", args=[topic.pk])
+    with mock.patch.object(publish_topic, "apply_async"), override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+        response = client.post(review, {"_publish": "Publish"})  # queued for a worker
+    assert response["Location"] == progress
+    assert not topic.publications.exists()
+    assert "waiting for a worker" in client.get(progress).content.decode()
+    cache.set(publishing_key(topic.pk), {"state": "running", "step": "analysing it"})
+    html = client.get(progress).content.decode()
+    assert "analysing it" in html
+    assert '<meta http-equiv="refresh" content="2">' in html
+    publish_topic(topic.pk, reviewer.pk, note="From the worker")  # the worker's turn
+    response = client.get(progress)
+    publication = topic.publications.get()
+    assert publication.note == "From the worker"
+    assert response["Location"] == reverse("admin:argmap_publication_change", args=[publication.pk])
+
+
+def test_a_refused_publishing_says_why_on_the_form_and_on_its_progress_page(client, small_map, settings):
+    settings.STRICT_TWO_PERSON_RULE = True
+    topic = small_map["topic"]
+    author = ReviewerFactory(username="author")
+    submit_for_review(topic, user=author)
+    client.force_login(author)
+    response = client.post(reverse("admin:argmap_publication_review", args=[topic.pk]), {"_publish": "Publish"})
+    assert response.status_code == 200
+    assert "two-person rule" in response.content.decode()
+    assert not topic.publications.exists()
+    html = client.get(reverse("admin:argmap_publication_progress", args=[topic.pk])).content.decode()
+    assert "was not published" in html
+    assert "two-person rule" in html

@@ -9,6 +9,8 @@ field-by-field serializers. The serializers below only describe the responses in
 OpenAPI schema, and validate the query parameters.
 """
 
+from operator import itemgetter
+
 import orjson
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
@@ -491,9 +493,10 @@ class TopicAnalysisActions:
             stakeholder_id = None
             if without is not None:
                 stakeholder_id = stakeholder_in(topic, edition, without, "without_stakeholder")
-            report = None
+            report = stored = None
             if edition is not None and stakeholder_id is None and not reject and not basis:
                 evaluation = stored_evaluation(edition.analysis)  # computed once, when it was published
+                stored = edition.analysis.get("robustness")  # publications made before it was stored: None
             else:
                 if edition is None:
                     rows = load_graph_rows(topic.pk)
@@ -510,7 +513,7 @@ class TopicAnalysisActions:
                 # Robustness of the live map as it is (a what-if's own robustness is not computed).
                 if edition is None and not (left_out or reject):
                     report = rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
-            return evaluation_body(evaluation, {"without_stakeholder": without, "basis": basis}, report)
+            return evaluation_body(evaluation, {"without_stakeholder": without, "basis": basis}, report, stored=stored)
 
         part = "evaluation-stated" if basis else "evaluation"
         if lens is not None:
@@ -607,8 +610,12 @@ def stakeholder_in(topic: Topic, edition: Edition | None, slug: str, parameter: 
     return stakeholder_id
 
 
-def evaluation_body(evaluation, what_if: dict, report=None, lens: dict | None = None) -> dict:
-    """The evaluation endpoint's answer (EvaluationSerializer) from graph.py's Evaluation."""
+def evaluation_body(
+    evaluation, what_if: dict, report=None, lens: dict | None = None, *, stored: dict | None = None
+) -> dict:
+    """The evaluation endpoint's answer (EvaluationSerializer) from graph.py's Evaluation,
+    with the robustness `report` of a live map or, for a publication, what was `stored`
+    with it (how many inferred links were tried; each verdict's own is on its assessment)."""
     return {
         "what_if": {
             "without_stakeholder": what_if.get("without_stakeholder"),
@@ -637,10 +644,23 @@ def evaluation_body(evaluation, what_if: dict, report=None, lens: dict | None = 
             {
                 "inferred_links_tried": report.tried,
                 "inferred_links_untried": report.untried,
-                "fragile_claims": [_robustness(r) | {"id": r.id} for r in report.claims.values() if r.flip],
+                "fragile_claims": sorted(
+                    (_robustness(r) | {"id": r.id} for r in report.claims.values() if r.flip), key=itemgetter("id")
+                ),
             }
             if report
-            else None
+            else (
+                {
+                    "inferred_links_tried": stored["tried"],
+                    "inferred_links_untried": stored["untried"],
+                    "fragile_claims": sorted(
+                        (_stored_robustness(a) | {"id": a.id} for a in evaluation.claims.values() if a.flip),
+                        key=itemgetter("id"),
+                    ),
+                }
+                if stored
+                else None
+            )
         ),
         "lens": lens,
     }

@@ -182,16 +182,22 @@ class Download:
 UID_BYTES = len('"uid":"00000000-0000-0000-0000-000000000000",')
 
 
-def downloads(topic: Topic, data: MapData) -> list[Download]:
+def downloads(topic: Topic, data: MapData, map_bytes: int | None = None) -> list[Download]:
     """Each export of `topic`, whose map is `data`, with a hint of its size: estimated
     from the size of the map's rows as JSON (a few milliseconds at 10,000 claims, where
-    writing every format would take a hundred)."""
+    writing every format would take a hundred), or from `map_bytes`, its document's size."""
+    if map_bytes is not None:
+        return _downloads(topic, map_bytes)
     map_bytes = 0
     for part in PARTS:
         rows = getattr(data, part)
         map_bytes += len(orjson.dumps(rows))
         if rows and "uid" in MAP_COLUMNS[part][1] and "uid" not in rows[0]:
             map_bytes += UID_BYTES * len(rows)  # read without uids (loading.PAGE_COLUMNS): count them back
+    return _downloads(topic, map_bytes)
+
+
+def _downloads(topic: Topic, map_bytes: int) -> list[Download]:
     return [
         Download(
             format=spec,

@@ -1,0 +1,483 @@
+"""A publication's map as rows (models.PublishedRow), so that a public page reads only the
+slice it shows, with indexed queries, whatever the size of the map.
+
+At publish, `store_rows` lays the whole map out once (tree.py: where each claim is placed,
+its counts and descendants, the sources' numbers) and writes a row per object of the
+snapshot with its key, its rank in page order and its stored analysis: with COPY on
+PostgreSQL, in batches elsewhere. Pages then read:
+
+    topic_slice(publication_id, budget=…, first_level=…)   the topic page
+    arguments_slice(publication_id, key, start=…, count=…)  "show more" of a position
+    branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch
+    path_to(publication_id, claim_id)                       the claims from the top down to one
+
+Each is a fixed number of queries (a few per level of the tree shown), never the snapshot.
+The first level under each position is ranked by strength, then by recency (newest
+claim first); below it, supporters come first, as on a live map.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from django.db import connection
+from django.db.models import Q
+
+from argmap.analysis import WHY_LISTED
+from argmap.graph import Evaluation
+from argmap.loading import MapData
+from argmap.models import PublishedRow
+from argmap.tree import SUPPORTS, Layout, Node, Tree
+
+Row = dict[str, Any]
+
+COLUMNS = ("publication_id", "part", "object_id", "key", "rank", "claim", "strength", "data", "layout", "assessment")
+BATCH = 2000
+LEVELS = 4  # levels below the first that a page opens at most (the rest load on demand)
+SOURCES_LISTED = 200  # a page lists at most this many sources; it links the others' pages
+# The parts every page of a topic reads whole: their size grows with the stakeholders and
+# positions, not with the claims.
+FRAME_PARTS = ("topic", "positions", "stakeholders", "relationships", "salience")
+
+
+# ---------------------------------------------------------------------------
+# Writing, once per publication
+# ---------------------------------------------------------------------------
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, Any]) -> Iterator[tuple]:
+    """The rows of a publication (COLUMNS), from its snapshot and its stored analysis."""
+    from argmap.publishing import map_data  # publishing imports this module
+
+    data = map_data(document)
+    tree = Tree(data)
+    evaluation = analysis["evaluation"]
+    strengths = {int(k): v["strength"] for k, v in evaluation["claims"].items()}
+
+    # Page order: the first level by strength then recency; below, as the tree reads them.
+    ranks: dict[int, int] = {}  # link id -> rank under its target
+    for key, links in tree.inbound.items():
+        if key < 0:
+            links = sorted(links, key=lambda link: (-strengths.get(link[1], 0.0), -link[1]))
+        for rank, (link_id, _claim_id, _polarity) in enumerate(links):
+            ranks[link_id] = rank
+    unattached = sorted(tree.unattached_ids, key=lambda c: (-strengths.get(c, 0.0), -c))
+    root_ranks = {claim_id: rank for rank, claim_id in enumerate(unattached)}
+
+    def counts(key: int) -> list[int]:
+        return [tree.count(key, SUPPORTS), tree.count(key, "opposes")]
+
+    topic = document["topic"]
+    yield (
+        publication_id, "topic", topic["id"], None, None, None, None, _dumps(topic),
+        _dumps({"claims": len(data.claims), "links": len(data.links), "unattached": len(unattached),
+                "bytes": analysis.get("bytes", 0)}),
+        _dumps({
+            "cruxes": evaluation["cruxes"], "left_out": evaluation["left_out"],
+            "assumed_rejected": evaluation["assumed_rejected"], "cycles": evaluation["cycles"],
+            "converged": evaluation["converged"],
+            # every pair's agreement grows with the square of the stakeholders: pages show the matrix only
+            "coalitions": {**analysis["coalitions"], "agreements": []},
+        }),
+    )  # fmt: skip
+    # What pages do not show, for the readers that need it apart: the agreements, the gaps.
+    yield (
+        publication_id, "analysis", topic["id"], None, None, None, None,
+        _dumps({"agreements": analysis["coalitions"]["agreements"], "gaps": analysis["gaps"]}), "", "",
+    )  # fmt: skip
+    for row in document["positions"]:
+        key = -row["id"]
+        stored = evaluation["positions"].get(str(row["id"]))
+        layout = {"counts": counts(key), "descendants": tree.descendants.get(key, 0)}
+        yield (
+            publication_id, "positions", row["id"], None, row["order"], None,
+            stored["strength"] if stored else None, _dumps(row), _dumps(layout), _dumps(stored) if stored else "",
+        )  # fmt: skip
+    for row in document["claims"]:
+        claim_id = row["id"]
+        parent = tree.parents.get(claim_id)
+        placed_by = tree.placed_by.get(claim_id)
+        rank = root_ranks.get(claim_id, 0) if parent is None else ranks[placed_by]
+        stored = evaluation["claims"].get(str(claim_id))
+        layout = {
+            "depth": tree.depths.get(claim_id, 1),
+            "placed_by": placed_by,
+            "counts": counts(claim_id),
+            "descendants": tree.descendants.get(claim_id, 0),
+        }
+        yield (
+            publication_id, "claims", claim_id, parent or 0, rank, None,
+            stored["strength"] if stored else None, _dumps(row), _dumps(layout), _dumps(stored) if stored else "",
+        )  # fmt: skip
+    for row in document["links"]:
+        target = -row["target_position_id"] if row["target_position_id"] is not None else row["target_claim_id"]
+        yield (
+            publication_id,
+            "links",
+            row["id"],
+            target,
+            ranks.get(row["id"]),
+            row["claim_id"],
+            None,
+            _dumps(row),
+            "",
+            "",
+        )
+    for row in document["stances"]:
+        subject = -row["position_id"] if row["position_id"] is not None else row["claim_id"]
+        yield (publication_id, "stances", row["id"], subject, None, None, None, _dumps(row), "", "")
+    for row in document["citations"]:
+        yield (publication_id, "citations", row["id"], row["claim_id"], None, None, None, _dumps(row), "", "")
+    for row in document["sources"]:
+        number = tree.source_numbers.get(row["id"])
+        yield (publication_id, "sources", row["id"], None, number, None, None, _dumps(row), "", "")
+    for part in ("stakeholders", "relationships", "salience"):
+        for row in document[part]:
+            yield (publication_id, part, row["id"], None, None, None, None, _dumps(row), "", "")
+
+
+def write_rows(rows: Iterable[tuple]) -> int:
+    """Write `rows` (COLUMNS) in bulk: COPY on PostgreSQL, batches of INSERTs elsewhere."""
+    table = PublishedRow._meta.db_table
+    columns = ", ".join(COLUMNS)
+    written = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    written += 1
+            # Without fresh statistics the planner takes a new publication's rows for none
+            # and reads the index by its first columns only: 0.4 ms became 570 ms at 100k.
+            cursor.execute(f"ANALYZE {table}")
+            return written
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608 - names from the model
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
+def store_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, Any], size: int) -> int:
+    """Lay out and write a publication's rows; `size` is its snapshot's, in bytes."""
+    return write_rows(map_rows(publication_id, document, {**analysis, "bytes": size}))
+
+
+# ---------------------------------------------------------------------------
+# Reading a slice
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Slice:
+    """What a page shows of a published map: the rows read (as load_map gives them), their
+    tree, the stored evaluation of what is shown, and the claims shown and opened."""
+
+    data: MapData
+    tree: Tree
+    evaluation: Evaluation
+    frame: dict[str, Any]  # the topic's row, its layout and stored analysis (cruxes, coalitions)
+    shown: list[Node]
+    expanded: set[int]
+    arguments: list[Node]  # the top nodes of the slice (a position's, a branch's)
+
+    @property
+    def claims_total(self) -> int:
+        return self.frame["layout"]["claims"]
+
+    @property
+    def map_bytes(self) -> int:
+        return self.frame["layout"]["bytes"]
+
+    @property
+    def sources_listed(self) -> int:
+        return len(self.tree.sources)
+
+
+def _load(row: Row) -> Row:
+    return orjson.loads(row["data"])
+
+
+class _Reader:
+    """Reads rows of one publication and gathers them into a Slice."""
+
+    def __init__(self, publication_id: int):
+        self.publication_id = publication_id
+        self.parts: dict[str, dict[int, Row]] = defaultdict(dict)
+        self.layouts: dict[int, dict] = {}  # claim or -position -> layout
+        self.assessments: dict[str, dict[int, dict]] = {"positions": {}, "claims": {}}
+        self.children: dict[int, list[tuple[int, int, str]]] = {}
+        self.more: dict[int, int] = {}
+        self.frame: dict[str, Any] = {}
+        self.source_ranks: dict[int, int] = {}
+        self.named: set[int] = set()  # claims read for their text only
+
+    def read(self, query: Q) -> list[Row]:
+        rows = list(
+            PublishedRow.objects.filter(query, publication_id=self.publication_id).values(
+                "part", "object_id", "key", "rank", "data", "layout", "assessment"
+            )
+        )
+        for row in rows:
+            part, object_id = row["part"], row["object_id"]
+            if part == "topic":
+                self.frame = {
+                    "row": _load(row),
+                    "layout": orjson.loads(row["layout"]),
+                    "analysis": orjson.loads(row["assessment"]),
+                }
+                continue
+            self.parts[part][object_id] = _load(row)
+            if part == "sources" and row["rank"] is not None:
+                self.source_ranks[object_id] = row["rank"]
+            if part in ("claims", "positions"):
+                key = object_id if part == "claims" else -object_id
+                self.layouts[key] = {**orjson.loads(row["layout"]), "key": row["key"], "rank": row["rank"]}
+                if row["assessment"]:
+                    self.assessments[part][object_id] = orjson.loads(row["assessment"])
+        return rows
+
+    def read_frame(self, *, whole: bool = True) -> None:
+        """The topic, its positions and stakeholders, and (`whole`, for a page about the
+        whole topic) their relationships, salience and stances on the positions: one query."""
+        if whole:
+            self.read(Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0))
+        else:  # a fragment: what its claims' stances and whys name
+            self.read(Q(part__in=("topic", "positions", "stakeholders")))
+
+    def read_children(self, keys: list[int], start: int = 0, count: int | None = None) -> list[int]:
+        """The links to `keys` (their ranks start..start+count) and the claims they carry:
+        two queries. Returns the claims placed there, in page order."""
+        if not keys:
+            return []
+        ranks = Q(rank__gte=start) & (Q() if count is None else Q(rank__lt=start + count))
+        links = self.read(Q(part="links", key__in=keys) & ranks)
+        links.sort(key=lambda row: (keys.index(row["key"]), row["rank"]))
+        for key in keys:
+            self.children.setdefault(key, [])
+        claim_ids = {self.parts["links"][row["object_id"]]["claim_id"] for row in links}
+        self.read_claims(claim_ids)
+        placed = []
+        for row in links:
+            link = self.parts["links"][row["object_id"]]
+            self.children[row["key"]].append((link["id"], link["claim_id"], link["polarity"]))
+            if self.layouts[link["claim_id"]]["placed_by"] == link["id"]:
+                placed.append(link["claim_id"])
+        return placed
+
+    def read_claims(self, claim_ids: Iterable[int]) -> None:
+        wanted = [c for c in claim_ids if c not in self.parts["claims"]]
+        if wanted:
+            self.read(Q(part="claims", object_id__in=wanted))
+
+    def read_details(self, shown: list[int]) -> None:
+        """Of the claims shown: their citations, stances and every link they make (one
+        query), then the sources cited and the claims their links and whys name (one)."""
+        if shown:
+            self.read(Q(part__in=("citations", "stances"), key__in=shown) | Q(part="links", claim__in=shown))
+        sources = {row["source_id"] for row in self.parts["citations"].values()}
+        named = set()
+        for row in self.parts["links"].values():
+            if row["claim_id"] in shown and row["target_claim_id"] is not None:
+                named.add(row["target_claim_id"])
+        whys = [(self.assessments["claims"].get(claim_id) or {}).get("why") for claim_id in shown]
+        whys += [stored.get("why") for stored in self.assessments["positions"].values()]
+        for why in whys:
+            if why:  # a why names the claims that move it most, and those that decide its label
+                named.update(c["claim_id"] for c in why["contributions"][:WHY_LISTED])
+                named.update(why["because"])
+        for cruxes in self.frame.get("analysis", {}).get("cruxes", {}).values():
+            named.update(crux["claim_id"] for crux in cruxes)
+        named -= set(self.parts["claims"])
+        query = Q(part="sources", rank__lte=SOURCES_LISTED) | Q(part="claims", object_id__in=named)
+        if sources:
+            query |= Q(part="sources", object_id__in=sources)
+        self.named = set(named)
+        self.read(query)
+
+    def expand(self, level: list[int], shown: int, budget: int) -> tuple[set[int], list[int]]:
+        """Open the claims of `level` and below, breadth-first, while the claims shown stay
+        within `budget` (as Tree.expanded: a claim shows all its arguments or none), at most
+        LEVELS deep. Returns the claims opened and the claims placed below them."""
+        expanded: set[int] = set()
+        placed: list[int] = []
+        for _ in range(LEVELS):
+            opening, full = [], False
+            for claim_id in level:
+                arguments = sum(self.layouts[claim_id]["counts"])
+                if not arguments:
+                    continue
+                if shown + arguments > budget:
+                    full = True
+                    break
+                shown += arguments
+                opening.append(claim_id)
+            expanded.update(opening)
+            level = self.read_children(opening)
+            placed += level
+            if full or not level:
+                break
+        return expanded, placed
+
+    def slice(self, expanded: set[int], top: list[int] | None = None) -> Slice:
+        """The rows read as a Slice: `expanded`, the claims opened; `top`, the claims read at
+        the top of the tree (that argue about nothing placed)."""
+        named = self.named
+        claims = [row for claim_id, row in self.parts["claims"].items() if claim_id not in named]
+        shown_ids = {row["id"] for row in claims}
+        data = MapData(
+            positions=list(self.parts["positions"].values()),
+            claims=claims,
+            links=list(self.parts["links"].values()),
+            stakeholders=list(self.parts["stakeholders"].values()),
+            stances=list(self.parts["stances"].values()),
+            sources=list(self.parts["sources"].values()),
+            citations=[row for row in self.parts["citations"].values() if row["claim_id"] in shown_ids],
+            relationships=list(self.parts["relationships"].values()),
+            salience=list(self.parts["salience"].values()),
+            topic=[{"id": self.frame["row"]["id"], "alternatives": self.frame["row"].get("alternatives", True)}],
+        )
+        layouts = self.layouts
+        counts = {key: tuple(layout["counts"]) for key, layout in layouts.items()}
+        parents = {c: (layouts[c]["key"] or None) for c in self.parts["claims"]}
+        numbered = sorted(self.sources_numbered(), key=lambda pair: pair[0])
+        listed = []
+        for number, row in numbered:
+            if number != len(listed) + 1:
+                break
+            listed.append(row)
+        layout = Layout(
+            children=self.children,
+            counts=counts,
+            more=self.more,
+            parents=parents,
+            placed_by={c: layouts[c]["placed_by"] for c in self.parts["claims"]},
+            depths={c: layouts[c]["depth"] for c in self.parts["claims"]},
+            descendants={key: layout["descendants"] for key, layout in layouts.items()},
+            unattached_ids=top or [],
+            source_numbers={row["id"]: number for number, row in numbered},
+            sources=listed,
+            named={c: self.parts["claims"][c] for c in named},
+        )
+        tree = Tree(data, layout)
+        roots = tree.roots()
+        shown = tree.shown_claims(roots, expanded)
+        return Slice(data, tree, self.evaluation(), self.frame, shown, expanded, roots)
+
+    def sources_numbered(self) -> Iterator[tuple[int, Row]]:
+        ranks = self.source_ranks
+        for source_id, row in self.parts["sources"].items():
+            if source_id in ranks:
+                yield ranks[source_id], row
+
+    def evaluation(self) -> Evaluation:
+        from argmap.publishing import stored_evaluation
+
+        analysis = self.frame["analysis"]
+        return stored_evaluation(
+            {
+                "evaluation": {
+                    "positions": {str(k): v for k, v in self.assessments["positions"].items()},
+                    "claims": {str(k): v for k, v in self.assessments["claims"].items()},
+                    "cruxes": analysis["cruxes"],
+                    "left_out": analysis["left_out"],
+                    "assumed_rejected": analysis["assumed_rejected"],
+                    "cycles": analysis["cycles"],
+                    "converged": analysis["converged"],
+                }
+            }
+        )
+
+
+def topic_slice(publication_id: int, *, budget: int, first_level: int) -> Slice:
+    """The topic page: the positions, the first `first_level` claims under each (and at the
+    top, unattached), then breadth-first below while the page stays within `budget` claims."""
+    reader = _Reader(publication_id)
+    reader.read_frame()
+    positions = sorted(reader.parts["positions"].values(), key=lambda row: (row["order"], row["id"]))
+    keys = [-row["id"] for row in positions]
+    placed = reader.read_children(keys, count=first_level)
+    reader.read(Q(part="claims", key=0, rank__lt=first_level))  # claims that argue about nothing placed
+    top = sorted(
+        (c for c, layout in reader.layouts.items() if c > 0 and layout["key"] == 0),
+        key=lambda c: reader.layouts[c]["rank"],
+    )
+    for key in keys:
+        supporters, opponents = reader.layouts[key]["counts"]
+        reader.more[key] = max(supporters + opponents - first_level, 0)
+    reader.more[0] = max(reader.frame["layout"]["unattached"] - first_level, 0)
+    shown = sum(len(reader.children[key]) for key in keys) + len(top)
+    expanded, below = reader.expand(placed + top, shown, budget)
+    reader.read_details([*placed, *top, *below])
+    return reader.slice(expanded, top=top)
+
+
+def arguments_slice(publication_id: int, key: int, *, start: int, count: int) -> Slice:
+    """`count` of the claims that argue about a position (key: its id negated; 0 for the
+    claims at the top), from rank `start`: what "show more" loads."""
+    reader = _Reader(publication_id)
+    reader.read_frame(whole=False)
+    if key == 0:
+        reader.read(Q(part="claims", key=0, rank__gte=start, rank__lt=start + count))
+        top = sorted((c for c in reader.parts["claims"]), key=lambda c: reader.layouts[c]["rank"])
+        placed = top
+    else:
+        top = []
+        placed = reader.read_children([key], start=start, count=count)
+    reader.read_details(placed)
+    result = reader.slice(set(), top=top)
+    arguments = result.tree.unattached if key == 0 else result.tree.arguments_of(key)
+    result.arguments = arguments
+    return result
+
+
+def branch_slice(publication_id: int, claim_id: int, *, budget: int) -> Slice | None:
+    """The arguments about one claim, opened breadth-first within `budget`; None if the
+    publication has no such claim."""
+    reader = _Reader(publication_id)
+    reader.read_frame(whole=False)
+    reader.read_claims([claim_id])
+    if claim_id not in reader.parts["claims"]:
+        return None
+    placed = reader.read_children([claim_id])
+    shown = len(reader.children[claim_id])
+    expanded, below = reader.expand(placed, shown, budget)
+    reader.read_details([claim_id, *placed, *below])
+    result = reader.slice(expanded | {claim_id}, top=[])
+    result.arguments = result.tree.arguments_of(claim_id)
+    result.shown = result.tree.shown_claims(result.arguments, expanded)
+    return result
+
+
+def path_to(publication_id: int, claim_id: int, *, limit: int = 1000) -> list[int]:
+    """The claims from the top of the tree down to `claim_id` (included), in one recursive
+    query; empty if the publication has no such claim."""
+    table = PublishedRow._meta.db_table
+    sql = f"""
+        WITH RECURSIVE up(claim_id, parent, steps) AS (
+            SELECT object_id, {table}.key, 0 FROM {table}
+            WHERE publication_id = %s AND part = 'claims' AND object_id = %s
+            UNION ALL
+            SELECT r.object_id, r.key, up.steps + 1 FROM {table} r JOIN up ON r.object_id = up.parent
+            WHERE r.publication_id = %s AND r.part = 'claims' AND up.parent > 0 AND up.steps < %s
+        )
+        SELECT claim_id FROM up ORDER BY steps DESC
+    """  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [publication_id, claim_id, publication_id, limit])
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,189 @@
+"""A publication's map stored as rows (published_map.py): the public pages read only the
+slice they show, so their queries and bytes stay the same whatever the size of the map."""
+
+import importlib
+import re
+
+import orjson
+import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from argmap.models import Link, Publication, PublishedRow
+from argmap.published_map import LEVELS, map_rows, path_to, write_rows
+from argmap.publishing import publish, published_document, published_map
+from argmap.synthetic import generate_map
+from argmap.tree import build_tree
+from tests.factories import ReviewerFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGE_BYTES = 1_000_000  # issue 17: a topic page is at most 1 MB, whatever the size of the map
+
+
+@pytest.fixture
+def reviewer():
+    return ReviewerFactory(username="reviewer")
+
+
+def published(claims: int, reviewer, seed: int = 3):
+    topic = generate_map(claims=claims, seed=seed).topic
+    publication = publish(topic, user=reviewer)
+    cache.clear()
+    return topic, publication
+
+
+def first_level(publication: Publication) -> int:
+    return PublishedRow.objects.filter(publication=publication, part="links", key__lt=0).count()
+
+
+def test_the_topic_page_reads_the_same_queries_and_bounded_bytes_at_two_sizes(
+    client, django_assert_num_queries, reviewer, settings
+):
+    settings.TOPIC_FIRST_LEVEL = 3
+    settings.TOPIC_TREE_BUDGET = 0  # the first level only: opening branches is the next test's
+    small, small_publication = published(300, reviewer)
+    large, large_publication = published(3000, reviewer, seed=4)
+    assert first_level(large_publication) > 4 * first_level(small_publication)
+    for topic in (small, large):
+        # the topic with its latest publication's id; the publication; the topic's frame
+        # (positions, stakeholders, the positions' stances); the first claims under each
+        # position (links, then their claims); the claims at the top; the shown claims'
+        # citations, stances and links; the sources and the claims their whys name
+        with django_assert_num_queries(8):
+            response = client.get(topic.get_absolute_url())
+        assert response.status_code == 200
+        assert len(response.content) < PAGE_BYTES  # what grows is the stakeholders' sections (200 at most)
+        # at most 3 claims under each of at most 5 positions, and 3 at the top
+        assert response.content.count(b'class="argument ') <= 3 * 5 + 3
+
+
+def test_the_topic_page_opens_branches_within_its_budget_at_two_sizes(client, django_assert_max_num_queries, reviewer):
+    for claims, seed in ((300, 3), (3000, 4)):
+        topic, _publication = published(claims, reviewer, seed=seed)
+        # as above, and two queries per level opened below the first (at most LEVELS)
+        with django_assert_max_num_queries(8 + 2 * LEVELS):
+            response = client.get(topic.get_absolute_url())
+        assert len(response.content) < PAGE_BYTES
+        assert (
+            response.content.count(b'class="argument ')
+            <= django_settings.TOPIC_TREE_BUDGET + 5 * django_settings.TOPIC_FIRST_LEVEL
+        )
+
+
+def test_the_first_level_is_ranked_by_strength_and_shows_more_by_a_plain_link(client, reviewer, settings):
+    settings.TOPIC_FIRST_LEVEL = settings.TOPIC_MORE = 5
+    topic, publication = published(3000, reviewer, seed=4)
+    html = client.get(topic.get_absolute_url()).content.decode()
+    position = publication.rows.filter(part="positions").order_by("rank").first()
+    ranked = list(
+        publication.rows.filter(part="links", key=-position.object_id).order_by("rank").values_list("claim", flat=True)
+    )
+    strengths = dict(publication.rows.filter(part="claims").values_list("object_id", "strength"))
+    assert [strengths[c] for c in ranked] == sorted((strengths[c] for c in ranked), reverse=True)
+    shown = ranked[: settings.TOPIC_FIRST_LEVEL]
+    assert f'id="claim-{shown[0]}"' in html
+    assert f'id="claim-{ranked[settings.TOPIC_FIRST_LEVEL]}"' not in html
+    more = reverse("argmap:topic-more", args=[topic.slug, position.object_id, settings.TOPIC_FIRST_LEVEL])
+    assert f'href="{more}"' in html
+
+    fragment = client.get(more)
+    assert fragment.status_code == 200
+    text = fragment.content.decode()
+    following = ranked[settings.TOPIC_FIRST_LEVEL : 2 * settings.TOPIC_FIRST_LEVEL]
+    for claim_id in following:
+        assert f'id="claim-{claim_id}"' in text or f'href="#claim-{claim_id}"' in text
+    positions = [m.start() for claim_id in following for m in re.finditer(f'id="claim-{claim_id}"', text)]
+    assert positions == sorted(positions)
+    if len(ranked) > 2 * settings.TOPIC_FIRST_LEVEL:
+        next_url = reverse("argmap:topic-more", args=[topic.slug, position.object_id, 2 * settings.TOPIC_FIRST_LEVEL])
+        assert f'href="{next_url}"' in text
+    beyond = reverse("argmap:topic-more", args=[topic.slug, position.object_id, len(ranked) + 10])
+    assert client.get(beyond).status_code == 404
+
+
+def test_a_branch_fragment_is_bounded_and_the_path_is_one_query(client, django_assert_max_num_queries, reviewer):
+    topic, publication = published(3000, reviewer, seed=4)
+    tree = build_tree(published_map(Publication.objects.get(pk=publication.pk)))
+    busiest = max(tree.parents, key=lambda c: tree.descendants.get(c, 0))
+    url = reverse("argmap:topic-branch", args=[topic.slug, busiest])
+    # the topic, the publication, the frame, the claim, then two per level opened (at most
+    # 4 levels), the details, the sources and named claims
+    with django_assert_max_num_queries(4 + 2 + 2 * 4 + 2):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.content) < PAGE_BYTES
+    assert response.content.count(b'class="argument ') <= django_settings.TOPIC_TREE_BUDGET + 50
+    deepest = max(tree.depths, key=tree.depths.get)
+    assert path_to(publication.pk, deepest) == tree.path_to(deepest)
+    assert client.get(reverse("argmap:topic-path", args=[topic.slug, deepest])).json() == {
+        "path": tree.path_to(deepest)
+    }
+    assert client.get(reverse("argmap:topic-branch", args=[topic.slug, 987654321])).status_code == 404
+
+
+def test_a_publication_round_trips_to_its_document_and_its_rows_never_change(reviewer):
+    topic, publication = published(300, reviewer)
+    document = published_document(Publication.objects.get(pk=publication.pk))
+    rows = PublishedRow.objects.filter(publication=publication)
+    for part in ("positions", "claims", "links", "stances", "sources", "citations", "stakeholders", "salience"):
+        stored = sorted((orjson.loads(d) for d in rows.filter(part=part).values_list("data", flat=True)), key=str)
+        assert stored == sorted(document[part], key=str), part
+    assert orjson.loads(rows.get(part="topic").data) == document["topic"]
+    row = rows.filter(part="claims").first()
+    with pytest.raises(Exception, match="never changes"):
+        row.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.filter(pk=row.pk).update(data="{}")
+
+
+def test_the_migration_lays_out_a_publication_made_before_it(reviewer):
+    topic, publication = published(300, reviewer)
+    expected = sorted(
+        PublishedRow.objects.filter(publication=publication).values_list("part", "object_id", "key", "rank")
+    )
+    PublishedRow.objects.filter(publication=publication).delete()  # as before the migration
+    migration = importlib.import_module("argmap.migrations.0012_published_rows")
+    migration.store_existing_publications(apps, None)
+    assert (
+        sorted(PublishedRow.objects.filter(publication=publication).values_list("part", "object_id", "key", "rank"))
+        == expected
+    )
+
+
+def test_writing_rows_takes_bulk_statements(django_assert_max_num_queries, reviewer):
+    topic, publication = published(300, reviewer)
+    document = published_document(Publication.objects.get(pk=publication.pk))
+    analysis = orjson.loads(Publication.objects.get(pk=publication.pk).analysis)
+    PublishedRow.objects.filter(publication=publication).delete()
+    rows = list(map_rows(publication.pk, document, {**analysis, "bytes": 1}))
+    # PostgreSQL: one COPY, then ANALYZE; SQLite: an INSERT per batch of 2,000
+    with django_assert_max_num_queries(max(2, 1 + len(rows) // 2000)):
+        assert write_rows(rows) == len(rows)
+
+
+def test_robustness_is_stored_with_the_publication_and_served_as_the_live_map_s(client, reviewer):
+    topic = generate_map(claims=300, seed=5).topic
+    Link.objects.filter(topic=topic, pk__in=Link.objects.filter(topic=topic).values("pk")[:40]).update(basis="inferred")
+    publication = publish(topic, user=reviewer)
+    cache.clear()
+    url = reverse("api:topic-evaluation", args=[topic.slug])
+    published = APIClient().get(url).json()  # anonymous: the publication
+    editor = APIClient()
+    editor.force_authenticate(reviewer)
+    live = editor.get(url).json()  # a reviewer: the live map, whose robustness is computed
+    assert live["version"] == topic.__class__.objects.get(pk=topic.pk).version
+    assert published["robustness"] is not None
+    assert published["robustness"] == live["robustness"]
+    assert [p["robustness"] for p in published["positions"]] == [p["robustness"] for p in live["positions"]]
+    fragile = {row["id"] for row in published["robustness"]["fragile_claims"]}
+    stored = {
+        row.object_id
+        for row in publication.rows.filter(part="claims")
+        if orjson.loads(row.assessment or "{}").get("flip")
+    }
+    assert stored == fragile
