@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "argmap.monitoring.MetricsMiddleware",
     # Then these two, to see every error (argmap/api/middleware.py).
     "argmap.api.middleware.DatabaseUnavailableMiddleware",
+    # Which database the request reads from: a replica, or the primary (argmap/replicas.py).
+    "argmap.replicas.ReplicaMiddleware",
     "argmap.api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -199,6 +201,30 @@ else:
         },
     }
 DATABASES = {"default": default_db}
+
+# Read replicas (argmap/replicas.py): PostgreSQL standbys of DATABASE_URL, a comma list of
+# URLs, each an alias "replica1", "replica2", ... Anonymous reads go to a healthy one;
+# writes, and a client's reads for REPLICA_READ_YOUR_WRITES seconds after it wrote, go to
+# the primary. A replica that does not answer, or has replayed the primary's changes only
+# up to more than REPLICA_MAX_LAG seconds ago, serves nothing until it is well again
+# (checked by each process at most every REPLICA_CHECK_INTERVAL seconds).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+if DATABASE_REPLICA_URLS and default_db["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL to be a PostgreSQL database")
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS must list postgres:// URLs, not {url[:20]!r}")
+    # A stopped replica must cost a reader little: it is given up after 2 s, then the
+    # primary answers.
+    replica["OPTIONS"] = {"connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2), "options": "-c jit=off"}
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["argmap.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+REPLICA_READ_YOUR_WRITES = env_int("REPLICA_READ_YOUR_WRITES", 10)
+REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 5)
+REPLICA_CHECK_INTERVAL = env_int("REPLICA_CHECK_INTERVAL", 5)
 # Seconds a client is told to wait (Retry-After) while the database is unreachable.
 DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 
