@@ -469,6 +469,21 @@ PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", 60)
 PUBLIC_S_MAXAGE = env_int("PUBLIC_S_MAXAGE", 300)
 PUBLIC_STALE_WHILE_REVALIDATE = env_int("PUBLIC_STALE_WHILE_REVALIDATE", 600)
 
+# Purging a CDN after a publication (argmap/purging.py, docs/deployment.md): a request
+# per page to PURGE_URL ("{url}", or "https://cdn.example/purge?u={url_quoted}") with
+# PURGE_METHOD, or the function at the dotted path PURGE_HOOK given the pages' addresses.
+# SITE_URL is the site's public origin (https://argmap.example.org), which the addresses
+# start with. Failures are logged; the publication stands.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+PURGE_URL = os.environ.get("PURGE_URL", "")
+PURGE_METHOD = os.environ.get("PURGE_METHOD", "") or "PURGE"
+PURGE_HOOK = os.environ.get("PURGE_HOOK", "")
+PURGE_TIMEOUT = env_int("PURGE_TIMEOUT", 5)
+if PURGE_URL and not SITE_URL:
+    raise ImproperlyConfigured("PURGE_URL needs SITE_URL, the public origin of the pages to purge")
+if PURGE_URL and not re.match(r"https?://", PURGE_URL.replace("{url}", "http://", 1)):
+    raise ImproperlyConfigured(f"PURGE_URL must be an http(s) address or start with {{url}}, not {PURGE_URL[:40]!r}")
+
 # Publications (docs/publications.md): with the strict two-person rule, whoever changed a
 # topic's map (or submitted it for review) since its last publication may not publish it.
 STRICT_TWO_PERSON_RULE = env_bool("STRICT_TWO_PERSON_RULE", False)
