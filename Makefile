@@ -20,7 +20,7 @@ export PG_CREATE_DB := import os, psycopg; from psycopg.conninfo import conninfo
 	exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone(); \
 	exists or conn.execute(f'CREATE DATABASE "{name}"')
 
-.PHONY: run worker setup test test-fast lint check test-sqlite test-postgresql bench screenshots clean
+.PHONY: run worker setup test test-fast lint check test-sqlite test-postgresql bench drill screenshots clean
 
 run: setup
 	@echo
@@ -101,6 +101,14 @@ bench: $(VENV)/.installed-dev
 		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python manage.py migrate -v 0 && \
 		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python -m benchmarks $(ARGS); \
 	fi
+
+# Reliability drills (drills/): a deployment of their own on loopback (PostgreSQL primary
+# and replica, Redis, gunicorn, Celery), broken in each way production breaks, the figures
+# written to docs/reliability.md. `make drill STEADY=600` for the documented ten minutes of
+# steady load; ARGS=--only redis replica to run a few.
+STEADY ?= 60
+drill: $(VENV)/.installed-dev
+	$(BIN)/python -m drills --steady $(STEADY) $(ARGS)
 
 # Screenshots of every kind of public page, at desktop and phone widths, into docs/screenshots/
 # (the browser test that takes them for the suite, pointed at that folder).

@@ -31,7 +31,14 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("argmap.purging")
 
 # The pages that show a topic's latest publication, or list publications.
-TOPIC_PAGES = ["topic-detail", "topic-analysis", "topic-preview", "topic-publications", "topic-corrections", "topic-feed"]
+TOPIC_PAGES = [
+    "topic-detail",
+    "topic-analysis",
+    "topic-preview",
+    "topic-publications",
+    "topic-corrections",
+    "topic-feed",
+]
 SITE_PAGES = ["home", "feed", "corrections", "sitemap"]
 
 

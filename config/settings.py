@@ -298,6 +298,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # 0.4 s, not the 6 s of the client's default retries.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Workers look for such tasks every 10 s (one small Redis query), not kombu's 100 s.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,

@@ -40,9 +40,7 @@ def published(topic, reviewer, django_capture_on_commit_callbacks):
     return publication, callbacks
 
 
-def test_publishing_purges_the_topics_pages_once_committed(
-    settings, reviewer, django_capture_on_commit_callbacks
-):
+def test_publishing_purges_the_topics_pages_once_committed(settings, reviewer, django_capture_on_commit_callbacks):
     settings.SITE_URL, settings.PURGE_HOOK = SITE, "tests.test_purging.record"
     topic = TopicFactory(slug="water")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
