@@ -27,7 +27,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from argmap import metrics
 from argmap.api.middleware import database_unreachable
@@ -49,6 +49,19 @@ SELECT pg_is_in_recovery(),
             ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END,
        EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
 """
+
+
+def judge(in_recovery: bool, lag, streaming: bool) -> tuple[bool, str]:
+    """Whether a standby may serve reads, from LAG_QUERY's row, and if not, why."""
+    if not in_recovery:
+        return False, "it is not a standby (promoted?)"
+    if not streaming:
+        return False, "it is not streaming from the primary"
+    if lag is None:  # changes to replay, and none replayed since it started
+        return False, "it has replayed nothing yet since it started"
+    if float(lag) > settings.REPLICA_MAX_LAG:
+        return False, f"it lags {float(lag):.1f} s (REPLICA_MAX_LAG {settings.REPLICA_MAX_LAG})"
+    return True, ""
 
 
 class Health:
@@ -75,17 +88,11 @@ class Health:
         try:
             with connections[alias].cursor() as cursor:
                 cursor.execute(LAG_QUERY)
-                in_recovery, lag, streaming = cursor.fetchone()
-        except DatabaseError as error:
+                row = cursor.fetchone()
+        except Exception as error:  # a failed check is a replica not to read from, never a 500
             connections[alias].close()
             return self.judged(alias, False, f"it does not answer ({type(error).__name__}: {str(error).strip()[:200]})")
-        if not in_recovery:
-            return self.judged(alias, False, "it is not a standby (promoted?)")
-        if not streaming:
-            return self.judged(alias, False, "it is not streaming from the primary")
-        if float(lag) > settings.REPLICA_MAX_LAG:
-            return self.judged(alias, False, f"it lags {float(lag):.1f} s (REPLICA_MAX_LAG {settings.REPLICA_MAX_LAG})")
-        return self.judged(alias, True, "")
+        return self.judged(alias, *judge(*row))
 
     def judged(self, alias: str, healthy: bool, reason: str) -> bool:
         was, _ = self.known.get(alias, (None, 0))

@@ -204,4 +204,7 @@ class Stack:
         self.redis.stop()
         for cluster in (self.replica, self.primary):
             subprocess.run([PGCLUSTER, "remove", cluster.dir], capture_output=True, check=False)  # noqa: S603
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if os.environ.get("DRILL_KEEP"):  # the logs, for a drill that failed
+            print(f"Kept {self.folder}")
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)

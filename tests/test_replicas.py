@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.db import connection, connections
@@ -252,6 +253,27 @@ def test_a_recent_write_cookie_reads_from_the_primary(one_replica, settings):
     assert chosen(request) == "replica1"
     request.COOKIES[replicas.WROTE_COOKIE] = "not a time"
     assert chosen(request) == "replica1"
+
+
+def test_a_standby_is_judged_by_its_recovery_its_stream_and_its_lag(settings):
+    settings.REPLICA_MAX_LAG = 5
+    assert replicas.judge(True, 0, True) == (True, "")
+    assert replicas.judge(True, 4.9, True) == (True, "")
+    assert replicas.judge(True, 6, True)[0] is False
+    assert replicas.judge(False, 0, True) == (False, "it is not a standby (promoted?)")
+    assert replicas.judge(True, 0, False) == (False, "it is not streaming from the primary")
+    # Just restarted, with changes to replay and none replayed yet: no replay timestamp.
+    assert replicas.judge(True, None, True) == (False, "it has replayed nothing yet since it started")
+
+
+def test_a_check_that_fails_in_any_way_reads_from_the_primary(settings, caplog):
+    settings.DATABASE_REPLICAS = ["replica1"]
+    replicas.health.forget()
+    with mock.patch.object(replicas, "connections") as connections_:
+        connections_.__getitem__.return_value.cursor.side_effect = TypeError("surprise")
+        assert replicas.choose(RequestFactory().get("/")) is None
+    assert "Replica replica1 serves no reads: it does not answer (TypeError: surprise)" in caplog.text
+    replicas.health.forget()
 
 
 def test_the_router_keeps_writes_and_transactions_on_the_primary(one_replica, transactional_db):
