@@ -198,7 +198,12 @@ def test_a_lagging_replica_serves_nothing_until_it_catches_up(routed, settings):
         assert replicas.health.known[ALIAS][0] is False
     routed.caught_up()
     assert slugs(APIClient().get(TOPICS)) == {"old", "new"}
-    assert replicas.health.known[ALIAS][0] is True
+    # Healthy again once within the bound (other databases' writes stream to it too: on a
+    # busy server its lag may stay above 1 s for a moment).
+    deadline = time.monotonic() + 30
+    while not replicas.health.healthy(ALIAS):
+        assert time.monotonic() < deadline, "the replica did not become healthy again"
+        time.sleep(0.2)
 
 
 @needs_replica
