@@ -13,7 +13,7 @@ PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:543
 export PG_ANSWERS := import os, psycopg; from psycopg.conninfo import make_conninfo; \
 	psycopg.connect(make_conninfo(os.environ["DATABASE_URL"], dbname="postgres", connect_timeout=3)).close()
 
-.PHONY: run worker setup test test-fast lint check test-sqlite test-postgresql bench screenshots clean
+.PHONY: run worker setup test test-fast lint check test-sqlite test-postgresql bench drill screenshots clean
 
 run: setup
 	@echo
@@ -93,6 +93,14 @@ bench: $(VENV)/.installed-dev
 		echo "PostgreSQL does not answer: benchmarking on SQLite (bench-<size>.sqlite3)."; \
 		DATABASE_URL= SQLITE_PATH=bench.sqlite3 $(BIN)/python -m benchmarks $(ARGS); \
 	fi
+
+# Reliability drills (drills/): a deployment of their own on loopback (PostgreSQL primary
+# and replica, Redis, gunicorn, Celery), broken in each way production breaks, the figures
+# written to docs/reliability.md. `make drill STEADY=600` for the documented ten minutes of
+# steady load; ARGS=--only redis replica to run a few.
+STEADY ?= 60
+drill: $(VENV)/.installed-dev
+	$(BIN)/python -m drills --steady $(STEADY) $(ARGS)
 
 # Screenshots of every kind of public page, at desktop and phone widths, into docs/screenshots/
 # (the browser test that takes them for the suite, pointed at that folder).

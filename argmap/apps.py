@@ -6,6 +6,14 @@ class ArgmapConfig(AppConfig):
     name = "argmap"
     verbose_name = "argument maps"
 
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from argmap import purging
+        from argmap.models import Publication
+
+        post_save.connect(purging.purge_after_publishing, sender=Publication, dispatch_uid="argmap.purging")
+
 
 class ArgmapAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with argmap's site (scoped, labelled autocomplete) as admin.site."""

@@ -7,7 +7,7 @@ exits); without it each process counts on its own.
 
 import os
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # Every process writes its figures there (the Celery worker and `migrate` too, in
@@ -34,4 +34,15 @@ TASKS = Counter(
     "argmap_tasks_total",
     "Background tasks run in this process, by task and outcome.",
     ["task", "outcome"],
+)
+REPLICA_HEALTHY = Gauge(
+    "argmap_replica_healthy",
+    "Whether a read replica serves reads (1) or reads go to the primary (0), as last checked.",
+    ["replica"],
+    multiprocess_mode="liveall",
+)
+REPLICA_FALLBACKS = Counter(
+    "argmap_replica_fallbacks_total",
+    "Requests run again on the primary because their replica failed midway.",
+    ["replica"],
 )

@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "argmap.monitoring.MetricsMiddleware",
     # Then these two, to see every error (argmap/api/middleware.py).
     "argmap.api.middleware.DatabaseUnavailableMiddleware",
+    # Which database the request reads from: a replica, or the primary (argmap/replicas.py).
+    "argmap.replicas.ReplicaMiddleware",
     "argmap.api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -199,6 +201,30 @@ else:
         },
     }
 DATABASES = {"default": default_db}
+
+# Read replicas (argmap/replicas.py): PostgreSQL standbys of DATABASE_URL, a comma list of
+# URLs, each an alias "replica1", "replica2", ... Anonymous reads go to a healthy one;
+# writes, and a client's reads for REPLICA_READ_YOUR_WRITES seconds after it wrote, go to
+# the primary. A replica that does not answer, or has replayed the primary's changes only
+# up to more than REPLICA_MAX_LAG seconds ago, serves nothing until it is well again
+# (checked by each process at most every REPLICA_CHECK_INTERVAL seconds).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+if DATABASE_REPLICA_URLS and default_db["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL to be a PostgreSQL database")
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS must list postgres:// URLs, not {url[:20]!r}")
+    # A stopped replica must cost a reader little: it is given up after 2 s, then the
+    # primary answers.
+    replica["OPTIONS"] = {"connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2), "options": "-c jit=off"}
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["argmap.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+REPLICA_READ_YOUR_WRITES = env_int("REPLICA_READ_YOUR_WRITES", 10)
+REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 5)
+REPLICA_CHECK_INTERVAL = env_int("REPLICA_CHECK_INTERVAL", 5)
 # Seconds a client is told to wait (Retry-After) while the database is unreachable.
 DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 
@@ -273,6 +299,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # 0.4 s, not the 6 s of the client's default retries.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Workers look for such tasks every 10 s (one small Redis query), not kombu's 100 s.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
@@ -447,6 +476,21 @@ TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
 PUBLIC_MAX_AGE = env_int("PUBLIC_MAX_AGE", 60)
 PUBLIC_S_MAXAGE = env_int("PUBLIC_S_MAXAGE", 300)
 PUBLIC_STALE_WHILE_REVALIDATE = env_int("PUBLIC_STALE_WHILE_REVALIDATE", 600)
+
+# Purging a CDN after a publication (argmap/purging.py, docs/deployment.md): a request
+# per page to PURGE_URL ("{url}", or "https://cdn.example/purge?u={url_quoted}") with
+# PURGE_METHOD, or the function at the dotted path PURGE_HOOK given the pages' addresses.
+# SITE_URL is the site's public origin (https://argmap.example.org), which the addresses
+# start with. Failures are logged; the publication stands.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+PURGE_URL = os.environ.get("PURGE_URL", "")
+PURGE_METHOD = os.environ.get("PURGE_METHOD", "") or "PURGE"
+PURGE_HOOK = os.environ.get("PURGE_HOOK", "")
+PURGE_TIMEOUT = env_int("PURGE_TIMEOUT", 5)
+if PURGE_URL and not SITE_URL:
+    raise ImproperlyConfigured("PURGE_URL needs SITE_URL, the public origin of the pages to purge")
+if PURGE_URL and not re.match(r"https?://", PURGE_URL.replace("{url}", "http://", 1)):
+    raise ImproperlyConfigured(f"PURGE_URL must be an http(s) address or start with {{url}}, not {PURGE_URL[:40]!r}")
 
 # Publications (docs/publications.md): with the strict two-person rule, whoever changed a
 # topic's map (or submitted it for review) since its last publication may not publish it.

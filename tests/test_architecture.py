@@ -155,3 +155,12 @@ def test_the_product_never_imports_the_benchmarks():
     assert not importers, f"{', '.join(importers)} import the benchmarks"
     # The command that runs them is a leaf too: nothing imports it.
     assert not [name for name, targets in IMPORTS.items() if BENCHMARK_COMMAND in targets]
+
+
+def test_the_product_never_imports_the_drills():
+    importers = sorted(
+        name
+        for name, path in MODULES.items()
+        if any(imported.split(".")[0] == "drills" for imported in imported_names(path))
+    )
+    assert not importers, f"{', '.join(importers)} import the drills"
