@@ -672,3 +672,13 @@ def topic_coalitions(topic: Topic) -> Coalitions:
 def topic_gaps(topic: Topic) -> Gaps:
     """`map_gaps` of `topic`, in one query."""
     return map_gaps(load_map(topic.pk, PAGE_COLUMNS))
+
+
+def map_data(document: dict[str, Any]) -> MapData:
+    """A snapshot's map as load_map gives it (rows of MAP_COLUMNS)."""
+    topic = document["topic"]
+    return MapData(
+        **{part: document[part] for part in MAP_COLUMNS},
+        # What the analysis needs of the topic itself (loading.PAGE_COLUMNS' "topic").
+        topic=[{"id": topic["id"], "alternatives": topic.get("alternatives", True)}],
+    )

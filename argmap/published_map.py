@@ -19,7 +19,7 @@ claim first); below it, supporters come first, as on a live map.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +28,8 @@ from django.db import connection
 from django.db.models import Q
 
 from argmap.analysis import WHY_LISTED
-from argmap.graph import Evaluation
-from argmap.loading import MapData
+from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
+from argmap.loading import MapData, map_data
 from argmap.models import PublishedRow
 from argmap.tree import SUPPORTS, Layout, Node, Tree
 
@@ -55,7 +55,6 @@ def _dumps(value: Any) -> str:
 
 def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, Any]) -> Iterator[tuple]:
     """The rows of a publication (COLUMNS), from its snapshot and its stored analysis."""
-    from argmap.publishing import map_data  # publishing imports this module
 
     data = map_data(document)
     tree = Tree(data)
@@ -386,7 +385,6 @@ class _Reader:
                 yield ranks[source_id], row
 
     def evaluation(self) -> Evaluation:
-        from argmap.publishing import stored_evaluation
 
         analysis = self.frame["analysis"]
         return stored_evaluation(
@@ -481,3 +479,32 @@ def path_to(publication_id: int, claim_id: int, *, limit: int = 1000) -> list[in
     with connection.cursor() as cursor:
         cursor.execute(sql, [publication_id, claim_id, publication_id, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _assessment(row: dict[str, Any]) -> Assessment:
+    why = row["why"]
+    explanation = None
+    if why is not None:
+        explanation = Explanation(**{**why, "contributions": [Contribution(**c) for c in why["contributions"]]})
+    return Assessment(
+        row["id"], row["strength"], row["label"], explanation, row.get("check"), row.get("share"),
+        row.get("robust"), row.get("flip"), row.get("flips_to"),
+        tuple(row["flip_link"]) if row.get("flip_link") else None,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | None = None) -> Evaluation:
+    """The stored evaluation, with the assessments of `claim_ids` only (all if None): a page
+    showing 200 claims of 10,000 rebuilds those 200."""
+    stored = analysis["evaluation"]
+    claims = stored["claims"]
+    wanted = claims.keys() if claim_ids is None else (str(c) for c in claim_ids)
+    return Evaluation(
+        positions={int(k): _assessment(v) for k, v in stored["positions"].items()},
+        claims={int(k): _assessment(claims[k]) for k in wanted if k in claims},
+        cruxes={int(k): [Crux(**c) for c in v] for k, v in stored["cruxes"].items()},
+        left_out=stored["left_out"],
+        assumed_rejected=stored["assumed_rejected"],
+        cycles=stored["cycles"],
+        converged=stored["converged"],
+    )

@@ -33,7 +33,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
+from argmap.graph import Evaluation
 from argmap.interchange import FORMATS, Export
 from argmap.interchange import _kept as kept_export
 from argmap.interchange.document import load_complete_map
@@ -46,6 +46,7 @@ from argmap.loading import (
     load_map,
     map_bridges,
     map_coalitions,
+    map_data,
     map_gaps,
     map_robustness,
 )
@@ -63,7 +64,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
-from argmap.published_map import Slice, store_rows
+from argmap.published_map import Slice, store_rows, stored_evaluation
 from argmap.robustness import with_robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
 
@@ -312,16 +313,6 @@ class Edition:
         return None if self.analysis is None else stored_coalitions(self.analysis)
 
 
-def map_data(document: dict[str, Any]) -> MapData:
-    """A snapshot's map as load_map gives it (rows of MAP_COLUMNS)."""
-    topic = document["topic"]
-    return MapData(
-        **{part: document[part] for part in MAP_COLUMNS},
-        # What the analysis needs of the topic itself (loading.PAGE_COLUMNS' "topic").
-        topic=[{"id": topic["id"], "alternatives": topic.get("alternatives", True)}],
-    )
-
-
 def published_document(publication: Publication) -> dict[str, Any]:
     return orjson.loads(publication.snapshot)
 
@@ -344,37 +335,8 @@ def topic_from_row(row: dict[str, Any]) -> Topic:
     return Topic(**fields)
 
 
-def _assessment(row: dict[str, Any]) -> Assessment:
-    why = row["why"]
-    explanation = None
-    if why is not None:
-        explanation = Explanation(**{**why, "contributions": [Contribution(**c) for c in why["contributions"]]})
-    return Assessment(
-        row["id"], row["strength"], row["label"], explanation, row.get("check"), row.get("share"),
-        row.get("robust"), row.get("flip"), row.get("flips_to"),
-        tuple(row["flip_link"]) if row.get("flip_link") else None,  # type: ignore[arg-type]
-    )  # fmt: skip
-
-
 def stored_analysis(publication: Publication) -> dict[str, Any]:
     return orjson.loads(publication.analysis)
-
-
-def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | None = None) -> Evaluation:
-    """The stored evaluation, with the assessments of `claim_ids` only (all if None): a page
-    showing 200 claims of 10,000 rebuilds those 200."""
-    stored = analysis["evaluation"]
-    claims = stored["claims"]
-    wanted = claims.keys() if claim_ids is None else (str(c) for c in claim_ids)
-    return Evaluation(
-        positions={int(k): _assessment(v) for k, v in stored["positions"].items()},
-        claims={int(k): _assessment(claims[k]) for k in wanted if k in claims},
-        cruxes={int(k): [Crux(**c) for c in v] for k, v in stored["cruxes"].items()},
-        left_out=stored["left_out"],
-        assumed_rejected=stored["assumed_rejected"],
-        cycles=stored["cycles"],
-        converged=stored["converged"],
-    )
 
 
 def stored_coalitions(analysis: dict[str, Any]) -> Coalitions:
