@@ -33,12 +33,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from argmap.analysis import stored_duplicates
+from argmap.duplicates import Duplicate
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
 from argmap.interchange import FORMATS, Export
 from argmap.interchange import _kept as kept_export
 from argmap.interchange.document import load_complete_map
 from argmap.interchange.native import FORMAT, topic_row
 from argmap.loading import (
+    DUPLICATES_PER_VERSION,
     MAP_COLUMNS,
     MapColumns,
     MapData,
@@ -46,6 +49,7 @@ from argmap.loading import (
     load_map,
     map_bridges,
     map_coalitions,
+    map_duplicates,
     map_gaps,
     map_robustness,
 )
@@ -164,7 +168,8 @@ def snapshot_document(topic: Topic) -> bytes:
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
     (every why, up to CRUXES cruxes per position, each verdict's robustness), the coalitions,
-    the gaps and the bridges between divided stakeholders."""
+    the gaps, the bridges between divided stakeholders and, on maps of up to
+    DUPLICATES_PER_VERSION claims, the possible duplicates."""
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     with_robustness(evaluation, map_robustness(data, evaluation=evaluation, graph=graph))  # how fragile each verdict is
@@ -174,6 +179,8 @@ def analyse(data: MapData) -> bytes:
         "gaps": map_gaps(data),
         "bridges": map_bridges(data, graph),
     }
+    if len(data.claims) <= DUPLICATES_PER_VERSION:
+        document["duplicates"] = map_duplicates(data)
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
 
 
@@ -281,6 +288,16 @@ class Edition:
 
     def coalitions(self) -> Coalitions | None:
         return None if self.analysis is None else stored_coalitions(self.analysis)
+
+    def duplicates(self) -> list[Duplicate]:
+        """The map's possible duplicates, computed once per version: those stored with a
+        publication (none if it was published before they were), or kept in the cache for a
+        live version of the map (none above DUPLICATES_PER_VERSION claims)."""
+        if self.analysis is not None:
+            return stored_duplicates(self.analysis) or []
+        if len(self.data.claims) > DUPLICATES_PER_VERSION:
+            return []
+        return caches["default"].get_or_set(self.topic.cache_key("duplicates"), partial(map_duplicates, self.data))
 
 
 def map_data(document: dict[str, Any]) -> MapData:
