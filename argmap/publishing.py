@@ -168,8 +168,8 @@ def snapshot_document(topic: Topic) -> bytes:
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
     (every why, up to CRUXES cruxes per position, each verdict's robustness), the coalitions,
-    the gaps, the bridges between divided stakeholders and, on maps of up to
-    DUPLICATES_PER_VERSION claims, the possible duplicates."""
+    the gaps, the bridges between divided stakeholders and the possible duplicates (unless
+    they take more than DUPLICATES_PER_VERSION comparisons)."""
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     with_robustness(evaluation, map_robustness(data, evaluation=evaluation, graph=graph))  # how fragile each verdict is
@@ -179,8 +179,9 @@ def analyse(data: MapData) -> bytes:
         "gaps": map_gaps(data),
         "bridges": map_bridges(data, graph),
     }
-    if len(data.claims) <= DUPLICATES_PER_VERSION:
-        document["duplicates"] = map_duplicates(data)
+    duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
+    if duplicates is not None:
+        document["duplicates"] = duplicates
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
 
 
@@ -292,12 +293,12 @@ class Edition:
     def duplicates(self) -> list[Duplicate]:
         """The map's possible duplicates, computed once per version: those stored with a
         publication (none if it was published before they were), or kept in the cache for a
-        live version of the map (none above DUPLICATES_PER_VERSION claims)."""
+        live version of the map (none if they take more than DUPLICATES_PER_VERSION comparisons)."""
         if self.analysis is not None:
             return stored_duplicates(self.analysis) or []
-        if len(self.data.claims) > DUPLICATES_PER_VERSION:
-            return []
-        return caches["default"].get_or_set(self.topic.cache_key("duplicates"), partial(map_duplicates, self.data))
+        return caches["default"].get_or_set(
+            self.topic.cache_key("duplicates"), lambda: map_duplicates(self.data, DUPLICATES_PER_VERSION) or []
+        )
 
 
 def map_data(document: dict[str, Any]) -> MapData:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from urllib.parse import urlencode
 
 import orjson
 from django import forms
@@ -30,6 +31,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap import sharing
 from argmap.analysis import (
+    LensView,
     analyse_page,
     evaluate_shown,
     grid_quadrants,
@@ -96,9 +98,10 @@ class HomeView(View):
 class PageUrls:
     """The public pages' addresses as prefixes, reversed once per render: a large topic
     page has thousands of links, and reverse() costs tens of microseconds each. In a
-    template: `{{ urls.claim }}{{ id }}/`."""
+    template: `{{ urls.claim }}{{ id }}/`. Seen through a lens, the branches loaded later
+    keep it: `branch_query` is the `?lens=` their addresses carry."""
 
-    def __init__(self, topic: Topic, number: int | None = None):
+    def __init__(self, topic: Topic, number: int | None = None, lens: LensView | None = None):
         self.claim = self.prefix("argmap:claim-detail", pk=987654321)
         self.topic = topic.get_absolute_url()
         self.stakeholder = self.prefix("argmap:stakeholder-detail", slug="slug-987654321")
@@ -107,6 +110,8 @@ class PageUrls:
             self.branch = self.prefix("argmap:topic-branch", slug=topic.slug, pk=987654321)
         else:  # a citable version's branches are that version's
             self.branch = self.prefix("argmap:topic-version-branch", slug=topic.slug, number=number, pk=987654321)
+        applied = lens is not None and lens.stakeholder_id is not None
+        self.branch_query = f"?{urlencode({'lens': lens.slug})}" if applied else ""
 
     @staticmethod
     def prefix(name: str, **kwargs) -> str:
@@ -251,7 +256,7 @@ class TopicMapView(View):
             "topic": topic,
             "publication": edition.publication,
             "version": number,
-            "urls": PageUrls(topic, number),
+            "urls": PageUrls(topic, number, analysis.get("lens")),
             "tree": tree,
             "expanded": expanded,
             "claims_shown": len(shown),
@@ -282,11 +287,12 @@ class TopicMapView(View):
         data = edition.data
         lens = self.lens(data)
         if len(data.claims) > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
-            evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens)  # the tree's strengths, labels, whys
+            # the tree's strengths, labels, whys
+            evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens, duplicates=edition.duplicates())
             return {"analysis_deferred": True, "lens": lens, "lens_choices": lens_choices(data)}
         analysis = analyse_page(
             data, tree, shown, stored=edition.stored, coalitions=edition.coalitions(), lens=lens,
-            bridges=stored_bridges(edition.analysis),
+            bridges=stored_bridges(edition.analysis), duplicates=edition.duplicates(),
         )  # fmt: skip
         return {"analysis": analysis, "lens": lens, "lens_choices": lens_choices(data)}
 
@@ -342,6 +348,7 @@ class TopicAnalysisView(TopicMapView):
                 coalitions=edition.coalitions(),
                 lens=lens,
                 bridges=stored_bridges(edition.analysis),
+                duplicates=edition.duplicates(),
             ),  # fmt: skip
             # The section's links to positions point at the topic page.
             "anchor_base": topic.get_absolute_url(),
@@ -363,7 +370,8 @@ class TopicEmbedView(TopicMapView):
     template_name = "argmap/topic_embed.html"
 
     def analysis_context(self, edition: Edition, tree, shown: list) -> dict:
-        evaluate_shown(edition.data, tree, shown, stored=edition.stored)  # the tree's strengths and labels only
+        # the tree's strengths and labels only
+        evaluate_shown(edition.data, tree, shown, stored=edition.stored, duplicates=edition.duplicates())
         return {}
 
     def get(self, request, slug, **kwargs):
@@ -385,9 +393,11 @@ class PositionEmbedView(TopicEmbedView):
 
 class TopicBranchView(TopicMapView):
     """The arguments below one claim of a topic's tree, as an HTML fragment: the topic page
-    loads the branches it did not render when the reader opens them."""
+    loads the branches it did not render when the reader opens them, through the lens the
+    page was opened with (its branch links carry `?lens=`)."""
 
     template_name = "argmap/includes/claim_arguments.html"
+    takes_lens = True
 
     def get_context_data(self, edition: Edition, pk: int, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
@@ -398,10 +408,14 @@ class TopicBranchView(TopicMapView):
         roots = tree.roots()
         page_shows = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
         expanded = tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET)
-        evaluate_shown(data, tree, tree.shown_claims(node.arguments, expanded), stored=edition.stored)
+        lens = self.lens(data)
+        evaluate_shown(
+            data, tree, tree.shown_claims(node.arguments, expanded), stored=edition.stored, lens=lens,
+            duplicates=edition.duplicates(),
+        )  # fmt: skip
         return {
             "topic": topic,
-            "urls": PageUrls(topic, number),
+            "urls": PageUrls(topic, number, lens),
             "tree": tree,
             "arguments": node.arguments,
             "expanded": expanded,
