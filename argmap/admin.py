@@ -417,7 +417,7 @@ def build_gaps_panel(topic_id: int) -> dict:
     """What to research next on a topic (analysis.gap_rows), each item with the admin page
     where it is fixed: one query (the whole map), whatever the size of the map."""
     data = load_map(topic_id, PAGE_COLUMNS)
-    rows = gap_rows(data, map_gaps(data), duplicates=False)
+    rows = gap_rows(data, map_gaps(data), duplicates=[])
     change = {model: admin_change_url(model, 987654321) for model in ("claim", "position", "stakeholder", "stance")}
 
     def url(model: str, pk: int) -> str:

@@ -18,11 +18,19 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from argmap.duplicates import Duplicate, possible_duplicates
+from argmap.duplicates import Duplicate
 from argmap.evidence import Evidence
 from argmap.graph import Assessment, Crux, Evaluation, Explanation, LinkRow
 from argmap.lenses import Bridge, evaluate_lens, lens_of
-from argmap.loading import MapData, graph_from_map, map_bridges, map_coalitions, map_evidence, map_robustness
+from argmap.loading import (
+    MapData,
+    graph_from_map,
+    map_bridges,
+    map_coalitions,
+    map_duplicates,
+    map_evidence,
+    map_robustness,
+)
 from argmap.robustness import SCORE_MARGIN, with_robustness
 from argmap.stakeholders import (
     AGREEMENT_THRESHOLD,
@@ -255,7 +263,9 @@ def evaluate_shown(
     the tree the standing of each (tree.standing, keyed as the tree keys its nodes), with
     how fragile it is and the claims it may duplicate. A published map's evaluation is
     `stored` (publishing.py): it is read, not computed. Through a `lens` (page_lens), the
-    map is evaluated as that stakeholder sees it, and each standing says how it differs."""
+    map is evaluated as that stakeholder sees it, and each standing says how it differs.
+    `duplicates` are the map's possible duplicates as computed once per version
+    (publishing.Edition.duplicates); none are noted without them."""
     shown_ids = {node.claim_id for node in shown}
     graph = None
     if stored is not None:
@@ -273,9 +283,7 @@ def evaluate_shown(
             evaluation,
             evaluate_lens(graph, seen, explain=True, explain_claims=shown_ids, cruxes=cruxes),
         )
-    if duplicates is None:
-        duplicates = map_duplicates(data)
-    words = _Words(tree, shown_ids, map_evidence(data), duplicates=duplicates, lens=lens, default=default)
+    words = _Words(tree, shown_ids, map_evidence(data), duplicates=duplicates or (), lens=lens, default=default)
     standing = tree.standing
     for position_id, assessment in evaluation.positions.items():
         standing[-position_id] = words.standing(assessment, "position")
@@ -303,22 +311,6 @@ def _left_out(words: _Words, assessment: Assessment | None, lens: LensView) -> S
     return standing
 
 
-DUPLICATES_ON_PAGES = 2000
-"""Pages note possible duplicates on maps of up to this many claims (the comparison grows
-faster than the map); larger maps list them in the gaps of the API and the admin."""
-
-
-def map_duplicates(data: MapData) -> list[Duplicate]:
-    """The claims of a loaded map that may count one reason twice (duplicates.py), as pages
-    show them: none on a map of more than DUPLICATES_ON_PAGES claims."""
-    if len(data.claims) > DUPLICATES_ON_PAGES:
-        return []
-    return possible_duplicates(
-        claims=[(row["id"], row["text"]) for row in data.claims],
-        citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
-    )
-
-
 def analyse_page(
     data: MapData,
     tree: Tree,
@@ -329,14 +321,15 @@ def analyse_page(
     coalitions: Coalitions | None = None,
     lens: LensView | None = None,
     bridges: list[Bridge] | None = None,
+    duplicates: list[Duplicate] | None = None,
 ) -> PageAnalysis:
     """The topic page's analysis: standings in the tree (evaluate_shown), each position's
     summary with its cruxes, the coalition matrix (computed, or those `stored` with a
     publication and its `coalitions`), the bridges between divided stakeholders (computed
     for a live map, or those stored with a publication: stored_bridges) and the claims that
-    may count one reason twice."""
+    may count one reason twice (`duplicates`, as computed once per version)."""
     shown = list(shown)
-    duplicates = map_duplicates(data)
+    duplicates = duplicates or []
     evaluation = evaluate_shown(data, tree, shown, cruxes=cruxes, stored=stored, lens=lens, duplicates=duplicates)
     words = _Words(tree, {node.claim_id for node in shown})
     positions = [
@@ -377,6 +370,14 @@ def stored_bridges(analysis: dict | None) -> list[Bridge] | None:
                row["agree_already"], row["accepted_by"], row["claim_ids"], row["found"])
         for row in analysis.get("bridges", [])
     ]  # fmt: skip
+
+
+def stored_duplicates(analysis: dict) -> list[Duplicate] | None:
+    """The possible duplicates stored with a publication's analysis (None for one published
+    before they were)."""
+    if "duplicates" not in analysis:
+        return None
+    return [Duplicate(tuple(row["claim_ids"]), row["reason"], row["overlap"]) for row in analysis["duplicates"]]
 
 
 _DUPLICATE_REASONS = {
@@ -703,10 +704,9 @@ class GapRows:
         )  # possible duplicates are the API's for now: the admin's panel does not list them
 
 
-def gap_rows(data: MapData, gaps: Gaps, *, duplicates: bool = True) -> GapRows:
-    """The gaps of a loaded map (loading.map_gaps), each item with its name or text; the
-    possible duplicates too unless `duplicates` is False (the admin's panel does not list
-    them, and on a large map they cost seconds)."""
+def gap_rows(data: MapData, gaps: Gaps, duplicates: list[Duplicate] | None = None) -> GapRows:
+    """The gaps of a loaded map (loading.map_gaps), each item with its name or text, and its
+    possible `duplicates` (computed if not given: stored_duplicates reads a publication's)."""
     claims = {row["id"]: row["text"] for row in data.claims}
     positions = {row["id"]: row["title"] for row in data.positions}
     stakeholders = {row["id"]: row for row in data.stakeholders}
@@ -747,14 +747,7 @@ def gap_rows(data: MapData, gaps: Gaps, *, duplicates: bool = True) -> GapRows:
                 "reason": d.reason,
                 "overlap": d.overlap,
             }
-            for d in (
-                possible_duplicates(
-                    claims=list(claims.items()),
-                    citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
-                )
-                if duplicates
-                else []
-            )
+            for d in (map_duplicates(data) if duplicates is None else duplicates)
         ],
     )
 

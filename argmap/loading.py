@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import orjson
 from django.db import connection
 
+from argmap.duplicates import Duplicate, TooManyComparisons, possible_duplicates
 from argmap.evidence import Evidence, claim_evidence
 from argmap.graph import ArgumentGraph, Evaluation, LinkRow
 from argmap.lenses import Bridge, bridges, divided_pairs
@@ -662,6 +663,27 @@ def map_bridges(data: MapData, graph: ArgumentGraph | None = None) -> list[Bridg
     if not pairs:
         return []
     return bridges(graph or graph_from_map(data), cast("list[StanceRow]", data.stances), pairs=pairs)
+
+
+DUPLICATES_PER_VERSION = 300_000
+"""The candidate pairs of texts compared, at most, to note a map's possible duplicates on its
+pages (computed once per version: stored at publish, kept in the cache for a live version):
+a few seconds of work, whatever the size of the map (docs/performance.md). A map that needs
+more (many claims made of the same few words) lists them in the gaps of the API and the
+admin only."""
+
+
+def map_duplicates(data: MapData, comparisons: int | None = None) -> list[Duplicate] | None:
+    """The claims of a loaded map that may count one reason twice (duplicates.py); with
+    `comparisons`, None if it takes more than that many."""
+    try:
+        return possible_duplicates(
+            claims=[(row["id"], row["text"]) for row in data.claims],
+            citations=[(row["claim_id"], row["source_id"], row["quote"]) for row in data.citations],
+            comparisons=comparisons,
+        )
+    except TooManyComparisons:
+        return None
 
 
 def topic_coalitions(topic: Topic) -> Coalitions:

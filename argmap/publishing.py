@@ -33,12 +33,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from argmap.analysis import stored_duplicates
+from argmap.duplicates import Duplicate
 from argmap.graph import Evaluation
 from argmap.interchange import FORMATS, Export
 from argmap.interchange import _kept as kept_export
 from argmap.interchange.document import load_complete_map
 from argmap.interchange.native import FORMAT, topic_row
 from argmap.loading import (
+    DUPLICATES_PER_VERSION,
     MAP_COLUMNS,
     MapColumns,
     MapData,
@@ -47,6 +50,7 @@ from argmap.loading import (
     map_bridges,
     map_coalitions,
     map_data,
+    map_duplicates,
     map_gaps,
     map_robustness,
 )
@@ -166,7 +170,8 @@ def snapshot_document(topic: Topic) -> bytes:
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
     (every why, up to CRUXES cruxes per position, each verdict's robustness), the coalitions,
-    the gaps and the bridges between divided stakeholders."""
+    the gaps, the bridges between divided stakeholders and the possible duplicates (unless
+    they take more than DUPLICATES_PER_VERSION comparisons)."""
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     report = map_robustness(data, evaluation=evaluation, graph=graph)
@@ -178,6 +183,9 @@ def analyse(data: MapData) -> bytes:
         "gaps": map_gaps(data),
         "bridges": map_bridges(data, graph),
     }
+    duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
+    if duplicates is not None:
+        document["duplicates"] = duplicates
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
 
 
@@ -311,6 +319,16 @@ class Edition:
         if self.slice is not None:
             return coalitions_from(self.slice.frame["analysis"]["coalitions"])
         return None if self.analysis is None else stored_coalitions(self.analysis)
+
+    def duplicates(self) -> list[Duplicate]:
+        """The map's possible duplicates, computed once per version: those stored with a
+        publication (none if it was published before they were), or kept in the cache for a
+        live version of the map (none if they take more than DUPLICATES_PER_VERSION comparisons)."""
+        if self.analysis is not None:
+            return stored_duplicates(self.analysis) or []
+        return caches["default"].get_or_set(
+            self.topic.cache_key("duplicates"), lambda: map_duplicates(self.data, DUPLICATES_PER_VERSION) or []
+        )
 
 
 def published_document(publication: Publication) -> dict[str, Any]:

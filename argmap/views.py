@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from urllib.parse import urlencode
 
 import orjson
 from django import forms
@@ -30,6 +31,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap import sharing
 from argmap.analysis import (
+    LensView,
     analyse_page,
     evaluate_shown,
     grid_quadrants,
@@ -97,9 +99,10 @@ class HomeView(View):
 class PageUrls:
     """The public pages' addresses as prefixes, reversed once per render: a large topic
     page has thousands of links, and reverse() costs tens of microseconds each. In a
-    template: `{{ urls.claim }}{{ id }}/`."""
+    template: `{{ urls.claim }}{{ id }}/`. Seen through a lens, the branches loaded later
+    keep it: `branch_query` is the `?lens=` their addresses carry."""
 
-    def __init__(self, topic: Topic, number: int | None = None):
+    def __init__(self, topic: Topic, number: int | None = None, lens: LensView | None = None):
         self.claim = self.prefix("argmap:claim-detail", pk=987654321)
         self.topic = topic.get_absolute_url()
         self.stakeholder = self.prefix("argmap:stakeholder-detail", slug="slug-987654321")
@@ -113,6 +116,8 @@ class PageUrls:
                 "argmap:topic-version-more", kwargs={"slug": topic.slug, "number": number, "pk": 987654321, "start": 0}
             )
         self.more = more[: more.index("/987654321/")]  # …/positions
+        applied = lens is not None and lens.stakeholder_id is not None
+        self.branch_query = f"?{urlencode({'lens': lens.slug})}" if applied else ""
 
     def more_of(self, key: int, start: int) -> str:
         """Where "show more" of a position (key: its id negated; 0 for the claims at the top) loads from."""
@@ -281,7 +286,7 @@ class TopicMapView(View):
             "topic": topic,
             "publication": edition.publication,
             "version": number,
-            "urls": PageUrls(topic, number),
+            "urls": PageUrls(topic, number, analysis.get("lens")),
             "tree": tree,
             "expanded": expanded,
             "claims_shown": len(shown),
@@ -314,11 +319,12 @@ class TopicMapView(View):
         data = edition.data
         lens = self.lens(data)
         if edition.claims_total > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
-            evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens)  # the tree's strengths, labels, whys
+            # the tree's strengths, labels, whys
+            evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens, duplicates=edition.duplicates())
             return {"analysis_deferred": True, "lens": lens, "lens_choices": lens_choices(data)}
         analysis = analyse_page(
             data, tree, shown, stored=edition.stored, coalitions=edition.coalitions(), lens=lens,
-            bridges=stored_bridges(edition.analysis),
+            bridges=stored_bridges(edition.analysis), duplicates=edition.duplicates(),
         )  # fmt: skip
         return {"analysis": analysis, "lens": lens, "lens_choices": lens_choices(data)}
 
@@ -377,6 +383,7 @@ class TopicAnalysisView(TopicMapView):
                 coalitions=edition.coalitions(),
                 lens=lens,
                 bridges=stored_bridges(edition.analysis),
+                duplicates=edition.duplicates(),
             ),  # fmt: skip
             # The section's links to positions point at the topic page.
             "anchor_base": topic.get_absolute_url(),
@@ -398,7 +405,8 @@ class TopicEmbedView(TopicMapView):
     template_name = "argmap/topic_embed.html"
 
     def analysis_context(self, edition: Edition, tree, shown: list) -> dict:
-        evaluate_shown(edition.data, tree, shown, stored=edition.stored)  # the tree's strengths and labels only
+        # the tree's strengths and labels only
+        evaluate_shown(edition.data, tree, shown, stored=edition.stored, duplicates=edition.duplicates())
         return {}
 
     def get(self, request, slug, **kwargs):
@@ -420,9 +428,11 @@ class PositionEmbedView(TopicEmbedView):
 
 class TopicBranchView(TopicMapView):
     """The arguments below one claim of a topic's tree, as an HTML fragment: the topic page
-    loads the branches it did not render when the reader opens them."""
+    loads the branches it did not render when the reader opens them, through the lens the
+    page was opened with (its branch links carry `?lens=`)."""
 
     template_name = "argmap/includes/claim_arguments.html"
+    takes_lens = True
 
     def read_slice(self, publication_id: int, pk: int, **kwargs) -> Slice | None:
         return branch_slice(publication_id, pk, budget=settings.TOPIC_TREE_BUDGET)
@@ -448,10 +458,14 @@ class TopicBranchView(TopicMapView):
         roots = tree.roots()
         page_shows = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
         expanded = tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET)
-        evaluate_shown(data, tree, tree.shown_claims(node.arguments, expanded), stored=edition.stored)
+        lens = self.lens(data)
+        evaluate_shown(
+            data, tree, tree.shown_claims(node.arguments, expanded), stored=edition.stored, lens=lens,
+            duplicates=edition.duplicates(),
+        )  # fmt: skip
         return {
             "topic": topic,
-            "urls": PageUrls(topic, number),
+            "urls": PageUrls(topic, number, lens),
             "tree": tree,
             "arguments": node.arguments,
             "expanded": expanded,

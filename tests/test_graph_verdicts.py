@@ -336,3 +336,47 @@ def test_prefix_filtering_finds_every_near_identical_pair(texts):
             if x | y and len(x & y) / len(x | y) >= duplicates.TEXT_OVERLAP:
                 expected.add((i, j))
     assert found == expected
+
+
+@st.composite
+def word_sets(draw) -> list[str]:
+    """Claims over a vocabulary of a dozen words, of 1 to 20 words each, many of them another
+    claim with a few words added or taken away: near the threshold, where the length,
+    prefix and positional filters decide."""
+    vocabulary = [f"w{n}" for n in range(12)] + [f"rare{n}" for n in range(30)]
+    texts = []
+    for _ in range(draw(st.integers(2, 30))):
+        if texts and draw(st.booleans()):
+            words = draw(st.sampled_from(texts)).split()
+            drop = draw(st.integers(0, min(2, len(words) - 1)))
+            words = words[drop:] + draw(st.lists(st.sampled_from(vocabulary), max_size=3))
+        else:
+            words = draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=20))
+        texts.append(" ".join(draw(st.permutations(words))))
+    return texts
+
+
+@settings(max_examples=200, deadline=None)
+@given(word_sets())
+def test_the_filters_find_the_same_pairs_as_comparing_every_two_claims(texts):
+    claims = list(enumerate(texts))
+    found = {
+        (d.claim_ids, d.overlap)
+        for d in possible_duplicates(claims=claims, citations=[])
+        if d.reason == "near-identical text"
+    }
+    t = duplicates.TEXT_OVERLAP
+    expected = set()
+    for i, a in claims:
+        for j, b in claims[i + 1 :]:
+            x, y = duplicates.words(a), duplicates.words(b)
+            if x | y and len(x & y) * t.denominator >= t.numerator * len(x | y):  # Jaccard ≥ t, exactly
+                expected.add(((i, j), len(x & y) / len(x | y)))
+    assert found == expected
+
+
+def test_the_comparison_of_texts_stops_past_its_bound():
+    claims = [(n, "Easing copyright rules would undermine creators.") for n in range(5)]
+    with pytest.raises(duplicates.TooManyComparisons):
+        possible_duplicates(claims=claims, citations=[], comparisons=3)
+    assert len(possible_duplicates(claims=claims, citations=[], comparisons=10)) == 10  # 4+3+2+1 candidate pairs

@@ -2,10 +2,14 @@
 and its analysis page say in words which lens is on and what it changes, how fragile each
 position's standing is, and which claims may count one reason twice."""
 
+from unittest import mock
+
+import orjson
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from argmap.duplicates import possible_duplicates
 from argmap.models import TopicStatus
 from argmap.publishing import publish
 from tests.factories import (
@@ -144,3 +148,53 @@ def test_a_publication_shows_the_robustness_stored_with_it(client):
     link.delete()  # an edit after publication: the public still reads the publication
     content = page(client, topic)
     assert "Fragile: without one link an editor inferred" in content
+
+
+def twice_map(slug: str, status: str = TopicStatus.PUBLISHED):
+    """Two claims for one position citing one passage of one source: possible duplicates."""
+    topic = TopicFactory(slug=slug, status=status)
+    position = PositionFactory(topic=topic)
+    source = SourceFactory()
+    citations = []
+    for text in ("It harms the rights of creators.", "It harms the livelihoods of creators."):
+        claim = LinkFactory(claim__topic=topic, claim__text=text, target_position=position).claim
+        citations.append(CitationFactory(claim=claim, source=source, quote="rights and livelihoods of creators"))
+    return topic, citations
+
+
+def test_a_publication_notes_the_duplicates_stored_with_it_and_compares_nothing_per_request(client):
+    cache.clear()
+    topic, citations = twice_map("twice-published", TopicStatus.DRAFT)
+    publication = publish(topic, user=ReviewerFactory())
+    assert [row["reason"] for row in orjson.loads(publication.analysis)["duplicates"]] == ["same passage"]
+    citations[0].delete()  # an edit after publication: the public still reads the publication
+    with mock.patch("argmap.loading.possible_duplicates", side_effect=AssertionError("compared per request")):
+        content = page(client, topic)
+        analysis = analysis_page(client, topic)
+    assert "they cite the same passage of one source, so the map may count one reason twice." in content
+    assert "is possibly the same as" in analysis
+
+
+def test_a_live_version_compares_its_claims_once_for_all_its_pages(client):
+    cache.clear()
+    topic, _ = twice_map("twice-live")
+    with mock.patch("argmap.loading.possible_duplicates", wraps=possible_duplicates) as compared:
+        assert "is possibly the same as" in page(client, topic)
+        assert "is possibly the same as" in analysis_page(client, topic)
+    assert compared.call_count == 1
+
+
+def test_a_branch_loaded_later_keeps_the_lens_the_page_was_opened_with(client, settings, divided):
+    settings.TOPIC_TREE_BUDGET = 1  # the objection is shown; the answer below it is left to load
+    answer = divided.claims.get(text="The cost is covered by the budget.")
+    objection = divided.claims.get(text="It would cost too much.")
+    content = page(client, divided, lens="ministry")
+    branch = reverse("argmap:topic-branch", kwargs={"slug": divided.slug, "pk": objection.pk})
+    assert f'data-branch-url="{branch}?lens=ministry"' in content
+    assert f'id="claim-{answer.pk}"' not in content
+
+    fragment = client.get(branch, {"lens": "ministry"}).content.decode()
+
+    assert f'id="claim-{answer.pk}"' in fragment
+    assert "The ministry holds this claim: its lens takes it as beyond dispute (1.00, accepted)." in fragment
+    assert "The ministry holds this claim" not in client.get(branch).content.decode()  # kept apart in the cache

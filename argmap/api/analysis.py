@@ -21,7 +21,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
-from argmap.analysis import gap_rows
+from argmap.analysis import gap_rows, stored_duplicates
 from argmap.api.schema import ERRORS
 from argmap.conditional import topic_response
 from argmap.graph import LABELS
@@ -590,7 +590,7 @@ class TopicAnalysisActions:
                 rows = gap_rows(data, map_gaps(data))
             else:
                 data = edition.data
-                rows = gap_rows(data, Gaps(**edition.analysis["gaps"]))
+                rows = gap_rows(data, Gaps(**edition.analysis["gaps"]), stored_duplicates(edition.analysis))
             return {
                 "claims_without_source": rows.claims_without_source,
                 "stakeholders_without_stance": rows.stakeholders_without_stance,

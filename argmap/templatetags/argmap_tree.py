@@ -32,6 +32,7 @@ class _TreeWriter:
         self.source = escape(urls.source)
         self.stakeholder = escape(urls.stakeholder)
         self.branch = escape(urls.branch)
+        self.branch_query = escape(urls.branch_query)  # the page's ?lens=, which its branches keep
         self.claim_url = urls.claim
         self.expanded = expanded
         self.sources_listed = sources_listed
@@ -72,7 +73,8 @@ class _TreeWriter:
                 self.arguments(arguments)
             else:
                 out.append(
-                    f'<div class="branch" data-branch-url="{self.branch}{ref}/"><a href="{self.claim}{ref}/">'
+                    f'<div class="branch" data-branch-url="{self.branch}{ref}/{self.branch_query}">'
+                    f'<a href="{self.claim}{ref}/">'
                     f"Show the claims below ({node.descendants})</a></div>"
                 )
             out.append("</details></li>")
