@@ -12,7 +12,7 @@ walks up from every new link through the whole link table: right for an edit, bu
 1,000,000 claims each batch of links paid seconds for it. A bulk writer of a new topic
 wraps its writes in `support_checked_at_the_end(topic)` instead: the trigger skips its
 walk for this transaction (the transaction-local setting `argmap.support_checked`,
-migration 0014), and the topic's support links are read back once at the end and
+migration 0013), and the topic's support links are read back once at the end and
 checked in the application (graph.support_cycles, linear in the map). That is safe
 because a support circle can only run through links of one topic (a link joins a claim
 to a position or claim of its own topic, a rule the trigger still checks on every row),

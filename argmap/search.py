@@ -4,11 +4,11 @@ stakeholders and sources involved in them.
 On PostgreSQL it is full-text search (English stemming, `websearch_to_tsquery` syntax:
 words, "quoted phrases", -exclusions, or), ranked, with highlighted snippets. Each
 searched table stores its document as a generated `search_document` tsvector column
-with a GIN index (migration 0013). The index finds at most CANDIDATES matching rows per
+with a GIN index (migration 0012). The index finds at most CANDIDATES matching rows per
 kind, and only those are ranked: a word found in half a million claims costs about what
 a rare one does (its hits are the best of the first CANDIDATES found, not of all).
 
-On SQLite it uses FTS5 when the library has it (migration 0013 makes the tables and
+On SQLite it uses FTS5 when the library has it (migration 0012 makes the tables and
 their triggers): every word must match (prefixes too), ranked by bm25 over the same
 bounded candidates. Without FTS5 every word must appear, in any field
 (case-insensitive contains), and the snippet is cut around the first match.
@@ -144,7 +144,7 @@ class IsAnyOf(Func):
 
 
 class StoredDocument(Expression):
-    """The `search_document` column of the query's table (PostgreSQL, migration 0013):
+    """The `search_document` column of the query's table (PostgreSQL, migration 0012):
     not a model field, since SQLite has no tsvector to generate it as."""
 
     output_field = SearchVectorField()
@@ -156,7 +156,7 @@ class StoredDocument(Expression):
 
 
 class FtsRank(Expression):
-    """How well a row of the query's table matches an FTS5 query (SQLite, migration 0013):
+    """How well a row of the query's table matches an FTS5 query (SQLite, migration 0012):
     bm25 from the table's `<table>_fts`, negated so that higher is better."""
 
     output_field = FloatField()
@@ -179,7 +179,7 @@ class FtsRank(Expression):
 
 @cache
 def sqlite_has_fts5() -> bool:
-    """Whether SQLite has FTS5, as migration 0013 found when it made the tables (the
+    """Whether SQLite has FTS5, as migration 0012 found when it made the tables (the
     same library, asked once per process without a query on the database)."""
     with closing(sqlite3.connect(":memory:")) as memory:
         return "ENABLE_FTS5" in {row[0] for row in memory.execute("PRAGMA compile_options")}

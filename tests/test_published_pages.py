@@ -147,7 +147,7 @@ def test_the_migration_lays_out_a_publication_made_before_it(reviewer):
         PublishedRow.objects.filter(publication=publication).values_list("part", "object_id", "key", "rank")
     )
     PublishedRow.objects.filter(publication=publication).delete()  # as before the migration
-    migration = importlib.import_module("argmap.migrations.0012_published_rows")
+    migration = importlib.import_module("argmap.migrations.0015_published_rows")
     migration.store_existing_publications(apps, None)
     assert (
         sorted(PublishedRow.objects.filter(publication=publication).values_list("part", "object_id", "key", "rank"))

@@ -1,4 +1,4 @@
-"""Search that scales (argmap/search.py, migration 0013): a stored, indexed document per
+"""Search that scales (argmap/search.py, migration 0012): a stored, indexed document per
 searched table (a generated tsvector on PostgreSQL, FTS5 on SQLite), ranking over a
 bounded set of candidates, published topics only; trigram indexes for `icontains`."""
 

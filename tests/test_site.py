@@ -309,7 +309,7 @@ def test_search_indexes_exist_on_postgresql_only(on_postgresql):
             for table in ("argmap_claim", "argmap_topic")
             for index in connection.introspection.get_constraints(cursor, table)
         }
-    assert ("argmap_claim_document" in indexes) == on_postgresql  # migration 0013 (0004's are replaced)
+    assert ("argmap_claim_document" in indexes) == on_postgresql  # migration 0012 (0004's are replaced)
     assert ("argmap_topic_document" in indexes) == on_postgresql
     assert "argmap_claim_search" not in indexes
 

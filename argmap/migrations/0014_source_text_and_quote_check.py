@@ -16,7 +16,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("argmap", "0014_import_jobs_and_bulk_support_check"),
+        ("argmap", "0013_import_jobs_and_bulk_support_check"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -52,7 +52,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("argmap", "0013_keyset_and_search_indexes"),
+        ("argmap", "0012_keyset_and_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

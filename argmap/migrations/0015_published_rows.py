@@ -55,7 +55,7 @@ def store_existing_publications(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("argmap", "0017_source_text_and_quote_check"),
+        ("argmap", "0014_source_text_and_quote_check"),
     ]
 
     operations = [
