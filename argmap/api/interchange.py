@@ -378,8 +378,9 @@ class MapImportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, views
 
     def queue(self, request, upload, options: dict[str, Any]) -> Response:
         """The import as a background job: 202 with the job, or 503 if it could not be queued."""
+        staged = staging_dir() / stage(upload)
         job = queue_import(
-            file=staging_dir() / stage(upload),
+            file=staged.rename(staged.with_suffix(".importing")),  # for the job only
             name=upload.name or "",
             format=options["format"],
             user=request.user,

@@ -49,10 +49,11 @@ def staging_dir() -> Path:
 
 
 def stage(upload: IO[bytes]) -> str:
-    """Keep an uploaded file for its confirmation or its worker; returns its name in the
-    staging folder. Files left there longer than STAGED_FOR are removed."""
+    """Keep an uploaded file for its confirmation; returns its name in the staging folder.
+    Files left unconfirmed longer than STAGED_FOR are removed (not those handed to a job,
+    renamed *.importing, which may wait longer in a busy queue)."""
     folder = staging_dir()
-    for old in folder.iterdir():
+    for old in folder.glob("*.upload"):
         try:
             if old.stat().st_mtime < time.time() - STAGED_FOR:
                 old.unlink()

@@ -3,6 +3,9 @@
 then the new topic, or every problem with its place (nothing written). Without a broker
 the import runs in the request (tests/api/test_interchange.py)."""
 
+import os
+import time
+from pathlib import Path
 from unittest import mock
 
 import orjson
@@ -160,3 +163,14 @@ def test_the_schema_describes_the_job(editor_api):
     }
     fields = schema["components"]["schemas"]["ImportJob"]["properties"]
     assert {"status", "stage", "done", "total", "problems", "topic", "created"} <= set(fields)
+
+
+def test_a_file_waiting_for_its_worker_is_not_cleared_as_stale(editor_api, document, broker, tmp_path):
+    post_import(editor_api, document, slug="first")
+    waiting = ImportJob.objects.get()
+    two_hours_ago = time.time() - 7200
+    os.utime(waiting.file, (two_hours_ago, two_hours_ago))
+    post_import(editor_api, document, slug="second")  # stages another file, clearing stale ones
+    assert Path(waiting.file).exists()
+    run_job(waiting.pk)
+    assert Topic.objects.filter(slug="first").exists()
