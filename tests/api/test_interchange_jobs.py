@@ -174,3 +174,18 @@ def test_a_file_waiting_for_its_worker_is_not_cleared_as_stale(editor_api, docum
     assert Path(waiting.file).exists()
     run_job(waiting.pk)
     assert Topic.objects.filter(slug="first").exists()
+
+
+# Query budget of polling a job: the token with its user, the user's permissions, then
+# the job with its topic (one query).
+POLL = 3
+
+
+@pytest.mark.parametrize("done", [False, True])
+def test_polling_a_job_takes_constant_queries(django_assert_num_queries, editor_api, document, broker, done):
+    url = post_import(editor_api, document)["Location"]
+    if done:
+        run_job(ImportJob.objects.get().pk)
+    with django_assert_num_queries(POLL):
+        response = editor_api.get(url)
+    assert response.json()["status"] == ("done" if done else "queued")
