@@ -543,7 +543,6 @@ class _Check:
     def check_links(self) -> None:
         seen: dict[tuple, str] = {}
         supports: list[tuple[str, str]] = []
-        where_of_support: dict[tuple[str, str], str] = {}
         for row, where in zip(self.rows["links"], self.where["links"], strict=True):
             position, claim = row["target_position"], row["target_claim"]
             if (position is None) == (claim is None):
@@ -559,9 +558,18 @@ class _Check:
             seen[identity] = where
             if claim is not None and row["polarity"] == Polarity.SUPPORTS:
                 supports.append((row["claim"], claim))
-                where_of_support[(row["claim"], claim)] = where
+        del seen  # before support_cycles builds its graph: not both at once
+        circles = support_cycles(supports)
+        if not circles:
+            return
+        # Where each step is, only for a map that has a circle (a dict per link otherwise).
         order = {step: index for index, step in enumerate(supports)}
-        for circle in support_cycles(supports):
+        where_of_support: dict[tuple[str, str], str] = {}
+        for row, where in zip(self.rows["links"], self.where["links"], strict=True):
+            step = (row["claim"], row["target_claim"])
+            if step in order and row["polarity"] == Polarity.SUPPORTS and row["target_position"] is None:
+                where_of_support.setdefault(step, where)
+        for circle in circles:
             steps = sorted(zip(circle, [*circle[1:], circle[0]], strict=True), key=order.__getitem__)
             places = ", ".join(where_of_support[step] for step in steps)
             claims = " → ".join(self.keys["claims"].get(uid, uid) for uid in [*circle, circle[0]])
