@@ -1419,6 +1419,11 @@ class ImportJob(models.Model):
     worker = models.CharField(max_length=300, blank=True, help_text="host:pid of the process running it.")
     problems = models.JSONField(default=list, blank=True)
     summary = models.TextField(blank=True)
+    report = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The finished import's report: created, reused, and its problems and notes with their places.",
+    )
     topic = models.ForeignKey(Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = ImportJobQuerySet.as_manager()

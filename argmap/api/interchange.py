@@ -4,10 +4,15 @@
   download, streamed, with ETag and Last-Modified from the topic (an @action of
   TopicViewSet, so a draft is a 404 to the public, as everywhere).
 - POST /api/v1/imports/: an editor's file (multipart: `file`, `format`), checked and,
-  unless it is a dry run (the default), imported as a new topic. The answer is the
-  import's report: what was (or would be) created, and every problem with its place in
-  the file. Its own resource rather than /topics/import/, which a topic whose slug is
-  "import" would shadow.
+  unless it is a dry run (the default), imported as a new topic. A dry run, and an
+  import without a broker, answer with the import's report: what was (or would be)
+  created, and every problem with its place in the file. With a broker (REDIS_URL) an
+  import is a background job (interchange/jobs.py, as the admin's): the answer is 202
+  Accepted with the job, whose Location the editor polls.
+- GET /api/v1/imports/{id}/: the job: its status, stage and progress, and once finished
+  what it created (the topic) or every problem that stopped it. Only its editor sees it.
+Its own resource rather than /topics/import/, which a topic whose slug is "import" would
+shadow.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -44,8 +49,10 @@ from argmap.interchange import (
     upload_too_large,
 )
 from argmap.interchange.document import PARTS, SHARED_PARTS
-from argmap.models import Topic, prohibit_control_characters
+from argmap.interchange.jobs import live_progress, stage, staging_dir
+from argmap.models import ImportJob, ImportStatus, Topic, prohibit_control_characters
 from argmap.publishing import export_publication
+from argmap.tasks import queue_import
 
 FORMAT_NAMES = ", ".join(FORMATS)
 
@@ -208,27 +215,95 @@ def report_data(report: ImportReport, request) -> dict[str, Any]:
         "reused": {part: report.reused.get(part, 0) for part in SHARED_PARTS},
         "problems": [{"where": problem.where, "message": problem.message} for problem in report.problems],
         "notes": [{"where": note.where, "message": note.message} for note in report.notes],
-        "topic": None
-        if topic is None
-        else {
-            "slug": topic.slug,
-            "url": request.build_absolute_uri(reverse("api:topic-detail", args=[topic.slug])),
-            "page": request.build_absolute_uri(topic.get_absolute_url()),
-        },
+        "topic": topic_links(topic, request),
     }
 
 
-@extend_schema(tags=["topics"])
-class MapImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Imports: a map file in, a new topic out."""
+def topic_links(topic: Topic | None, request) -> dict[str, str] | None:
+    if topic is None:
+        return None
+    return {
+        "slug": topic.slug,
+        "url": request.build_absolute_uri(reverse("api:topic-detail", args=[topic.slug])),
+        "page": request.build_absolute_uri(topic.get_absolute_url()),
+    }
 
-    queryset = Topic.objects.none()  # (for the schema; an import reads no topic)
-    serializer_class = ImportSerializer
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """An import run in the background, as its editor polls it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:import-detail", help_text="This job.")
+    file = serializers.CharField(source="name", help_text="The uploaded file's name.")
+    stage = serializers.SerializerMethodField(help_text="reading, checking or saving while it runs; else empty.")
+    done = serializers.SerializerMethodField(help_text="Progress: how far the stage has gone (bytes, steps).")
+    total = serializers.SerializerMethodField(help_text="Progress: how far the stage goes; 0 when unknown.")
+    created = _counts("ImportJobCreated", PARTS)(
+        source="report.created", allow_null=True, default=None, help_text="Rows created, once done."
+    )
+    reused = _counts("ImportJobReused", SHARED_PARTS)(
+        source="report.reused", allow_null=True, default=None, help_text="Shared rows reused, once done."
+    )
+    problems = serializers.SerializerMethodField(help_text="Every problem that stopped it (nothing was written).")
+    notes = ProblemSerializer(
+        source="report.notes", many=True, default=list, help_text="What was left out or changed, once done."
+    )
+    topic = serializers.SerializerMethodField(help_text="The new topic, once done; null otherwise.")
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "url", "status", "format", "file", "stage", "done", "total", "summary", "created",
+                  "reused", "problems", "notes", "topic", "created_at", "started_at", "finished_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def progress(self, job: ImportJob) -> tuple[str, int, int]:
+        if job.status != ImportStatus.RUNNING:
+            return "", job.done, job.total
+        return live_progress(job)
+
+    def get_stage(self, job: ImportJob) -> str:
+        return self.progress(job)[0]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_done(self, job: ImportJob) -> int:
+        return self.progress(job)[1]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_total(self, job: ImportJob) -> int:
+        return self.progress(job)[2]
+
+    @extend_schema_field(ProblemSerializer(many=True))
+    def get_problems(self, job: ImportJob) -> list[dict[str, str]]:
+        if "problems" in job.report:
+            return job.report["problems"]
+        return [{"where": "", "message": problem} for problem in job.problems]  # failed before any report
+
+    @extend_schema_field(ImportedTopicSerializer(allow_null=True))
+    def get_topic(self, job: ImportJob) -> dict[str, str] | None:
+        return topic_links(job.topic, self.context["request"])
+
+
+@extend_schema(tags=["topics"])
+class MapImportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Imports: a map file in, a new topic out; an import run in the background is a job."""
+
+    queryset = ImportJob.objects.select_related("topic")
     parser_classes = [MultiPartParser]
     permission_classes = [MayImportMaps]
-    # Besides the API's own limits, imports per user: each reads and checks a whole file.
-    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
     throttle_scope = "import"  # REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["import"]: API_IMPORT_RATE
+
+    def get_queryset(self):
+        # An editor's own jobs: another's is a 404.
+        return super().get_queryset().filter(user=self.request.user)
+
+    def get_serializer_class(self):
+        return ImportJobSerializer if self.action == "retrieve" else ImportSerializer
+
+    def get_throttles(self):
+        # Besides the API's own limits, imports per user: each reads and checks a whole
+        # file. Polling a job is not an import.
+        if self.action == "create":
+            return [throttle() for throttle in [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]]
+        return super().get_throttles()
 
     def initial(self, request, *args, **kwargs):
         # Refused before anything reads the body (authentication may, to check a CSRF token).
@@ -242,14 +317,22 @@ class MapImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             "Upload a map as `multipart/form-data`: `file` and its `format` (json, aif, argdown, graphml, csv). "
             "The whole file is checked against every rule of the map before anything is written; then, unless "
             "`dry_run` is true (the default), it is written in one transaction as a new topic, kept in history "
-            "as the importing editor. The answer is the import's report: 200 for a dry run without problems "
-            "(what would be created), 201 with `Location` once imported, 400 with every problem and its place "
-            "in the file when there is any (nothing is written). Needs the Editors group."
+            "as the importing editor. A dry run answers in the request: 200 with the report (what would be "
+            "created), or 400 with every problem and its place in the file. An import runs as a background job "
+            "when the server has a broker (REDIS_URL): 202 Accepted, the job in the body and its address in "
+            "`Location`; poll it (GET) for its progress, then the new topic or every problem (nothing written). "
+            "Without a broker the import runs in the request: 201 with the report and the new topic's "
+            "`Location`, or 400 with every problem (nothing is written). Needs the Editors group."
         ),
         request={"multipart/form-data": ImportSerializer},
         responses={
             200: OpenApiResponse(ImportReportSerializer, description="A dry run: the file has no problem."),
-            201: OpenApiResponse(ImportReportSerializer, description="Imported: the report, and the new topic."),
+            201: OpenApiResponse(
+                ImportReportSerializer, description="Imported in the request (no broker): the report and the topic."
+            ),
+            202: OpenApiResponse(
+                ImportJobSerializer, description="Queued (with a broker): the job; `Location` is its address."
+            ),
             400: OpenApiResponse(
                 {"anyOf": [{"$ref": "#/components/schemas/ImportReport"}, INVALID]},
                 description="The file has problems (the report lists each; nothing was written), "
@@ -258,6 +341,10 @@ class MapImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             413: OpenApiResponse(
                 {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
                 description="The file is larger than IMPORT_UPLOAD_MAX_BYTES.",
+            ),
+            503: OpenApiResponse(
+                {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+                description="The database, or the broker an import is queued on, is unreachable; retry later.",
             ),
         },
     )
@@ -268,6 +355,8 @@ class MapImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         upload = options["file"]
         if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
             raise RequestTooLarge(too_large_message())
+        if not options["dry_run"] and not settings.CELERY_TASK_ALWAYS_EAGER:
+            return self.queue(request, upload, options)
         report = import_map(
             upload,
             options["format"],
@@ -286,3 +375,43 @@ class MapImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         if report.topic is None:
             return Response(data, status=status.HTTP_200_OK)
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["topic"]["url"]})
+
+    def queue(self, request, upload, options: dict[str, Any]) -> Response:
+        """The import as a background job: 202 with the job, or 503 if it could not be queued."""
+        staged = staging_dir() / stage(upload)
+        job = queue_import(
+            file=staged.rename(staged.with_suffix(".importing")),  # for the job only
+            name=upload.name or "",
+            format=options["format"],
+            user=request.user,
+            options={
+                "slug": options.get("slug"),
+                "title": options.get("title"),
+                "question": options.get("question"),
+                "new_uids": options["new_uids"],
+                "limit": settings.IMPORT_UPLOAD_MAX_BYTES,
+            },
+        )
+        if job.status == ImportStatus.FAILED and not job.started_at:  # the broker is unreachable
+            return Response(
+                {"detail": job.problems[0]}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"}
+            )
+        data = ImportJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+    @extend_schema(
+        summary="An import job: its progress, then the new topic or every problem",
+        description=(
+            "An import queued by `POST /api/v1/imports/` (with a broker). `status` is queued, running, done or "
+            "failed; while it runs, `stage` (reading, checking, saving) and `done` of `total` tell how far it "
+            "is. Once done, `topic` is the new topic and `created` what was written; once failed, `problems` "
+            "lists each with its place in the file, and nothing was written. Only the editor who queued it "
+            "sees it (another's is a 404)."
+        ),
+        responses={200: ImportJobSerializer},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        job = self.get_object()
+        if job.status == ImportStatus.RUNNING and ImportJob.objects.fail_lost():
+            job.refresh_from_db()  # its worker was killed: failed, nothing imported
+        return Response(self.get_serializer(job).data)

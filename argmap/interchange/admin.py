@@ -14,19 +14,14 @@ the page does its own CSRF check after that, not Django's middleware before it.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import shutil
-import time
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
@@ -42,12 +37,11 @@ from argmap.interchange import (
     upload_too_large,
 )
 from argmap.interchange.document import PARTS, PLURAL, SHARED_PARTS
-from argmap.interchange.jobs import live_progress
+from argmap.interchange.jobs import STAGED_FOR, live_progress, stage, staging_dir
 from argmap.interchange.reading import Problem
 from argmap.models import ImportJob, ImportStatus
 from argmap.tasks import queue_import
 
-STAGED_FOR = 3600  # seconds a preview may be confirmed in
 SALT = "argmap.interchange.admin.staged"
 
 
@@ -70,33 +64,6 @@ class MapImportForm(forms.Form):
         if file.size > settings.IMPORT_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(too_large_message())
         return file
-
-
-def staging_dir() -> Path:
-    """IMPORT_STAGING_DIR, made if need be, readable by this server's user only. One that
-    someone else made (in a shared temporary folder) is refused: they could read the
-    files, or change one between its check and its import."""
-    folder = Path(settings.IMPORT_STAGING_DIR)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if folder.is_symlink() or folder.stat().st_uid != os.getuid():
-        raise ImproperlyConfigured(f"IMPORT_STAGING_DIR ({folder}) must be a folder of this server's own user.")
-    return folder
-
-
-def stage(upload) -> str:
-    """Keep an uploaded file for its confirmation; returns its name in the staging folder."""
-    folder = staging_dir()
-    for old in folder.iterdir():
-        try:
-            if old.stat().st_mtime < time.time() - STAGED_FOR:
-                old.unlink()
-        except FileNotFoundError:
-            pass  # removed meanwhile by another request
-    name = f"{secrets.token_urlsafe(24)}.upload"
-    upload.seek(0)
-    with (folder / name).open("xb") as staged:
-        shutil.copyfileobj(upload, staged)
-    return name
 
 
 def report_rows(report: ImportReport) -> list[dict[str, Any]]:

@@ -384,7 +384,7 @@ class _Check:
         rows, wheres, keys = [], [], {}
         given = []
         incoming = self.incoming.rows[part]
-        cleaned = _clean_rows(spec, incoming)
+        cleaned = _clean_rows(spec, incoming, in_place=True)
         if cleaned is None:  # somewhere a problem, or a row to complete: row by row, to say where
             cleaned = [
                 self.clean(spec, row, where) for row, where in zip(incoming, self.incoming.where[part], strict=True)
@@ -407,6 +407,9 @@ class _Check:
                 rows.append(clean)
                 wheres.append(where)
         self.rows[part], self.where[part], self.keys[part], self.given_uids[part] = rows, wheres, keys, given
+        # The file's rows are not needed any more (the clean ones are, or are them): let
+        # them go, so that a map is held once, not twice.
+        self.incoming.rows[part], self.incoming.where[part] = [], []
 
     def renew_uids(self) -> None:
         """A copy of the map: new uids for what belongs to the topic, references followed."""
@@ -540,7 +543,6 @@ class _Check:
     def check_links(self) -> None:
         seen: dict[tuple, str] = {}
         supports: list[tuple[str, str]] = []
-        where_of_support: dict[tuple[str, str], str] = {}
         for row, where in zip(self.rows["links"], self.where["links"], strict=True):
             position, claim = row["target_position"], row["target_claim"]
             if (position is None) == (claim is None):
@@ -556,9 +558,18 @@ class _Check:
             seen[identity] = where
             if claim is not None and row["polarity"] == Polarity.SUPPORTS:
                 supports.append((row["claim"], claim))
-                where_of_support[(row["claim"], claim)] = where
+        del seen  # before support_cycles builds its graph: not both at once
+        circles = support_cycles(supports)
+        if not circles:
+            return
+        # Where each step is, only for a map that has a circle (a dict per link otherwise).
         order = {step: index for index, step in enumerate(supports)}
-        for circle in support_cycles(supports):
+        where_of_support: dict[tuple[str, str], str] = {}
+        for row, where in zip(self.rows["links"], self.where["links"], strict=True):
+            step = (row["claim"], row["target_claim"])
+            if step in order and row["polarity"] == Polarity.SUPPORTS and row["target_position"] is None:
+                where_of_support.setdefault(step, where)
+        for circle in circles:
             steps = sorted(zip(circle, [*circle[1:], circle[0]], strict=True), key=order.__getitem__)
             places = ", ".join(where_of_support[step] for step in steps)
             claims = " → ".join(self.keys["claims"].get(uid, uid) for uid in [*circle, circle[0]])
@@ -627,11 +638,14 @@ class _Check:
                 seen[row["stakeholder"]] = where
 
 
-def _clean_rows(spec: list[tuple[str, Checker, Any]], rows: list[Any]) -> list[dict[str, Any]] | None:
+def _clean_rows(
+    spec: list[tuple[str, Checker, Any]], rows: list[Any], *, in_place: bool = False
+) -> list[dict[str, Any]] | None:
     """What `_Check.clean` makes of each row, checked a column at a time (the loops in C,
     mostly). None as soon as anything needs the row-by-row check, which then says where:
     a row that is not a dict of exactly the spec's columns in its order (one missing
-    takes its default there), or a value that its checker refuses."""
+    takes its default there), or a value that its checker refuses. `in_place`: the rows
+    themselves become the clean ones (no copy), for a caller that owns them."""
     names = tuple(name for name, _checker, _default in spec)
     # Rows that are dicts of the spec's columns, in its order (a row's keys, as a tuple).
     if not _all_typed(rows, dict) or set(map(tuple, rows)) - {names}:
@@ -650,7 +664,7 @@ def _clean_rows(spec: list[tuple[str, Checker, Any]], rows: list[Any]) -> list[d
                 return None
             if checked != values:
                 changed[name] = checked
-    clean = list(map(dict, rows))
+    clean = rows if in_place else list(map(dict, rows))
     for name, values in changed.items():
         for row, value in zip(clean, values, strict=True):
             row[name] = value

@@ -90,6 +90,10 @@ def read_json(stream: IO[bytes], *, limit: int, progress: Progress | None = None
 MAX_DEPTH = 1024  # as orjson, and far deeper than any map: each level costs only memory here
 
 
+SHORT = 20  # characters: choices, dates, short slugs (not uids, 36)
+SHARED_VALUES = 10_000
+
+
 class TooDeep(ValueError):
     pass
 
@@ -100,10 +104,17 @@ def _build(events: Iterator[tuple[str, Any]]) -> Any:
     containers: list[Any] = []
     key: str | None = None
     value: Any = None
+    # One string per field name, and per short value that rows repeat (a choice:
+    # "supports", "stated"), not one per row: the parser makes a new string each time.
+    # Names are shared whatever their number; values, only the first SHARED_VALUES.
+    names: dict[str, str] = {}
+    values: dict[str, str] = {}
     for event, data in events:
         if event == "map_key":
-            key = data
+            key = names.setdefault(data, data)
             continue
+        if event == "string" and len(data) <= SHORT:
+            data = values.get(data, data) if len(values) >= SHARED_VALUES else values.setdefault(data, data)
         if event == "start_map" or event == "start_array":
             if len(containers) >= MAX_DEPTH:
                 raise TooDeep("depth limit exceeded")

@@ -15,20 +15,65 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+import shutil
 import socket
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
 
 from argmap.interchange import ImportReport, import_map
+from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.models import ImportJob, ImportStatus
 
 logger = logging.getLogger("argmap.interchange.jobs")
 PROGRESS_EVERY = 1.0  # seconds between two writes of the progress
+STAGED_FOR = 3600  # seconds a staged file waits (for its confirmation, or its worker)
+
+
+def staging_dir() -> Path:
+    """IMPORT_STAGING_DIR, made if need be, readable by this server's user only. One that
+    someone else made (in a shared temporary folder) is refused: they could read the
+    files, or change one between its check and its import."""
+    folder = Path(settings.IMPORT_STAGING_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+        raise ImproperlyConfigured(f"IMPORT_STAGING_DIR ({folder}) must be a folder of this server's own user.")
+    return folder
+
+
+def stage(upload: IO[bytes]) -> str:
+    """Keep an uploaded file for its confirmation; returns its name in the staging folder.
+    Files left unconfirmed longer than STAGED_FOR are removed (not those handed to a job,
+    renamed *.importing, which may wait longer in a busy queue)."""
+    folder = staging_dir()
+    for old in folder.glob("*.upload"):
+        try:
+            if old.stat().st_mtime < time.time() - STAGED_FOR:
+                old.unlink()
+        except FileNotFoundError:
+            pass  # removed meanwhile by another request
+    name = f"{secrets.token_urlsafe(24)}.upload"
+    upload.seek(0)
+    with (folder / name).open("xb") as staged:
+        shutil.copyfileobj(upload, staged)
+    return name
+
+
+def report_fields(report: ImportReport) -> dict[str, Any]:
+    """What a job keeps of its import's report (ImportJob.report), as JSON."""
+    return {
+        "created": {part: report.created.get(part, 0) for part in PARTS},
+        "reused": {part: report.reused.get(part, 0) for part in SHARED_PARTS},
+        "problems": [{"where": problem.where, "message": problem.message} for problem in report.problems],
+        "notes": [{"where": note.where, "message": note.message} for note in report.notes],
+    }
 
 
 def progress_key(job_id: int) -> str:
@@ -102,6 +147,7 @@ def run_job(job_id: int) -> ImportReport | None:
         ImportStatus.DONE if report.ok else ImportStatus.FAILED,
         problems=[str(problem) for problem in report.problems],
         summary=report.summary(),
+        report=report_fields(report),
         topic=report.topic,
     )
     return report

@@ -24,10 +24,10 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from argmap.bulk import copy_rows, support_checked_at_the_end
+from argmap.bulk import BATCH, copy_rows, support_checked_at_the_end
 from argmap.history import record_history_for
 from argmap.interchange.checking import Plan, among
-from argmap.interchange.document import KEYS, MODELS, PARTS
+from argmap.interchange.document import KEYS, MODELS, PARTS, TOPIC_PARTS
 from argmap.models import Stakeholder, Topic
 
 
@@ -39,7 +39,9 @@ def save(
     progress: Callable[[int, int], None] | None = None,
 ) -> Topic:
     """Write a checked map in one transaction: the topic, then each part in one statement,
-    then the history of everything written (as `user`). Returns the new topic."""
+    then the history of everything written (as `user`). Returns the new topic. The plan's
+    rows of a topic's part are let go once written (the plan is spent), so that memory
+    falls as the map goes in."""
     steps = len(PARTS) + 2
     step = iter(range(1, steps + 1))
 
@@ -50,6 +52,7 @@ def save(
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     rows = plan.rows
+    written = {part: bool(rows[part]) for part in PARTS}
     with transaction.atomic():
         topic = Topic(**plan.topic)
         topic.skip_history_when_saving = True
@@ -63,9 +66,13 @@ def save(
             """Insert a part; `lookup` gives the (key, id) pairs of the new rows when others refer to them."""
             _insert(MODELS[part], values, {**fixed, "created_at": stamp, "updated_at": stamp})
             if lookup is not None:
-                found = [(str(key), pk) for key, pk in lookup]
-                ids[part].update(found)
-                created[part] = [pk for _key, pk in found]
+                found = ids[part]
+                created[part] = []
+                for key, pk in lookup:  # read in chunks, not held twice
+                    found[str(key)] = pk
+                    created[part].append(pk)
+            if part in TOPIC_PARTS:
+                rows[part] = []  # written: no longer needed
             advance()
 
         def ref(target: str, value: str | None) -> int | None:
@@ -103,10 +110,10 @@ def save(
         )
         on_topic = {"topic": topic.pk}
         for part in ("positions", "claims"):
-            saved = MODELS[part].objects.filter(topic=topic).order_by().values_list("uid", "id")
+            saved = MODELS[part].objects.filter(topic=topic).order_by().values_list("uid", "id").iterator(BATCH)
             values = rows[part]
             if part == "claims":  # the source that settles a fact's check, by its uid
-                values = [{**row, "settled_by": ref("sources", row["settled_by"])} for row in values]
+                values = ({**row, "settled_by": ref("sources", row["settled_by"])} for row in values)
             write(part, values, on_topic, lookup=saved)
         with support_checked_at_the_end(topic.pk):
             write(
@@ -159,7 +166,7 @@ def save(
         }
         for part in PARTS:
             if part in in_topic:
-                if rows[part]:
+                if written[part]:
                     record_history_for(MODELS[part].objects.filter(in_topic[part]), user=user, reason=reason)
             else:
                 if created.get(part):
@@ -174,7 +181,7 @@ def save(
 def _ids(model: type[models.Model], key: str, values: list[str]) -> Iterator[tuple[Any, int]]:
     """(key, id) of the rows whose `key` is in `values`, in one query."""
     if values:
-        yield from model.objects.filter(among(key, values)).order_by().values_list(key, "id")
+        yield from model.objects.filter(among(key, values)).order_by().values_list(key, "id").iterator(BATCH)
 
 
 def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]], fixed: dict[str, Any]) -> None:
