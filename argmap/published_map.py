@@ -85,6 +85,8 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
             "converged": evaluation["converged"],
             # every pair's agreement grows with the square of the stakeholders: pages show the matrix only
             "coalitions": {**analysis["coalitions"], "agreements": []},
+            "bridges": analysis.get("bridges", []),
+            **({"duplicates": analysis["duplicates"]} if "duplicates" in analysis else {}),
         }),
     )  # fmt: skip
     # What pages do not show, for the readers that need it apart: the agreements, the gaps.

@@ -304,6 +304,12 @@ class Edition:
         return cls(shown, found.data, publication, slice=found)
 
     @property
+    def kept(self) -> dict[str, Any] | None:
+        """What was stored with a publication that its pages read (None for a live map):
+        the whole analysis, or the part a slice's topic row keeps (published_map.py)."""
+        return self.slice.frame["analysis"] if self.slice is not None else self.analysis
+
+    @property
     def claims_total(self) -> int:
         return self.slice.claims_total if self.slice is not None else len(self.data.claims)
 
@@ -324,8 +330,8 @@ class Edition:
         """The map's possible duplicates, computed once per version: those stored with a
         publication (none if it was published before they were), or kept in the cache for a
         live version of the map (none if they take more than DUPLICATES_PER_VERSION comparisons)."""
-        if self.analysis is not None:
-            return stored_duplicates(self.analysis) or []
+        if self.kept is not None:
+            return stored_duplicates(self.kept) or []
         return caches["default"].get_or_set(
             self.topic.cache_key("duplicates"), lambda: map_duplicates(self.data, DUPLICATES_PER_VERSION) or []
         )

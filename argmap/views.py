@@ -324,7 +324,7 @@ class TopicMapView(View):
             return {"analysis_deferred": True, "lens": lens, "lens_choices": lens_choices(data)}
         analysis = analyse_page(
             data, tree, shown, stored=edition.stored, coalitions=edition.coalitions(), lens=lens,
-            bridges=stored_bridges(edition.analysis), duplicates=edition.duplicates(),
+            bridges=stored_bridges(edition.kept), duplicates=edition.duplicates(),
         )  # fmt: skip
         return {"analysis": analysis, "lens": lens, "lens_choices": lens_choices(data)}
 
@@ -382,7 +382,7 @@ class TopicAnalysisView(TopicMapView):
                 stored=edition.stored,
                 coalitions=edition.coalitions(),
                 lens=lens,
-                bridges=stored_bridges(edition.analysis),
+                bridges=stored_bridges(edition.kept),
                 duplicates=edition.duplicates(),
             ),  # fmt: skip
             # The section's links to positions point at the topic page.

@@ -1,38 +1,44 @@
-from importlib import import_module
-from types import SimpleNamespace
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
 from tests.factories import EditorFactory, UserFactory
 
-EDITORS_MIGRATION = import_module("argmap.migrations.0003_editors_group")
-REVIEWERS_MIGRATION = import_module("argmap.migrations.0010_publications")
+
+@pytest.fixture(scope="session")
+def migrated_groups(django_db_setup, django_db_blocker) -> dict[str, set[tuple[str, str]]]:
+    """The groups the migrations made (Editors, Reviewers), each with its permissions as
+    (app label, codename): read once, from the freshly migrated test database."""
+    with django_db_blocker.unblock():
+        return {
+            group.name: set(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
 
 
 @pytest.fixture(autouse=True)
 def editors_group(request):
-    """A transactional test empties the database when it ends, the Editors and Reviewers
-    groups that migrations 0003 and 0010 made included. Run alone, pytest-django puts those
-    tests last; spread over processes (`make test-fast`, pytest-xdist) any test may follow
-    one. So every test that uses the database finds the groups as the migrations left
-    them: the migrations' own functions make them again."""
+    """A transactional test empties the database when it ends, the groups that migrations
+    0003 and 0010 made included. Run alone, pytest-django puts those tests last; spread
+    over processes (`make test-fast`, pytest-xdist) any test may follow one. So every test
+    that uses the database finds the groups as the migrations left them."""
     uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames
     )
     if not uses_database:
         return
+    groups = request.getfixturevalue("migrated_groups")
     request.getfixturevalue("db")  # the test's own database fixture (transactional if it asks)
-    if Group.objects.filter(name__in=["Editors", "Reviewers"]).count() != 2:
-        schema_editor = SimpleNamespace(connection=connection)
-        models_module = apps.get_app_config("argmap").models_module  # the migrations set it
-        try:
-            EDITORS_MIGRATION.create_editors_group(apps, schema_editor)
-            REVIEWERS_MIGRATION.create_reviewers_group(apps, schema_editor)
-        finally:
-            apps.get_app_config("argmap").models_module = models_module
+    if Group.objects.filter(name__in=groups).count() == len(groups):
+        return
+    for name, permissions in groups.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        codenames = {codename for _, codename in permissions}
+        group.permissions.set(
+            permission
+            for permission in Permission.objects.filter(codename__in=codenames).select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in permissions
+        )
 
 
 @pytest.fixture

@@ -98,8 +98,7 @@ def test_pages_are_cached_in_redis(client, topic, redis_db):
         keys = redis_db.keys("argmap:default:*")
         second = client.get(topic.get_absolute_url())
     assert first.status_code == second.status_code == 200
-    assert len(keys) == 1
-    assert b"topic_detail" in keys[0]
+    assert len([key for key in keys if b"topic_detail" in key]) == 1  # beside it, the version's possible duplicates
     assert first.content == second.content
 
 

@@ -105,7 +105,8 @@ def test_every_cache_is_fail_safe_and_throttle_counters_have_an_alias_of_their_o
     caches = cache_settings()
     assert {alias["BACKEND"] for alias in caches.values()} == {"argmap.caching.FailSafeCache"}
     assert caches["default"]["OPTIONS"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert len({alias["LOCATION"] for alias in caches.values()}) == 3  # pages, exports, throttle apart
+    assert set(caches) == {"default", "exports", "lists", "throttle"}
+    assert len({alias["LOCATION"] for alias in caches.values()}) == 4  # pages, exports, public lists, throttle apart
     assert caches["throttle"]["OPTIONS"]["FAIL"] == "closed"
 
 
@@ -113,7 +114,7 @@ def test_redis_url_puts_every_cache_in_redis_under_prefixes_of_their_own():
     caches = cache_settings(REDIS_URL="redis://127.0.0.1:6379/5")
     assert {alias["OPTIONS"]["BACKEND"] for alias in caches.values()} == {"django.core.cache.backends.redis.RedisCache"}
     assert {alias["LOCATION"] for alias in caches.values()} == {"redis://127.0.0.1:6379/5"}
-    assert len({alias["KEY_PREFIX"] for alias in caches.values()}) == 3
+    assert len({alias["KEY_PREFIX"] for alias in caches.values()}) == len(caches) == 4
 
 
 def test_a_redis_url_that_is_not_one_is_refused():
