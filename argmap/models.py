@@ -785,7 +785,11 @@ class Stakeholder(TimeStampedModel):
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A stakeholder cannot be part of itself, directly or through others."})
+                # Through others, the tree as it now stands refuses it (often another
+                # editor's change saved first): the API answers 409, not 400.
+                code = "invalid" if self.parent_id == self.pk else "conflict"
+                message = "A stakeholder cannot be part of itself, directly or through others."
+                raise ValidationError({"parent": ValidationError(message, code=code)})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 

@@ -47,8 +47,17 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-def validation_error(error: DjangoValidationError) -> ValidationError:
-    """A model's ValidationError as DRF's, with rules about no one field under `non_field_errors`."""
+def validation_error(error: DjangoValidationError) -> ValidationError | Conflict:
+    """A model's ValidationError as DRF's, with rules about no one field under `non_field_errors`;
+    a rule the data as it now stands refuses (code "conflict": a stakeholder that would be
+    part of itself through others) is a 409 that gives the rule."""
+    conflicts = (
+        [e.message for e in error.error_list if e.code == "conflict"]
+        if not hasattr(error, "error_dict")
+        else [e.message for errors in error.error_dict.values() for e in errors if e.code == "conflict"]
+    )
+    if conflicts:
+        return Conflict(" ".join(conflicts) + " Nothing was saved: read the data again.")
     if not hasattr(error, "error_dict"):
         return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
     return ValidationError(

@@ -340,3 +340,21 @@ def test_a_stakeholder_with_stances_cannot_be_deleted(editor_api):
     response = editor_api.delete(url, headers={"If-Match": "*"})
     assert response.status_code == 409
     assert Stakeholder.objects.filter(pk=stakeholder.pk).exists()
+
+
+def test_a_stakeholder_part_of_itself_through_others_is_a_conflict_and_of_itself_a_bad_request(editor_api):
+    government = StakeholderFactory()
+    institute = StakeholderFactory(parent=government)
+    url = reverse("api:stakeholder-detail", args=[government.slug])
+    through_others = editor_api.patch(
+        url, {"parent": institute.pk}, format="json", headers={"If-Match": editor_api.get(url)["ETag"]}
+    )
+    assert through_others.status_code == 409, through_others.json()  # the tree as it now stands refuses it
+    assert "cannot be part of itself, directly or through others" in through_others.json()["detail"]
+    itself = editor_api.patch(
+        url, {"parent": government.pk}, format="json", headers={"If-Match": editor_api.get(url)["ETag"]}
+    )
+    assert itself.status_code == 400
+    assert itself.json() == {"parent": ["A stakeholder cannot be part of itself, directly or through others."]}
+    government.refresh_from_db()
+    assert government.parent is None
