@@ -102,12 +102,13 @@ STEADY ?= 60
 drill: $(VENV)/.installed-dev
 	$(BIN)/python -m drills --steady $(STEADY) $(ARGS)
 
-# Screenshots of every kind of public page, at desktop and phone widths, into docs/screenshots/
-# (the browser test that takes them for the suite, pointed at that folder).
+# Screenshots of every kind of public page, at desktop and phone widths, and of an editor's
+# workflow in the admin (editing-*.png), into docs/screenshots/ (the browser tests that take
+# them for the suite, pointed at that folder).
 screenshots: $(VENV)/.installed-dev
 	rm -f docs/screenshots/*.png
-	DATABASE_URL= ARGMAP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_site_browser.py -q \
-		-k test_screenshots_of_every_page_kind
+	DATABASE_URL= ARGMAP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_site_browser.py \
+		tests/test_admin_screenshots_browser.py -q -k test_screenshots_of
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
