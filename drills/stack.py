@@ -170,6 +170,8 @@ class Stack:
         self.manage("migrate", "--no-input", "-v", "0")
         self.manage("load_demo")
         self.manage("generate_map", "--claims", "3000", "--slug", "drill-big", "--publish")
+        # The Celery drill's task: exports long enough (seconds) to be killed mid-way.
+        self.manage("generate_map", "--claims", "30000", "--slug", "drill-exports", "--publish")
         self.manage("collectstatic", "--no-input", "-v", "0")
         self.token = self.manage(
             "shell",

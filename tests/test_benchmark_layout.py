@@ -50,7 +50,7 @@ REQUESTS = [
     "search, common word",
     "search, rare word",
     "API claims list, first page",
-    "API claims list, last page",
+    "API claims list, page",  # keyset pages: the page some `next` links on ("…, page N (cursor)")
     "API map",
     "export json",
     "admin claims changelist, first page",
@@ -72,7 +72,7 @@ FIGURES = {
     "api": [
         "map, in process: argmap time / raw",
         "API claims list, first page, in process",
-        "API claims list, last page, in process",
+        "(cursor), in process",
         "deep page / first page",
     ],
     "admin": [
