@@ -30,6 +30,7 @@ from django.test import Client, override_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from benchmarks import raw
+from benchmarks.bench import database_target
 from benchmarks.handlers import get, list_pages, unthrottled
 
 AREA = "api"
@@ -64,18 +65,6 @@ def run(bench) -> None:
                     over_http(bench, size, what, path, servers)
             deep_page(bench, size, topic, client)
     raw_connection.close()
-
-
-def database_target() -> str:
-    """Where the raw baseline connects: the database argmap uses now (a test database too)."""
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return str(database["NAME"])
-    user = database["USER"] or ""
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    host = database["HOST"] or "localhost"
-    port = database["PORT"] or 5432
-    return f"postgresql://{user}{password}@{host}:{port}/{database['NAME']}"
 
 
 def same_json(a: bytes, b: bytes) -> bool:

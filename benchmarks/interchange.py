@@ -35,8 +35,7 @@ from rest_framework.throttling import AnonRateThrottle
 from argmap.interchange import FORMATS, export_map, import_map
 from argmap.interchange.document import REFERENCES, TOPIC_PARTS, load_complete_map
 from benchmarks import raw
-from benchmarks.api import database_target
-from benchmarks.bench import Bench
+from benchmarks.bench import Bench, database_target
 
 AREA = "interchange"
 REFERENCE_RAW_MS = 38  # QUALITY.md: raw psycopg + orjson, the whole 10,000-claim map, on its box
@@ -105,7 +104,7 @@ def _run(bench: Bench, client: Client, raw_connection) -> None:
                 bench.report(AREA, f"GET …/export/{name}/ again (cached)", size, took, "ms", bar=BARS[name])
         if size > IMPORT_SIZES:
             continue
-        content = _new_map(b"".join(export_map(topic, "json").content), slug=f"bench-import-{size}")
+        content = fresh_copy(b"".join(export_map(topic, "json").content), slug=f"bench-import-{size}")
         for dry_run in (True, False):
             took, baseline = _median_import_ms(bench, content, dry_run=dry_run, raw_map=raw_map)
             what = "import json, checks only (dry run)" if dry_run else "import json (checked, written, history)"
@@ -169,7 +168,7 @@ def _download(client: Client, url: str, *, forget: str | None = None) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def _new_map(content: bytes, *, slug: str) -> bytes:
+def fresh_copy(content: bytes, *, slug: str) -> bytes:
     """The exported map as another map: new slug and uids, as if it came from another database."""
     document = orjson.loads(content)
     document["topic"]["slug"] = slug

@@ -20,16 +20,14 @@ import statistics
 import time
 import uuid
 
-import orjson
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from argmap.interchange import export_map, import_map
-from argmap.interchange.document import REFERENCES, TOPIC_PARTS
 from argmap.synthetic import generate_map
 from benchmarks import raw
-from benchmarks.api import database_target
-from benchmarks.bench import Bench
+from benchmarks.bench import Bench, database_target
+from benchmarks.interchange import fresh_copy
 
 AREA = "writes"
 IMPORT_BAR = 5.0  # × the raw COPY, at 100,000 claims
@@ -67,22 +65,6 @@ def run(bench: Bench) -> None:
 
 def _generate_bar(size: int) -> str:
     return "≤ 600,000 ms at 1M" if size == 1_000_000 else ""
-
-
-def fresh_copy(content: bytes, *, slug: str) -> bytes:
-    """The exported map as another map (new slug and uids), as if from another database."""
-    document = orjson.loads(content)
-    document["topic"]["slug"] = slug
-    renamed = {part: {row["uid"]: str(uuid.uuid4()) for row in document[part]} for part in TOPIC_PARTS}
-    for part in TOPIC_PARTS:
-        for row in document[part]:
-            row["uid"] = renamed[part][row["uid"]]
-    for part, references in REFERENCES.items():
-        for column, target in references.items():
-            if target in renamed:
-                for row in document[part]:
-                    row[column] = renamed[target].get(row[column], row[column])
-    return orjson.dumps(document)
 
 
 def _paired(runs: int, function, raw_connection, content: bytes) -> tuple[float, float | None]:
