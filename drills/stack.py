@@ -155,6 +155,8 @@ class Stack:
             "DATABASE_RETRY_AFTER": "5",
             "CELERY_VISIBILITY_TIMEOUT": "10",
             "DB_CONNECT_TIMEOUT": "2",
+            # The Celery drill counts the downloads kept: the 30,000-claim map's (up to ~20 MB) all fit.
+            "EXPORT_CACHE_MAX_BYTES": str(128 * 1024 * 1024),
         }
         if replicas:
             env |= {"DATABASE_REPLICA_URLS": self.replica.url(), "REPLICA_CHECK_INTERVAL": "2"}
