@@ -19,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
-from django.views import View
+from django.views import View, defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
 from argmap import sharing
@@ -907,3 +908,14 @@ class PublicationDiffView(TemplateView):
         )
         patch_cache_control(response, public=True, max_age=31536000, immutable=True)
         return response
+
+
+def bad_request(request, exception):
+    """A 400, or a 413 that says what to do when a form carried more than
+    DATA_UPLOAD_MAX_MEMORY_SIZE (a source's text pasted instead of uploaded): Django's
+    own answer is a bare "Bad Request (400)". Rendered without the request, whose body
+    is what was refused."""
+    if isinstance(exception, RequestDataTooBig):
+        limit_mb = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g}"
+        return HttpResponse(render_to_string("413.html", {"limit_mb": limit_mb}), status=413)
+    return defaults.bad_request(request, exception)

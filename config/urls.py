@@ -9,6 +9,8 @@ admin.site.site_header = "argmap editors"
 admin.site.site_title = "argmap"
 admin.site.index_title = "Maps, stakeholders and sources"
 
+handler400 = "argmap.views.bad_request"  # a form too large to send: a 413 that says what to do
+
 urlpatterns = [
     path("metrics", monitoring.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),

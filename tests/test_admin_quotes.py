@@ -72,6 +72,20 @@ def test_a_text_over_5_mb_is_refused_with_a_clear_message_and_nothing_saved(edit
     assert Source.objects.get(pk=source.pk).title != "Renamed"
 
 
+def test_a_pasted_5_mb_text_is_a_413_that_says_to_upload_it_and_nothing_is_saved(editor_client):
+    """Without JavaScript nothing stops the paste: the form is over DATA_UPLOAD_MAX_MEMORY_SIZE
+    (2 MB), and the answer says what to do instead of Django's bare "Bad Request (400)"."""
+    source = SourceFactory()
+    url = reverse("admin:argmap_source_change", args=[source.pk])
+    response = editor_client.post(url, source_form(source, text="word " * (1024 * 1024), title="Renamed"))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "larger than the 2 MB a form may carry here, so nothing was" in page
+    assert "upload it as a <code>.txt</code>" in page
+    assert not SourceText.objects.exists()
+    assert Source.objects.get(pk=source.pk).title != "Renamed"
+
+
 def test_a_text_too_long_for_the_box_is_kept_when_the_source_is_saved(editor_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200
     source = SourceFactory()
