@@ -510,3 +510,162 @@ def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | Non
         cycles=stored["cycles"],
         converged=stored["converged"],
     )
+
+
+# ---------------------------------------------------------------------------
+# The pages of one object (a claim, a position, a stakeholder, a source), as published
+# ---------------------------------------------------------------------------
+
+
+def latest_publications():
+    """The latest publication of each published topic, as a subquery of ids: what the
+    public reads of every map."""
+    from argmap.models import Topic
+
+    return (
+        Topic.objects.published()
+        .with_latest_publication()
+        .filter(latest_publication_id__isnull=False)
+        .values("latest_publication_id")
+    )
+
+
+def read_rows(query: Q, publication_id: int | None = None) -> dict[str, dict[int, Row]]:
+    """The rows that `query` selects, of one publication or (None) of the latest of every
+    published topic, by part and id: each row's data, with its `publication_id`, `key`,
+    `rank` and (claims and positions) `layout` beside it. One query."""
+    rows = PublishedRow.objects.filter(query)
+    if publication_id is None:
+        rows = rows.filter(publication_id__in=latest_publications())
+    else:
+        rows = rows.filter(publication_id=publication_id)
+    parts: dict[str, dict[int, Row]] = defaultdict(dict)
+    for row in rows.values("publication_id", "part", "object_id", "key", "rank", "data", "layout"):
+        parts[row["part"]][row["object_id"]] = {
+            **_load(row),
+            "publication_id": row["publication_id"],
+            "key": row["key"],
+            "rank": row["rank"],
+            "layout": orjson.loads(row["layout"]) if row["layout"] else {},
+        }
+    return parts
+
+
+META = ("publication_id", "key", "rank", "layout")
+
+
+def data_of(row: Row) -> Row:
+    """A row as in the snapshot, without what read_rows puts beside it."""
+    return {name: value for name, value in row.items() if name not in META}
+
+
+def find_row(part: str, object_id: int) -> Row | None:
+    """The row of one object (a claim, a source…) in the latest publication that holds it,
+    or None if no published map holds it: one query."""
+    return next(iter(read_rows(Q(part=part, object_id=object_id))[part].values()), None)
+
+
+def claim_page(publication_id: int, claim_id: int) -> tuple[dict[str, Any], dict[str, list[Row]]] | None:
+    """A claim as published, and what its page shows around it (the parts of
+    loading.ClaimData: targets, arguments, citations, stances), in two queries;
+    None if the publication has no such claim."""
+    about = Q(part__in=("links", "citations", "stances"), key=claim_id)
+    parts = read_rows(
+        Q(part="claims", object_id=claim_id) | Q(part="links", claim=claim_id) | about | Q(part="topic"),
+        publication_id,
+    )
+    claim = parts["claims"].get(claim_id)
+    if claim is None:
+        return None
+    links = sorted(parts["links"].values(), key=lambda row: (row["rank"] is None, row["rank"] or 0, row["id"]))
+    targets = [row for row in links if row["claim_id"] == claim_id]
+    arguments = [row for row in links if row["target_claim_id"] == claim_id]
+    citations = sorted(parts["citations"].values(), key=lambda row: row["id"])
+    stances = sorted(parts["stances"].values(), key=lambda row: row["id"])
+    named = read_rows(
+        Q(part="claims", object_id__in={row["target_claim_id"] for row in targets if row["target_claim_id"]})
+        | Q(part="claims", object_id__in={row["claim_id"] for row in arguments})
+        | Q(part="positions", object_id__in={row["target_position_id"] for row in targets if row["target_position_id"]})
+        | Q(part="sources", object_id__in={row["source_id"] for row in [*citations, *stances] if row["source_id"]})
+        | Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances}),
+        publication_id,
+    )
+    claims, positions, sources = named["claims"], named["positions"], named["sources"]
+    stakeholders = named["stakeholders"]
+
+    def text_of(row: Row) -> str:
+        if row["target_position_id"] is not None:
+            return positions.get(row["target_position_id"], {}).get("title", "")
+        return claims.get(row["target_claim_id"], {}).get("text", "")
+
+    def source_title(source_id: int | None) -> str | None:
+        return sources.get(source_id, {}).get("title") if source_id else None
+
+    return {**claim, "topic": next(iter(parts["topic"].values()))}, {
+        "targets": [{**row, "text": text_of(row)} for row in targets],
+        "arguments": [{**row, "text": claims.get(row["claim_id"], {}).get("text", "")} for row in arguments],
+        "citations": [
+            {
+                **row,
+                **{k: sources.get(row["source_id"], {}).get(k) for k in ("title", "url", "publisher", "published_on")},
+            }
+            for row in citations
+        ],
+        "stances": [
+            {
+                **row,
+                "slug": stakeholders.get(row["stakeholder_id"], {}).get("slug"),
+                "name": stakeholders.get(row["stakeholder_id"], {}).get("name"),
+                "source_title": source_title(row["source_id"]),
+            }
+            for row in stances
+            if row["stakeholder_id"] in stakeholders
+        ],
+    }
+
+
+def position_page(publication_id: int, position_id: int, *, start: int, count: int) -> dict[str, Any] | None:
+    """A position as published, its reasons ranked `start`..`start+count` (as the topic page
+    orders them) with their claims' counts, and the stances on it: two queries; None if the
+    publication has no such position."""
+    key = -position_id
+    parts = read_rows(
+        Q(part__in=("positions", "topic"))
+        | Q(part="links", key=key, rank__gte=start, rank__lt=start + count)
+        | Q(part="stances", key=key),
+        publication_id,
+    )
+    position = parts["positions"].get(position_id)
+    if position is None:
+        return None
+    links = sorted(parts["links"].values(), key=lambda row: row["rank"])
+    stances = list(parts["stances"].values())
+    named = read_rows(
+        Q(part="claims", object_id__in={row["claim_id"] for row in links})
+        | Q(part="sources", object_id__in={row["source_id"] for row in stances if row["source_id"]})
+        | Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances}),
+        publication_id,
+    )
+    claims, sources, stakeholders = named["claims"], named["sources"], named["stakeholders"]
+    reasons = []
+    for row in links:
+        claim = claims.get(row["claim_id"], {})
+        supporters, opponents = claim.get("layout", {}).get("counts", (0, 0))
+        reasons.append({**row, "claim": claim, "supporters": supporters, "opponents": opponents})
+    listed = []
+    for row in stances:
+        stakeholder = stakeholders.get(row["stakeholder_id"])
+        if stakeholder is not None:
+            source = sources.get(row["source_id"], {}) if row["source_id"] else {}
+            listed.append(
+                {**row, "slug": stakeholder["slug"], "name": stakeholder["name"], "source_title": source.get("title")}
+            )
+    listed.sort(key=lambda row: row["name"])
+    supporting, opposing = position["layout"].get("counts", (0, 0))
+    return {
+        "position": position,
+        "topic": next(iter(parts["topic"].values())),
+        "reasons": reasons,
+        "counts": {"supporting": supporting, "opposing": opposing},
+        "stances": listed,
+    }

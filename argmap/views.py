@@ -42,7 +42,7 @@ from argmap.analysis import (
 )
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
-from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_stakeholder
+from argmap.loading import PAGE_COLUMNS, ClaimData, MapData, load_claim, load_stakeholder
 from argmap.middleware import policy_header
 from argmap.models import (
     Attitude,
@@ -64,8 +64,18 @@ from argmap.models import (
 )
 from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview
-from argmap.published_map import Slice, arguments_slice, branch_slice, path_to, topic_slice
-from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live
+from argmap.published_map import (
+    Slice,
+    arguments_slice,
+    branch_slice,
+    claim_page,
+    data_of,
+    find_row,
+    path_to,
+    position_page,
+    topic_slice,
+)
+from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live, topic_from_row
 from argmap.search import search
 from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements
@@ -557,12 +567,48 @@ def with_replies(stances: list[dict]) -> list[dict]:
     return [{**row, "replies": replies.get(row["id"], [])} for row in stances]
 
 
+def unsaved(model, row: dict, **fields):
+    """An unsaved instance of `model` from a row of a publication (its fields only)."""
+    names = {field.attname for field in model._meta.concrete_fields} - {f"{name}_id" for name in fields}
+    return model(**{name: value for name, value in row.items() if name in names}, **fields)
+
+
+def published_topic_of(row: dict) -> Topic:
+    """The topic as published, from its row in a publication (published: the public reads it)."""
+    topic = topic_from_row(data_of(row))
+    topic.status = TopicStatus.PUBLISHED
+    return topic
+
+
 class ClaimDetailView(DetailView):
+    """A claim, what it argues, the arguments about it, its sources and who holds it. The
+    public reads it as its topic's latest publication has it (a claim added since is a 404);
+    editors read the live map."""
+
+    published: dict | None = None  # what the page shows of a publication (claim_page)
+
     def get_queryset(self):
-        return Claim.objects.visible_to(self.request.user).select_related("topic")
+        if reads_live(self.request.user):
+            return Claim.objects.all().select_related("topic")
+        # a published topic that has no publication yet (published before they existed)
+        return Claim.objects.public().filter(topic__publications__isnull=True).select_related("topic")
+
+    def get_object(self, queryset=None):
+        if reads_live(self.request.user):
+            return super().get_object(queryset)
+        pk = self.kwargs["pk"]
+        found = find_row("claims", pk)
+        if found is None:
+            return super().get_object(queryset)
+        row, parts = claim_page(found["publication_id"], pk)
+        self.published = parts
+        return unsaved(Claim, data_of(row), topic=published_topic_of(row["topic"]))
 
     def get_context_data(self, **kwargs):
-        data = load_claim(self.object.pk)
+        if self.published is not None:
+            data = ClaimData(**self.published)
+        else:
+            data = load_claim(self.object.pk)
         claim, request = self.object, self.request
         return super().get_context_data(
             targets=by_polarity(data.targets),
@@ -591,24 +637,81 @@ class PositionDetailView(DetailView):
 
     template_name = "argmap/position_detail.html"
 
+    published: dict | None = None  # what the page shows of a publication (position_page)
+
     def get_queryset(self):
         visible = Topic.objects.visible_to(self.request.user)
         return Position.objects.filter(topic__in=visible, topic__slug=self.kwargs["slug"]).select_related("topic")
 
-    def get_context_data(self, **kwargs):
-        position, request = self.object, self.request
+    def get_object(self, queryset=None):
+        """For the public, the position as its topic's latest publication has it (a
+        position added since is a 404); for editors, the live one."""
+        if reads_live(self.request.user):
+            return super().get_object(queryset)
+        topic = get_object_or_404(Topic.objects.published().with_latest_publication(), slug=self.kwargs["slug"])
+        if topic.latest_publication_id is None:  # published before publications existed
+            return super().get_object(queryset)
+        found = position_page(topic.latest_publication_id, self.kwargs["pk"], start=self.start(), count=self.step)
+        if found is None:
+            raise Http404("No such position in the published map.")
+        self.published = found
+        shown = published_topic_of(found["topic"])
+        shown.slug = topic.slug
+        return unsaved(Position, data_of(found["position"]), topic=shown)
+
+    @property
+    def step(self) -> int:
+        return settings.TOPIC_MORE
+
+    def start(self) -> int:
         # A page of its reasons at a time (?start=n): a position of a large map has thousands.
         try:
-            start = max(int(request.GET.get("start", 0)), 0)
+            return max(int(self.request.GET.get("start", 0)), 0)
         except ValueError:
-            start = 0
-        step = settings.TOPIC_MORE
+            return 0
+
+    def get_context_data(self, **kwargs):
+        position, request = self.object, self.request
+        start, step = self.start(), self.step
+        if self.published is not None:
+            reasons, counts, stances = self.published_reasons()
+        else:
+            reasons, counts, stances = self.live_reasons(start, step)
+        total = counts["supporting"] + counts["opposing"]
+        embed = reverse("argmap:position-embed", kwargs={"slug": position.topic.slug, "pk": position.pk})
+        return super().get_context_data(
+            topic=position.topic,
+            reasons=reasons,
+            reason_counts=counts,
+            previous_start=max(start - step, 0) if start else None,
+            next_start=start + step if start + step < total else None,
+            stances=stances,
+            share=sharing.share_context(
+                request,
+                title=f"{position.title} — {position.topic.title}",
+                description=position.summary or position.topic.question,
+                url=request.path,
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": position.topic.slug}),
+                embed=embed,
+            ),
+            **kwargs,
+        )
+
+    def published_reasons(self) -> tuple[dict, dict, list[dict]]:
+        found = self.published
+        reasons = {"for": [], "against": []}
+        for link in found["reasons"]:
+            reasons["for" if link["polarity"] == Polarity.SUPPORTS else "against"].append(link)
+        return reasons, found["counts"], with_replies(with_labels(found["stances"]))
+
+    def live_reasons(self, start: int, step: int) -> tuple[dict, dict, list[dict]]:
+        position = self.object
         reasons_of = Link.objects.filter(target_position=position)
         counts = reasons_of.aggregate(
             supporting=Count("id", filter=Q(polarity=Polarity.SUPPORTS)),
             opposing=Count("id", filter=Q(polarity=Polarity.OPPOSES)),
         )
-        total = counts["supporting"] + counts["opposing"]
         links = (
             reasons_of.select_related("claim")
             .annotate(
@@ -632,25 +735,7 @@ class PositionDetailView(DetailView):
                 )
             )
         )  # fmt: skip
-        embed = reverse("argmap:position-embed", kwargs={"slug": position.topic.slug, "pk": position.pk})
-        return super().get_context_data(
-            topic=position.topic,
-            reasons=reasons,
-            reason_counts=counts,
-            previous_start=max(start - step, 0) if start else None,
-            next_start=start + step if start + step < total else None,
-            stances=stances,
-            share=sharing.share_context(
-                request,
-                title=f"{position.title} — {position.topic.title}",
-                description=position.summary or position.topic.question,
-                url=request.path,
-                kind="article",
-                image=reverse("argmap:topic-preview", kwargs={"slug": position.topic.slug}),
-                embed=embed,
-            ),
-            **kwargs,
-        )
+        return reasons, counts, stances
 
 
 class ClaimEmbedView(ClaimDetailView):
