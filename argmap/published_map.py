@@ -669,3 +669,18 @@ def position_page(publication_id: int, position_id: int, *, start: int, count: i
         "counts": {"supporting": supporting, "opposing": opposing},
         "stances": listed,
     }
+
+
+def source_page(citation_ids, stance_ids) -> dict[str, Any]:
+    """Of the latest publications, the citations and stances among `citation_ids` and
+    `stance_ids` (subqueries of the live rows that name a source: an index finds them), with
+    the claims, positions, stakeholders and topics they name: two queries."""
+    parts = read_rows(Q(part="citations", object_id__in=citation_ids) | Q(part="stances", object_id__in=stance_ids))
+    citations, stances = list(parts["citations"].values()), list(parts["stances"].values())
+    rows = [*citations, *stances]
+    named = Q(part="topic", publication_id__in={row["publication_id"] for row in rows})
+    named |= Q(part="claims", object_id__in={row["claim_id"] for row in rows if row["claim_id"]})
+    named |= Q(part="positions", object_id__in={row["position_id"] for row in stances if row["position_id"]})
+    named |= Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances})
+    found = read_rows(named) if rows else defaultdict(dict)
+    return {"citations": citations, "stances": stances, **found}

@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_date
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -70,6 +71,7 @@ from argmap.published_map import (
     branch_slice,
     claim_page,
     data_of,
+    source_page,
     find_row,
     path_to,
     position_page,
@@ -605,10 +607,7 @@ class ClaimDetailView(DetailView):
         return unsaved(Claim, data_of(row), topic=published_topic_of(row["topic"]))
 
     def get_context_data(self, **kwargs):
-        if self.published is not None:
-            data = ClaimData(**self.published)
-        else:
-            data = load_claim(self.object.pk)
+        data = ClaimData(**self.published) if self.published is not None else load_claim(self.object.pk)
         claim, request = self.object, self.request
         return super().get_context_data(
             targets=by_polarity(data.targets),
@@ -791,20 +790,76 @@ class StakeholderDetailView(DetailView):
 
 
 class SourceDetailView(DetailView):
+    """A source, its text with the passages its citations quote, the claims citing it and
+    the stances it records. The public reads them as the latest publications have them (a
+    source no publication holds is a 404); editors read the live map."""
+
     def get_queryset(self):
-        return Source.objects.public().select_related("body")  # its text, with the quotes marked
+        return Source.objects.visible_to(self.request.user).select_related("body")  # its text, with the quotes marked
 
     def get_context_data(self, **kwargs):
-        published = TopicStatus.PUBLISHED
-        citations = (
-            Citation.objects.filter(source=self.object, claim__topic__status=published)
-            .select_related("claim__topic")
-            .order_by("claim__topic__title", "claim_id")
-        )
-        stances = Stance.objects.filter(
-            Q(position__topic__status=published) | Q(claim__topic__status=published), source=self.object
-        ).select_related("stakeholder", "position__topic", "claim__topic")
+        if not reads_live(self.request.user) and (published := self.published()) is not None:
+            citations, stances = published
+        else:
+            published = TopicStatus.PUBLISHED
+            citations = (
+                Citation.objects.filter(source=self.object, claim__topic__status=published)
+                .select_related("claim__topic")
+                .order_by("claim__topic__title", "claim_id")
+            )
+            stances = Stance.objects.filter(
+                Q(position__topic__status=published) | Q(claim__topic__status=published), source=self.object
+            ).select_related("stakeholder", "position__topic", "claim__topic")
         return super().get_context_data(citations=citations, stances=stances, **kwargs)
+
+    def published(self) -> tuple[list[Citation], list[Stance]] | None:
+        """The citations and stances of the latest publications that name this source, as
+        unsaved instances for the template; None for a source of maps published before
+        publications existed. A source no publication holds is a 404."""
+        source = self.object
+        row = find_row("sources", source.pk)
+        if row is None:
+            unversioned = Topic.objects.published().filter(publications__isnull=True)
+            if (
+                Citation.objects.filter(source=source, topic__in=unversioned).exists()
+                or Stance.objects.filter(source=source, topic__in=unversioned).exists()
+            ):
+                return None
+            raise Http404("No published map cites this source.")
+        for name in ("title", "url", "publisher", "author", "kind"):  # as published
+            setattr(source, name, row.get(name, getattr(source, name)))
+        source.published_on = parse_date(row["published_on"]) if row.get("published_on") else None
+        found = source_page(
+            Citation.objects.filter(source=source).values("id"), Stance.objects.filter(source=source).values("id")
+        )
+        topics = {row["publication_id"]: published_topic_of(row) for row in found["topic"].values()}
+        claims = {
+            claim_id: unsaved(Claim, data_of(row), topic=topics[row["publication_id"]])
+            for claim_id, row in found["claims"].items()
+        }
+        positions = {
+            position_id: unsaved(Position, data_of(row), topic=topics[row["publication_id"]])
+            for position_id, row in found["positions"].items()
+        }
+        stakeholders = {pk: unsaved(Stakeholder, data_of(row)) for pk, row in found["stakeholders"].items()}
+        citations = [
+            unsaved(Citation, data_of(row), claim=claims[row["claim_id"]])
+            for row in found["citations"]
+            if row["claim_id"] in claims
+        ]
+        citations.sort(key=lambda citation: (citation.claim.topic.title, citation.claim_id))
+        stances = [
+            unsaved(
+                Stance,
+                data_of(row),
+                stakeholder=stakeholders[row["stakeholder_id"]],
+                position=positions.get(row["position_id"]),
+                claim=claims.get(row["claim_id"]),
+            )
+            for row in found["stances"]
+            if row["stakeholder_id"] in stakeholders
+        ]
+        return citations, stances
 
 
 # ---------------------------------------------------------------------------

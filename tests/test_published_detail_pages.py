@@ -60,14 +60,18 @@ def test_claim_page_shows_the_published_claim_to_the_public(client, edited):
     assert "The UK lags in AI investment." in page
     assert "Rewritten after publication." not in page
     assert ADDED not in page  # an argument added since
-    assert "The investment report" in page and "A report cited later" not in page
-    assert "The CMA" in page and "stance--supports" in page and "stance--opposes" not in page
+    assert "The investment report" in page
+    assert "A report cited later" not in page
+    assert "The CMA" in page
+    assert "stance--supports" in page
+    assert "stance--opposes" not in page
 
 
 def test_claim_page_shows_the_live_claim_to_an_editor(editor, edited):
     page = editor.get(reverse("argmap:claim-detail", args=[edited["lags"].pk])).content.decode()
     assert "Rewritten after publication." in page
-    assert ADDED in page and "A report cited later" in page
+    assert ADDED in page
+    assert "A report cited later" in page
 
 
 def test_a_claim_added_after_publication_is_a_404_to_the_public(client, editor, edited):
@@ -84,14 +88,18 @@ def test_position_page_shows_the_published_position_to_the_public(client, edited
     url = reverse("argmap:position-detail", args=[edited["topic"].slug, edited["yes"].pk])
     page = client.get(url).content.decode()
     assert "The UK lags in AI investment." in page
-    assert ADDED not in page and "Rewritten after publication." not in page
-    assert "The CMA" in page and "stance--supports" in page and "stance--opposes" not in page
+    assert ADDED not in page
+    assert "Rewritten after publication." not in page
+    assert "The CMA" in page
+    assert "stance--supports" in page
+    assert "stance--opposes" not in page
 
 
 def test_position_page_shows_the_live_position_to_an_editor(editor, edited):
     url = reverse("argmap:position-detail", args=[edited["topic"].slug, edited["yes"].pk])
     page = editor.get(url).content.decode()
-    assert ADDED in page and "Rewritten after publication." in page
+    assert ADDED in page
+    assert "Rewritten after publication." in page
 
 
 def test_a_position_added_after_publication_is_a_404_to_the_public(client, edited):
@@ -107,3 +115,27 @@ def test_published_claim_and_position_pages_cost_few_queries(client, edited, dja
     with django_assert_num_queries(4):
         url = reverse("argmap:position-detail", args=[edited["topic"].slug, edited["yes"].pk])
         assert client.get(url).status_code == 200
+
+
+def test_source_page_shows_the_published_citations_to_the_public(client, edited):
+    page = client.get(reverse("argmap:source-detail", args=[edited["source"].pk])).content.decode()
+    assert "The UK lags in AI investment." in page
+    assert "Rewritten after publication." not in page
+    assert "stance--supports" in page
+    assert "stance--opposes" not in page
+
+
+def test_source_page_shows_the_live_citations_to_an_editor(editor, edited):
+    page = editor.get(reverse("argmap:source-detail", args=[edited["source"].pk])).content.decode()
+    assert "Rewritten after publication." in page
+    assert "stance--opposes" in page
+
+
+def test_a_source_cited_after_publication_is_a_404_to_the_public(client, edited):
+    assert client.get(reverse("argmap:source-detail", args=[edited["later"].pk])).status_code == 404
+
+
+def test_published_source_page_costs_few_queries(client, edited, django_assert_num_queries):
+    # the source and its text; its row; the citations and stances; the rows they name
+    with django_assert_num_queries(4):
+        assert client.get(reverse("argmap:source-detail", args=[edited["source"].pk])).status_code == 200
