@@ -71,10 +71,10 @@ from argmap.published_map import (
     branch_slice,
     claim_page,
     data_of,
-    source_page,
     find_row,
     path_to,
     position_page,
+    source_page,
     topic_slice,
 )
 from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live, topic_from_row
