@@ -684,3 +684,91 @@ def source_page(citation_ids, stance_ids) -> dict[str, Any]:
     named |= Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances})
     found = read_rows(named) if rows else defaultdict(dict)
     return {"citations": citations, "stances": stances, **found}
+
+
+def stakeholder_page(stakeholder_id: int, stance_ids, relationship_ids, salience_ids) -> dict[str, list[Row]] | None:
+    """What the stakeholder page shows of the latest publications (the parts of
+    loading.StakeholderData but its children): its stances, relationships and salience
+    among `stance_ids`, `relationship_ids` and `salience_ids` (subqueries of the live rows
+    that name it: an index finds them), with the topics, subjects, sources and other
+    stakeholders they name; two queries. None if no publication holds the stakeholder."""
+    query = (
+        Q(part="stakeholders", object_id=stakeholder_id)
+        | Q(part="stances", object_id__in=stance_ids)
+        | Q(part="relationships", object_id__in=relationship_ids)
+        | Q(part="salience", object_id__in=salience_ids)
+    )
+    rows = [
+        {**_load(row), "publication_id": row["publication_id"], "part": row["part"]}
+        for row in PublishedRow.objects.filter(query, publication_id__in=latest_publications()).values(
+            "publication_id", "part", "data"
+        )
+    ]
+    holding = [row for row in rows if row["part"] == "stakeholders"]
+    if not holding:
+        return None
+    # Each in a publication that holds the stakeholder (a relationship may be in several maps).
+    stances = [row for row in rows if row["part"] == "stances" and row["stakeholder_id"] == stakeholder_id]
+    salience = [row for row in rows if row["part"] == "salience" and row["stakeholder_id"] == stakeholder_id]
+    relationships = {row["id"]: row for row in rows if row["part"] == "relationships"}
+    others = [
+        (row["to_stakeholder_id"] if row["from_stakeholder_id"] == stakeholder_id else row["from_stakeholder_id"], row)
+        for row in relationships.values()
+    ]
+    publications = {row["publication_id"] for row in rows}
+    sources = {row["source_id"] for row in [*stances, *relationships.values()] if row.get("source_id")}
+    named_rows = PublishedRow.objects.filter(
+        Q(part="topic")
+        | Q(part="claims", object_id__in={row["claim_id"] for row in stances if row["claim_id"]})
+        | Q(part="positions", object_id__in={row["position_id"] for row in stances if row["position_id"]})
+        | Q(part="sources", object_id__in=sources)
+        | Q(part="stakeholders", object_id__in={other for other, _row in others if other != stakeholder_id}),
+        publication_id__in=publications,
+    ).values("publication_id", "part", "object_id", "data")
+    named: dict[str, dict[int, Row]] = defaultdict(dict)
+    topics: dict[int, Row] = {}
+    for row in named_rows:
+        if row["part"] == "topic":
+            topics[row["publication_id"]] = _load(row)
+        else:
+            named[row["part"]][row["object_id"]] = _load(row)
+
+    def source_title(source_id: int | None) -> str | None:
+        return named["sources"].get(source_id, {}).get("title") if source_id else None
+
+    listed_stances = []
+    for row in stances:
+        topic = topics[row["publication_id"]]
+        subject = (
+            named["positions"].get(row["position_id"], {}).get("title")
+            if row["position_id"]
+            else named["claims"].get(row["claim_id"], {}).get("text")
+        )
+        listed_stances.append(
+            {**row, "subject": subject, "topic_slug": topic["slug"], "topic_title": topic["title"],
+             "source_title": source_title(row["source_id"])}
+        )  # fmt: skip
+    listed_stances.sort(key=lambda row: (row["topic_title"], row["id"]))
+    listed_relationships = []
+    for other_id, row in others:
+        other = named["stakeholders"].get(other_id)
+        if other is not None:
+            listed_relationships.append(
+                {**row, "outgoing": row["from_stakeholder_id"] == stakeholder_id, "slug": other["slug"],
+                 "name": other["name"], "source_title": source_title(row["source_id"])}
+            )  # fmt: skip
+    listed_relationships.sort(key=lambda row: row["id"])
+    listed_salience = [
+        {
+            **row,
+            "topic_slug": topics[row["publication_id"]]["slug"],
+            "topic_title": topics[row["publication_id"]]["title"],
+        }
+        for row in salience
+    ]
+    return {
+        "stakeholder": holding[-1],
+        "stances": listed_stances,
+        "relationships": listed_relationships,
+        "salience": sorted(listed_salience, key=lambda row: row["topic_title"]),
+    }

@@ -43,7 +43,7 @@ from argmap.analysis import (
 )
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
-from argmap.loading import PAGE_COLUMNS, ClaimData, MapData, load_claim, load_stakeholder
+from argmap.loading import PAGE_COLUMNS, ClaimData, MapData, StakeholderData, load_claim, load_stakeholder
 from argmap.middleware import policy_header
 from argmap.models import (
     Attitude,
@@ -54,8 +54,10 @@ from argmap.models import (
     Polarity,
     Position,
     Publication,
+    Relationship,
     RelationshipKind,
     Reply,
+    Salience,
     Source,
     Stakeholder,
     Stance,
@@ -75,6 +77,7 @@ from argmap.published_map import (
     path_to,
     position_page,
     source_page,
+    stakeholder_page,
     topic_slice,
 )
 from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live, topic_from_row
@@ -755,11 +758,17 @@ class StakeholderListView(ListView):
 
 
 class StakeholderDetailView(DetailView):
+    """A stakeholder, its stances per topic, its relationships, parts and salience. The
+    public reads them as the latest publications have them (a stakeholder no publication
+    holds is a 404); editors read the live map (of published topics)."""
+
     def get_queryset(self):
         return Stakeholder.objects.public().select_related("parent")
 
     def get_context_data(self, **kwargs):
-        data = load_stakeholder(self.object.pk)
+        data = None if reads_live(self.request.user) else self.published()
+        if data is None:
+            data = load_stakeholder(self.object.pk)
         stances = with_labels(data.stances)
         relationship_kinds = dict(RelationshipKind.choices)
         return super().get_context_data(
@@ -786,6 +795,39 @@ class StakeholderDetailView(DetailView):
                 kind="profile",
             ),
             **kwargs,
+        )
+
+    def published(self) -> StakeholderData | None:
+        """What the latest publications hold of the stakeholder, its name and summary as
+        published; None for a stakeholder of maps published before publications existed."""
+        stakeholder = self.object
+        found = stakeholder_page(
+            stakeholder.pk,
+            Stance.objects.filter(stakeholder=stakeholder).values("id"),
+            Relationship.objects.filter(Q(from_stakeholder=stakeholder) | Q(to_stakeholder=stakeholder)).values("id"),
+            Salience.objects.filter(stakeholder=stakeholder).values("id"),
+        )
+        if found is None:
+            unversioned = Topic.objects.published().filter(publications__isnull=True)
+            if (
+                Stance.objects.filter(stakeholder=stakeholder, topic__in=unversioned).exists()
+                or Salience.objects.filter(stakeholder=stakeholder, topic__in=unversioned).exists()
+            ):
+                return None
+            raise Http404("No published map holds this stakeholder.")
+        for name in ("name", "kind", "summary", "url"):  # as published
+            setattr(stakeholder, name, found["stakeholder"].get(name, getattr(stakeholder, name)))
+        children = list(
+            Stakeholder.objects.public()
+            .filter(parent=stakeholder)
+            .order_by("name")
+            .values("id", "slug", "name", "kind")
+        )
+        return StakeholderData(
+            relationships=found["relationships"],
+            stances=found["stances"],
+            children=children,
+            salience=found["salience"],
         )
 
 

@@ -139,3 +139,28 @@ def test_published_source_page_costs_few_queries(client, edited, django_assert_n
     # the source and its text; its row; the citations and stances; the rows they name
     with django_assert_num_queries(4):
         assert client.get(reverse("argmap:source-detail", args=[edited["source"].pk])).status_code == 200
+
+
+def test_stakeholder_page_shows_the_published_stances_to_the_public(client, edited):
+    page = client.get(reverse("argmap:stakeholder-detail", args=["cma"])).content.decode()
+    assert "The UK lags in AI investment." in page
+    assert "Rewritten after publication." not in page
+    assert "stance--supports" in page
+    assert "stance--opposes" not in page
+
+
+def test_stakeholder_page_shows_the_live_stances_to_an_editor(editor, edited):
+    page = editor.get(reverse("argmap:stakeholder-detail", args=["cma"])).content.decode()
+    assert "Rewritten after publication." in page
+    assert "stance--opposes" in page
+
+
+def test_a_stakeholder_added_after_publication_is_a_404_to_the_public(client, edited):
+    StanceFactory(stakeholder=StakeholderFactory(slug="newcomer"), position=edited["yes"])
+    assert client.get(reverse("argmap:stakeholder-detail", args=["newcomer"])).status_code == 404
+
+
+def test_published_stakeholder_page_costs_few_queries(client, edited, django_assert_num_queries):
+    # the stakeholder and its parent; its rows; the rows they name; its parts
+    with django_assert_num_queries(4):
+        assert client.get(reverse("argmap:stakeholder-detail", args=["cma"])).status_code == 200
