@@ -559,24 +559,17 @@ def data_of(row: Row) -> Row:
     return {name: value for name, value in row.items() if name not in META}
 
 
-def find_row(part: str, object_id: int) -> Row | None:
-    """The row of one object (a claim, a source…) in the latest publication that holds it,
-    or None if no published map holds it: one query."""
-    return next(iter(read_rows(Q(part=part, object_id=object_id))[part].values()), None)
-
-
-def claim_page(publication_id: int, claim_id: int) -> tuple[dict[str, Any], dict[str, list[Row]]] | None:
-    """A claim as published, and what its page shows around it (the parts of
-    loading.ClaimData: targets, arguments, citations, stances), in two queries;
-    None if the publication has no such claim."""
+def claim_page(claim_id: int) -> tuple[dict[str, Any], dict[str, list[Row]]] | None:
+    """A claim as the latest publication that holds it has it, and what its page shows
+    around it (the parts of loading.ClaimData: targets, arguments, citations, stances), in
+    two queries; None if no publication holds it."""
     about = Q(part__in=("links", "citations", "stances"), key=claim_id)
-    parts = read_rows(
-        Q(part="claims", object_id=claim_id) | Q(part="links", claim=claim_id) | about | Q(part="topic"),
-        publication_id,
-    )
+    # A claim's id is in one topic's map only: the rows about it are all of its publication.
+    parts = read_rows(Q(part="claims", object_id=claim_id) | Q(part="links", claim=claim_id) | about)
     claim = parts["claims"].get(claim_id)
     if claim is None:
         return None
+    publication_id = claim["publication_id"]
     links = sorted(parts["links"].values(), key=lambda row: (row["rank"] is None, row["rank"] or 0, row["id"]))
     targets = [row for row in links if row["claim_id"] == claim_id]
     arguments = [row for row in links if row["target_claim_id"] == claim_id]
@@ -587,7 +580,8 @@ def claim_page(publication_id: int, claim_id: int) -> tuple[dict[str, Any], dict
         | Q(part="claims", object_id__in={row["claim_id"] for row in arguments})
         | Q(part="positions", object_id__in={row["target_position_id"] for row in targets if row["target_position_id"]})
         | Q(part="sources", object_id__in={row["source_id"] for row in [*citations, *stances] if row["source_id"]})
-        | Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances}),
+        | Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances})
+        | Q(part="topic"),
         publication_id,
     )
     claims, positions, sources = named["claims"], named["positions"], named["sources"]
@@ -601,7 +595,7 @@ def claim_page(publication_id: int, claim_id: int) -> tuple[dict[str, Any], dict
     def source_title(source_id: int | None) -> str | None:
         return sources.get(source_id, {}).get("title") if source_id else None
 
-    return {**claim, "topic": next(iter(parts["topic"].values()))}, {
+    return {**claim, "topic": next(iter(named["topic"].values()))}, {
         "targets": [{**row, "text": text_of(row)} for row in targets],
         "arguments": [{**row, "text": claims.get(row["claim_id"], {}).get("text", "")} for row in arguments],
         "citations": [
@@ -671,11 +665,18 @@ def position_page(publication_id: int, position_id: int, *, start: int, count: i
     }
 
 
-def source_page(citation_ids, stance_ids) -> dict[str, Any]:
-    """Of the latest publications, the citations and stances among `citation_ids` and
-    `stance_ids` (subqueries of the live rows that name a source: an index finds them), with
-    the claims, positions, stakeholders and topics they name: two queries."""
-    parts = read_rows(Q(part="citations", object_id__in=citation_ids) | Q(part="stances", object_id__in=stance_ids))
+def source_page(source_id: int, citation_ids, stance_ids) -> dict[str, Any] | None:
+    """Of the latest publications, a source's row, the citations and stances among
+    `citation_ids` and `stance_ids` (subqueries of the live rows that name it: an index finds
+    them), with the claims, positions, stakeholders and topics they name: two queries. None
+    if no publication holds the source."""
+    parts = read_rows(
+        Q(part="sources", object_id=source_id)
+        | Q(part="citations", object_id__in=citation_ids)
+        | Q(part="stances", object_id__in=stance_ids)
+    )
+    if source_id not in parts["sources"]:
+        return None
     citations, stances = list(parts["citations"].values()), list(parts["stances"].values())
     rows = [*citations, *stances]
     named = Q(part="topic", publication_id__in={row["publication_id"] for row in rows})
@@ -683,7 +684,8 @@ def source_page(citation_ids, stance_ids) -> dict[str, Any]:
     named |= Q(part="positions", object_id__in={row["position_id"] for row in stances if row["position_id"]})
     named |= Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances})
     found = read_rows(named) if rows else defaultdict(dict)
-    return {"citations": citations, "stances": stances, **found}
+    named_parts = {part: found[part] for part in ("topic", "claims", "positions", "stakeholders")}
+    return {"source": parts["sources"][source_id], "citations": citations, "stances": stances, **named_parts}
 
 
 def stakeholder_page(stakeholder_id: int, stance_ids, relationship_ids, salience_ids) -> dict[str, list[Row]] | None:

@@ -73,7 +73,6 @@ from argmap.published_map import (
     branch_slice,
     claim_page,
     data_of,
-    find_row,
     path_to,
     position_page,
     source_page,
@@ -585,6 +584,15 @@ def published_topic_of(row: dict) -> Topic:
     return topic
 
 
+def unversioned_topics(*rows) -> bool:
+    """Whether any of `rows` (querysets of rows with a topic) belongs to a published topic
+    that has no publication yet (published before publications existed, read live): one query."""
+    topics = Q()
+    for queryset in rows:
+        topics |= Q(pk__in=queryset.values("topic_id"))
+    return Topic.objects.published().filter(topics, publications__isnull=True).exists()
+
+
 class ClaimDetailView(DetailView):
     """A claim, what it argues, the arguments about it, its sources and who holds it. The
     public reads it as its topic's latest publication has it (a claim added since is a 404);
@@ -601,12 +609,10 @@ class ClaimDetailView(DetailView):
     def get_object(self, queryset=None):
         if reads_live(self.request.user):
             return super().get_object(queryset)
-        pk = self.kwargs["pk"]
-        found = find_row("claims", pk)
+        found = claim_page(self.kwargs["pk"])
         if found is None:
             return super().get_object(queryset)
-        row, parts = claim_page(found["publication_id"], pk)
-        self.published = parts
+        row, self.published = found
         return unsaved(Claim, data_of(row), topic=published_topic_of(row["topic"]))
 
     def get_context_data(self, **kwargs):
@@ -808,10 +814,8 @@ class StakeholderDetailView(DetailView):
             Salience.objects.filter(stakeholder=stakeholder).values("id"),
         )
         if found is None:
-            unversioned = Topic.objects.published().filter(publications__isnull=True)
-            if (
-                Stance.objects.filter(stakeholder=stakeholder, topic__in=unversioned).exists()
-                or Salience.objects.filter(stakeholder=stakeholder, topic__in=unversioned).exists()
+            if unversioned_topics(
+                Stance.objects.filter(stakeholder=stakeholder), Salience.objects.filter(stakeholder=stakeholder)
             ):
                 return None
             raise Http404("No published map holds this stakeholder.")
@@ -859,21 +863,19 @@ class SourceDetailView(DetailView):
         unsaved instances for the template; None for a source of maps published before
         publications existed. A source no publication holds is a 404."""
         source = self.object
-        row = find_row("sources", source.pk)
-        if row is None:
-            unversioned = Topic.objects.published().filter(publications__isnull=True)
-            if (
-                Citation.objects.filter(source=source, topic__in=unversioned).exists()
-                or Stance.objects.filter(source=source, topic__in=unversioned).exists()
-            ):
+        found = source_page(
+            source.pk,
+            Citation.objects.filter(source=source).values("id"),
+            Stance.objects.filter(source=source).values("id"),
+        )
+        if found is None:
+            if unversioned_topics(Citation.objects.filter(source=source), Stance.objects.filter(source=source)):
                 return None
             raise Http404("No published map cites this source.")
+        row = found["source"]
         for name in ("title", "url", "publisher", "author", "kind"):  # as published
             setattr(source, name, row.get(name, getattr(source, name)))
         source.published_on = parse_date(row["published_on"]) if row.get("published_on") else None
-        found = source_page(
-            Citation.objects.filter(source=source).values("id"), Stance.objects.filter(source=source).values("id")
-        )
         topics = {row["publication_id"]: published_topic_of(row) for row in found["topic"].values()}
         claims = {
             claim_id: unsaved(Claim, data_of(row), topic=topics[row["publication_id"]])

@@ -108,8 +108,8 @@ def test_a_position_added_after_publication_is_a_404_to_the_public(client, edite
 
 
 def test_published_claim_and_position_pages_cost_few_queries(client, edited, django_assert_num_queries):
-    # the claim's row in the latest publications; its rows; the rows they name; its replies
-    with django_assert_num_queries(4):
+    # the rows about the claim in the latest publications; the rows they name; its replies
+    with django_assert_num_queries(3):
         assert client.get(reverse("argmap:claim-detail", args=[edited["lags"].pk])).status_code == 200
     # the topic and its latest publication; the position's rows; the rows they name; replies
     with django_assert_num_queries(4):
@@ -136,8 +136,8 @@ def test_a_source_cited_after_publication_is_a_404_to_the_public(client, edited)
 
 
 def test_published_source_page_costs_few_queries(client, edited, django_assert_num_queries):
-    # the source and its text; its row; the citations and stances; the rows they name
-    with django_assert_num_queries(4):
+    # the source and its text; its row, its citations and stances; the rows they name
+    with django_assert_num_queries(3):
         assert client.get(reverse("argmap:source-detail", args=[edited["source"].pk])).status_code == 200
 
 
