@@ -814,9 +814,9 @@ class StakeholderDetailView(DetailView):
             Salience.objects.filter(stakeholder=stakeholder).values("id"),
         )
         if found is None:
-            if unversioned_topics(
-                Stance.objects.filter(stakeholder=stakeholder), Salience.objects.filter(stakeholder=stakeholder)
-            ):
+            # it, or a body it includes, in a topic published before publications existed
+            involved = Q(stakeholder=stakeholder) | Q(stakeholder__parent=stakeholder)
+            if unversioned_topics(Stance.objects.filter(involved), Salience.objects.filter(involved)):
                 return None
             raise Http404("No published map holds this stakeholder.")
         for name in ("name", "kind", "summary", "url"):  # as published

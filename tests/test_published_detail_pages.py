@@ -164,3 +164,14 @@ def test_published_stakeholder_page_costs_few_queries(client, edited, django_ass
     # the stakeholder and its parent; its rows; the rows they name; its parts
     with django_assert_num_queries(4):
         assert client.get(reverse("argmap:stakeholder-detail", args=["cma"])).status_code == 200
+
+
+def test_a_body_a_published_stakeholder_is_part_of_is_shown_to_the_public(client, edited):
+    """The snapshot holds the bodies its stakeholders are part of (loading.SELECTIONS)."""
+    topic = TopicFactory(slug="second", status=TopicStatus.DRAFT)
+    body = StakeholderFactory(name="UK Government", slug="government")
+    StanceFactory(stakeholder=StakeholderFactory(parent=body), position=PositionFactory(topic=topic))
+    publish(topic, user=ReviewerFactory(username="second-reviewer"))
+    page = client.get(reverse("argmap:stakeholder-detail", args=["government"]))
+    assert page.status_code == 200
+    assert "UK Government" in page.content.decode()
