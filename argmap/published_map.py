@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from argmap.analysis import WHY_LISTED
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
@@ -519,15 +519,24 @@ def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | Non
 
 def latest_publications():
     """The latest publication of each published topic, as a subquery of ids: what the
-    public reads of every map."""
-    from argmap.models import Topic
+    public reads of every map. (An anti-join, not a subquery per topic: the planner then
+    reads each one's rows by the index that starts with the publication.)"""
+    from argmap.models import Publication, TopicStatus
 
-    return (
-        Topic.objects.published()
-        .with_latest_publication()
-        .filter(latest_publication_id__isnull=False)
-        .values("latest_publication_id")
-    )
+    later = Publication.objects.filter(topic=OuterRef("topic"), number__gt=OuterRef("number"))
+    return Publication.objects.filter(~Exists(later), topic__status=TopicStatus.PUBLISHED).values("pk")
+
+
+def in_latest(rows):
+    """`rows` (PublishedRow) of the latest publications only. On PostgreSQL, their ids are
+    computed once (`= ANY(ARRAY(…))`, an InitPlan) so that each part is read by the index
+    that starts with the publication; an IN (subquery) is semi-joined after a scan of every
+    publication's rows."""
+    if connection.vendor != "postgresql":
+        return rows.filter(publication_id__in=latest_publications())
+    sql, params = latest_publications().query.sql_with_params()
+    table = PublishedRow._meta.db_table
+    return rows.extra(where=[f"{table}.publication_id = ANY(ARRAY({sql}))"], params=params)  # noqa: S610 - SQL from the ORM
 
 
 def read_rows(query: Q, publication_id: int | None = None) -> dict[str, dict[int, Row]]:
@@ -535,10 +544,7 @@ def read_rows(query: Q, publication_id: int | None = None) -> dict[str, dict[int
     published topic, by part and id: each row's data, with its `publication_id`, `key`,
     `rank` and (claims and positions) `layout` beside it. One query."""
     rows = PublishedRow.objects.filter(query)
-    if publication_id is None:
-        rows = rows.filter(publication_id__in=latest_publications())
-    else:
-        rows = rows.filter(publication_id=publication_id)
+    rows = in_latest(rows) if publication_id is None else rows.filter(publication_id=publication_id)
     parts: dict[str, dict[int, Row]] = defaultdict(dict)
     for row in rows.values("publication_id", "part", "object_id", "key", "rank", "data", "layout"):
         parts[row["part"]][row["object_id"]] = {
@@ -702,9 +708,7 @@ def stakeholder_page(stakeholder_id: int, stance_ids, relationship_ids, salience
     )
     rows = [
         {**_load(row), "publication_id": row["publication_id"], "part": row["part"]}
-        for row in PublishedRow.objects.filter(query, publication_id__in=latest_publications()).values(
-            "publication_id", "part", "data"
-        )
+        for row in in_latest(PublishedRow.objects.filter(query)).values("publication_id", "part", "data")
     ]
     holding = [row for row in rows if row["part"] == "stakeholders"]
     if not holding:
