@@ -602,7 +602,7 @@ class ClaimDetailView(DetailView):
 
     def get_queryset(self):
         if reads_live(self.request.user):
-            return Claim.objects.all().select_related("topic")
+            return Claim.objects.visible_to(self.request.user).select_related("topic")
         # a published topic that has no publication yet (published before they existed)
         return Claim.objects.public().filter(topic__publications__isnull=True).select_related("topic")
 
@@ -841,7 +841,7 @@ class SourceDetailView(DetailView):
     source no publication holds is a 404); editors read the live map."""
 
     def get_queryset(self):
-        return Source.objects.visible_to(self.request.user).select_related("body")  # its text, with the quotes marked
+        return Source.objects.public().select_related("body")  # its text, with the quotes marked
 
     def get_context_data(self, **kwargs):
         if not reads_live(self.request.user) and (published := self.published()) is not None:
