@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from argmap.analysis import WHY_LISTED
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
@@ -510,3 +510,271 @@ def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | Non
         cycles=stored["cycles"],
         converged=stored["converged"],
     )
+
+
+# ---------------------------------------------------------------------------
+# The pages of one object (a claim, a position, a stakeholder, a source), as published
+# ---------------------------------------------------------------------------
+
+
+def latest_publications():
+    """The latest publication of each published topic, as a subquery of ids: what the
+    public reads of every map. (An anti-join, not a subquery per topic: the planner then
+    reads each one's rows by the index that starts with the publication.)"""
+    from argmap.models import Publication, TopicStatus
+
+    later = Publication.objects.filter(topic=OuterRef("topic"), number__gt=OuterRef("number"))
+    return Publication.objects.filter(~Exists(later), topic__status=TopicStatus.PUBLISHED).values("pk")
+
+
+def in_latest(rows):
+    """`rows` (PublishedRow) of the latest publications only. On PostgreSQL, their ids are
+    computed once (`= ANY(ARRAY(…))`, an InitPlan) so that each part is read by the index
+    that starts with the publication; an IN (subquery) is semi-joined after a scan of every
+    publication's rows."""
+    if connection.vendor != "postgresql":
+        return rows.filter(publication_id__in=latest_publications())
+    sql, params = latest_publications().query.sql_with_params()
+    table = PublishedRow._meta.db_table
+    return rows.extra(where=[f"{table}.publication_id = ANY(ARRAY({sql}))"], params=params)  # noqa: S610 - SQL from the ORM
+
+
+def read_rows(query: Q, publication_id: int | None = None) -> dict[str, dict[int, Row]]:
+    """The rows that `query` selects, of one publication or (None) of the latest of every
+    published topic, by part and id: each row's data, with its `publication_id`, `key`,
+    `rank` and (claims and positions) `layout` beside it. One query."""
+    rows = PublishedRow.objects.filter(query)
+    rows = in_latest(rows) if publication_id is None else rows.filter(publication_id=publication_id)
+    parts: dict[str, dict[int, Row]] = defaultdict(dict)
+    for row in rows.values("publication_id", "part", "object_id", "key", "rank", "data", "layout"):
+        parts[row["part"]][row["object_id"]] = {
+            **_load(row),
+            "publication_id": row["publication_id"],
+            "key": row["key"],
+            "rank": row["rank"],
+            "layout": orjson.loads(row["layout"]) if row["layout"] else {},
+        }
+    return parts
+
+
+META = ("publication_id", "key", "rank", "layout")
+
+
+def data_of(row: Row) -> Row:
+    """A row as in the snapshot, without what read_rows puts beside it."""
+    return {name: value for name, value in row.items() if name not in META}
+
+
+def claim_page(claim_id: int) -> tuple[dict[str, Any], dict[str, list[Row]]] | None:
+    """A claim as the latest publication that holds it has it, and what its page shows
+    around it (the parts of loading.ClaimData: targets, arguments, citations, stances), in
+    two queries; None if no publication holds it."""
+    about = Q(part__in=("links", "citations", "stances"), key=claim_id)
+    # A claim's id is in one topic's map only: the rows about it are all of its publication.
+    parts = read_rows(Q(part="claims", object_id=claim_id) | Q(part="links", claim=claim_id) | about)
+    claim = parts["claims"].get(claim_id)
+    if claim is None:
+        return None
+    publication_id = claim["publication_id"]
+    links = sorted(parts["links"].values(), key=lambda row: (row["rank"] is None, row["rank"] or 0, row["id"]))
+    targets = [row for row in links if row["claim_id"] == claim_id]
+    arguments = [row for row in links if row["target_claim_id"] == claim_id]
+    citations = sorted(parts["citations"].values(), key=lambda row: row["id"])
+    stances = sorted(parts["stances"].values(), key=lambda row: row["id"])
+    named = read_rows(
+        Q(part="claims", object_id__in={row["target_claim_id"] for row in targets if row["target_claim_id"]})
+        | Q(part="claims", object_id__in={row["claim_id"] for row in arguments})
+        | Q(part="positions", object_id__in={row["target_position_id"] for row in targets if row["target_position_id"]})
+        | Q(part="sources", object_id__in={row["source_id"] for row in [*citations, *stances] if row["source_id"]})
+        | Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances})
+        | Q(part="topic"),
+        publication_id,
+    )
+    claims, positions, sources = named["claims"], named["positions"], named["sources"]
+    stakeholders = named["stakeholders"]
+
+    def text_of(row: Row) -> str:
+        if row["target_position_id"] is not None:
+            return positions.get(row["target_position_id"], {}).get("title", "")
+        return claims.get(row["target_claim_id"], {}).get("text", "")
+
+    def source_title(source_id: int | None) -> str | None:
+        return sources.get(source_id, {}).get("title") if source_id else None
+
+    return {**claim, "topic": next(iter(named["topic"].values()))}, {
+        "targets": [{**row, "text": text_of(row)} for row in targets],
+        "arguments": [{**row, "text": claims.get(row["claim_id"], {}).get("text", "")} for row in arguments],
+        "citations": [
+            {
+                **row,
+                **{k: sources.get(row["source_id"], {}).get(k) for k in ("title", "url", "publisher", "published_on")},
+            }
+            for row in citations
+        ],
+        "stances": [
+            {
+                **row,
+                "slug": stakeholders.get(row["stakeholder_id"], {}).get("slug"),
+                "name": stakeholders.get(row["stakeholder_id"], {}).get("name"),
+                "source_title": source_title(row["source_id"]),
+            }
+            for row in stances
+            if row["stakeholder_id"] in stakeholders
+        ],
+    }
+
+
+def position_page(publication_id: int, position_id: int, *, start: int, count: int) -> dict[str, Any] | None:
+    """A position as published, its reasons ranked `start`..`start+count` (as the topic page
+    orders them) with their claims' counts, and the stances on it: two queries; None if the
+    publication has no such position."""
+    key = -position_id
+    parts = read_rows(
+        Q(part__in=("positions", "topic"))
+        | Q(part="links", key=key, rank__gte=start, rank__lt=start + count)
+        | Q(part="stances", key=key),
+        publication_id,
+    )
+    position = parts["positions"].get(position_id)
+    if position is None:
+        return None
+    links = sorted(parts["links"].values(), key=lambda row: row["rank"])
+    stances = list(parts["stances"].values())
+    named = read_rows(
+        Q(part="claims", object_id__in={row["claim_id"] for row in links})
+        | Q(part="sources", object_id__in={row["source_id"] for row in stances if row["source_id"]})
+        | Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances}),
+        publication_id,
+    )
+    claims, sources, stakeholders = named["claims"], named["sources"], named["stakeholders"]
+    reasons = []
+    for row in links:
+        claim = claims.get(row["claim_id"], {})
+        supporters, opponents = claim.get("layout", {}).get("counts", (0, 0))
+        reasons.append({**row, "claim": claim, "supporters": supporters, "opponents": opponents})
+    listed = []
+    for row in stances:
+        stakeholder = stakeholders.get(row["stakeholder_id"])
+        if stakeholder is not None:
+            source = sources.get(row["source_id"], {}) if row["source_id"] else {}
+            listed.append(
+                {**row, "slug": stakeholder["slug"], "name": stakeholder["name"], "source_title": source.get("title")}
+            )
+    listed.sort(key=lambda row: row["name"])
+    supporting, opposing = position["layout"].get("counts", (0, 0))
+    return {
+        "position": position,
+        "topic": next(iter(parts["topic"].values())),
+        "reasons": reasons,
+        "counts": {"supporting": supporting, "opposing": opposing},
+        "stances": listed,
+    }
+
+
+def source_page(source_id: int, citation_ids, stance_ids) -> dict[str, Any] | None:
+    """Of the latest publications, a source's row, the citations and stances among
+    `citation_ids` and `stance_ids` (subqueries of the live rows that name it: an index finds
+    them), with the claims, positions, stakeholders and topics they name: two queries. None
+    if no publication holds the source."""
+    parts = read_rows(
+        Q(part="sources", object_id=source_id)
+        | Q(part="citations", object_id__in=citation_ids)
+        | Q(part="stances", object_id__in=stance_ids)
+    )
+    if source_id not in parts["sources"]:
+        return None
+    citations, stances = list(parts["citations"].values()), list(parts["stances"].values())
+    rows = [*citations, *stances]
+    named = Q(part="topic", publication_id__in={row["publication_id"] for row in rows})
+    named |= Q(part="claims", object_id__in={row["claim_id"] for row in rows if row["claim_id"]})
+    named |= Q(part="positions", object_id__in={row["position_id"] for row in stances if row["position_id"]})
+    named |= Q(part="stakeholders", object_id__in={row["stakeholder_id"] for row in stances})
+    found = read_rows(named) if rows else defaultdict(dict)
+    named_parts = {part: found[part] for part in ("topic", "claims", "positions", "stakeholders")}
+    return {"source": parts["sources"][source_id], "citations": citations, "stances": stances, **named_parts}
+
+
+def stakeholder_page(stakeholder_id: int, stance_ids, relationship_ids, salience_ids) -> dict[str, list[Row]] | None:
+    """What the stakeholder page shows of the latest publications (the parts of
+    loading.StakeholderData but its children): its stances, relationships and salience
+    among `stance_ids`, `relationship_ids` and `salience_ids` (subqueries of the live rows
+    that name it: an index finds them), with the topics, subjects, sources and other
+    stakeholders they name; two queries. None if no publication holds the stakeholder."""
+    query = (
+        Q(part="stakeholders", object_id=stakeholder_id)
+        | Q(part="stances", object_id__in=stance_ids)
+        | Q(part="relationships", object_id__in=relationship_ids)
+        | Q(part="salience", object_id__in=salience_ids)
+    )
+    rows = [
+        {**_load(row), "publication_id": row["publication_id"], "part": row["part"]}
+        for row in in_latest(PublishedRow.objects.filter(query)).values("publication_id", "part", "data")
+    ]
+    holding = [row for row in rows if row["part"] == "stakeholders"]
+    if not holding:
+        return None
+    # Each in a publication that holds the stakeholder (a relationship may be in several maps).
+    stances = [row for row in rows if row["part"] == "stances" and row["stakeholder_id"] == stakeholder_id]
+    salience = [row for row in rows if row["part"] == "salience" and row["stakeholder_id"] == stakeholder_id]
+    relationships = {row["id"]: row for row in rows if row["part"] == "relationships"}
+    others = [
+        (row["to_stakeholder_id"] if row["from_stakeholder_id"] == stakeholder_id else row["from_stakeholder_id"], row)
+        for row in relationships.values()
+    ]
+    publications = {row["publication_id"] for row in rows}
+    sources = {row["source_id"] for row in [*stances, *relationships.values()] if row.get("source_id")}
+    named_rows = PublishedRow.objects.filter(
+        Q(part="topic")
+        | Q(part="claims", object_id__in={row["claim_id"] for row in stances if row["claim_id"]})
+        | Q(part="positions", object_id__in={row["position_id"] for row in stances if row["position_id"]})
+        | Q(part="sources", object_id__in=sources)
+        | Q(part="stakeholders", object_id__in={other for other, _row in others if other != stakeholder_id}),
+        publication_id__in=publications,
+    ).values("publication_id", "part", "object_id", "data")
+    named: dict[str, dict[int, Row]] = defaultdict(dict)
+    topics: dict[int, Row] = {}
+    for row in named_rows:
+        if row["part"] == "topic":
+            topics[row["publication_id"]] = _load(row)
+        else:
+            named[row["part"]][row["object_id"]] = _load(row)
+
+    def source_title(source_id: int | None) -> str | None:
+        return named["sources"].get(source_id, {}).get("title") if source_id else None
+
+    listed_stances = []
+    for row in stances:
+        topic = topics[row["publication_id"]]
+        subject = (
+            named["positions"].get(row["position_id"], {}).get("title")
+            if row["position_id"]
+            else named["claims"].get(row["claim_id"], {}).get("text")
+        )
+        listed_stances.append(
+            {**row, "subject": subject, "topic_slug": topic["slug"], "topic_title": topic["title"],
+             "source_title": source_title(row["source_id"])}
+        )  # fmt: skip
+    listed_stances.sort(key=lambda row: (row["topic_title"], row["id"]))
+    listed_relationships = []
+    for other_id, row in others:
+        other = named["stakeholders"].get(other_id)
+        if other is not None:
+            listed_relationships.append(
+                {**row, "outgoing": row["from_stakeholder_id"] == stakeholder_id, "slug": other["slug"],
+                 "name": other["name"], "source_title": source_title(row["source_id"])}
+            )  # fmt: skip
+    listed_relationships.sort(key=lambda row: row["id"])
+    listed_salience = [
+        {
+            **row,
+            "topic_slug": topics[row["publication_id"]]["slug"],
+            "topic_title": topics[row["publication_id"]]["title"],
+        }
+        for row in salience
+    ]
+    return {
+        "stakeholder": holding[-1],
+        "stances": listed_stances,
+        "relationships": listed_relationships,
+        "salience": sorted(listed_salience, key=lambda row: row["topic_title"]),
+    }

@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_date
 from django.utils.feedgenerator import Atom1Feed
 from django.views import View, defaults
 from django.views.generic import DetailView, ListView, TemplateView
@@ -43,7 +44,7 @@ from argmap.analysis import (
 )
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
-from argmap.loading import PAGE_COLUMNS, MapData, load_claim, load_stakeholder
+from argmap.loading import PAGE_COLUMNS, ClaimData, MapData, StakeholderData, load_claim, load_stakeholder
 from argmap.middleware import policy_header
 from argmap.models import (
     Attitude,
@@ -54,8 +55,10 @@ from argmap.models import (
     Polarity,
     Position,
     Publication,
+    Relationship,
     RelationshipKind,
     Reply,
+    Salience,
     Source,
     Stakeholder,
     Stance,
@@ -65,8 +68,19 @@ from argmap.models import (
 )
 from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview
-from argmap.published_map import Slice, arguments_slice, branch_slice, path_to, topic_slice
-from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live
+from argmap.published_map import (
+    Slice,
+    arguments_slice,
+    branch_slice,
+    claim_page,
+    data_of,
+    path_to,
+    position_page,
+    source_page,
+    stakeholder_page,
+    topic_slice,
+)
+from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live, topic_from_row
 from argmap.search import search
 from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements
@@ -558,12 +572,52 @@ def with_replies(stances: list[dict]) -> list[dict]:
     return [{**row, "replies": replies.get(row["id"], [])} for row in stances]
 
 
+def unsaved(model, row: dict, **fields):
+    """An unsaved instance of `model` from a row of a publication (its fields only)."""
+    names = {field.attname for field in model._meta.concrete_fields} - {f"{name}_id" for name in fields}
+    return model(**{name: value for name, value in row.items() if name in names}, **fields)
+
+
+def published_topic_of(row: dict) -> Topic:
+    """The topic as published, from its row in a publication (published: the public reads it)."""
+    topic = topic_from_row(data_of(row))
+    topic.status = TopicStatus.PUBLISHED
+    return topic
+
+
+def unversioned_topics(*rows) -> bool:
+    """Whether any of `rows` (querysets of rows with a topic) belongs to a published topic
+    that has no publication yet (published before publications existed, read live): one query."""
+    topics = Q()
+    for queryset in rows:
+        topics |= Q(pk__in=queryset.values("topic_id"))
+    return Topic.objects.published().filter(topics, publications__isnull=True).exists()
+
+
 class ClaimDetailView(DetailView):
+    """A claim, what it argues, the arguments about it, its sources and who holds it. The
+    public reads it as its topic's latest publication has it (a claim added since is a 404);
+    editors read the live map."""
+
+    published: dict | None = None  # what the page shows of a publication (claim_page)
+
     def get_queryset(self):
-        return Claim.objects.visible_to(self.request.user).select_related("topic")
+        if reads_live(self.request.user):
+            return Claim.objects.visible_to(self.request.user).select_related("topic")
+        # a published topic that has no publication yet (published before they existed)
+        return Claim.objects.public().filter(topic__publications__isnull=True).select_related("topic")
+
+    def get_object(self, queryset=None):
+        if reads_live(self.request.user):
+            return super().get_object(queryset)
+        found = claim_page(self.kwargs["pk"])
+        if found is None:
+            return super().get_object(queryset)
+        row, self.published = found
+        return unsaved(Claim, data_of(row), topic=published_topic_of(row["topic"]))
 
     def get_context_data(self, **kwargs):
-        data = load_claim(self.object.pk)
+        data = ClaimData(**self.published) if self.published is not None else load_claim(self.object.pk)
         claim, request = self.object, self.request
         return super().get_context_data(
             targets=by_polarity(data.targets),
@@ -592,24 +646,81 @@ class PositionDetailView(DetailView):
 
     template_name = "argmap/position_detail.html"
 
+    published: dict | None = None  # what the page shows of a publication (position_page)
+
     def get_queryset(self):
         visible = Topic.objects.visible_to(self.request.user)
         return Position.objects.filter(topic__in=visible, topic__slug=self.kwargs["slug"]).select_related("topic")
 
-    def get_context_data(self, **kwargs):
-        position, request = self.object, self.request
+    def get_object(self, queryset=None):
+        """For the public, the position as its topic's latest publication has it (a
+        position added since is a 404); for editors, the live one."""
+        if reads_live(self.request.user):
+            return super().get_object(queryset)
+        topic = get_object_or_404(Topic.objects.published().with_latest_publication(), slug=self.kwargs["slug"])
+        if topic.latest_publication_id is None:  # published before publications existed
+            return super().get_object(queryset)
+        found = position_page(topic.latest_publication_id, self.kwargs["pk"], start=self.start(), count=self.step)
+        if found is None:
+            raise Http404("No such position in the published map.")
+        self.published = found
+        shown = published_topic_of(found["topic"])
+        shown.slug = topic.slug
+        return unsaved(Position, data_of(found["position"]), topic=shown)
+
+    @property
+    def step(self) -> int:
+        return settings.TOPIC_MORE
+
+    def start(self) -> int:
         # A page of its reasons at a time (?start=n): a position of a large map has thousands.
         try:
-            start = max(int(request.GET.get("start", 0)), 0)
+            return max(int(self.request.GET.get("start", 0)), 0)
         except ValueError:
-            start = 0
-        step = settings.TOPIC_MORE
+            return 0
+
+    def get_context_data(self, **kwargs):
+        position, request = self.object, self.request
+        start, step = self.start(), self.step
+        if self.published is not None:
+            reasons, counts, stances = self.published_reasons()
+        else:
+            reasons, counts, stances = self.live_reasons(start, step)
+        total = counts["supporting"] + counts["opposing"]
+        embed = reverse("argmap:position-embed", kwargs={"slug": position.topic.slug, "pk": position.pk})
+        return super().get_context_data(
+            topic=position.topic,
+            reasons=reasons,
+            reason_counts=counts,
+            previous_start=max(start - step, 0) if start else None,
+            next_start=start + step if start + step < total else None,
+            stances=stances,
+            share=sharing.share_context(
+                request,
+                title=f"{position.title} — {position.topic.title}",
+                description=position.summary or position.topic.question,
+                url=request.path,
+                kind="article",
+                image=reverse("argmap:topic-preview", kwargs={"slug": position.topic.slug}),
+                embed=embed,
+            ),
+            **kwargs,
+        )
+
+    def published_reasons(self) -> tuple[dict, dict, list[dict]]:
+        found = self.published
+        reasons = {"for": [], "against": []}
+        for link in found["reasons"]:
+            reasons["for" if link["polarity"] == Polarity.SUPPORTS else "against"].append(link)
+        return reasons, found["counts"], with_replies(with_labels(found["stances"]))
+
+    def live_reasons(self, start: int, step: int) -> tuple[dict, dict, list[dict]]:
+        position = self.object
         reasons_of = Link.objects.filter(target_position=position)
         counts = reasons_of.aggregate(
             supporting=Count("id", filter=Q(polarity=Polarity.SUPPORTS)),
             opposing=Count("id", filter=Q(polarity=Polarity.OPPOSES)),
         )
-        total = counts["supporting"] + counts["opposing"]
         links = (
             reasons_of.select_related("claim")
             .annotate(
@@ -633,25 +744,7 @@ class PositionDetailView(DetailView):
                 )
             )
         )  # fmt: skip
-        embed = reverse("argmap:position-embed", kwargs={"slug": position.topic.slug, "pk": position.pk})
-        return super().get_context_data(
-            topic=position.topic,
-            reasons=reasons,
-            reason_counts=counts,
-            previous_start=max(start - step, 0) if start else None,
-            next_start=start + step if start + step < total else None,
-            stances=stances,
-            share=sharing.share_context(
-                request,
-                title=f"{position.title} — {position.topic.title}",
-                description=position.summary or position.topic.question,
-                url=request.path,
-                kind="article",
-                image=reverse("argmap:topic-preview", kwargs={"slug": position.topic.slug}),
-                embed=embed,
-            ),
-            **kwargs,
-        )
+        return reasons, counts, stances
 
 
 class ClaimEmbedView(ClaimDetailView):
@@ -672,11 +765,17 @@ class StakeholderListView(ListView):
 
 
 class StakeholderDetailView(DetailView):
+    """A stakeholder, its stances per topic, its relationships, parts and salience. The
+    public reads them as the latest publications have them (a stakeholder no publication
+    holds is a 404); editors read the live map (of published topics)."""
+
     def get_queryset(self):
         return Stakeholder.objects.public().select_related("parent")
 
     def get_context_data(self, **kwargs):
-        data = load_stakeholder(self.object.pk)
+        data = None if reads_live(self.request.user) else self.published()
+        if data is None:
+            data = load_stakeholder(self.object.pk)
         stances = with_labels(data.stances)
         relationship_kinds = dict(RelationshipKind.choices)
         return super().get_context_data(
@@ -705,22 +804,107 @@ class StakeholderDetailView(DetailView):
             **kwargs,
         )
 
+    def published(self) -> StakeholderData | None:
+        """What the latest publications hold of the stakeholder, its name and summary as
+        published; None for a stakeholder of maps published before publications existed."""
+        stakeholder = self.object
+        found = stakeholder_page(
+            stakeholder.pk,
+            Stance.objects.filter(stakeholder=stakeholder).values("id"),
+            Relationship.objects.filter(Q(from_stakeholder=stakeholder) | Q(to_stakeholder=stakeholder)).values("id"),
+            Salience.objects.filter(stakeholder=stakeholder).values("id"),
+        )
+        if found is None:
+            # it, or a body it includes, in a topic published before publications existed
+            involved = Q(stakeholder=stakeholder) | Q(stakeholder__parent=stakeholder)
+            if unversioned_topics(Stance.objects.filter(involved), Salience.objects.filter(involved)):
+                return None
+            raise Http404("No published map holds this stakeholder.")
+        for name in ("name", "kind", "summary", "url"):  # as published
+            setattr(stakeholder, name, found["stakeholder"].get(name, getattr(stakeholder, name)))
+        children = list(
+            Stakeholder.objects.public()
+            .filter(parent=stakeholder)
+            .order_by("name")
+            .values("id", "slug", "name", "kind")
+        )
+        return StakeholderData(
+            relationships=found["relationships"],
+            stances=found["stances"],
+            children=children,
+            salience=found["salience"],
+        )
+
 
 class SourceDetailView(DetailView):
+    """A source, its text with the passages its citations quote, the claims citing it and
+    the stances it records. The public reads them as the latest publications have them (a
+    source no publication holds is a 404); editors read the live map."""
+
     def get_queryset(self):
         return Source.objects.public().select_related("body")  # its text, with the quotes marked
 
     def get_context_data(self, **kwargs):
-        published = TopicStatus.PUBLISHED
-        citations = (
-            Citation.objects.filter(source=self.object, claim__topic__status=published)
-            .select_related("claim__topic")
-            .order_by("claim__topic__title", "claim_id")
-        )
-        stances = Stance.objects.filter(
-            Q(position__topic__status=published) | Q(claim__topic__status=published), source=self.object
-        ).select_related("stakeholder", "position__topic", "claim__topic")
+        if not reads_live(self.request.user) and (published := self.published()) is not None:
+            citations, stances = published
+        else:
+            published = TopicStatus.PUBLISHED
+            citations = (
+                Citation.objects.filter(source=self.object, claim__topic__status=published)
+                .select_related("claim__topic")
+                .order_by("claim__topic__title", "claim_id")
+            )
+            stances = Stance.objects.filter(
+                Q(position__topic__status=published) | Q(claim__topic__status=published), source=self.object
+            ).select_related("stakeholder", "position__topic", "claim__topic")
         return super().get_context_data(citations=citations, stances=stances, **kwargs)
+
+    def published(self) -> tuple[list[Citation], list[Stance]] | None:
+        """The citations and stances of the latest publications that name this source, as
+        unsaved instances for the template; None for a source of maps published before
+        publications existed. A source no publication holds is a 404."""
+        source = self.object
+        found = source_page(
+            source.pk,
+            Citation.objects.filter(source=source).values("id"),
+            Stance.objects.filter(source=source).values("id"),
+        )
+        if found is None:
+            if unversioned_topics(Citation.objects.filter(source=source), Stance.objects.filter(source=source)):
+                return None
+            raise Http404("No published map cites this source.")
+        row = found["source"]
+        for name in ("title", "url", "publisher", "author", "kind"):  # as published
+            setattr(source, name, row.get(name, getattr(source, name)))
+        source.published_on = parse_date(row["published_on"]) if row.get("published_on") else None
+        topics = {row["publication_id"]: published_topic_of(row) for row in found["topic"].values()}
+        claims = {
+            claim_id: unsaved(Claim, data_of(row), topic=topics[row["publication_id"]])
+            for claim_id, row in found["claims"].items()
+        }
+        positions = {
+            position_id: unsaved(Position, data_of(row), topic=topics[row["publication_id"]])
+            for position_id, row in found["positions"].items()
+        }
+        stakeholders = {pk: unsaved(Stakeholder, data_of(row)) for pk, row in found["stakeholders"].items()}
+        citations = [
+            unsaved(Citation, data_of(row), claim=claims[row["claim_id"]])
+            for row in found["citations"]
+            if row["claim_id"] in claims
+        ]
+        citations.sort(key=lambda citation: (citation.claim.topic.title, citation.claim_id))
+        stances = [
+            unsaved(
+                Stance,
+                data_of(row),
+                stakeholder=stakeholders[row["stakeholder_id"]],
+                position=positions.get(row["position_id"]),
+                claim=claims.get(row["claim_id"]),
+            )
+            for row in found["stances"]
+            if row["stakeholder_id"] in stakeholders
+        ]
+        return citations, stances
 
 
 # ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from argmap.models import Claim, Link, Polarity, Stakeholder, Topic, TopicStatus, web_url
+from argmap.publishing import publish
 from argmap.sitemaps import SITEMAPS, ClaimSitemap
 from argmap.synthetic import generate_map
 from benchmarks.bench import main
@@ -21,6 +22,7 @@ from tests.factories import (
     LinkFactory,
     PositionFactory,
     RelationshipFactory,
+    ReviewerFactory,
     SalienceFactory,
     SourceFactory,
     StakeholderFactory,
@@ -342,19 +344,44 @@ def test_home_and_stakeholder_list_cost_one_query_at_any_size(client, django_ass
         client.get(reverse("argmap:stakeholder-list"))
 
 
-def test_claim_and_stakeholder_pages_cost_two_queries_at_any_size(client, django_assert_num_queries, sized_map):
-    claim = sized_map["claim"]
-    # the claim and its topic; loading.load_claim; the replies accepted, if any stance on it
-    with django_assert_num_queries(3 if claim.stances.exists() else 2):
+def test_claim_and_stakeholder_pages_cost_few_queries_at_any_size(client, django_assert_num_queries, sized_map):
+    claim, stakeholder = sized_map["claim"], sized_map["stakeholder"]
+    replies = 1 if claim.stances.exists() else 0  # the replies accepted, if any stance on it
+    # A topic published before publications existed is read live: its rows in the latest
+    # publications (none); the claim and its topic; loading.load_claim
+    with django_assert_num_queries(3 + replies):
         assert client.get(claim.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(2):  # the stakeholder and its parent; loading.load_stakeholder
-        assert client.get(sized_map["stakeholder"].get_absolute_url()).status_code == 200
+    # the stakeholder and its parent; its rows in the latest publications (none); whether a
+    # topic without publications holds it; loading.load_stakeholder
+    with django_assert_num_queries(4):
+        assert client.get(stakeholder.get_absolute_url()).status_code == 200
+    publish(sized_map["topic"], user=ReviewerFactory(username="reviewer"))
+    # As published (published_map.claim_page): the rows about the claim; the rows they name
+    with django_assert_num_queries(2 + replies):
+        assert client.get(claim.get_absolute_url()).status_code == 200
+    # the stakeholder and its parent; its rows; the rows they name (stakeholder_page); its parts
+    with django_assert_num_queries(4):
+        assert client.get(stakeholder.get_absolute_url()).status_code == 200
 
 
-def test_source_page_costs_three_queries_at_any_size(client, django_assert_num_queries, sized_map):
-    # the source with its text; the claims citing it; the stances it records
+def test_source_and_position_pages_cost_few_queries_at_any_size(client, django_assert_num_queries, sized_map):
+    source = sized_map["source"]
+    # Read live (no publication yet): the source with its text; its rows in the latest
+    # publications (none); whether a topic without publications holds it; the claims citing
+    # it; the stances it records
+    with django_assert_num_queries(5):
+        assert client.get(source.get_absolute_url()).status_code == 200
+    topic = publish(sized_map["topic"], user=ReviewerFactory(username="reviewer")).topic
+    # As published: the source with its text; its rows, its citations' and stances'; the
+    # rows they name (published_map.source_page)
     with django_assert_num_queries(3):
-        assert client.get(sized_map["source"].get_absolute_url()).status_code == 200
+        assert client.get(source.get_absolute_url()).status_code == 200
+    position = topic.positions.order_by("order", "pk").first()
+    stances = 1 if position.stances.exists() else 0  # the replies accepted, if any stance on it
+    # the topic and its latest publication; the position's rows; the rows they name
+    with django_assert_num_queries(3 + stances):
+        url = reverse("argmap:position-detail", args=[topic.slug, position.pk])
+        assert client.get(f"{url}?start=20").status_code == 200
 
 
 def test_feed_and_sitemap_cost_a_fixed_number_of_queries(client, django_assert_num_queries, sized_map):
