@@ -124,13 +124,13 @@ def test_a_position_opens_on_its_own_with_its_direct_reasons_holders_and_a_bread
 
 
 @pytest.mark.django_db
-def test_a_focused_position_costs_five_queries_and_is_404_for_drafts_and_other_topics(
+def test_a_focused_position_costs_six_queries_and_is_404_for_drafts_and_other_topics(
     client, django_assert_num_queries, debate
 ):
     url = f"{debate['topic'].get_absolute_url()}positions/{debate['yes'].pk}/"
-    # the position with its topic; how many reasons for and against; a page of its links
-    # with counts; its stances; the replies to them
-    with django_assert_num_queries(5):
+    # the topic with its latest publication (none: this one is read live); the position; how
+    # many reasons for and against; a page of its links with counts; its stances; their replies
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     other = PositionFactory(topic=TopicFactory())
     assert client.get(f"{debate['topic'].get_absolute_url()}positions/{other.pk}/").status_code == 404
