@@ -35,13 +35,14 @@
     form.querySelector("textarea, input:not([type=hidden])").focus();
   }
 
+  // A form of the map editor sent in place: the answer is a fragment of the page.
+  function post(form) {
+    return fetch(withFragment(form.action), { method: "POST", body: new FormData(form), credentials: "same-origin" });
+  }
+
   async function submitForm(form) {
     const node = form.closest(".wb-node");
-    const response = await fetch(withFragment(form.action), {
-      method: "POST",
-      body: new FormData(form),
-      credentials: "same-origin",
-    });
+    const response = await post(form);
     const html = await response.text();
     if (response.headers.get("X-Workbench-Created")) {
       offerUndo(response);
@@ -69,11 +70,7 @@
 
   async function saveText(form) {
     const node = form.closest(".wb-node");
-    const response = await fetch(withFragment(form.action), {
-      method: "POST",
-      body: new FormData(form),
-      credentials: "same-origin",
-    });
+    const response = await post(form);
     const html = await response.text();
     if (response.ok) {
       offerUndo(response);
