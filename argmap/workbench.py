@@ -87,6 +87,28 @@ class TopicScopedAutocompleteSelect(AutocompleteSelect):
         return f"{url}?{urlencode({'topic': self.topic_id})}" if self.topic_id is not None else url
 
 
+PLACEHOLDER = "987654321"  # an id in a reversed address, replaced by the real one
+
+
+class QuotePickerTextarea(forms.Textarea):
+    """A quote's box with "Pick the quote from the source's text" (static/argmap/quotes.js):
+    the text of the source chosen beside it opens below, and selecting a passage fills in
+    this box and the locator beside it. The button shows only with the script; without it
+    the box is a plain one, and the form checks the quote all the same."""
+
+    template_name = "admin/argmap/widgets/quote_picker.html"
+
+    class Media:
+        css = {"all": ["argmap/workbench.css"]}
+        js = ["argmap/quotes.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # The fragment of the source's text (SourceAdmin.text_view); the script puts the id in.
+        context["widget"]["source_text_url"] = reverse("admin:argmap_source_text", args=[PLACEHOLDER])
+        return context
+
+
 # ---------------------------------------------------------------------------
 # The map editor on a topic's admin page
 # ---------------------------------------------------------------------------
@@ -116,7 +138,7 @@ class ReasonForm(forms.Form):
     source = forms.ModelChoiceField(queryset=Source.objects.none(), required=False, help_text="Cited as…")
     new_source_title = forms.CharField(max_length=300, required=False, label="or a new source: title")
     new_source_url = forms.URLField(max_length=2000, required=False, label="its address", assume_scheme="https")
-    quote = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    quote = forms.CharField(max_length=2000, required=False, widget=QuotePickerTextarea(attrs={"rows": 2}))
     locator = forms.CharField(max_length=200, required=False, help_text="Where in the source: page, paragraph…")
     stakeholder = forms.ModelChoiceField(
         queryset=Stakeholder.objects.none(), required=False, label="Held by", help_text="Optional: who says this."
@@ -468,7 +490,11 @@ def check_cited_quote(form, *, source, quote: str, locator: str) -> str:
 
 class CitationForm(forms.ModelForm):
     """A citation whose quote is checked against its source's text as it is saved (a new
-    quote, or a new source; an unchanged citation is left as it was)."""
+    quote, or a new source; an unchanged citation is left as it was), picked from that
+    text where the script runs."""
+
+    class Meta:
+        widgets = {"quote": QuotePickerTextarea(attrs={"rows": 3, "cols": 80, "class": "vLargeTextField"})}
 
     def clean(self):
         cleaned = super().clean()

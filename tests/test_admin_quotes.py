@@ -161,6 +161,85 @@ def test_the_citation_form_checks_a_changed_quote(editor_client, reported):
     assert citation.quote == "The bypass would cost £40m"
 
 
+def claim_with_citation(reported, **citation):
+    """The claim admin's add form, as a browser without JavaScript sends it: the claim, a
+    link to the position, and one citation row of the source with `citation`'s fields."""
+    data = {"topic": reported["topic"].pk, "text": "It costs too much.", "kind": "interpretation",
+            "fact_check": "unchecked", "base_score": "0.5", "links-0-polarity": "opposes", "links-0-basis": "stated",
+            "links-0-target_position": reported["position"].pk, "citations-0-source": reported["source"].pk,
+            "citations-0-quote": "", "citations-0-locator": ""}  # fmt: skip
+    for prefix, rows in (("links", 1), ("citations", 1), ("stances", 0)):
+        data |= {f"{prefix}-TOTAL_FORMS": rows, f"{prefix}-INITIAL_FORMS": 0}
+    return data | {f"citations-0-{name}": value for name, value in citation.items()}
+
+
+def test_a_claims_citations_and_a_citations_page_offer_the_quote_picker(editor_client, reported):
+    claim = ClaimFactory(topic=reported["topic"])
+    citation = CitationFactory(claim=claim, source=reported["source"], quote="The bypass would cost £40m")
+    text_url = reverse("admin:argmap_source_text", args=[987654321])
+    for url in (reverse("admin:argmap_claim_change", args=[claim.pk]), reverse("admin:argmap_claim_add"),
+                reverse("admin:argmap_citation_change", args=[citation.pk])):  # fmt: skip
+        html = editor_client.get(url).content.decode()
+        assert f'<div class="quote-picking" data-source-text-url="{text_url}">' in html, url
+        assert 'class="wb-pick-quote"' in html
+        assert "argmap/quotes.js" in html
+        assert "argmap/workbench.css" in html  # which hides the button where the script does not run
+    # The inline's empty row, which "Add another" copies, has its picker too.
+    html = editor_client.get(reverse("admin:argmap_claim_change", args=[claim.pk])).content.decode()
+    assert 'name="citations-__prefix__-quote"' in html
+    assert html.count('class="quote-picking"') == 2
+
+
+def test_a_claims_citation_quoting_the_source_verbatim_gets_its_locator_filled_in(editor_client, reported):
+    quote = 'The council\'s budget is "stretched".'  # as typed, without the picker: straight quotes
+    response = editor_client.post(reverse("admin:argmap_claim_add"), claim_with_citation(reported, quote=quote))
+    assert response.status_code == 302
+    citation = Citation.objects.get(claim__text="It costs too much.")
+    start = REPORT.index("The council")
+    assert (citation.quote, citation.quote_verbatim) == (quote, True)
+    assert citation.locator == f"¶2, characters {start + 1}–{start + len('The council’s budget is “stretched”.')}"
+
+
+def test_a_claims_citation_differing_by_one_character_is_refused_with_where_and_nothing_saved(
+    editor_client, reported
+):
+    quote = "The bypass would cost £41m over ten years."
+    response = editor_client.post(reverse("admin:argmap_claim_add"), claim_with_citation(reported, quote=quote))
+    assert response.status_code == 200
+    citations = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "citations")
+    assert f"differs from character {quote.index('41') + 2}" in citations.formset.errors[0]["quote"][0]
+    assert not Claim.objects.filter(text="It costs too much.").exists()
+    assert not Citation.objects.exists()
+
+
+def test_a_claims_citation_selected_outside_the_text_is_refused_and_nothing_saved(editor_client, reported):
+    data = claim_with_citation(reported, quote="The bypass", locator="¶3, characters 900–910")
+    response = editor_client.post(reverse("admin:argmap_claim_add"), data)
+    assert response.status_code == 200
+    citations = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "citations")
+    assert "outside the source's text" in citations.formset.errors[0]["locator"][0]
+    assert not Claim.objects.filter(text="It costs too much.").exists()
+
+
+def test_a_changed_citation_on_a_claims_page_is_checked_and_nothing_saved(editor_client, reported):
+    claim = ClaimFactory(topic=reported["topic"], text="Costly")
+    citation = CitationFactory(claim=claim, source=reported["source"], quote="The bypass would cost £40m")
+    url = reverse("admin:argmap_claim_change", args=[claim.pk])
+    page = editor_client.get(url)
+    data = {"text": "Too costly", "kind": claim.kind, "fact_check": claim.fact_check, "base_score": claim.base_score,
+            "loaded_at": page.context["adminform"].form["loaded_at"].value(),
+            "citations-0-id": citation.pk, "citations-0-claim": claim.pk, "citations-0-source": reported["source"].pk,
+            "citations-0-quote": "The bypass would cost £40 m", "citations-0-locator": ""}  # fmt: skip
+    for prefix, rows, initial in (("links", 0, 0), ("citations", 1, 1), ("stances", 0, 0)):
+        data |= {f"{prefix}-TOTAL_FORMS": rows, f"{prefix}-INITIAL_FORMS": initial}
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "The quote is not in the source" in response.content.decode()
+    claim.refresh_from_db()
+    citation.refresh_from_db()
+    assert (claim.text, citation.quote) == ("Costly", "The bypass would cost £40m")
+
+
 @pytest.fixture
 def editor_api(editor):
     client = APIClient()

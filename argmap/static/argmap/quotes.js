@@ -1,7 +1,8 @@
-// Quote-first editing (templates/admin/argmap/workbench/reason_fragment.html): "Pick the
-// quote from the source's text" opens the chosen source's text under the form; selecting
-// a passage fills the quote and its locator (paragraph and characters). The server checks
-// the quote against the text as the form is saved, with or without this script.
+// Quote-first editing (argmap.workbench.QuotePickerTextarea: the map editor's "add a reason"
+// form, a claim's citations, a citation's page): "Pick the quote from the source's text"
+// opens the text of the source chosen beside the quote; selecting a passage fills the quote
+// and its locator (paragraph and characters). The server checks the quote against the
+// text as the form is saved, with or without this script.
 (function () {
   "use strict";
   const PLACEHOLDER = "987654321";
@@ -20,28 +21,38 @@
     return element && element.closest("p[data-start]");
   }
 
-  function say(form, message) {
-    const status = form.querySelector(".wb-quote-status");
-    status.textContent = message;
+  // The fields a picker fills: its own box, and the source and locator of the same form
+  // row, named alike ("quote", "source", "locator"; "citations-0-quote" and so on on a
+  // claim's inline rows, whose "Add another" renames them).
+  function fieldsOf(picking) {
+    const quote = picking.querySelector("textarea");
+    const form = quote.form;
+    const named = (field) => form.elements.namedItem(quote.name.replace(/quote$/, field));
+    return { quote: quote, source: named("source"), locator: named("locator") };
+  }
+
+  function say(picking, message) {
+    picking.querySelector(".wb-quote-status").textContent = message;
   }
 
   async function openText(button) {
-    const form = button.closest("form");
-    const picker = form.querySelector(".wb-quote-picker");
-    const source = form.querySelector("[name=source]");
+    const picking = button.closest(".quote-picking");
+    const picker = picking.querySelector(".wb-quote-picker");
+    const source = fieldsOf(picking).source;
     if (!source || !source.value) {
-      say(form, "Choose a source above first: a source already known, whose text has been added.");
+      say(picking, "Choose the source first: a source already known, whose text has been added.");
       return;
     }
-    const url = form.dataset.sourceTextUrl.replace(PLACEHOLDER, source.value) + "?fragment=1";
+    const url = picking.dataset.sourceTextUrl.replace(PLACEHOLDER, source.value) + "?fragment=1";
     const response = await fetch(url, { credentials: "same-origin" });
     if (!response.ok) {
-      say(form, "This source has no text yet: add it on the source's page, then pick the quote here.");
+      picker.hidden = true;
+      say(picking, "This source has no text yet: add it on the source's page, then pick the quote here.");
       return;
     }
     picker.innerHTML = await response.text();
     picker.hidden = false;
-    say(form, "Select the passage in the text below: the quote and its locator are filled in.");
+    say(picking, "Select the passage in the text below: the quote and its locator are filled in.");
   }
 
   function pick(picker) {
@@ -51,17 +62,25 @@
     const first = paragraphOf(range.startContainer);
     const last = paragraphOf(range.endContainer);
     if (!first || !last || !picker.contains(first) || !picker.contains(last)) return;
+    const picking = picker.closest(".quote-picking");
+    const fields = fieldsOf(picking);
+    const panel = picker.querySelector("[data-source]");
+    if (!fields.source || !panel || panel.dataset.source !== fields.source.value) {
+      say(picking, "The source changed since its text was opened: open the text again.");
+      return;
+    }
     const start = offsetIn(first, range.startContainer, range.startOffset);
     const end = offsetIn(last, range.endContainer, range.endOffset);
     const quote = selection.toString().trim();
-    const form = picker.closest("form");
     if (quote.length > 2000) {
-      say(form, "That passage is longer than a quote may be (2,000 characters): select less.");
+      say(picking, "That passage is longer than a quote may be (2,000 characters): select less.");
       return;
     }
-    form.querySelector("[name=quote]").value = quote;
-    form.querySelector("[name=locator]").value = "¶" + first.dataset.n + ", characters " + (start + 1) + "–" + end;
-    say(form, "Quote filled in from paragraph " + first.dataset.n + ".");
+    fields.quote.value = quote;
+    if (fields.locator) {
+      fields.locator.value = "¶" + first.dataset.n + ", characters " + (start + 1) + "–" + end;
+    }
+    say(picking, "Quote filled in from paragraph " + first.dataset.n + ".");
   }
 
   document.addEventListener("click", function (event) {
