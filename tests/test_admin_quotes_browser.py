@@ -1,6 +1,7 @@
 """Quote-first editing and undo in the map editor, in a real browser (headless Chromium,
 Playwright): a quote picked from the source's text fills the quote and its locator, the
-reason saves with a verbatim citation, and Undo takes exactly that reason away."""
+reason saves with a verbatim citation, and Undo takes exactly that reason away; the same
+picker on a claim's citations."""
 
 import re
 
@@ -54,6 +55,41 @@ def test_an_editor_picks_a_quote_from_the_source_text_then_undoes_the_reason(edi
     assert "Undone: added the claim" in tab.locator("ul.messagelist li.success").inner_text()
     assert not Claim.objects.filter(pk=claim.pk).exists()
     assert not Citation.objects.filter(pk=citation.pk).exists()
+    assert tab.problems.items == []
+
+
+def test_an_editor_picks_a_quote_on_a_claims_new_citation_and_saves_it(editor_page):  # noqa: F811
+    tab = editor_page
+    position = PositionFactory(title="Build the bypass")
+    claim = ClaimFactory(topic=position.topic, text="The bypass costs too much.")
+    LinkFactory(claim=claim, target_position=position, polarity="opposes")
+    source = SourceFactory(title="The council's report")
+    SourceText.objects.create(source=source, text=REPORT)
+    tab.goto(tab.base + reverse("admin:argmap_claim_change", args=[claim.pk]))
+    tab.click("#citations-group .add-row a")
+    row = tab.locator("#citations-0")
+    row.wait_for()
+    # The source, chosen in its autocomplete as an editor does.
+    row.locator(".field-source .select2-selection").click()
+    tab.locator(".select2-search__field").fill("council")
+    tab.locator(".select2-results__option", has_text="The council's report").click()
+    row.locator("button.wb-pick-quote").click()
+    paragraph = row.locator(".wb-quote-picker p[data-n='3']")
+    paragraph.wait_for()
+    paragraph.select_text()
+    paragraph.dispatch_event("mouseup")
+    expected = "The bypass would cost “forty million” pounds."
+    start = REPORT.index(expected)
+    locator = f"¶3, characters {start + 1}–{start + len(expected)}"
+    assert row.locator("[name='citations-0-quote']").input_value() == expected
+    assert row.locator("[name='citations-0-locator']").input_value() == locator
+    tab.click("input[name=_save]")
+    tab.wait_for_url(re.compile(r"/admin/argmap/claim/$"))
+    citation = Citation.objects.get(claim=claim)
+    assert (citation.source, citation.quote, citation.locator, citation.quote_verbatim) == (
+        source, expected, locator, True
+    )
+    assert citation.history.get().history_user == tab.editor
     assert tab.problems.items == []
 
 
