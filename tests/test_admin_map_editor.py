@@ -201,6 +201,22 @@ def test_moving_a_claim_under_its_own_supporter_is_a_form_error(editor_client, d
     assert link.target_position == debate["yes"]
 
 
+def test_moving_a_claim_to_another_topics_position_is_a_form_error(editor_client, debate):
+    """A forged target on the move page (the map editor's "move"): the picker offers only
+    the topic's positions, and a hand-made request naming another topic's is refused."""
+    elsewhere = PositionFactory(title="Another topic's answer")
+    link = debate["claim"].links.get()
+    url = reverse("admin:argmap_link_change", args=[link.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {"claim": link.claim_id, "polarity": "opposes", "target_position": elsewhere.pk, "basis": link.basis,
+            "loaded_at": form["loaded_at"].value()}  # fmt: skip
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "belongs to another topic" in str(response.context["adminform"].form.errors)
+    link.refresh_from_db()
+    assert (link.target_position, link.polarity) == (debate["yes"], "supports")
+
+
 def text_url(debate, key, fragment=True):
     url = reverse("admin:argmap_topic_map_text", args=[debate["topic"].pk, key])
     return url + "?fragment=1" if fragment else url

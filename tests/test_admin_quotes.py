@@ -264,6 +264,10 @@ def test_the_editors_source_page_highlights_each_quoted_passage_linked_to_its_cl
     html = editor_client.get(reverse("admin:argmap_source_text", args=[reported["source"].pk])).content.decode()
     assert "<mark>The bypass would cost £40m</mark>" in html
     assert reverse("admin:argmap_claim_change", args=[citation.claim_id]) in html
+    # The paragraphs nobody quotes are left plain: the map's gaps.
+    assert f'<p id="paragraph-3" data-n="3" data-start="{REPORT.index("The bypass")}" class="cited">' in html
+    assert f'<p id="paragraph-2" data-n="2" data-start="{REPORT.index("The council")}">' in html
+    assert html.count('class="cited"') == 1
     fragment = editor_client.get(reverse("admin:argmap_source_text", args=[reported["source"].pk]) + "?fragment=1")
     assert 'data-start="' in fragment.content.decode()
     assert "quote-claim" not in fragment.content.decode()  # nothing but the text, for selecting
