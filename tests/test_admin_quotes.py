@@ -200,9 +200,7 @@ def test_a_claims_citation_quoting_the_source_verbatim_gets_its_locator_filled_i
     assert citation.locator == f"¶2, characters {start + 1}–{start + len('The council’s budget is “stretched”.')}"
 
 
-def test_a_claims_citation_differing_by_one_character_is_refused_with_where_and_nothing_saved(
-    editor_client, reported
-):
+def test_a_claims_citation_differing_by_one_character_is_refused_with_where_and_nothing_saved(editor_client, reported):
     quote = "The bypass would cost £41m over ten years."
     response = editor_client.post(reverse("admin:argmap_claim_add"), claim_with_citation(reported, quote=quote))
     assert response.status_code == 200

@@ -87,7 +87,10 @@ def test_an_editor_picks_a_quote_on_a_claims_new_citation_and_saves_it(editor_pa
     tab.wait_for_url(re.compile(r"/admin/argmap/claim/$"))
     citation = Citation.objects.get(claim=claim)
     assert (citation.source, citation.quote, citation.locator, citation.quote_verbatim) == (
-        source, expected, locator, True
+        source,
+        expected,
+        locator,
+        True,
     )
     assert citation.history.get().history_user == tab.editor
     assert tab.problems.items == []
