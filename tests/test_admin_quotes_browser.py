@@ -116,6 +116,52 @@ def test_an_editor_moves_a_claim_then_undoes_the_move(editor_page):  # noqa: F81
     assert tab.problems.items == []
 
 
+def test_an_editor_edits_a_claims_text_in_place_then_undoes_the_edit(editor_page):  # noqa: F811
+    tab = editor_page
+    position = PositionFactory(title="Build it")
+    claim = ClaimFactory(topic=position.topic, text="Traffic is unbearable")
+    LinkFactory(claim=claim, target_position=position, polarity="supports")
+    tab.goto(tab.base + reverse("admin:argmap_topic_change", args=[position.topic_id]))
+    item = tab.locator(f"#wb-claim-{claim.pk}")
+    item.locator(":scope > .wb-actions a.wb-edit-text").click()
+    item.locator(":scope > form.wb-text-form textarea").fill("Traffic is awful")
+    item.locator(":scope > form.wb-text-form button[type=submit]").click()
+    undo = tab.locator("form.wb-undo")
+    undo.locator("text=edited the claim “Traffic is awful”").wait_for()  # offered in place, no reload
+    claim.refresh_from_db()
+    assert claim.text == "Traffic is awful"
+    undo.locator("button").click()
+    tab.wait_for_url(re.compile(r"/change/(#map-editor)?$"))
+    assert "Undone: edited the claim" in tab.locator("ul.messagelist li.success").inner_text()
+    claim.refresh_from_db()
+    assert claim.text == "Traffic is unbearable"
+    assert claim.history.latest().history_user == tab.editor
+    assert "Traffic is unbearable" in item.locator(":scope > .wb-line > .wb-text").inner_text()
+    assert tab.problems.items == []
+
+
+def test_an_editor_unlinks_a_claim_then_undoes_the_unlink(editor_page):  # noqa: F811
+    tab = editor_page
+    position = PositionFactory(title="Build it")
+    claim = ClaimFactory(topic=position.topic, text="Traffic is unbearable")
+    link = LinkFactory(claim=claim, target_position=position, polarity="supports")
+    tab.goto(tab.base + reverse("admin:argmap_topic_change", args=[position.topic_id]))
+    tab.locator(f"#wb-claim-{claim.pk} > .wb-actions a", has_text="unlink").click()
+    tab.click("input[type=submit]")  # "Yes, I'm sure"
+    tab.wait_for_url(re.compile(r"/admin/argmap/link/$"))
+    assert not Link.objects.filter(pk=link.pk).exists()
+    tab.goto(tab.base + reverse("admin:argmap_topic_change", args=[position.topic_id]))
+    tab.locator("form.wb-undo button").click()
+    tab.wait_for_url(re.compile(r"/change/(#map-editor)?$"))
+    assert (
+        "Undone: unlinked the claim “Traffic is unbearable”." in tab.locator("ul.messagelist li.success").inner_text()
+    )
+    restored = Link.objects.get(claim=claim)
+    assert (restored.pk, restored.target_position, restored.polarity) == (link.pk, position, "supports")
+    assert tab.locator(f"#wb-claim-{claim.pk}").count() == 1
+    assert tab.problems.items == []
+
+
 def test_a_pasted_text_too_long_to_send_is_refused_before_sending(editor_page, settings):  # noqa: F811
     tab = editor_page
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100 * 1024  # the box then takes 36 KB
