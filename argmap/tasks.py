@@ -15,7 +15,7 @@ from django.db import InterfaceError, OperationalError
 
 from argmap import metrics
 from argmap.interchange import FORMATS, jobs, keep_export
-from argmap.models import ImportJob, ImportStatus, Topic
+from argmap.models import ImportJob, ImportStatus, Publication, Topic
 
 logger = logging.getLogger("argmap.tasks")
 
@@ -169,3 +169,33 @@ def publish_topic(
     cache.set(key, state, 3600)
     metrics.TASKS.labels("publish_topic", state["state"]).inc()
     return state
+
+
+@shared_task(
+    autoretry_for=RETRIED,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def draw_preview(publication_id: int, site: str) -> str:
+    """Draw the preview image of a publication for `site` into the cache (sharing.kept_preview),
+    unless it is there already or being drawn: "drawn", "cached", or "gone" (the
+    publication was deleted)."""
+    from argmap.sharing import kept_preview  # sharing's view imports what imports this module
+
+    publication = Publication.objects.without_documents().select_related("topic").filter(pk=publication_id).first()
+    if publication is None:
+        outcome = "gone"
+    else:
+        _content, outcome = kept_preview(publication.topic, publication, site)
+    metrics.TASKS.labels("draw_preview", outcome).inc()
+    return outcome
+
+
+def draw_preview_later(publication_id: int, site: str) -> None:
+    """Ask a worker to draw a publication's preview image (here and now without a broker).
+    A broker that cannot be reached costs only the head start: the first request draws it."""
+    try:
+        draw_preview.apply_async((publication_id, site), retry=False)
+    except Exception:
+        logger.warning("Could not queue the preview image of publication %s", publication_id, exc_info=True)
