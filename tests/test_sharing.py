@@ -281,7 +281,9 @@ def drawn(monkeypatch):
     return calls
 
 
-def test_the_public_preview_shows_the_publication_not_later_edits(editor_client, topic, drawn):
+def test_the_public_preview_shows_the_publication_not_later_edits(
+    editor_client, topic, drawn, django_assert_num_queries
+):
     reader = Client()
     publish(topic, user=ReviewerFactory())
     topic.refresh_from_db()
@@ -289,7 +291,8 @@ def test_the_public_preview_shows_the_publication_not_later_edits(editor_client,
     topic.save()
     PositionFactory(topic=topic, title="Unpublished position", order=3)
     url = reverse("argmap:topic-preview", args=[topic.slug])
-    public = reader.get(url)
+    with django_assert_num_queries(2):  # the topic with its latest publication; the publication's topic and positions
+        public = reader.get(url)
     assert public.status_code == 200
     assert drawn[-1]["title"] == f"The topic {HOSTILE}"
     assert [(p.title, p.supporting, p.opposing) for p in drawn[-1]["positions"]] == [("Yes", 1, 0), ("No", 0, 0)]
@@ -297,7 +300,8 @@ def test_the_public_preview_shows_the_publication_not_later_edits(editor_client,
     assert drawn[-1]["title"] == "Renamed after publishing"
     assert [p.title for p in drawn[-1]["positions"]] == ["Yes", "No", "Unpublished position"]
     assert len(drawn) == 2
-    assert reader.get(url).content == public.content  # from the cache
+    with django_assert_num_queries(1):  # the topic with its latest publication; the image from the cache
+        assert reader.get(url).content == public.content
     assert len(drawn) == 2
 
 
