@@ -22,10 +22,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -301,18 +299,6 @@ class TopicPreviewView(View):
             etag=etag,
             changed_at=publication.published_at if publication is not None else None,
         )
-
-
-def draw_preview_after_publishing(sender, instance, created, **kwargs):
-    """post_save of a Publication (connected in argmap.apps): once it is committed, have a
-    worker draw its image for SITE_URL's host, so that the first share finds it ready.
-    Without SITE_URL the host is not known before a request: the first request draws it."""
-    if created and settings.SITE_URL:
-        from argmap.tasks import draw_preview_later  # tasks import this module
-
-        site = urlsplit(settings.SITE_URL).netloc
-        publication_id = instance.pk
-        transaction.on_commit(lambda: draw_preview_later(publication_id, site))
 
 
 # ---------------------------------------------------------------------------

@@ -5,17 +5,19 @@ of the database is retried with a growing delay."""
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from argmap import metrics
 from argmap.interchange import FORMATS, jobs, keep_export
 from argmap.models import ImportJob, ImportStatus, Publication, Topic
+from argmap.sharing import kept_preview
 
 logger = logging.getLogger("argmap.tasks")
 
@@ -181,8 +183,6 @@ def draw_preview(publication_id: int, site: str) -> str:
     """Draw the preview image of a publication for `site` into the cache (sharing.kept_preview),
     unless it is there already or being drawn: "drawn", "cached", or "gone" (the
     publication was deleted)."""
-    from argmap.sharing import kept_preview  # sharing's view imports what imports this module
-
     publication = Publication.objects.without_documents().select_related("topic").filter(pk=publication_id).first()
     if publication is None:
         outcome = "gone"
@@ -190,6 +190,16 @@ def draw_preview(publication_id: int, site: str) -> str:
         _content, outcome = kept_preview(publication.topic, publication, site)
     metrics.TASKS.labels("draw_preview", outcome).inc()
     return outcome
+
+
+def draw_preview_after_publishing(sender, instance, created, **kwargs):
+    """post_save of a Publication (connected in argmap.apps): once it is committed, have a
+    worker draw its image for SITE_URL's host, so that the first share finds it ready.
+    Without SITE_URL the host is not known before a request: the first request draws it."""
+    if created and settings.SITE_URL:
+        site = urlsplit(settings.SITE_URL).netloc
+        publication_id = instance.pk
+        transaction.on_commit(lambda: draw_preview_later(publication_id, site))
 
 
 def draw_preview_later(publication_id: int, site: str) -> None:
