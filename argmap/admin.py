@@ -30,6 +30,7 @@ from argmap.analysis import gap_rows
 from argmap.caching import CacheUnavailable
 from argmap.clients import client_address
 from argmap.history import deleted_claims, restore_claim
+from argmap.interchange import FORMATS
 from argmap.interchange.admin import MapImportAdmin
 from argmap.loading import PAGE_COLUMNS, load_map, map_gaps
 from argmap.login import LoginThrottle
@@ -47,6 +48,7 @@ from argmap.models import (
     Topic,
 )
 from argmap.publishing import may_publish, submit_for_review
+from argmap.tasks import exports_state, publishing_state
 from argmap.workbench import (
     CitationForm,
     MapEditorAdminMixin,
@@ -402,6 +404,25 @@ def admin_change_url(model: str, pk: int, _placeholder: int = 987654321) -> str:
     return reverse(f"admin:argmap_{model}_change", args=[_placeholder]).replace(str(_placeholder), str(pk))
 
 
+def background_jobs(topic: Topic) -> dict:
+    """What runs (or ran) in the background for this topic, as the change page shows it:
+    the building of its downloads (tasks.build_exports, for the version it names) and
+    its publishing (tasks.publish_topic). Both are kept in the cache (no query); imports
+    have their own list (ImportJob)."""
+    exports = exports_state(topic.pk)
+    if exports is not None:
+        exports = {
+            **exports,
+            "current": exports["version"] == topic.version,
+            "formats": [(FORMATS[name].label, outcome) for name, outcome in exports["formats"].items()],
+        }
+    return {
+        "exports": exports,
+        "publishing": publishing_state(topic.pk),
+        "imports": reverse("admin:argmap_importjob_changelist"),
+    }
+
+
 def gaps_panel(topic: Topic) -> dict:
     """What to research next on a topic, built once per version of its map and kept in the
     cache: a page load reads it back, and only the first one after a change loads the map."""
@@ -474,6 +495,7 @@ class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
         # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research next.
         if obj is not None:
             context["gaps"] = gaps_panel(obj)
+            context["background_jobs"] = background_jobs(obj)
             shown = CappedInlineFormSet.shown
             salience = Salience.objects.filter(topic=obj).count()
             if salience > shown:  # the salience inline shows the first rows only

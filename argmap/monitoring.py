@@ -3,7 +3,9 @@
 - /healthz: the process is up and answers (touches nothing else): for a liveness probe.
 - /readyz: the database answers, its migrations are all applied, every cache alias keeps
   a value, and the Celery broker is reachable (when there is one): for a readiness probe
-  or a load balancer. JSON naming each check; 200, or 503 if any fails.
+  or a load balancer. JSON naming each check; 200, or 503 if any fails. With read
+  replicas, each one's state and lag too: a replica down or lagging makes the status
+  "degraded", still a 200 (its reads go to the primary).
 - /metrics: Prometheus text (argmap.metrics, plus a few figures read from the database
   at each scrape), for editors and operators only: a session or an
   `Authorization: Token …` header of a user who may change topics; 403 otherwise.
@@ -30,7 +32,7 @@ from prometheus_client.core import GaugeMetricFamily
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from argmap import metrics
+from argmap import metrics, replicas
 from argmap.models import Claim, Stakeholder, Topic
 
 
@@ -89,9 +91,14 @@ def readyz(request):
         else:
             checks[name] = "ok"
     ready = all(result == "ok" for result in checks.values())
-    return no_store(
-        JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
-    )
+    body = {"status": "ready" if ready else "unavailable", "checks": checks}
+    if settings.DATABASE_REPLICAS:
+        # A replica down or lagging costs only its share of the reads (they fall back to
+        # the primary): "degraded", still ready.
+        body["replicas"] = {alias: replicas.health.report(alias) for alias in settings.DATABASE_REPLICAS}
+        if ready and any(report["status"] != "ok" for report in body["replicas"].values()):
+            body["status"] = "degraded"
+    return no_store(JsonResponse(body, status=200 if ready else 503))
 
 
 class ContentCollector:

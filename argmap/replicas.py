@@ -64,6 +64,22 @@ def judge(in_recovery: bool, lag, streaming: bool) -> tuple[bool, str]:
     return True, ""
 
 
+def examine(alias: str) -> tuple[bool, float | None, str]:
+    """Whether the replica may serve reads, its lag in seconds (None if unknown), and if
+    not, why. One small query; a replica that fails to answer in any way is not to be
+    read from, never a 500."""
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(LAG_QUERY)
+            row = cursor.fetchone()
+    except Exception as error:
+        connections[alias].close()
+        return False, None, f"it does not answer ({type(error).__name__}: {str(error).strip()[:200]})"
+    healthy, reason = judge(*row)
+    lag = None if row[1] is None else round(float(row[1]), 3)
+    return healthy, lag, reason
+
+
 class Health:
     """Per process: whether each replica may serve reads, checked at most every few seconds."""
 
@@ -85,14 +101,17 @@ class Health:
             return healthy
 
     def check(self, alias: str) -> bool:
-        try:
-            with connections[alias].cursor() as cursor:
-                cursor.execute(LAG_QUERY)
-                row = cursor.fetchone()
-        except Exception as error:  # a failed check is a replica not to read from, never a 500
-            connections[alias].close()
-            return self.judged(alias, False, f"it does not answer ({type(error).__name__}: {str(error).strip()[:200]})")
-        return self.judged(alias, *judge(*row))
+        healthy, _lag, reason = examine(alias)
+        return self.judged(alias, healthy, reason)
+
+    def report(self, alias: str) -> dict:
+        """The replica checked now, for /readyz: {"status": "ok" or "degraded", "lag":
+        seconds or None, and "reason" when degraded}. What it finds holds for this process's
+        reads too, as a periodic check's would."""
+        healthy, lag, reason = examine(alias)
+        self.known[alias] = (self.judged(alias, healthy, reason), time.monotonic())
+        report = {"status": "ok" if healthy else "degraded", "lag": lag}
+        return report if healthy else report | {"reason": reason}
 
     def judged(self, alias: str, healthy: bool, reason: str) -> bool:
         was, _ = self.known.get(alias, (None, 0))

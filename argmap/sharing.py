@@ -2,7 +2,8 @@
 
 - **Open Graph and Twitter cards** (the `share` context of topic, claim and stakeholder
   pages, written by templates/argmap/includes/share_meta.html), with a preview image per
-  topic (`TopicPreviewView`, drawn by argmap.preview, cached per version of the map).
+  topic (`TopicPreviewView`, drawn by argmap.preview once per publication, or per
+  version of the live map for editors, by a worker ahead or by the first request).
 - **JSON-LD** (schema.org): a topic is a `Question` whose positions are its suggested
   `Answer`s, a claim a `Claim` with the sources it `appearance`s in and `citation`s, a
   stakeholder an `Organization` (or a `GovernmentOrganization`).
@@ -17,6 +18,7 @@ Drafts are 404 here as everywhere: the same QuerySets decide what the public see
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -31,10 +33,11 @@ from django.utils.html import format_html
 from django.views import View
 
 from argmap.conditional import topic_response
-from argmap.models import Claim, Position, Stakeholder, StakeholderKind, Topic, web_url
+from argmap.models import Claim, Position, Publication, PublishedRow, Stakeholder, StakeholderKind, Topic, web_url
 from argmap.preview import HEIGHT as PREVIEW_HEIGHT
 from argmap.preview import WIDTH as PREVIEW_WIDTH
 from argmap.preview import PositionSummary, render_preview
+from argmap.publishing import reads_live
 
 MAX_URL_LENGTH = 2000
 """oEmbed refuses longer `url` parameters (a 400): no page of this site has a longer address."""
@@ -200,39 +203,101 @@ def embed_code(request: HttpRequest, embed_url: str, title: str, width: int | No
 # ---------------------------------------------------------------------------
 
 
-def topic_preview_png(request: HttpRequest, topic: Topic) -> bytes:
-    """The topic's preview image, drawn once per version of its map and then kept in the cache."""
-    key = topic.cache_key("preview.png")
-    content = cache.get(key)
-    if content is None:
-        positions = (
-            Position.objects.filter(topic=topic)
+PREVIEW_DRAWING_SECONDS = 20
+"""How long one request or worker may hold the right to draw an image; the others wait
+for it as long (polling the cache), then draw it themselves."""
+
+
+def preview_key(topic: Topic, publication: Publication | None, site: str) -> str:
+    """The cache key of the image of this version of the topic (its publication for the
+    public, its live map for editors), as drawn for `site` (its footer)."""
+    made_from = publication if publication is not None else topic
+    return made_from.cache_key("preview.png", site)
+
+
+def preview_of(topic: Topic, publication: Publication | None, site: str) -> bytes:
+    """The image drawn from the publication's rows (what the public reads) or, with no
+    publication, from the live map: two queries."""
+    if publication is None:
+        title, question = topic.title, topic.question
+        positions = [
+            PositionSummary(p.title, p.supporting, p.opposing)
+            for p in Position.objects.filter(topic=topic)
             .annotate(
                 supporting=Count("inbound_links", filter=Q(inbound_links__polarity="supports")),
                 opposing=Count("inbound_links", filter=Q(inbound_links__polarity="opposes")),
             )
             .order_by("order", "id")
-        )
-        content = render_preview(
-            title=topic.title,
-            question=topic.question,
-            positions=[PositionSummary(p.title, p.supporting, p.opposing) for p in positions],
-            site=request.get_host(),
-        )
+        ]
+    else:
+        rows = PublishedRow.objects.of(publication.pk, "positions") | PublishedRow.objects.of(publication.pk, "topic")
+        title, question, positions = topic.title, topic.question, []
+        for row in rows.order_by("rank", "object_id").values("part", "data", "layout"):
+            data = json.loads(row["data"])
+            if row["part"] == "topic":
+                title, question = data["title"], data["question"]
+            else:  # the counts the publication's page shows
+                supporting, opposing = json.loads(row["layout"])["counts"]
+                positions.append(PositionSummary(data["title"], supporting, opposing))
+    return render_preview(title=title, question=question, positions=positions, site=site)
+
+
+def kept_preview(topic: Topic, publication: Publication | None, site: str) -> tuple[bytes, str]:
+    """The image from the cache, or drawn once and kept: with it, "cached" or "drawn".
+
+    Single-flight: whoever first misses it (a worker's draw_preview, or a request) draws
+    it; the others wait for that drawing rather than draw the same image again, and draw
+    it themselves only if it is not there within PREVIEW_DRAWING_SECONDS (the drawer
+    died), or at once when the cache cannot keep anything (a failing cache answers as
+    an empty one: no lock held, nothing to wait for)."""
+    key = preview_key(topic, publication, site)
+    content = cache.get(key)
+    if content is not None:
+        return content, "cached"
+    lock = f"{key}:drawing"
+    if not cache.add(lock, 1, PREVIEW_DRAWING_SECONDS):
+        deadline = time.monotonic() + PREVIEW_DRAWING_SECONDS
+        while time.monotonic() < deadline and cache.get(lock) is not None:
+            time.sleep(0.05)
+            content = cache.get(key)
+            if content is not None:
+                return content, "cached"
+    try:
+        content = preview_of(topic, publication, site)
         cache.set(key, content)
-    return content
+    finally:
+        cache.delete(lock)
+    return content, "drawn"
 
 
 class TopicPreviewView(View):
-    """`/topics/<slug>/preview.png`: the image shown when a topic is shared."""
+    """`/topics/<slug>/preview.png`: the image shown when a topic is shared, of what this
+    reader reads: the latest publication for the public, the live map for editors.
+
+    A worker draws a publication's image ahead, once it is committed (tasks.draw_preview).
+    A request that finds no image draws it itself, once (kept_preview), rather than
+    serve the previous version's image: a social network fetches the image when the link
+    is first shared and keeps it, so the first answer has to be the right one."""
 
     def get(self, request, slug):
-        topic = get_object_or_404(Topic.objects.visible_to(request.user), slug=slug)
+        topic = get_object_or_404(Topic.objects.visible_to(request.user).with_latest_publication(), slug=slug)
+        publication = None
+        if topic.latest_publication_id is not None and not reads_live(request.user):
+            publication = Publication(
+                pk=topic.latest_publication_id,
+                topic_id=topic.pk,
+                number=topic.latest_publication_number,
+                published_at=topic.latest_published_at,
+            )  # the columns its key and rows need, from the annotations: no query
+            etag = f'"topic-{topic.pk}-p{publication.pk}-preview"'
+        else:
+            etag = f'"topic-{topic.pk}-v{topic.version}-preview"'
         return topic_response(
             request,
             topic,
-            lambda: HttpResponse(topic_preview_png(request, topic), content_type="image/png"),
-            etag=f'"topic-{topic.pk}-v{topic.version}-preview"',
+            lambda: HttpResponse(kept_preview(topic, publication, request.get_host())[0], content_type="image/png"),
+            etag=etag,
+            changed_at=publication.published_at if publication is not None else None,
         )
 
 

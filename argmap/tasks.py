@@ -5,37 +5,74 @@ of the database is retried with a growing delay."""
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from argmap import metrics
 from argmap.interchange import FORMATS, jobs, keep_export
-from argmap.models import ImportJob, ImportStatus, Topic
+from argmap.models import ImportJob, ImportStatus, Publication, Topic
+from argmap.sharing import kept_preview
 
 logger = logging.getLogger("argmap.tasks")
 
 
+RETRIED = (OperationalError, InterfaceError)
+STATE_SECONDS = 24 * 3600  # how long the admin shows a background job's last state
+
+
+def exports_key(topic_id: int) -> str:
+    return f"argmap:exports:{topic_id}"
+
+
+def exports_state(topic_id: int) -> dict | None:
+    """Where the building of the topic's downloads stands, for the admin's topic page:
+    {"version": v, "state": "queued" | "running" | "done" | "retrying" | "failed",
+    "formats": {format: "kept" | "cached" | "not kept"} (those built so far), and "error"
+    when retrying or failed}; None if none was asked for lately."""
+    return cache.get(exports_key(topic_id))
+
+
+def _exports_progress(topic_id: int, version: int, state: str, formats: dict[str, str], error: str = "") -> None:
+    progress = {"version": version, "state": state, "formats": dict(formats)}
+    cache.set(exports_key(topic_id), progress | ({"error": error} if error else {}), STATE_SECONDS)
+
+
 @shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
+    bind=True,
+    autoretry_for=RETRIED,
     retry_backoff=2,
     retry_backoff_max=300,
     retry_jitter=True,
     max_retries=6,
 )
-def build_exports(topic_id: int, version: int) -> dict[str, str]:
+def build_exports(self, topic_id: int, version: int) -> dict[str, str]:
     """Write each download of the topic at `version` into the "exports" cache, unless
     it is there already; nothing if the topic has moved on to another version (its
-    own task builds that) or is gone. Returns what happened to each format."""
+    own task builds that) or is gone. Returns what happened to each format, and says
+    how far it has got in the cache as it goes (exports_state)."""
     topic = Topic.objects.filter(pk=topic_id, version=version).first()
     if topic is None:
         metrics.TASKS.labels("build_exports", "stale").inc()
         return {}
-    outcome = {format: keep_export(topic, format) for format in FORMATS}
+    outcome: dict[str, str] = {}
+    _exports_progress(topic_id, version, "running", outcome)
+    try:
+        for format in FORMATS:
+            outcome[format] = keep_export(topic, format)
+            _exports_progress(topic_id, version, "running", outcome)
+    except Exception as error:
+        retried = isinstance(error, RETRIED) and self.request.retries < self.max_retries
+        state = "retrying" if retried else "failed"
+        _exports_progress(topic_id, version, state, outcome, f"{type(error).__name__}: {error}"[:300])
+        metrics.TASKS.labels("build_exports", state).inc()
+        raise
+    _exports_progress(topic_id, version, "done", outcome)
     metrics.TASKS.labels("build_exports", "done").inc()
     logger.info("Exports of %s v%s: %s", topic.slug, version, outcome)
     return outcome
@@ -43,11 +80,16 @@ def build_exports(topic_id: int, version: int) -> dict[str, str]:
 
 def build_exports_later(topic: Topic) -> None:
     """Ask a worker to build the topic's downloads. A broker that cannot be reached
-    costs the downloads' head start, never the request that asked (logged)."""
+    costs the downloads' head start, never the request that asked (logged, and shown
+    in the admin)."""
+    _exports_progress(topic.pk, topic.version, "queued", {})
     try:
         build_exports.apply_async((topic.pk, topic.version), retry=False)
-    except Exception:
+    except Exception as error:
         logger.warning("Could not queue the exports of %s v%s", topic.slug, topic.version, exc_info=True)
+        if exports_state(topic.pk) == {"version": topic.version, "state": "queued", "formats": {}}:
+            message = f"Not queued (no worker reachable: {type(error).__name__})"
+            _exports_progress(topic.pk, topic.version, "failed", {}, message)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -129,3 +171,41 @@ def publish_topic(
     cache.set(key, state, 3600)
     metrics.TASKS.labels("publish_topic", state["state"]).inc()
     return state
+
+
+@shared_task(
+    autoretry_for=RETRIED,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def draw_preview(publication_id: int, site: str) -> str:
+    """Draw the preview image of a publication for `site` into the cache (sharing.kept_preview),
+    unless it is there already or being drawn: "drawn", "cached", or "gone" (the
+    publication was deleted)."""
+    publication = Publication.objects.without_documents().select_related("topic").filter(pk=publication_id).first()
+    if publication is None:
+        outcome = "gone"
+    else:
+        _content, outcome = kept_preview(publication.topic, publication, site)
+    metrics.TASKS.labels("draw_preview", outcome).inc()
+    return outcome
+
+
+def draw_preview_after_publishing(sender, instance, created, **kwargs):
+    """post_save of a Publication (connected in argmap.apps): once it is committed, have a
+    worker draw its image for SITE_URL's host, so that the first share finds it ready.
+    Without SITE_URL the host is not known before a request: the first request draws it."""
+    if created and settings.SITE_URL:
+        site = urlsplit(settings.SITE_URL).netloc
+        publication_id = instance.pk
+        transaction.on_commit(lambda: draw_preview_later(publication_id, site))
+
+
+def draw_preview_later(publication_id: int, site: str) -> None:
+    """Ask a worker to draw a publication's preview image (here and now without a broker).
+    A broker that cannot be reached costs only the head start: the first request draws it."""
+    try:
+        draw_preview.apply_async((publication_id, site), retry=False)
+    except Exception:
+        logger.warning("Could not queue the preview image of publication %s", publication_id, exc_info=True)

@@ -19,7 +19,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection, connections
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -222,6 +222,55 @@ def test_a_stopped_replica_costs_readers_nothing(routed, settings):
         assert slugs(APIClient().get(TOPICS)) == {"kept"}  # checked again: still down, the primary
     routed.caught_up()
     assert replicas.health.healthy(ALIAS)
+
+
+@needs_replica
+def test_readyz_reports_each_replica_and_its_lag(routed, settings):
+    TopicFactory(slug="ready")
+    routed.caught_up()
+    response = Client().get("/readyz")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["replicas"][ALIAS]["status"] == "ok"
+    assert 0 <= body["replicas"][ALIAS]["lag"] <= settings.REPLICA_MAX_LAG
+
+
+@needs_replica
+def test_readyz_calls_a_lagging_replica_degraded_and_stays_ready(routed, settings):
+    settings.REPLICA_MAX_LAG = 1
+    routed.caught_up()
+    with routed.replay_paused():
+        TopicFactory(slug="not-replayed")
+        time.sleep(1.5)
+        response = Client().get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    report = body["replicas"][ALIAS]
+    assert report["status"] == "degraded"
+    assert report["lag"] > 1
+    assert report["reason"].startswith("it lags")
+
+
+@needs_replica
+def test_readyz_calls_a_stopped_replica_degraded_and_its_reads_go_to_the_primary(routed):
+    TopicFactory(slug="still-served")
+    routed.caught_up()
+    with routed.stopped():
+        response = Client().get("/readyz")
+        assert response.status_code == 200  # the primary serves every read meanwhile
+        body = response.json()
+        assert body["status"] == "degraded"
+        assert body["checks"] == {"database": "ok", "migrations": "ok", "cache": "ok", "broker": "ok"}
+        report = body["replicas"][ALIAS]
+        assert report["status"] == "degraded"
+        assert report["lag"] is None
+        assert report["reason"].startswith("it does not answer (OperationalError")
+        assert replicas.health.known[ALIAS][0] is False  # the readers' choice knows it too
+        assert slugs(APIClient().get(TOPICS)) == {"still-served"}
+    routed.caught_up()
+    assert Client().get("/readyz").json()["replicas"][ALIAS]["status"] == "ok"
 
 
 # --- Rules that need no replica (both databases) ---

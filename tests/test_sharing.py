@@ -5,20 +5,25 @@ and the embeds other sites may frame. Drafts are 404 everywhere, as their pages 
 import io
 import json
 from html.parser import HTMLParser
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from argmap import sharing
 from argmap.models import StakeholderKind, TopicStatus
+from argmap.publishing import publish
+from argmap.tasks import draw_preview
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
     LinkFactory,
     PositionFactory,
+    ReviewerFactory,
     SourceFactory,
     StakeholderFactory,
     StanceFactory,
@@ -262,3 +267,88 @@ def test_pages_offer_embed_code_that_frames_the_embed_view(client, topic):
         # In the textarea the code is text: its markup escaped once more.
         assert f"&lt;iframe src=&quot;http://testserver{embed}&quot;" in html
         assert quote("argmap/embed.js") in html or "argmap/embed.js" in html
+
+
+# --- The preview image: of the publication for the public, drawn once, ahead by a worker ---
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """What render_preview was asked to draw, call by call."""
+    calls = []
+    original = sharing.render_preview
+    monkeypatch.setattr(sharing, "render_preview", lambda **kw: calls.append(kw) or original(**kw))
+    return calls
+
+
+def test_the_public_preview_shows_the_publication_not_later_edits(
+    editor_client, topic, drawn, django_assert_num_queries
+):
+    reader = Client()
+    publish(topic, user=ReviewerFactory())
+    topic.refresh_from_db()
+    topic.title = "Renamed after publishing"
+    topic.save()
+    PositionFactory(topic=topic, title="Unpublished position", order=3)
+    url = reverse("argmap:topic-preview", args=[topic.slug])
+    with django_assert_num_queries(2):  # the topic with its latest publication; the publication's topic and positions
+        public = reader.get(url)
+    assert public.status_code == 200
+    assert drawn[-1]["title"] == f"The topic {HOSTILE}"
+    assert [(p.title, p.supporting, p.opposing) for p in drawn[-1]["positions"]] == [("Yes", 1, 0), ("No", 0, 0)]
+    assert editor_client.get(url).status_code == 200  # an editor reads the live map
+    assert drawn[-1]["title"] == "Renamed after publishing"
+    assert [p.title for p in drawn[-1]["positions"]] == ["Yes", "No", "Unpublished position"]
+    assert len(drawn) == 2
+    with django_assert_num_queries(1):  # the topic with its latest publication; the image from the cache
+        assert reader.get(url).content == public.content
+    assert len(drawn) == 2
+
+
+def test_a_publication_s_preview_is_drawn_ahead_for_site_url(
+    client, topic, drawn, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://testserver"
+    with django_capture_on_commit_callbacks(execute=True):
+        publication = publish(topic, user=ReviewerFactory())
+    assert len(drawn) == 1  # by the task, here and now (no broker)
+    assert drawn[0]["site"] == "testserver"
+    assert draw_preview.delay(publication.pk, "testserver").get() == "cached"  # run twice: nothing more
+    response = client.get(reverse("argmap:topic-preview", args=[topic.slug]))
+    assert response.status_code == 200
+    assert len(drawn) == 1  # the first share found it ready
+    assert draw_preview.delay(publication.pk + 1000, "testserver").get() == "gone"
+
+
+def test_a_preview_being_drawn_elsewhere_is_waited_for_not_drawn_again(client, topic, drawn, monkeypatch):
+    publication = publish(topic, user=ReviewerFactory())
+    key = sharing.preview_key(topic, publication, "testserver")
+    cache.set(f"{key}:drawing", 1)  # a worker draws it…
+    image = b"\x89PNG drawn by the worker"
+
+    def worker_done(seconds):
+        cache.set(key, image)  # …and has kept it by the time the request looks again
+        cache.delete(f"{key}:drawing")
+
+    monkeypatch.setattr(sharing.time, "sleep", worker_done)
+    assert client.get(reverse("argmap:topic-preview", args=[topic.slug])).content == image
+    assert drawn == []
+
+
+def test_a_preview_whose_drawer_died_is_drawn_once_the_wait_is_over(client, topic, drawn, monkeypatch):
+    publication = publish(topic, user=ReviewerFactory())
+    cache.set(f"{sharing.preview_key(topic, publication, 'testserver')}:drawing", 1)  # held, never released
+    clock = iter(range(0, 1000, 5))
+    monkeypatch.setattr(sharing.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(sharing.time, "sleep", lambda seconds: None)
+    response = client.get(reverse("argmap:topic-preview", args=[topic.slug]))
+    assert response.status_code == 200
+    assert len(drawn) == 1
+
+
+def test_a_failing_cache_draws_the_preview_without_waiting(client, topic, drawn, monkeypatch):
+    monkeypatch.setattr(sharing.time, "sleep", mock.Mock(side_effect=AssertionError("waited")))
+    with mock.patch.object(cache, "add", return_value=False), mock.patch.object(cache, "get", return_value=None):
+        response = client.get(reverse("argmap:topic-preview", args=[topic.slug]))
+    assert response.status_code == 200
+    assert len(drawn) == 1
