@@ -227,9 +227,10 @@ def checked_save(obj, user):
 
 
 def level_shown() -> int:
-    """How many reasons for, and how many against, each position or claim shows at first
-    (the public tree's first level, TOPIC_FIRST_LEVEL); "show more" loads TOPIC_MORE more."""
-    return settings.TOPIC_FIRST_LEVEL
+    """How many reasons for, and how many against, each position or claim shows at first:
+    half the public tree's first level (TOPIC_FIRST_LEVEL) each, so a position shows as
+    many as on the public page; "show more" loads TOPIC_MORE more of one polarity."""
+    return max(1, settings.TOPIC_FIRST_LEVEL // 2)
 
 
 def map_level(topic, *, target=None, polarity=None, start=0) -> list[dict]:

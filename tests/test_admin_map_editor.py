@@ -197,7 +197,7 @@ def change_page(client, topic) -> tuple[int, bytes]:
     return len(queries), response.content
 
 
-@override_settings(TOPIC_FIRST_LEVEL=3)
+@override_settings(TOPIC_FIRST_LEVEL=6)
 def test_the_map_editor_page_loads_in_a_constant_number_of_queries_and_bounded_html(editor_client, debate):
     grow(debate, 10)
     small_queries, small_html = change_page(editor_client, debate["topic"])
@@ -216,7 +216,7 @@ def test_the_map_editor_page_loads_in_a_constant_number_of_queries_and_bounded_h
     assert b"show more reasons against (52 not shown)" in large_html
 
 
-@override_settings(TOPIC_FIRST_LEVEL=3, TOPIC_MORE=4)
+@override_settings(TOPIC_FIRST_LEVEL=6, TOPIC_MORE=4)
 def test_show_more_loads_the_next_reasons_of_one_polarity(editor_client, debate):
     grow(debate, 20)  # with the debate's first claim: 11 for, 10 against
     html = change_page(editor_client, debate["topic"])[1].decode()
@@ -251,12 +251,12 @@ def test_a_show_more_page_beyond_the_end_is_empty(editor_client, debate):
 def test_the_map_level_is_four_queries(debate, django_assert_num_queries):
     from argmap.workbench import map_level
 
-    grow(debate, 20)
+    grow(debate, 16)
     # positions + a slice of the links to them (with their claims) + how many argue about
     # each claim shown + the stances (with stakeholders)
     with django_assert_num_queries(4):
         nodes = map_level(debate["topic"])
-    assert len([node for node in nodes[0]["children"] if node["kind"] == "claim"]) == 21  # 11 + 10, under 20 each
+    assert len([node for node in nodes[0]["children"] if node["kind"] == "claim"]) == 17  # 9 for, 8 against: under 10 each
     counts = {node["key"]: node["children_count"] for node in nodes[0]["children"]}
     assert counts.pop(f"claim-{debate['claim'].pk}") == 1  # the deeper claim argues about it
     assert set(counts.values()) == {0}
