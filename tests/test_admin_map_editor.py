@@ -256,7 +256,9 @@ def test_the_map_level_is_four_queries(debate, django_assert_num_queries):
     # each claim shown + the stances (with stakeholders)
     with django_assert_num_queries(4):
         nodes = map_level(debate["topic"])
-    assert len([node for node in nodes[0]["children"] if node["kind"] == "claim"]) == 17  # 9 for, 8 against: under 10 each
+    assert (
+        len([node for node in nodes[0]["children"] if node["kind"] == "claim"]) == 17
+    )  # 9 for, 8 against: under 10 each
     counts = {node["key"]: node["children_count"] for node in nodes[0]["children"]}
     assert counts.pop(f"claim-{debate['claim'].pk}") == 1  # the deeper claim argues about it
     assert set(counts.values()) == {0}
