@@ -423,12 +423,14 @@ def background_jobs(topic: Topic) -> dict:
     }
 
 
-def gaps_panel(topic: Topic) -> dict:
+def gaps_panel(topic: Topic, *, build: bool = True) -> dict | None:
     """What to research next on a topic, built once per version of its map and kept in the
-    cache: a page load reads it back, and only the first one after a change loads the map."""
+    cache: a load reads it back, and only the first one after a change loads the map.
+    Without `build`, None where this version's panel is not built yet (the topic's page
+    then loads it after the page, from TopicAdmin.gaps_view, never reading the map itself)."""
     key = topic.cache_key("admin-gaps")
     panel = cache.get(key)
-    if panel is None:
+    if panel is None and build:
         panel = build_gaps_panel(topic.pk)
         cache.set(key, panel)
     return panel
@@ -491,10 +493,29 @@ class TopicAdmin(MapImportAdmin, MapEditorAdminMixin, EditorModelAdmin):
             .annotate(position_count=count_of(Position, "topic"), claim_count=count_of(Claim, "topic"))
         )
 
+    def get_urls(self):
+        return [
+            path("<int:topic_id>/gaps/", self.admin_site.admin_view(self.gaps_view), name="argmap_topic_gaps"),
+            *super().get_urls(),
+        ]
+
+    def gaps_view(self, request, topic_id):
+        """The gaps panel on its own (?fragment=1: the panel alone, which the topic's page
+        loads after itself when this version's panel is not built yet)."""
+        topic = self._topic_or_404(request, topic_id)
+        context = {"gaps": gaps_panel(topic), "topic": topic}
+        if request.GET.get("fragment"):
+            return TemplateResponse(request, "admin/argmap/topic/gaps_panel.html", context)
+        context |= {**self.admin_site.each_context(request), "opts": self.opts, "title": f"Gaps in “{topic}”"}
+        return TemplateResponse(request, "admin/argmap/topic/gaps.html", context)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research next.
+        # The gaps panel (templates/admin/argmap/topic/change_form.html): what to research
+        # next. Read from the cache when this version's is built; otherwise loaded after
+        # the page (gaps_view), so that opening the map editor never reads the whole map.
         if obj is not None:
-            context["gaps"] = gaps_panel(obj)
+            context["gaps"] = gaps_panel(obj, build=False)
+            context["gaps_url"] = reverse("admin:argmap_topic_gaps", args=[obj.pk])
             context["background_jobs"] = background_jobs(obj)
             shown = CappedInlineFormSet.shown
             salience = Salience.objects.filter(topic=obj).count()

@@ -15,7 +15,8 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,7 +36,6 @@ from argmap.models import (
     SourceText,
     Stakeholder,
     Stance,
-    count_subquery,
 )
 from argmap.quotes import NormalisedText, html_to_text, locator_for
 
@@ -87,6 +87,7 @@ class TopicScopedAutocompleteSelect(AutocompleteSelect):
         return f"{url}?{urlencode({'topic': self.topic_id})}" if self.topic_id is not None else url
 
 
+MAX_START = 10_000_000  # a "show more" offset beyond any map: read as this, never a database error
 PLACEHOLDER = "987654321"  # an id in a reversed address, replaced by the real one
 
 
@@ -225,21 +226,41 @@ def checked_save(obj, user):
     return obj
 
 
-def map_level(topic, *, target=None) -> list[dict]:
+def level_shown() -> int:
+    """How many reasons for, and how many against, each position or claim shows at first:
+    half the public tree's first level (TOPIC_FIRST_LEVEL) each, so a position shows as
+    many as on the public page; "show more" loads TOPIC_MORE more of one polarity."""
+    return max(1, settings.TOPIC_FIRST_LEVEL // 2)
+
+
+def map_level(topic, *, target=None, polarity=None, start=0) -> list[dict]:
     """The claims arguing directly about `target` (a position or claim of `topic`), or,
     without one, the topic's positions with theirs: each with its stances and how many
-    claims argue about it. Four queries, whatever the size of the map."""
-    children = count_subquery(Link.objects.filter(target_claim=OuterRef("claim_id")))
+    claims argue about it.
+
+    A slice, like the public tree: of each target's reasons for and against, the first
+    `level_shown()` (or, with `polarity` and `start`, the next TOPIC_MORE of that polarity
+    after `start`), oldest first, then a "more" entry where more remain. Four queries,
+    and rows and work bounded by the slice, whatever the size of the map."""
+    if polarity is None:
+        shown, polarities = level_shown(), Polarity.values
+    else:
+        shown, polarities = settings.TOPIC_MORE, [polarity]
     if target is None:
         positions = list(Position.objects.filter(topic=topic).order_by("order", "id"))
         links = Link.objects.filter(topic=topic, target_position__isnull=False)
     else:
         positions = []
         links = Link.objects.filter(**{f"target_{target._meta.model_name}": target})
-    # Only the columns the tree shows: a first level may hold thousands of claims.
-    links = links.select_related("claim").only("polarity", "claim__text", "claim__topic_id", "target_position_id")
-    links = list(links.annotate(children=children).order_by("polarity", "id"))
+    links = list(sliced_links(links.filter(polarity__in=polarities), start=start, shown=shown))
     claim_ids = [link.claim_id for link in links]
+    children = dict(
+        Link.objects.filter(target_claim_id__in=claim_ids)
+        .order_by()
+        .values("target_claim_id")
+        .annotate(n=Count("id"))
+        .values_list("target_claim_id", "n")
+    )
     stances = {}
     for stance in (
         Stance.objects.filter(Q(position__in=positions) | Q(claim_id__in=claim_ids), topic=topic)
@@ -251,26 +272,44 @@ def map_level(topic, *, target=None) -> list[dict]:
         ).append(stance)
 
     urls = NodeUrls(topic)
-
-    def claim_node(link):
-        return urls.node("claim", link.claim, link=link, children_count=link.children,
-                         stances=stances.get(("claim", link.claim_id), []))  # fmt: skip
+    levels: dict[str, list[dict]] = {}  # by the target's key: its claims, then "more" entries
+    for link in links:
+        key = f"position-{link.target_position_id}" if link.target_position_id else f"claim-{link.target_claim_id}"
+        level = levels.setdefault(key, [])
+        level.append(urls.node("claim", link.claim, link=link, children_count=children.get(link.claim_id, 0),
+                               stances=stances.get(("claim", link.claim_id), [])))  # fmt: skip
+        if link.rank == start + shown and link.of > link.rank:  # the last one shown, with more after it
+            level.append(urls.more(key, link.polarity, after=link.rank, left=link.of - link.rank))
 
     if target is not None:
-        return [claim_node(link) for link in links]
-    by_position = {}
-    for link in links:
-        by_position.setdefault(link.target_position_id, []).append(claim_node(link))
+        return levels.get(f"{target._meta.model_name}-{target.pk}", [])
     return [
-        urls.node("position", position, children=by_position.get(position.pk, []),
+        urls.node("position", position, children=levels.get(f"position-{position.pk}", []),
                   stances=stances.get(("position", position.pk), []))
         for position in positions
     ]  # fmt: skip
 
 
+def sliced_links(links, *, start: int, shown: int):
+    """Of `links`, per target and polarity, the ones ranked `start` + 1 to `start` +
+    `shown` (oldest first), each with its `rank` and how many its group holds (`of`),
+    with their claims' text: one query, the slice numbered by the database."""
+    group = [F("target_position_id"), F("target_claim_id"), F("polarity")]
+    return (
+        links.select_related("claim")
+        .only("polarity", "claim__text", "claim__topic_id", "target_position_id", "target_claim_id")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=group, order_by=F("id").asc()),
+            of=Window(Count("id"), partition_by=group),
+        )
+        .filter(rank__gt=start, rank__lte=start + shown)
+        .order_by("target_position_id", "target_claim_id", "polarity", "id")
+    )
+
+
 class NodeUrls:
     """A node of the editor's tree, with its addresses (each reversed once per page, not
-    once per node: a first level may hold thousands of claims)."""
+    once per node: a level may show dozens of claims)."""
 
     PLACEHOLDER = "987654321"
 
@@ -279,12 +318,19 @@ class NodeUrls:
             kind: reverse(f"admin:argmap_{kind}_change", args=[self.PLACEHOLDER]) for kind in ("position", "claim")
         }
         self.branch = reverse("admin:argmap_topic_map_branch", args=[topic.pk, f"claim-{self.PLACEHOLDER}"])
+        self.level = reverse("admin:argmap_topic_map_branch", args=[topic.pk, self.PLACEHOLDER])
         self.text = reverse("admin:argmap_topic_map_text", args=[topic.pk, self.PLACEHOLDER])
         # Moving a claim to another parent is a change of its link (whose pickers keep to
         # the topic, and whose form reports a support circle); unlinking is its deletion.
         self.link = {
             page: reverse(f"admin:argmap_link_{page}", args=[self.PLACEHOLDER]) for page in ("change", "delete")
         }
+
+    def more(self, key: str, polarity: str, *, after: int, left: int) -> dict:
+        """The "show more" entry after the reasons of one polarity shown on `key`."""
+        query = urlencode({"polarity": polarity, "start": after})
+        return {"kind": "more", "polarity": polarity, "left": left,
+                "url": f"{self.level.replace(self.PLACEHOLDER, key)}?{query}"}  # fmt: skip
 
     def node(self, kind, obj, *, link=None, children=(), children_count=None, stances=()) -> dict:
         pk = str(obj.pk)
@@ -367,7 +413,12 @@ class MapEditorAdminMixin:
         node = model.objects.filter(pk=parsed[1], topic=topic).first() if model else None
         if node is None:
             raise Http404("No such position or claim in this topic.")
-        context = {"topic": topic, "node": node, "nodes": map_level(topic, target=node),
+        # "show more": the next reasons of one polarity after the ones shown (bad values: the first ones)
+        polarity = request.GET.get("polarity")
+        polarity = polarity if polarity in Polarity.values else None
+        start = request.GET.get("start", "")
+        start = min(int(start), MAX_START) if polarity and start.isdigit() and len(start) <= 9 else 0
+        context = {"topic": topic, "node": node, "nodes": map_level(topic, target=node, polarity=polarity, start=start),
                    "may_add": request.user.has_perm("argmap.add_claim"),
                    "reason_url": reverse("admin:argmap_topic_map_reason", args=[topic.pk])}  # fmt: skip
         if request.GET.get("fragment"):

@@ -122,6 +122,11 @@ def admin_pages() -> tuple[Request, Request, Request]:
     )
 
 
+def map_editor_page(topic: Topic) -> Request:
+    """The topic's admin page, the map editor, as an editor opens it."""
+    return Request("admin map editor (topic page)", reverse("admin:argmap_topic_change", args=[topic.pk]), editor=True)
+
+
 def requests_for(topic: Topic) -> list[Request]:
     """Every request the benchmarks weigh, for a topic."""
     slug = topic.slug
@@ -142,4 +147,5 @@ def requests_for(topic: Topic) -> list[Request]:
         Request("API map", reverse("api:topic-map", args=[slug]), queries=MAP),
         Request("export json", f"/api/v1/topics/{slug}/export/json/"),
         *admin_pages(),
+        map_editor_page(topic),
     ]

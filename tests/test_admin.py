@@ -37,15 +37,16 @@ pytestmark = pytest.mark.django_db
 #               list filters by topic.
 #   change: the object (with its related objects) + one query per inline (+ one more
 #           ContentType per inline model, for its "change" links); a topic's page also
-#           reads its whole map (loading.load_map) for the gaps panel, and three
-#           queries more for the map editor (argmap.workbench.map_level).
+#           reads its gaps panel from the cache (never the whole map: the panel is
+#           built by its own page, loaded after this one), and four queries more for
+#           the map editor (argmap.workbench.map_level).
 #   history: the object + COUNT of its history + the history rows, with the objects
 #            their foreign keys point at joined in.
 EXPECTED = {
     # model:        changelist, add, change, history
     # topic change: 2 inlines (positions, salience: its first 25 rows) and a COUNT of the
-    # salience rows; the whole map for the gaps panel (once per version: then it is cached);
-    # the map editor's first level (positions, the links to them with their claims, the stances)
+    # salience rows; the map editor's first level (positions, a slice of the links to them
+    # with their claims, how many argue about each claim shown, the stances)
     "topic": (5, 4, 13, 7),
     "position": (6, 4, 6, 7),  # change: 1 inline (stances); changelist: topic filter
     "claim": (6, 4, 8, 7),  # change: 3 inlines (links, citations, stances)
@@ -99,7 +100,7 @@ def test_a_topics_page_lists_its_gaps_each_linking_where_it_is_fixed(editor_clie
 
     call_command("load_demo", verbosity=0)
     topic = Topic.objects.get(slug="uk-openai-partnership")
-    gaps = editor_client.get(admin_url(Topic, "change", topic.pk)).context["gaps"]
+    gaps = editor_client.get(gaps_url(topic)).context["gaps"]
     institute = Stakeholder.objects.get(slug="uk-ai-security-institute")
     safeguards = Position.objects.get(title__startswith="Only with safeguards")
     assert gaps["total"] == 6  # with the government's stance on "the UK's desire to compete", inferred
@@ -119,21 +120,47 @@ def test_a_topics_page_lists_its_gaps_each_linking_where_it_is_fixed(editor_clie
 def test_the_gaps_panel_lists_a_few_and_counts_the_rest(editor_client):
     topic = TopicFactory()
     ClaimFactory.create_batch(30, topic=topic)
-    gaps = editor_client.get(admin_url(Topic, "change", topic.pk)).context["gaps"]
+    gaps = editor_client.get(gaps_url(topic)).context["gaps"]
     assert (len(gaps["claims"]["items"]), gaps["claims"]["more"], gaps["claims"]["count"]) == (25, 5, 30)
-    assert "and 5 more" in editor_client.get(admin_url(Topic, "change", topic.pk)).content.decode()
+    assert "and 5 more" in editor_client.get(gaps_url(topic, fragment=1)).content.decode()
+
+
+def gaps_url(topic, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return admin_url(Topic, "gaps", topic.pk) + (f"?{query}" if query else "")
 
 
 def test_the_gaps_panel_is_built_once_per_version_of_the_map(editor_client):
     topic = TopicFactory()
     ClaimFactory.create_batch(3, topic=topic)
-    url = admin_url(Topic, "change", topic.pk)
+    url = gaps_url(topic)
     first = count_queries(editor_client, url)
     again = count_queries(editor_client, url)
     assert again == first - 1  # the whole map is not read again: the panel comes from the cache
     ClaimFactory(topic=topic)  # a new version of the map
     response = editor_client.get(url)
     assert response.context["gaps"]["claims"]["count"] == 4
+
+
+def test_the_topics_page_shows_a_built_gaps_panel_and_never_builds_one(editor_client):
+    topic = TopicFactory()
+    ClaimFactory.create_batch(3, topic=topic)
+    page = admin_url(Topic, "change", topic.pk)
+    response = editor_client.get(page)
+    assert response.context["gaps"] is None  # not built for this version: loaded after the page
+    html = response.content.decode()
+    assert f'data-fragment="{gaps_url(topic)}?fragment=1"' in html
+    assert f'<a href="{gaps_url(topic)}">Show what to research next</a>' in html  # without the script
+    fragment = editor_client.get(gaps_url(topic, fragment=1)).content.decode()
+    assert fragment.lstrip().startswith('<section class="module gaps-panel" id="gaps"')
+    assert "Claims without a source (3)" in fragment
+    response = editor_client.get(page)  # built now: on the page itself, read from the cache
+    assert response.context["gaps"]["claims"]["count"] == 3
+    assert "Claims without a source (3)" in response.content.decode()
+
+
+def test_the_gaps_of_another_topic_id_are_not_found(editor_client):
+    assert editor_client.get(admin_url(Topic, "gaps", 987654)).status_code == 404
 
 
 def test_a_big_topics_page_shows_the_first_salience_rows_and_links_to_the_rest(editor_client):
@@ -148,7 +175,7 @@ def test_a_big_topics_page_shows_the_first_salience_rows_and_links_to_the_rest(e
 
 def test_a_topic_with_nothing_missing_says_so(editor_client):
     topic = TopicFactory()
-    html = editor_client.get(admin_url(Topic, "change", topic.pk)).content.decode()
+    html = editor_client.get(gaps_url(topic, fragment=1)).content.decode()
     assert "Nothing missing" in html
     assert "Gaps" not in editor_client.get(admin_url(Topic, "add")).content.decode()
 

@@ -2,7 +2,13 @@
 and "add a reason" creating the claim, its link, its citation and a stance in one save,
 in history with the editor; every broken rule a form error with nothing saved."""
 
+import re
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from argmap.models import Citation, Claim, Link, Source, Stance
@@ -173,17 +179,89 @@ def test_a_rule_broken_late_leaves_nothing_half_saved(editor_client, debate, cou
     assert nothing_saved(counts)
 
 
-def test_the_map_loads_in_a_constant_number_of_queries(editor_client, debate, django_assert_max_num_queries):
-    from argmap.workbench import map_level
-
-    for i in range(20):
+def grow(debate, claims: int) -> None:
+    """`claims` more claims on the position "yes", against and for in turn, each with a stance."""
+    for i in range(claims):
         claim = ClaimFactory(topic=debate["topic"])
         LinkFactory(claim=claim, target_position=debate["yes"], polarity="opposes" if i % 2 else "supports")
         StanceFactory(position=None, claim=claim)
-    # positions + links to positions (with their claims and counts) + stances (with stakeholders)
-    with django_assert_max_num_queries(3):
+
+
+def change_page(client, topic) -> tuple[int, bytes]:
+    """The map editor's page: its queries (the ContentType cache emptied, as test_admin
+    does, so the count does not depend on test order) and its HTML."""
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:argmap_topic_change", args=[topic.pk]))
+    assert response.status_code == 200
+    return len(queries), response.content
+
+
+@override_settings(TOPIC_FIRST_LEVEL=6)
+def test_the_map_editor_page_loads_in_a_constant_number_of_queries_and_bounded_html(editor_client, debate):
+    grow(debate, 10)
+    small_queries, small_html = change_page(editor_client, debate["topic"])
+    grow(debate, 100)
+    large_queries, large_html = change_page(editor_client, debate["topic"])
+    # session, user, permissions, the topic, its ContentType, 2 inlines (positions, salience)
+    # and a COUNT of its salience rows, then the map editor: positions, a slice of the links
+    # to them, how many argue about each claim shown, the stances. The gaps panel comes
+    # from the cache or after the page (test_admin), never from the whole map here.
+    assert small_queries == large_queries == 13
+    # Three reasons for and three against the position, then "show more" for each polarity:
+    # the page holds the same claims at both sizes, so about the same bytes.
+    assert large_html.count(b'class="wb-node wb-claim') == small_html.count(b'class="wb-node wb-claim') == 6
+    assert abs(len(large_html) - len(small_html)) < 200  # only the counts "not shown" differ
+    assert b"show more reasons for (53 not shown)" in large_html
+    assert b"show more reasons against (52 not shown)" in large_html
+
+
+@override_settings(TOPIC_FIRST_LEVEL=6, TOPIC_MORE=4)
+def test_show_more_loads_the_next_reasons_of_one_polarity(editor_client, debate):
+    grow(debate, 20)  # with the debate's first claim: 11 for, 10 against
+    html = change_page(editor_client, debate["topic"])[1].decode()
+    shown = [int(pk) for pk in re.findall(r'id="wb-claim-(\d+)"', html)]
+    more = re.search(r'<a class="wb-more" href="([^"]+)">show more reasons for \(8 not shown\)', html)
+    assert more, "a 'show more' link for the reasons for"
+    fragment = editor_client.get(more.group(1).replace("&amp;", "&") + "&fragment=1").content.decode()
+    supports = Link.objects.filter(target_position=debate["yes"], polarity="supports").order_by("id")
+    expected = [link.claim_id for link in supports[3:7]]
+    assert [int(pk) for pk in re.findall(r'id="wb-claim-(\d+)"', fragment)] == expected
+    assert not set(expected) & set(shown)
+    assert "wb-supports" in fragment
+    assert "wb-opposes" not in fragment
+    assert "show more reasons for (4 not shown)" in fragment
+
+
+@pytest.mark.parametrize("query", ["polarity=maybe&start=3", "polarity=supports&start=x", "start=99999999999999"])
+def test_bad_show_more_parameters_give_the_first_reasons(editor_client, debate, query):
+    url = reverse("admin:argmap_topic_map_branch", args=[debate["topic"].pk, f"position-{debate['yes'].pk}"])
+    response = editor_client.get(f"{url}?{query}&fragment=1")
+    assert response.status_code == 200
+    assert f'id="wb-claim-{debate["claim"].pk}"' in response.content.decode()
+
+
+def test_a_show_more_page_beyond_the_end_is_empty(editor_client, debate):
+    url = reverse("admin:argmap_topic_map_branch", args=[debate["topic"].pk, f"position-{debate['yes'].pk}"])
+    response = editor_client.get(f"{url}?polarity=supports&start=9999999")
+    assert response.status_code == 200
+    assert "Nothing argues about it yet." in response.content.decode()
+
+
+def test_the_map_level_is_four_queries(debate, django_assert_num_queries):
+    from argmap.workbench import map_level
+
+    grow(debate, 16)
+    # positions + a slice of the links to them (with their claims) + how many argue about
+    # each claim shown + the stances (with stakeholders)
+    with django_assert_num_queries(4):
         nodes = map_level(debate["topic"])
-    assert len(nodes[0]["children"]) == 21
+    assert (
+        len([node for node in nodes[0]["children"] if node["kind"] == "claim"]) == 17
+    )  # 9 for, 8 against: under 10 each
+    counts = {node["key"]: node["children_count"] for node in nodes[0]["children"]}
+    assert counts.pop(f"claim-{debate['claim'].pk}") == 1  # the deeper claim argues about it
+    assert set(counts.values()) == {0}
 
 
 def test_moving_a_claim_under_its_own_supporter_is_a_form_error(editor_client, debate):

@@ -1,8 +1,16 @@
 // The map editor (templates/admin/argmap/workbench/): "add a reason" opens its form in place,
-// saving it puts the new claim in the tree, "show N reasons" loads a branch: no page reloads.
+// saving it puts the new claim in the tree, "show N reasons" loads a branch and "show more reasons" the next ones: no page reloads.
 // Without this script the same links lead to plain admin pages.
 (function () {
   "use strict";
+  // The gaps panel, when this version's is not built yet, comes after the page (argmap.admin.gaps_panel).
+  const gaps = document.querySelector("#gaps[data-fragment]");
+  if (gaps) {
+    fetch(gaps.dataset.fragment, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : null))
+      .then((html) => html && gaps.replaceWith(fromHTML(html)));
+  }
+
   const map = document.getElementById("map-editor");
   if (!map) return;
 
@@ -88,12 +96,19 @@
     link.remove();
   }
 
+  // "show more reasons for / against": the next ones take the link's place.
+  async function more(link) {
+    const response = await fetch(withFragment(link.href), { credentials: "same-origin" });
+    link.closest(".wb-more-item").replaceWith(fromHTML(await response.text()));
+  }
+
   map.addEventListener("click", function (event) {
-    const link = event.target.closest("a.wb-add, a.wb-expand, a.wb-edit-text, a.wb-cancel");
+    const link = event.target.closest("a.wb-add, a.wb-expand, a.wb-more, a.wb-edit-text, a.wb-cancel");
     if (!link) return;
     event.preventDefault();
     if (link.classList.contains("wb-add")) openForm(link);
     else if (link.classList.contains("wb-expand")) expand(link);
+    else if (link.classList.contains("wb-more")) more(link);
     else if (link.classList.contains("wb-edit-text")) editText(link);
     else {
       const text = link.closest(".wb-node").querySelector(":scope > .wb-line > .wb-text");
