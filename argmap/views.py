@@ -195,7 +195,7 @@ class TopicMapView(View):
     builds_exports = False
     content_type = "text/html; charset=utf-8"
     takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
-    lens_ignored = False  # the lens asked for is no stakeholder of the map: the page says so, and is not cached
+    lens_ignored = False  # the lens asked for is no stakeholder of the map: a 400, the page saying so, never cached
 
     def lens_slug(self) -> str:
         """The lens asked for, if this page takes one (a bounded string; page_lens checks it)."""
@@ -266,8 +266,9 @@ class TopicMapView(View):
         content = cache.get(key)
         if content is None:
             content = build()
-            if not self.lens_ignored:
-                cache.set(key, content)
+            if self.lens_ignored:  # the page, with its notice saying why the lens was refused
+                return HttpResponse(content, content_type=self.content_type, status=400)
+            cache.set(key, content)
         return HttpResponse(content, content_type=self.content_type)
 
     def lens(self, data: MapData):
