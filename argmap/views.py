@@ -786,16 +786,23 @@ class StakeholderDetailView(DetailView):
         return Stakeholder.objects.public().select_related("parent")
 
     def get_context_data(self, **kwargs):
-        data = None if reads_live(self.request.user) else self.published()
-        if data is None:
-            data = load_stakeholder(self.object.pk)
-            lenses = live_lenses(self.object.pk, data.stances)
+        editor = reads_live(self.request.user)
+        data = None if editor else self.published()
+        if data is not None:
+            sections = lens_sections(self.object.name, data.lenses, data.stances)
         else:
-            lenses = data.lenses
+            data = load_stakeholder(self.object.pk)
+            # Editors see the live maps' lenses, computed once per version. The public reading
+            # a map published before publications existed sees them with its first one.
+            sections = (
+                lens_sections(self.object.name, live_lenses(self.object.pk, data.stances), data.stances)
+                if editor
+                else []
+            )
         stances = with_labels(data.stances)
         relationship_kinds = dict(RelationshipKind.choices)
         return super().get_context_data(
-            lenses=lens_sections(self.object.name, lenses, data.stances),
+            lenses=sections,
             relationships=[{**row, "kind_label": relationship_kinds.get(row["kind"])} for row in data.relationships],
             asserted=[row for row in stances if row["claim_id"] and row["stance"] == Attitude.SUPPORTS],
             stances=stances,

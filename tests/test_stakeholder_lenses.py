@@ -184,3 +184,14 @@ def test_an_editor_reads_the_live_lens_computed_once_per_version(editor, divided
         content = editor.get(url).content.decode()
     assert "The industry holds and opposes no claim of this map: its lens sees the map as recorded." in content
     assert "Every position stands as on the map as recorded." in content
+
+
+def test_the_public_sees_no_lens_of_a_map_published_before_publications_existed(client, divided):
+    """Such a map is read live until its first publication, which stores the lenses."""
+    divided.publish()
+    divided.save()
+    content = stakeholder_page(client, "industry")
+    assert "The industry holds this" not in content
+    assert "’s lens</h2>" not in content
+    publish(divided, user=ReviewerFactory())
+    assert THROUGH_INDUSTRY in stakeholder_page(client, "industry")
