@@ -135,3 +135,12 @@ def test_a_publication_serves_the_bridges_stored_with_it(anonymous, divided):
     with mock.patch("argmap.api.analysis.map_bridges", side_effect=AssertionError("evaluated per request")):
         body = anonymous.get(url(topic.slug, "bridges")).json()
     assert [(row["accepted_by"], row["found"]) for row in body["bridges"]] == [("ministry", True)]
+
+
+def test_a_stakeholder_added_after_publication_is_no_lens_for_the_public(anonymous, divided):
+    topic, position, _objection, _answer = divided
+    publish(topic, user=ReviewerFactory())
+    StanceFactory(stakeholder=StakeholderFactory(slug="newcomer"), position=position)
+    response = anonymous.get(url(topic.slug, "evaluation"), {"lens": "newcomer"})
+    assert response.status_code == 400
+    assert response.json() == {"lens": ["No stakeholder 'newcomer' in this topic."]}
