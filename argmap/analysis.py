@@ -691,7 +691,8 @@ def stakeholder_lens(name: str, entry: dict[str, Any]) -> StakeholderLens:
         section.positions.append(_lens_line(shorten(titles.get(row["id"], ""), 100), row, position=True))
     still = len(summary["positions"]) - len(moved)
     if moved and still:
-        section.unchanged = f"The other {_count(still, 'position stands', 'positions stand')} as recorded."
+        others = "The other position stands" if still == 1 else f"The other {still} positions stand"
+        section.unchanged = f"{others} as recorded."
     elif not moved and summary["positions"]:
         section.unchanged = "Every position stands as on the map as recorded."
     relabelled = summary["claims_relabelled"]

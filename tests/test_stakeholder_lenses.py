@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from argmap import lenses
+from argmap.analysis import stakeholder_lens
 from argmap.models import Claim, Stakeholder, Stance, TopicStatus
 from argmap.publishing import publish
 from argmap.synthetic import generate_map
@@ -195,3 +196,46 @@ def test_the_public_sees_no_lens_of_a_map_published_before_publications_existed(
     assert "’s lens</h2>" not in content
     publish(divided, user=ReviewerFactory())
     assert THROUGH_INDUSTRY in stakeholder_page(client, "industry")
+
+
+def test_the_lens_section_words_facts_and_other_positions_plainly():
+    """stakeholder_lens puts a stored summary into the public's words: a fact is a "disputed
+    fact", never "rejected"; the positions the lens leaves alone are counted."""
+
+    def change(node_id, label, strength, default_label, default_strength, check=None, default_check=None):
+        return {
+            "id": node_id,
+            "label": label,
+            "strength": strength,
+            "check": check,
+            "default_label": default_label,
+            "default_strength": default_strength,
+            "default_check": default_check,
+        }
+
+    summary = {
+        "stakeholder_id": 1, "held": 0, "opposed": 1, "claims_relabelled": 1, "bridge": None,
+        "positions": [change(5, "accepted", 0.7, "accepted", 0.6), change(6, "rejected", 0.2, "rejected", 0.2)],
+        "claims": [change(9, "accepted", 0.6, "rejected", 0.3, "unchecked", "disputed")],
+    }  # fmt: skip
+    entry = {
+        "summary": summary, "topic_slug": "t", "topic_title": "T", "positions": {5: "Yes", 6: "No"},
+        "claims": {9: "The CMA cleared the investment."}, "stakeholders": {},
+    }  # fmt: skip
+
+    section = stakeholder_lens("The regulator", entry)
+
+    assert (
+        section.holds
+        == "The regulator holds 0 claims of this map (beyond dispute through its lens) and opposes 1 (left out of it)."
+    )
+    assert [(line.text, line.through, line.recorded) for line in section.positions] == [
+        ("Yes", "well supported (0.70)", "well supported (0.60)")
+    ]
+    assert section.unchanged == "The other position stands as recorded."
+    assert section.claims_said.startswith(
+        "Of the claims The regulator neither holds nor opposes, 1 changes its verdict"
+    )
+    ((text, through, recorded),) = [(line.text, line.through, line.recorded) for line in section.claims]
+    assert (through, recorded) == ("well supported (0.60)", "disputed fact (0.30)")
+    assert "rejected" not in f"{section}"
