@@ -304,12 +304,17 @@ def lens_summary(graph: ArgumentGraph, default: Evaluation, lens: Lens, *, claim
     seen = evaluate_lens(graph, lens)
     positions = [_change(p, seen.positions[p], was) for p, was in default.positions.items()]
     own = lens.held | lens.opposed
-    moved = [
-        _change(claim_id, after, default.claims[claim_id])
-        for claim_id, after in seen.claims.items()
-        if claim_id not in own and claim_id in default.claims
-    ]
-    moved = [change for change in moved if change.moved]
+    moved = []
+    for claim_id, after in seen.claims.items():  # every claim of the map: compared before any Change is made
+        was = default.claims.get(claim_id)
+        if was is None or claim_id in own:
+            continue
+        if (
+            after.label != was.label
+            or after.check != was.check
+            or abs(after.strength - was.strength) >= LENS_MIN_CHANGE
+        ):
+            moved.append(_change(claim_id, after, was))
     moved.sort(key=lambda c: (not c.relabelled, -abs(c.strength - c.default_strength), c.id))
     relabelled = sum(1 for change in moved if change.relabelled)
     return LensSummary(lens.stakeholder_id, len(lens.held), len(lens.opposed), positions, moved[:claims], relabelled)
