@@ -21,7 +21,7 @@ from typing import Any, cast
 from argmap.duplicates import Duplicate
 from argmap.evidence import Evidence
 from argmap.graph import Assessment, Crux, Evaluation, Explanation, LinkRow
-from argmap.lenses import Bridge, evaluate_lens, lens_of
+from argmap.lenses import LENS_MIN_CHANGE, Bridge, evaluate_lens, lens_of
 from argmap.loading import (
     MapData,
     graph_from_map,
@@ -628,6 +628,129 @@ def _change(effect: float) -> str:
     if abs(effect) < 0.005:
         return "moves it by less than 0.01"
     return f"raises it by {figure(effect)}" if effect > 0 else f"lowers it by {figure(-effect)}"
+
+
+# ---------------------------------------------------------------------------
+# A stakeholder's lens, on its page
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LensLine:
+    """A position or claim whose verdict a stakeholder's lens changes, in the public's words."""
+
+    text: str  # its title or text, shortened
+    position_id: int | None  # a position (its anchor on the topic page), or None for a claim
+    claim_id: int | None
+    through: str  # "an objection is unanswered (0.00)"
+    recorded: str  # on the map as recorded
+
+
+@dataclass(slots=True)
+class StakeholderLens:
+    """The "Through <stakeholder>'s lens" section of a stakeholder page for one topic."""
+
+    topic_slug: str
+    topic_title: str
+    stored: bool  # False: no summary was stored for this stakeholder (see the topic page through its lens)
+    holds: str = ""  # what it holds and opposes, in words
+    positions: list[LensLine] = field(default_factory=list)  # the positions whose verdict moves
+    unchanged: str = ""  # the positions that do not move, in words
+    claims_said: str = ""
+    claims: list[LensLine] = field(default_factory=list)
+    bridge_said: str = ""  # the bridge to the stakeholder on the other side it agrees with least
+    bridge_claims: list[LensLine] = field(default_factory=list)
+
+
+def lens_verdict(label: str, strength: float, check: str | None = None) -> str:
+    """A verdict through a lens (or without one) in the public's words, with its strength."""
+    return f"{plain_words(label=label, strength=strength, check=check)} ({figure(strength)})"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def stakeholder_lens(name: str, entry: dict[str, Any]) -> StakeholderLens:
+    """One topic's lens section for the stakeholder `name`, from its stored summary (a dict
+    of lenses.LensSummary, as publishing.analyse stores it) and the names it needs
+    (`positions` id → title, `claims` id → text, `stakeholders` id → slug and name)."""
+    summary = entry["summary"]
+    titles, texts, names = entry["positions"], entry["claims"], entry["stakeholders"]
+    section = StakeholderLens(entry["topic_slug"], entry["topic_title"], True)
+    held, opposed = summary["held"], summary["opposed"]
+    if held or opposed:
+        section.holds = (
+            f"{name} holds {_count(held, 'claim', 'claims')} of this map (beyond dispute through its lens)"
+            f" and opposes {opposed} (left out of it)."
+        )
+    else:
+        section.holds = f"{name} holds and opposes no claim of this map: its lens sees the map as recorded."
+    moved = [row for row in summary["positions"] if _moved(row)]
+    for row in moved:
+        section.positions.append(_lens_line(shorten(titles.get(row["id"], ""), 100), row, position=True))
+    still = len(summary["positions"]) - len(moved)
+    if moved and still:
+        others = "The other position stands" if still == 1 else f"The other {still} positions stand"
+        section.unchanged = f"{others} as recorded."
+    elif not moved and summary["positions"]:
+        section.unchanged = "Every position stands as on the map as recorded."
+    relabelled = summary["claims_relabelled"]
+    if summary["claims"]:
+        section.claims_said = (
+            f"Of the claims {name} neither holds nor opposes, {_count(relabelled, 'changes', 'change')} its verdict"
+            f" through this lens; those that move most:"
+            if relabelled
+            else f"No claim {name} neither holds nor opposes changes its verdict through this lens; those whose"
+            " strength moves most:"
+        )
+        section.claims = [
+            _lens_line(shorten(texts.get(row["id"], ""), MENTION_LENGTH), row, position=False)
+            for row in summary["claims"]
+        ]
+    bridge = summary.get("bridge")
+    if bridge:
+        section.bridge_said = _bridge_words(summary["stakeholder_id"], name, bridge, titles, names)
+        section.bridge_claims = [
+            LensLine(shorten(texts.get(c, ""), MENTION_LENGTH), None, c, "", "") for c in bridge["claim_ids"]
+        ]
+    return section
+
+
+def _moved(row: dict) -> bool:
+    return (
+        row["label"] != row["default_label"]
+        or row["check"] != row["default_check"]
+        or abs(row["strength"] - row["default_strength"]) >= LENS_MIN_CHANGE
+    )
+
+
+def _lens_line(text: str, row: dict, *, position: bool) -> LensLine:
+    return LensLine(
+        text,
+        row["id"] if position else None,
+        None if position else row["id"],
+        lens_verdict(row["label"], row["strength"], row["check"]),
+        lens_verdict(row["default_label"], row["default_strength"], row["default_check"]),
+    )
+
+
+def _bridge_words(stakeholder_id: int, name: str, bridge: dict, titles: dict[int, str], names: dict[int, dict]) -> str:
+    """The bridge between a stakeholder (`name`) and the one it agrees with least, in words."""
+    other_id = next((s for s in bridge["stakeholder_ids"] if s != stakeholder_id), stakeholder_id)
+    other = names.get(other_id, {}).get("name", "")
+    positions = " and ".join(f"“{shorten(titles.get(p, ''), 80)}”" for p in bridge["divided_on"])
+    opposite = f"Of those on the other side of a position, {name} agrees least with {other}: they take opposite"
+    opposite += f" sides on {positions}."
+    if not bridge["labels"]:
+        return f"{opposite} No bridge between them was looked for: the search spent its budget on other pairs."
+    if bridge["agree_already"]:
+        return f"{opposite} Their lenses already agree on it: what divides them is not in the claims recorded."
+    if bridge["found"]:
+        who = names.get(bridge["accepted_by"], {}).get("name", "")
+        plural = "these claims" if len(bridge["claim_ids"]) > 1 else "this claim"
+        return f"{opposite} If {who} accepted {plural}, their lenses would agree:"
+    return f"{opposite} No set of up to three claims one of them holds would bring their lenses together."
 
 
 # ---------------------------------------------------------------------------

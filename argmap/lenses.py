@@ -14,11 +14,17 @@ of every position dividing them the same through both lenses. The claims tried a
 those the other holds and the one does not; sets are tried smallest first, up to
 MAX_BRIDGE_CLAIMS claims and at most a budget of evaluations in all (bridge_budget), so
 an answer is the fewest within those bounds and `found` says when none was.
+
+A **lens summary** says what one stakeholder's lens changes, for its page: every
+position's verdict through the lens and without it, the few claims (neither held nor
+opposed by it) whose verdict moves most, and how many change label. A publication stores
+the summaries of the stakeholders with most stances in its map (lens_summaries, at most
+MAX_LENSES, fewer on a large map), so that a stakeholder page evaluates nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TypedDict
@@ -227,3 +233,135 @@ def bridges(
         budget -= spent
         found.append(bridge)
     return found
+
+
+MAX_LENSES = 20
+"""A publication stores the lens summaries of at most this many of its stakeholders (those
+with most stances on its claims, then on its positions)..."""
+
+LENS_CLAIM_EVALUATIONS = 500_000
+"""...and evaluates at most this many claims in all for them: every lens that holds or
+opposes a claim costs one evaluation (20 lenses of a 25,000-claim map, 5 of a 100,000-claim
+one); a stakeholder with stances on positions only sees the map as recorded, at no cost."""
+
+LENS_CLAIMS = 3
+"""A lens summary names at most this many of the claims whose verdict it changes most."""
+
+LENS_MIN_CHANGE = 0.005
+"""A strength that moves less than this (0.00 once rounded) through a lens has not changed."""
+
+
+def lens_budget(claims: int) -> int:
+    """The lenses with claims that a map's summaries may evaluate."""
+    return max(1, min(MAX_LENSES, LENS_CLAIM_EVALUATIONS // max(claims, 1)))
+
+
+@dataclass(slots=True)
+class Change:
+    """A position's or claim's verdict through a lens and without it (`default_`)."""
+
+    id: int
+    label: str
+    strength: float
+    check: str | None  # a fact's check as shown (an opposed unchecked fact is "disputed"); None if not a fact
+    default_label: str
+    default_strength: float
+    default_check: str | None
+
+    @property
+    def relabelled(self) -> bool:
+        """Its label (or a fact's check) differs through the lens."""
+        return self.label != self.default_label or self.check != self.default_check
+
+    @property
+    def moved(self) -> bool:
+        return self.relabelled or abs(self.strength - self.default_strength) >= LENS_MIN_CHANGE
+
+
+@dataclass(slots=True)
+class LensSummary:
+    """What one stakeholder's lens changes in a map."""
+
+    stakeholder_id: int
+    held: int  # claims it holds: beyond dispute through its lens
+    opposed: int  # claims it opposes: left out
+    positions: list[Change]  # every position, through the lens and without it
+    claims: list[Change]  # the claims it neither holds nor opposes that move most (at most LENS_CLAIMS)
+    claims_relabelled: int  # how many claims it neither holds nor opposes change label
+    bridge: Bridge | None = None  # to the stakeholder on the other side it agrees with least (bridge_for)
+
+
+def _change(node_id: int, seen, was) -> Change:
+    return Change(node_id, seen.label, seen.strength, seen.check, was.label, was.strength, was.check)
+
+
+def lens_summary(graph: ArgumentGraph, default: Evaluation, lens: Lens, *, claims: int = LENS_CLAIMS) -> LensSummary:
+    """What `lens` changes against `default` (the map's evaluation): one evaluation, none
+    for a lens that neither holds nor opposes a claim."""
+    if not (lens.held or lens.opposed):
+        positions = [_change(p, seen, seen) for p, seen in default.positions.items()]
+        return LensSummary(lens.stakeholder_id, 0, 0, positions, [], 0)
+    seen = evaluate_lens(graph, lens)
+    positions = [_change(p, seen.positions[p], was) for p, was in default.positions.items()]
+    own = lens.held | lens.opposed
+    moved = []
+    for claim_id, after in seen.claims.items():  # every claim of the map: compared before any Change is made
+        was = default.claims.get(claim_id)
+        if was is None or claim_id in own:
+            continue
+        if (
+            after.label != was.label
+            or after.check != was.check
+            or abs(after.strength - was.strength) >= LENS_MIN_CHANGE
+        ):
+            moved.append(_change(claim_id, after, was))
+    moved.sort(key=lambda c: (not c.relabelled, -abs(c.strength - c.default_strength), c.id))
+    relabelled = sum(1 for change in moved if change.relabelled)
+    return LensSummary(lens.stakeholder_id, len(lens.held), len(lens.opposed), positions, moved[:claims], relabelled)
+
+
+def lensed_stakeholders(stances: Iterable[Stance]) -> list[int]:
+    """The stakeholders with a stance in the map, those whose lens changes most first: most
+    stances on claims, then most stances, then by id."""
+    on_claims: dict[int, int] = {}
+    on_any: dict[int, int] = {}
+    for row in stances:
+        who = row["stakeholder_id"]
+        on_any[who] = on_any.get(who, 0) + 1
+        if row["claim_id"] is not None and row["stance"] in (*HOLDS, "opposes"):
+            on_claims[who] = on_claims.get(who, 0) + 1
+    return sorted(on_any, key=lambda who: (-on_claims.get(who, 0), -on_any[who], who))
+
+
+def lens_summaries(
+    graph: ArgumentGraph, default: Evaluation, stances: Sequence[Stance], *, budget: int | None = None
+) -> list[LensSummary]:
+    """The lens summaries of at most MAX_LENSES stakeholders (lensed_stakeholders' order),
+    spending at most `budget` evaluations (by default lens_budget of the map's size): a
+    stakeholder whose lens would need one more is left without a summary."""
+    claim_ids = graph.claim_ids
+    if budget is None:
+        budget = lens_budget(len(claim_ids))
+    found = []
+    for stakeholder_id in lensed_stakeholders(stances):
+        if len(found) == MAX_LENSES:
+            break
+        lens = lens_of(stakeholder_id, stances, claim_ids)
+        if lens.held or lens.opposed:
+            if budget <= 0:
+                continue
+            budget -= 1
+        found.append(lens_summary(graph, default, lens))
+    return found
+
+
+def bridge_for(
+    stakeholder_id: int, found: Iterable[Bridge], agreement: Mapping[tuple[int, int], float]
+) -> Bridge | None:
+    """Of the bridges (`found`) between `stakeholder_id` and a stakeholder on the other side
+    of a position, the one to the stakeholder it agrees with least (`agreement` by pair, the
+    smaller id first; the first such bridge on a tie); None if it is in no divided pair."""
+    mine = [bridge for bridge in found if stakeholder_id in bridge.stakeholder_ids]
+    if not mine:
+        return None
+    return min(mine, key=lambda bridge: agreement.get(tuple(sorted(bridge.stakeholder_ids)), 1.0))  # type: ignore[arg-type]

@@ -34,7 +34,7 @@ from django.db import connection
 from argmap.duplicates import Duplicate, TooManyComparisons, possible_duplicates
 from argmap.evidence import Evidence, claim_evidence
 from argmap.graph import ArgumentGraph, Evaluation, LinkRow
-from argmap.lenses import Bridge, bridges, divided_pairs
+from argmap.lenses import Bridge, LensSummary, bridge_for, bridges, divided_pairs, lens_summaries
 from argmap.robustness import Report, robustness
 from argmap.stakeholders import (
     Coalitions,
@@ -360,6 +360,7 @@ class StakeholderData:
     stances: list[Row]
     children: list[Row]
     salience: list[Row]
+    lenses: list[Row] = field(default_factory=list)  # published: the lens summaries stored for it
 
 
 def _parts_query(selections: str, parts: dict[str, tuple[str, ...]], vendor: str) -> str:
@@ -663,6 +664,30 @@ def map_bridges(data: MapData, graph: ArgumentGraph | None = None) -> list[Bridg
     if not pairs:
         return []
     return bridges(graph or graph_from_map(data), cast("list[StanceRow]", data.stances), pairs=pairs)
+
+
+def map_lenses(
+    data: MapData,
+    *,
+    graph: ArgumentGraph | None = None,
+    evaluation: Evaluation | None = None,
+    found_bridges: list[Bridge] | None = None,
+    coalitions: Coalitions | None = None,
+) -> list[LensSummary]:
+    """The lens summaries of a loaded map (lenses.lens_summaries), each with the bridge to
+    the stakeholder on the other side it agrees with least; `graph`, `evaluation` (without
+    a lens), the map's bridges and its coalitions (with their agreements), if made."""
+    graph = graph or graph_from_map(data)
+    stances = cast("list[StanceRow]", data.stances)
+    summaries = lens_summaries(graph, evaluation or graph.evaluate(), stances)
+    if not summaries:
+        return summaries
+    found_bridges = map_bridges(data, graph) if found_bridges is None else found_bridges
+    coalitions = coalitions or map_coalitions(data)
+    agreement = {tuple(sorted(a.stakeholder_ids)): a.agreement for a in coalitions.agreements}
+    for summary in summaries:
+        summary.bridge = bridge_for(summary.stakeholder_id, found_bridges, agreement)
+    return summaries
 
 
 DUPLICATES_PER_VERSION = 300_000

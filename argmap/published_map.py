@@ -140,7 +140,13 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
     for row in document["sources"]:
         number = tree.source_numbers.get(row["id"])
         yield (publication_id, "sources", row["id"], None, number, None, None, _dumps(row), "", "")
-    for part in ("stakeholders", "relationships", "salience"):
+    # A stakeholder's row keeps its lens summary, if one was stored: its page reads it with the row.
+    lenses = {row["stakeholder_id"]: row for row in analysis.get("lenses", [])}
+    for row in document["stakeholders"]:
+        lens = lenses.get(row["id"])
+        kept = _dumps(lens) if lens is not None else ""
+        yield (publication_id, "stakeholders", row["id"], None, None, None, None, _dumps(row), "", kept)
+    for part in ("relationships", "salience"):
         for row in document[part]:
             yield (publication_id, part, row["id"], None, None, None, None, _dumps(row), "", "")
 
@@ -694,22 +700,40 @@ def source_page(source_id: int, citation_ids, stance_ids) -> dict[str, Any] | No
     return {"source": parts["sources"][source_id], "citations": citations, "stances": stances, **named_parts}
 
 
+def lens_named(summaries: Iterable[Row]) -> dict[str, set[int]]:
+    """The positions, claims and stakeholders that stored lens summaries name."""
+    named: dict[str, set[int]] = {"positions": set(), "claims": set(), "stakeholders": set()}
+    for summary in summaries:
+        named["positions"].update(row["id"] for row in summary["positions"])
+        named["claims"].update(row["id"] for row in summary["claims"])
+        bridge = summary.get("bridge")
+        if bridge:
+            named["positions"].update(bridge["divided_on"])
+            named["claims"].update(bridge["claim_ids"])
+            named["stakeholders"].update(bridge["stakeholder_ids"])
+    return named
+
+
 def stakeholder_page(stakeholder_id: int, stance_ids, relationship_ids, salience_ids) -> dict[str, list[Row]] | None:
     """What the stakeholder page shows of the latest publications (the parts of
     loading.StakeholderData but its children): its stances, relationships and salience
     among `stance_ids`, `relationship_ids` and `salience_ids` (subqueries of the live rows
     that name it: an index finds them), with the topics, subjects, sources and other
-    stakeholders they name; two queries. None if no publication holds the stakeholder."""
+    stakeholders they name, and the lens summary stored with its row in each publication
+    (`lenses`, with the positions, claims and stakeholders they name); two queries. None if
+    no publication holds the stakeholder."""
     query = (
         Q(part="stakeholders", object_id=stakeholder_id)
         | Q(part="stances", object_id__in=stance_ids)
         | Q(part="relationships", object_id__in=relationship_ids)
         | Q(part="salience", object_id__in=salience_ids)
     )
-    rows = [
-        {**_load(row), "publication_id": row["publication_id"], "part": row["part"]}
-        for row in in_latest(PublishedRow.objects.filter(query)).values("publication_id", "part", "data")
-    ]
+    rows = []
+    lenses: dict[int, Row] = {}  # publication -> the stakeholder's lens summary stored there
+    for row in in_latest(PublishedRow.objects.filter(query)).values("publication_id", "part", "data", "assessment"):
+        rows.append({**_load(row), "publication_id": row["publication_id"], "part": row["part"]})
+        if row["part"] == "stakeholders" and row["assessment"]:
+            lenses[row["publication_id"]] = orjson.loads(row["assessment"])
     holding = [row for row in rows if row["part"] == "stakeholders"]
     if not holding:
         return None
@@ -723,12 +747,19 @@ def stakeholder_page(stakeholder_id: int, stance_ids, relationship_ids, salience
     ]
     publications = {row["publication_id"] for row in rows}
     sources = {row["source_id"] for row in [*stances, *relationships.values()] if row.get("source_id")}
+    lens_names = lens_named(lenses.values())
     named_rows = PublishedRow.objects.filter(
         Q(part="topic")
-        | Q(part="claims", object_id__in={row["claim_id"] for row in stances if row["claim_id"]})
-        | Q(part="positions", object_id__in={row["position_id"] for row in stances if row["position_id"]})
+        | Q(part="claims", object_id__in={row["claim_id"] for row in stances if row["claim_id"]} | lens_names["claims"])
+        | Q(
+            part="positions",
+            object_id__in={row["position_id"] for row in stances if row["position_id"]} | lens_names["positions"],
+        )
         | Q(part="sources", object_id__in=sources)
-        | Q(part="stakeholders", object_id__in={other for other, _row in others if other != stakeholder_id}),
+        | Q(
+            part="stakeholders",
+            object_id__in={other for other, _row in others if other != stakeholder_id} | lens_names["stakeholders"],
+        ),
         publication_id__in=publications,
     ).values("publication_id", "part", "object_id", "data")
     named: dict[str, dict[int, Row]] = defaultdict(dict)
@@ -772,8 +803,20 @@ def stakeholder_page(stakeholder_id: int, stance_ids, relationship_ids, salience
         }
         for row in salience
     ]
+    listed_lenses = [
+        {
+            "summary": summary,
+            "topic_slug": topics[publication_id]["slug"],
+            "topic_title": topics[publication_id]["title"],
+            "positions": {k: v["title"] for k, v in named["positions"].items()},
+            "claims": {k: v["text"] for k, v in named["claims"].items()},
+            "stakeholders": {k: {"slug": v["slug"], "name": v["name"]} for k, v in named["stakeholders"].items()},
+        }
+        for publication_id, summary in lenses.items()
+    ]
     return {
         "stakeholder": holding[-1],
+        "lenses": sorted(listed_lenses, key=lambda row: row["topic_title"]),
         "stances": listed_stances,
         "relationships": listed_relationships,
         "salience": sorted(listed_salience, key=lambda row: row["topic_title"]),

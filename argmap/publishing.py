@@ -52,6 +52,7 @@ from argmap.loading import (
     map_data,
     map_duplicates,
     map_gaps,
+    map_lenses,
     map_robustness,
 )
 from argmap.models import (
@@ -170,18 +171,25 @@ def snapshot_document(topic: Topic) -> bytes:
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
     (every why, up to CRUXES cruxes per position, each verdict's robustness), the coalitions,
-    the gaps, the bridges between divided stakeholders and the possible duplicates (unless
-    they take more than DUPLICATES_PER_VERSION comparisons)."""
+    the gaps, the bridges between divided stakeholders, the lens summaries of the stakeholders
+    with most stances (lenses.lens_summaries, each stakeholder's page reads its own) and the
+    possible duplicates (unless they take more than DUPLICATES_PER_VERSION comparisons)."""
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     report = map_robustness(data, evaluation=evaluation, graph=graph)
     with_robustness(evaluation, report)  # how fragile each verdict is, on its assessment
+    coalitions = map_coalitions(data)
+    found_bridges = map_bridges(data, graph)
     document = {
         "robustness": {"tried": report.tried, "untried": report.untried},  # the inferred links tried
         "evaluation": evaluation,
-        "coalitions": map_coalitions(data),
+        "coalitions": coalitions,
         "gaps": map_gaps(data),
-        "bridges": map_bridges(data, graph),
+        "bridges": found_bridges,
+        # what each of the stakeholders with most stances sees through its lens (its page reads it)
+        "lenses": map_lenses(
+            data, graph=graph, evaluation=evaluation, found_bridges=found_bridges, coalitions=coalitions
+        ),
     }
     duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
     if duplicates is not None:

@@ -34,17 +34,28 @@ from django.views.generic import DetailView, ListView, TemplateView
 from argmap import sharing
 from argmap.analysis import (
     LensView,
+    StakeholderLens,
     analyse_page,
     evaluate_shown,
     grid_quadrants,
     grid_rows,
     lens_choices,
     page_lens,
+    stakeholder_lens,
     stored_bridges,
 )
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
-from argmap.loading import PAGE_COLUMNS, ClaimData, MapData, StakeholderData, load_claim, load_stakeholder
+from argmap.loading import (
+    PAGE_COLUMNS,
+    ClaimData,
+    MapData,
+    StakeholderData,
+    load_claim,
+    load_map,
+    load_stakeholder,
+    map_lenses,
+)
 from argmap.middleware import policy_header
 from argmap.models import (
     Attitude,
@@ -74,6 +85,7 @@ from argmap.published_map import (
     branch_slice,
     claim_page,
     data_of,
+    lens_named,
     path_to,
     position_page,
     source_page,
@@ -183,7 +195,7 @@ class TopicMapView(View):
     builds_exports = False
     content_type = "text/html; charset=utf-8"
     takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
-    lens_ignored = False  # the lens asked for is no stakeholder of the map: the page says so, and is not cached
+    lens_ignored = False  # the lens asked for is no stakeholder of the map: a 400, the page saying so, never cached
 
     def lens_slug(self) -> str:
         """The lens asked for, if this page takes one (a bounded string; page_lens checks it)."""
@@ -254,8 +266,9 @@ class TopicMapView(View):
         content = cache.get(key)
         if content is None:
             content = build()
-            if not self.lens_ignored:
-                cache.set(key, content)
+            if self.lens_ignored:  # the page, with its notice saying why the lens was refused
+                return HttpResponse(content, content_type=self.content_type, status=400)
+            cache.set(key, content)
         return HttpResponse(content, content_type=self.content_type)
 
     def lens(self, data: MapData):
@@ -773,12 +786,23 @@ class StakeholderDetailView(DetailView):
         return Stakeholder.objects.public().select_related("parent")
 
     def get_context_data(self, **kwargs):
-        data = None if reads_live(self.request.user) else self.published()
-        if data is None:
+        editor = reads_live(self.request.user)
+        data = None if editor else self.published()
+        if data is not None:
+            sections = lens_sections(self.object.name, data.lenses, data.stances)
+        else:
             data = load_stakeholder(self.object.pk)
+            # Editors see the live maps' lenses, computed once per version. The public reading
+            # a map published before publications existed sees them with its first one.
+            sections = (
+                lens_sections(self.object.name, live_lenses(self.object.pk, data.stances), data.stances)
+                if editor
+                else []
+            )
         stances = with_labels(data.stances)
         relationship_kinds = dict(RelationshipKind.choices)
         return super().get_context_data(
+            lenses=sections,
             relationships=[{**row, "kind_label": relationship_kinds.get(row["kind"])} for row in data.relationships],
             asserted=[row for row in stances if row["claim_id"] and row["stance"] == Attitude.SUPPORTS],
             stances=stances,
@@ -833,7 +857,62 @@ class StakeholderDetailView(DetailView):
             stances=found["stances"],
             children=children,
             salience=found["salience"],
+            lenses=found["lenses"],
         )
+
+
+def lens_sections(name: str, entries: list[dict], stances: list[dict]) -> list[StakeholderLens]:
+    """The stakeholder page's "Through <name>'s lens" section, a part per topic it holds a
+    stance in: from the lens summary stored (or cached) for it, or saying none was."""
+    sections = {entry["topic_slug"]: stakeholder_lens(name, entry) for entry in entries}
+    for row in stances:
+        if row["topic_slug"] not in sections:
+            sections[row["topic_slug"]] = StakeholderLens(row["topic_slug"], row["topic_title"], stored=False)
+    return sorted(sections.values(), key=lambda section: (section.topic_title, section.topic_slug))
+
+
+def live_lenses(stakeholder_id: int, stances: list[dict]) -> list[dict]:
+    """For editors (the live maps): the lens summaries of `stakeholder_id` in the topics of
+    its `stances`, as a publication would store them, computed once per version of each map
+    (kept in the cache with every stakeholder's of that map): one query for the topics, then
+    one per map not yet in the cache."""
+    slugs = {row["topic_slug"] for row in stances}
+    if not slugs:
+        return []
+    topics = list(Topic.objects.published().filter(slug__in=slugs))
+    keys = {topic.cache_key("lenses"): topic for topic in topics}
+    kept = cache.get_many(list(keys))
+    entries = []
+    for key, topic in keys.items():
+        lenses = kept.get(key)
+        if lenses is None:
+            lenses = map_lens_entries(load_map(topic.pk, PAGE_COLUMNS))
+            cache.set(key, lenses)
+        summary = lenses["summaries"].get(stakeholder_id)
+        if summary is not None:
+            entries.append(
+                {**lenses["names"], "summary": summary, "topic_slug": topic.slug, "topic_title": topic.title}
+            )
+    return entries
+
+
+def map_lens_entries(data: MapData) -> dict:
+    """A live map's lens summaries (loading.map_lenses) by stakeholder, as plain data for the
+    cache, with the names of the positions, claims and stakeholders they name."""
+    summaries = orjson.loads(orjson.dumps(map_lenses(data), option=orjson.OPT_NON_STR_KEYS))
+    named = lens_named(summaries)
+    return {
+        "summaries": {summary["stakeholder_id"]: summary for summary in summaries},
+        "names": {
+            "positions": {row["id"]: row["title"] for row in data.positions},
+            "claims": {row["id"]: row["text"] for row in data.claims if row["id"] in named["claims"]},
+            "stakeholders": {
+                row["id"]: {"slug": row["slug"], "name": row["name"]}
+                for row in data.stakeholders
+                if row["id"] in named["stakeholders"]
+            },
+        },
+    }
 
 
 class SourceDetailView(DetailView):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from argmap.lenses import evaluate_lens, lens_of
+from argmap.lenses import evaluate_lens, lens_budget, lens_of, lens_summaries
 from argmap.loading import (
     DUPLICATES_PER_VERSION,
     PAGE_COLUMNS,
@@ -47,6 +47,9 @@ def measure(bench: Bench, size: int) -> None:
         lens = lens_of(holder, data.stances, graph.claim_ids)
         bench.report(AREA, f"one lens ({len(lens.held)} held, {len(lens.opposed)} opposed)", size,
                      bench.median_ms(lambda: evaluate_lens(graph, lens), few), "ms")  # fmt: skip
+    budget = lens_budget(len(graph.claim_ids))
+    bench.report(AREA, f"lens summaries stored at publish (at most {budget} lenses evaluated)", size,
+                 bench.median_ms(lambda: lens_summaries(graph, evaluation, data.stances), few), "ms")  # fmt: skip
     robustness = bench.median_ms(lambda: map_robustness(data, evaluation=evaluation, graph=graph), few)
     bench.report(AREA, "robustness of every verdict", size, robustness, "ms")
     bench.report(AREA, "bridges (bounded search)", size,

@@ -176,6 +176,8 @@ def test_demo_evaluation_on_stated_links_alone(demo):
     # Without the editor's links, nothing argues for "Yes": the report draws no argument
     # for control. Both still stand (nothing refutes either), so both stay undecided.
     assert stated.positions[control].strength == 0.5
+    # docs/analysis.md quotes the fall: "from 0.98 to 0.50 (its starting score)".
+    assert round(evaluate_topic(control_topic).positions[control].strength, 2) == 0.98
     assert stated.positions[control].why.contributions == []
     assert stated.positions[no_control].strength > evaluate_topic(control_topic).positions[no_control].strength - 1
     assert {stated.positions[p].label for p in (no_control, control)} == {"undecided"}

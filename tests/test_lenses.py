@@ -6,13 +6,20 @@ from hypothesis import strategies as st
 
 from argmap.graph import ArgumentGraph
 from argmap.lenses import (
+    MAX_LENSES,
+    Bridge,
     Lens,
+    bridge_for,
     bridges,
     differences,
     divided_pairs,
     evaluate_lens,
     find_bridge,
+    lens_budget,
     lens_of,
+    lens_summaries,
+    lens_summary,
+    lensed_stakeholders,
 )
 
 SUP, OPP = "supports", "opposes"
@@ -144,3 +151,107 @@ def test_a_bridge_found_always_brings_the_lenses_together(data):
         other = 1 if bridge.accepted_by == 2 else 2
         moved = evaluate_lens(graph, lens_of(bridge.accepted_by, stances).accepting(bridge.claim_ids))
         assert moved.positions[1].label == evaluate_lens(graph, lens_of(other, stances)).positions[1].label
+
+
+def objection_with_a_reach():
+    """Position 1 is supported by claim 40 and opposed by claim 10; 10 also opposes 40; 20
+    answers 10. As recorded 10 is rejected (20 answers it), so 40 and 1 are accepted."""
+    return ArgumentGraph(
+        positions=[1],
+        claims=[(10, 0.6), (20, 0.6), (40, 0.6)],
+        links=[(10, 1, None, OPP), (20, None, 10, OPP), (40, 1, None, SUP), (10, None, 40, OPP)],
+    )
+
+
+def test_a_lens_summary_gives_every_position_and_the_claims_it_moves():
+    graph = objection_with_a_reach()
+    default = graph.evaluate()
+
+    summary = lens_summary(graph, default, lens_of(7, [stance(7, claim=10)]))
+
+    assert (summary.held, summary.opposed) == (1, 0)
+    (position,) = summary.positions
+    assert (position.id, position.default_label, position.label) == (1, "accepted", "rejected")
+    assert position.strength < position.default_strength
+    # 10 is held (beyond dispute: not listed); 40, which it opposes, loses its label; 20 is untouched.
+    assert [(c.id, c.default_label, c.label) for c in summary.claims] == [(40, "accepted", "rejected")]
+    assert summary.claims_relabelled == 1
+
+
+def test_a_lens_summary_agrees_with_the_differences_of_the_lens():
+    graph = objection_with_a_reach()
+    lens = lens_of(7, [stance(7, claim=20, attitude=OPP)])
+    default = graph.evaluate()
+    summary = lens_summary(graph, default, lens)
+    changed = differences(default, evaluate_lens(graph, lens))
+    assert {d.id for d in changed if d.kind == "claim"} == {c.id for c in summary.claims if c.relabelled}
+    assert {d.id for d in changed if d.kind == "position"} == {p.id for p in summary.positions if p.relabelled}
+    assert summary.opposed == 1
+
+
+def test_a_stakeholder_holding_no_claim_sees_the_map_as_recorded_at_no_cost():
+    graph = objection_with_a_reach()
+    stances = [stance(1, claim=10), stance(2, position=1)]
+    # With no evaluation to spend, only the stakeholder whose lens needs none gets a summary.
+    (summary,) = lens_summaries(graph, graph.evaluate(), stances, budget=0)
+    assert summary.stakeholder_id == 2
+    assert (summary.held, summary.opposed, summary.claims) == (0, 0, [])
+    assert all(not p.moved for p in summary.positions)
+    assert [s.stakeholder_id for s in lens_summaries(graph, graph.evaluate(), stances)] == [1, 2]
+
+
+def test_the_stakeholders_with_most_stances_on_claims_get_a_lens_first_and_at_most_max_lenses():
+    graph = objection_with_a_reach()
+    stances = [stance(s, position=1) for s in range(100, 100 + MAX_LENSES + 5)]
+    stances += [stance(3, claim=10), stance(3, claim=20), stance(4, claim=40, attitude=OPP), stance(4, position=1)]
+    stances += [stance(5, claim=20, attitude="neutral"), stance(5, position=1), stance(5, claim=40, attitude="neutral")]
+    order = lensed_stakeholders(stances)
+    assert order[:3] == [3, 4, 5]  # 3 holds two claims; 4 opposes one; 5 is neutral (no lens) but has most stances
+    summaries = lens_summaries(graph, graph.evaluate(), stances)
+    assert [s.stakeholder_id for s in summaries] == order[:MAX_LENSES]
+
+
+def test_a_large_map_gets_fewer_lenses():
+    assert lens_budget(100) == MAX_LENSES
+    assert lens_budget(100_000) < lens_budget(10_000) <= MAX_LENSES
+    assert lens_budget(10**9) == 1
+
+
+def test_the_bridge_kept_for_a_stakeholder_is_to_the_one_it_agrees_with_least():
+    found = [
+        Bridge((1, 2), [5], {}, False, None),
+        Bridge((1, 3), [5], {}, False, None),
+        Bridge((2, 3), [5], {}, False, None),
+    ]
+    agreement = {(1, 2): 0.5, (1, 3): 0.0, (2, 3): 0.25}
+    assert bridge_for(1, found, agreement).stakeholder_ids == (1, 3)
+    assert bridge_for(2, found, agreement).stakeholder_ids == (2, 3)
+    assert bridge_for(4, found, agreement) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_lens_summary_lists_only_claims_the_stakeholder_neither_holds_nor_opposes(data):
+    claims = list(range(10, 10 + data.draw(st.integers(2, 7))))
+    links = []
+    for k, claim in enumerate(claims):
+        targets = [("position", 1)] + [("claim", c) for c in claims[:k]]
+        kind, target = data.draw(st.sampled_from(targets))
+        polarity = data.draw(st.sampled_from([SUP, OPP]))
+        links.append((claim, target, None, polarity) if kind == "position" else (claim, None, target, polarity))
+    graph = ArgumentGraph(positions=[1], claims=[(c, 0.5) for c in claims], links=links)
+    stances = [
+        stance(7, claim=claim, attitude=attitude)
+        for claim in claims
+        if (attitude := data.draw(st.sampled_from([SUP, OPP, None])))
+    ]
+    lens = lens_of(7, stances)
+    default = graph.evaluate()
+
+    summary = lens_summary(graph, default, lens, claims=len(claims))
+
+    own = lens.held | lens.opposed
+    changed = {d.id for d in differences(default, evaluate_lens(graph, lens)) if d.kind == "claim"} - own
+    assert {c.id for c in summary.claims if c.relabelled} == changed
+    assert summary.claims_relabelled == len(changed)
+    assert not own & {c.id for c in summary.claims}

@@ -87,8 +87,12 @@ def test_the_lens_page_is_kept_apart_from_the_page_without_one(client, divided):
 
 
 @pytest.mark.parametrize("lens", ["nobody", "not a slug <b>", "x" * 300])
-def test_an_unknown_lens_is_ignored_with_a_notice(client, divided, lens):
-    content = page(client, divided, lens=lens)
+def test_an_unknown_lens_is_a_400_with_the_map_and_a_notice(client, divided, lens):
+    response = client.get(divided.get_absolute_url(), {"lens": lens})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "No stakeholder “" in content
+    assert "takes part in this topic: the lens is ignored." in content
     assert "Lens ignored." in content
     assert "The map is shown as recorded." in content
     assert "<b>" not in content.split("Lens ignored.")[1].split("</p>")[0]
@@ -198,3 +202,22 @@ def test_a_branch_loaded_later_keeps_the_lens_the_page_was_opened_with(client, s
     assert f'id="claim-{answer.pk}"' in fragment
     assert "The ministry holds this claim: its lens takes it as beyond dispute (1.00, accepted)." in fragment
     assert "The ministry holds this claim" not in client.get(branch).content.decode()  # kept apart in the cache
+
+
+def test_a_stakeholder_not_in_the_publication_is_no_lens_for_the_public(client, divided):
+    """A stakeholder given a stance after the topic was published is not in the map the
+    public reads: its lens is a 400 there, on the topic page and the analysis page."""
+    cache.clear()
+    publish(divided, user=ReviewerFactory())
+    StanceFactory(stakeholder=StakeholderFactory(slug="newcomer"), position=divided.positions.first())
+    for url in (divided.get_absolute_url(), reverse("argmap:topic-analysis", args=[divided.slug])):
+        response = client.get(url, {"lens": "newcomer"})
+        assert response.status_code == 400
+        assert "No stakeholder “newcomer” takes part in this topic" in response.content.decode()
+    assert "Seen through The industry’s lens." in page(client, divided, lens="industry")
+
+
+def test_an_unknown_lens_on_a_branch_is_a_400(client, divided):
+    objection = divided.claims.get(text="It would cost too much.")
+    branch = reverse("argmap:topic-branch", kwargs={"slug": divided.slug, "pk": objection.pk})
+    assert client.get(branch, {"lens": "nobody"}).status_code == 400

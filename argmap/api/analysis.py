@@ -21,7 +21,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
-from argmap.analysis import gap_rows, stored_duplicates
+from argmap.analysis import gap_rows, stored_bridges, stored_duplicates
 from argmap.api.schema import ERRORS
 from argmap.conditional import topic_response
 from argmap.graph import LABELS
@@ -535,6 +535,8 @@ class TopicAnalysisActions:
 
         def build(topic: Topic, edition: Edition | None) -> dict:
             data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
+            if edition is not None and "bridges" in edition.analysis:  # stored when it was published
+                return {"bridges": bridge_rows(data, stored_bridges(edition.analysis))}
             return {"bridges": bridge_rows(data, map_bridges(data))}
 
         return self.analysis_response(request, "bridges", build)

@@ -26,7 +26,7 @@ from argmap.models import Publication, Topic
 from argmap.publishing import may_publish, publish, reads_live
 
 # The actions whose answer is the map or what is derived from it.
-MAP_ACTIONS = frozenset({"map", "evaluation", "coalitions", "gaps", "export"})
+MAP_ACTIONS = frozenset({"map", "evaluation", "bridges", "coalitions", "gaps", "export"})
 FOREVER = 31536000
 
 

@@ -1,11 +1,13 @@
 """Lenses and bridges through the API: `?lens=<stakeholder>` on the evaluation, and
 /api/v1/topics/{slug}/bridges/."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from argmap.models import TopicStatus
+from argmap.models import Stance, TopicStatus
 from argmap.publishing import publish
 from tests.factories import (
     ClaimFactory,
@@ -123,3 +125,22 @@ def test_a_publication_serves_the_robustness_stored_with_it(anonymous):
     assert position["robustness"]["robust"] is False
     assert position["robustness"]["flips_to"] == "accepted"
     assert body["claims"][0]["robust"] is True  # nothing but the link's target depends on it
+
+
+def test_a_publication_serves_the_bridges_stored_with_it(anonymous, divided):
+    topic, position, objection, answer = divided
+    publish(topic, user=ReviewerFactory())
+    # An edit after publication (the ministry no longer holds the answer): not what the public reads.
+    Stance.objects.filter(claim=answer).delete()
+    with mock.patch("argmap.api.analysis.map_bridges", side_effect=AssertionError("evaluated per request")):
+        body = anonymous.get(url(topic.slug, "bridges")).json()
+    assert [(row["accepted_by"], row["found"]) for row in body["bridges"]] == [("ministry", True)]
+
+
+def test_a_stakeholder_added_after_publication_is_no_lens_for_the_public(anonymous, divided):
+    topic, position, _objection, _answer = divided
+    publish(topic, user=ReviewerFactory())
+    StanceFactory(stakeholder=StakeholderFactory(slug="newcomer"), position=position)
+    response = anonymous.get(url(topic.slug, "evaluation"), {"lens": "newcomer"})
+    assert response.status_code == 400
+    assert response.json() == {"lens": ["No stakeholder 'newcomer' in this topic."]}
