@@ -310,9 +310,11 @@ class PositionInline(EditorInline, admin.TabularInline):
 
 class CappedInlineFormSet(ParentAwareInlineFormSet):
     """Shows at most `shown` existing rows (a large topic has hundreds): the rest are edited
-    on their own list, which the page links to (see TopicAdmin.render_change_form)."""
+    on their own list, which the page links to (see TopicAdmin.render_change_form). Ten:
+    each row is a form with two autocompletes, and 25 of them were some 40% of the map
+    editor's time at 10,000 claims (docs/performance.md, "Map editor")."""
 
-    shown = 25
+    shown = 10
 
     def get_queryset(self):
         if not hasattr(self, "_queryset"):
