@@ -68,6 +68,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
+from argmap.published_documents import build_documents_later
 from argmap.published_map import Slice, store_rows, stored_evaluation
 from argmap.robustness import with_robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
@@ -261,6 +262,9 @@ def publish(
         topic._change_reason = f"published as version {number}"
         topic.save()
         _step(topic, ReviewAction.PUBLISHED, user, note, publication)
+        # Its big documents (the map, the evaluation, the exports), written once, compressed,
+        # by the worker: the endpoints build them until then (published_documents.py).
+        transaction.on_commit(build_documents_later(publication.pk))
     return publication
 
 
@@ -666,8 +670,9 @@ def publications_of(topics: Iterable[Topic]) -> dict[int, Publication]:
 
 
 def export_publication(publication_id: int, topic: Topic, format: str) -> Export:
-    """A publication's map in `format` (interchange.FORMATS), as it was published: kept in
-    the "exports" cache for good (a publication never changes), written once."""
+    """A publication's map in `format` (interchange.FORMATS), as it was published, when its
+    stored file (published_documents.py) is not written yet: kept in the "exports" cache
+    for good (a publication never changes), written once."""
     spec = FORMATS[format]
     filename = f"{topic.slug}.{spec.extension}"
     key = f"argmap:publication:{publication_id}:export:{format}"
@@ -678,11 +683,18 @@ def export_publication(publication_id: int, topic: Topic, format: str) -> Export
     document = published_document(publication)
     shown = published_topic(publication, document)
     shown.slug = topic.slug
+    exported = publication_export(shown, document, format)
+    return Export(exported.content_type, exported.filename, kept_export(key, exported.content))
+
+
+def publication_export(shown: Topic, document: dict[str, Any], format: str) -> Export:
+    """The map `document` (a publication's snapshot) in `format`, for the topic as `shown`
+    (as published, under its slug now): written as it is consumed."""
+    spec = FORMATS[format]
     columns = MapColumns(
         {
             part: {column: [row[column] for row in document[part]] for column in columns}
             for part, (_table, columns) in spec.columns.items()
         }
     )
-    chunks = spec.write(shown, columns)
-    return Export(spec.content_type, filename, kept_export(key, chunks))
+    return Export(spec.content_type, f"{shown.slug}.{spec.extension}", spec.write(shown, columns))

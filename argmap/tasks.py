@@ -79,6 +79,25 @@ def queue_import(*, file: Path, name: str, format: str, user, options: dict[str,
     return job
 
 
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def build_publication_documents(publication_id: int) -> dict[str, str]:
+    """Write a publication's big documents, compressed (published_documents.py): its map,
+    analysis and exports. Keyed by the publication, which never changes: run twice, it
+    writes nothing more. Returns what happened to each document."""
+    from argmap.published_documents import store_documents  # it imports the API's modules
+
+    outcome = store_documents(publication_id)
+    metrics.TASKS.labels("build_publication_documents", "done" if outcome else "stale").inc()
+    logger.info("Documents of publication %s: %s", publication_id, outcome)
+    return outcome
+
+
 def publishing_key(topic_id: int) -> str:
     return f"argmap:publishing:{topic_id}"
 
