@@ -21,6 +21,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -51,7 +52,7 @@ def export_name(format: str) -> str:
 class Document:
     name: str
     content_type: str
-    chunks: Iterable[bytes]
+    write: Callable[[], Iterable[bytes]]  # its chunks, written when called
     filename: str = ""
 
 
@@ -69,20 +70,31 @@ def compress(chunks: Iterable[bytes]) -> tuple[bytes, int]:
 
 def documents_of(publication: Publication, topic: Topic) -> Iterator[Document]:
     """Every document of `publication` as the endpoints serve them to the public, with
-    `topic` (its slug now) naming them."""
+    `topic` (its slug now) naming them; each written only when asked for."""
     # (these modules import the views' and the models' world: read here, when it is whole)
     from argmap.api.analysis import published_analysis_document
     from argmap.interchange import FORMATS
     from argmap.publishing import Edition, publication_export, published_document
 
-    yield Document(MAP, "application/json", [publication.snapshot.encode()])
-    edition = Edition.published(publication, topic)
+    @cache
+    def edition() -> Edition:
+        return Edition.published(publication, topic)
+
+    @cache
+    def document() -> dict:
+        return published_document(publication)
+
+    def analysis(part: str) -> Callable[[], Iterable[bytes]]:
+        return lambda: [published_analysis_document(part, topic, edition())]
+
+    def export(format: str) -> Callable[[], Iterable[bytes]]:
+        return lambda: publication_export(edition().topic, document(), format).content
+
+    yield Document(MAP, "application/json", lambda: [publication.snapshot.encode()])
     for part in ANALYSIS_PARTS:
-        yield Document(part, "application/json", [published_analysis_document(part, topic, edition)])
-    document = published_document(publication)
-    for format in FORMATS:
-        export = publication_export(edition.topic, document, format)
-        yield Document(export_name(format), export.content_type, export.content, export.filename)
+        yield Document(part, "application/json", analysis(part))
+    for format, spec in FORMATS.items():
+        yield Document(export_name(format), spec.content_type, export(format), f"{topic.slug}.{spec.extension}")
 
 
 def store_documents(publication_id: int) -> dict[str, str]:
@@ -99,7 +111,7 @@ def store_documents(publication_id: int) -> dict[str, str]:
         if stored.get(document.name) == topic.slug:
             outcome[document.name] = "kept"
             continue
-        content, size = compress(document.chunks)
+        content, size = compress(document.write())
         try:
             with transaction.atomic():
                 publication.documents.filter(name=document.name).delete()

@@ -225,14 +225,13 @@ def publish(
         data = map_data(document)
         step("analysing it")
         analysis = analyse(data)
+        analysed = orjson.loads(analysis)  # (read back once: its keys as stored, for the diff and the rows)
         step("comparing it with the last publication")
         if previous is None:
             changes = f"First publication: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
         else:
             old = orjson.loads(previous.snapshot)
-            changes = describe(
-                map_diff(old, document, orjson.loads(previous.analysis), orjson.loads(analysis)), document
-            )
+            changes = describe(map_diff(old, document, orjson.loads(previous.analysis), analysed), document)
         replies = Reply.objects.accepted().filter(stance__topic=topic)
         if previous is not None:
             replies = replies.filter(decided_at__gt=previous.published_at)
@@ -257,7 +256,7 @@ def publish(
         publication.save()
         # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
         step("storing it for the pages")
-        store_rows(publication.pk, document, orjson.loads(analysis), len(snapshot))
+        store_rows(publication.pk, document, analysed, len(snapshot))
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()

@@ -263,3 +263,23 @@ def test_a_new_slug_is_not_served_the_documents_written_under_the_old_one(publis
 )
 def test_accepts_gzip(header, accepted):
     assert accepts_gzip(RequestFactory().get("/", HTTP_ACCEPT_ENCODING=header)) is accepted
+
+
+def test_the_public_analysis_of_a_publication_evaluates_nothing(published, monkeypatch):
+    """Built again per request (its documents not written yet), a publication's analysis is
+    read from what was stored with it: its bridges too (they once read the live map)."""
+    topic, publication = published["topic"], published["publication"]
+    PublicationDocument.objects.all().delete()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("evaluated at request time")
+
+    monkeypatch.setattr("argmap.graph.ArgumentGraph.evaluate", refuse)
+    monkeypatch.setattr("argmap.api.analysis.map_bridges", refuse)
+    published_version = orjson.loads(publication.snapshot)["topic"]["version"]
+    assert published_version != topic.version  # edited since
+    anonymous = APIClient()
+    for part in ANALYSIS_PARTS:
+        response = anonymous.get(urls(topic)[part])
+        assert response.status_code == 200, part
+        assert orjson.loads(response.content)["version"] == published_version, part

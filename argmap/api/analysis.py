@@ -21,7 +21,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
-from argmap.analysis import gap_rows, stored_duplicates
+from argmap.analysis import gap_rows, stored_bridges, stored_duplicates
 from argmap.api.schema import ERRORS
 from argmap.conditional import topic_response
 from argmap.graph import LABELS
@@ -711,9 +711,14 @@ def published_evaluation(edition: Edition) -> dict:
 
 
 def bridges_body(topic: Topic, edition: Edition | None) -> dict:
-    """The bridges endpoint's answer."""
-    data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
-    return {"bridges": bridge_rows(data, map_bridges(data))}
+    """The bridges endpoint's answer: a publication's as stored with its analysis (computed
+    again only for one published before bridges were stored)."""
+    if edition is None:
+        data = load_map(topic.pk, PAGE_COLUMNS)
+        return {"bridges": bridge_rows(data, map_bridges(data))}
+    if "bridges" in edition.analysis:
+        return {"bridges": bridge_rows(edition.data, stored_bridges(edition.analysis))}
+    return {"bridges": bridge_rows(edition.data, map_bridges(edition.data))}
 
 
 def coalitions_body(topic: Topic, edition: Edition | None) -> dict:
