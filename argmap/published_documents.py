@@ -37,6 +37,7 @@ logger = logging.getLogger("argmap.published_documents")
 MAP = "map"
 ANALYSIS_PARTS = ("evaluation", "coalitions", "gaps", "bridges")
 EXPORT = "export-"  # + a format's name
+DECOMPRESSED_PIECE = 64 * 1024
 
 
 def export_name(format: str) -> str:
@@ -176,12 +177,16 @@ def _compressed_chunks(document_id: int, head: bytes, total: int) -> Iterator[by
 
 
 def _decompressed(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The chunks of a gzip file, decompressed as they come."""
+    """The chunks of a gzip file, decompressed as they come, in pieces of at most
+    DECOMPRESSED_PIECE bytes (a chunk of JSON inflates tenfold or more)."""
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     for chunk in chunks:
-        out = decompressor.decompress(chunk)
-        if out:
-            yield out
+        data = chunk
+        while data:
+            out = decompressor.decompress(data, DECOMPRESSED_PIECE)
+            if out:
+                yield out
+            data = decompressor.unconsumed_tail
     rest = decompressor.flush()
     if rest:
         yield rest

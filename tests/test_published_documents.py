@@ -15,7 +15,15 @@ from rest_framework.test import APIClient
 
 from argmap.interchange import FORMATS
 from argmap.models import Claim, PublicationDocument, TopicStatus
-from argmap.published_documents import ANALYSIS_PARTS, MAP, accepts_gzip, export_name, store_documents
+from argmap.published_documents import (
+    ANALYSIS_PARTS,
+    DECOMPRESSED_PIECE,
+    MAP,
+    _decompressed,
+    accepts_gzip,
+    export_name,
+    store_documents,
+)
 from argmap.publishing import publish
 from tests.factories import (
     ClaimFactory,
@@ -283,3 +291,14 @@ def test_the_public_analysis_of_a_publication_evaluates_nothing(published, monke
         response = anonymous.get(urls(topic)[part])
         assert response.status_code == 200, part
         assert orjson.loads(response.content)["version"] == published_version, part
+
+
+def test_a_chunk_is_decompressed_in_bounded_pieces():
+    """A chunk of JSON inflates tenfold or more: what a request holds stays bounded."""
+    document = b'{"claims": [' + b'{"id": 1, "text": "The same reason again."}, ' * 40_000 + b"]}"
+    compressed = gzip.compress(document)
+    assert len(compressed) < DECOMPRESSED_PIECE < len(document)
+    pieces = list(_decompressed([compressed[:100], compressed[100:]]))
+    assert b"".join(pieces) == document
+    assert len(pieces) > 10
+    assert max(len(piece) for piece in pieces) <= DECOMPRESSED_PIECE
