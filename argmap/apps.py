@@ -9,10 +9,11 @@ class ArgmapConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from argmap import purging
+        from argmap import purging, tasks
         from argmap.models import Publication
 
         post_save.connect(purging.purge_after_publishing, sender=Publication, dispatch_uid="argmap.purging")
+        post_save.connect(tasks.documents_after_publishing, sender=Publication, dispatch_uid="argmap.documents")
 
 
 class ArgmapAdminConfig(admin_apps.AdminConfig):

@@ -1,11 +1,11 @@
-"""A publication's big documents, written once and streamed (issue 17): its map (the API's
-map document), its analysis as the API answers it (evaluation, coalitions, gaps, bridges)
-and its exports in every format (interchange.FORMATS).
+"""Serving a publication's big documents (issue 17): its map (the API's map document), its
+analysis as the API answers it (evaluation, coalitions, gaps, bridges) and its exports in
+every format (interchange.FORMATS).
 
-After a topic is published (publishing.publish, on commit), the worker writes each of them
-once (`store_documents`, tasks.build_publication_documents) and keeps it gzip-compressed
-in the database (models.PublicationDocument): exactly the bytes the endpoint would have
-built for the public. A request then streams the stored bytes (`stored_response`) in
+Once a publication commits, the worker writes each of them once (api/documents.py,
+tasks.build_publication_documents) and keeps it gzip-compressed in the database
+(models.PublicationDocument): exactly the bytes the endpoint would have built for the
+public. A request then streams the stored bytes (`stored_response`) in
 chunks of PUBLISHED_DOCUMENT_CHUNK_BYTES, read one at a time with substring(), so that no
 worker holds a whole document: as they are, with `Content-Encoding: gzip`, to a client that
 accepts gzip; decompressed as they go out otherwise. Until they are written (or if the
@@ -16,23 +16,17 @@ as before.
 from __future__ import annotations
 
 import gzip
-import logging
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 
-from argmap.models import Publication, PublicationDocument, Topic
-
-logger = logging.getLogger("argmap.published_documents")
+from argmap.models import PublicationDocument
 
 MAP = "map"
 ANALYSIS_PARTS = ("evaluation", "coalitions", "gaps", "bridges")
@@ -42,95 +36,6 @@ DECOMPRESSED_PIECE = 64 * 1024
 
 def export_name(format: str) -> str:
     return f"{EXPORT}{format}"
-
-
-# ---------------------------------------------------------------------------
-# Writing, once per publication
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class Document:
-    name: str
-    content_type: str
-    write: Callable[[], Iterable[bytes]]  # its chunks, written when called
-    filename: str = ""
-
-
-def compress(chunks: Iterable[bytes]) -> tuple[bytes, int]:
-    """The chunks gzip-compressed (the gzip file format, as HTTP's gzip coding is), and their
-    uncompressed size. The compressed bytes are held, not the document."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    parts, size = [], 0
-    for chunk in chunks:
-        size += len(chunk)
-        parts.append(compressor.compress(chunk))
-    parts.append(compressor.flush())
-    return b"".join(parts), size
-
-
-def documents_of(publication: Publication, topic: Topic) -> Iterator[Document]:
-    """Every document of `publication` as the endpoints serve them to the public, with
-    `topic` (its slug now) naming them; each written only when asked for."""
-    # (these modules import the views' and the models' world: read here, when it is whole)
-    from argmap.api.analysis import published_analysis_document
-    from argmap.interchange import FORMATS
-    from argmap.publishing import Edition, publication_export, published_document
-
-    @cache
-    def edition() -> Edition:
-        return Edition.published(publication, topic)
-
-    @cache
-    def document() -> dict:
-        return published_document(publication)
-
-    def analysis(part: str) -> Callable[[], Iterable[bytes]]:
-        return lambda: [published_analysis_document(part, topic, edition())]
-
-    def export(format: str) -> Callable[[], Iterable[bytes]]:
-        return lambda: publication_export(edition().topic, document(), format).content
-
-    yield Document(MAP, "application/json", lambda: [publication.snapshot.encode()])
-    for part in ANALYSIS_PARTS:
-        yield Document(part, "application/json", analysis(part))
-    for format, spec in FORMATS.items():
-        yield Document(export_name(format), spec.content_type, export(format), f"{topic.slug}.{spec.extension}")
-
-
-def store_documents(publication_id: int) -> dict[str, str]:
-    """Write the documents of a publication that are not stored yet for its topic's slug
-    (any stored under an older slug are replaced). Run twice, it writes nothing more.
-    Returns what happened to each: "stored" or "kept"."""
-    publication = Publication.objects.select_related("topic").filter(pk=publication_id).first()
-    if publication is None:
-        return {}
-    topic = publication.topic
-    stored = dict(publication.documents.values_list("name", "slug"))
-    outcome = {}
-    for document in documents_of(publication, topic):
-        if stored.get(document.name) == topic.slug:
-            outcome[document.name] = "kept"
-            continue
-        content, size = compress(document.write())
-        try:
-            with transaction.atomic():
-                publication.documents.filter(name=document.name).delete()
-                PublicationDocument.objects.create(
-                    publication=publication,
-                    name=document.name,
-                    slug=topic.slug,
-                    content_type=document.content_type,
-                    filename=document.filename,
-                    size=size,
-                    compressed_size=len(content),
-                    gzip=content,
-                )
-        except IntegrityError:  # another worker wrote it meanwhile: the same bytes
-            outcome[document.name] = "kept"
-            continue
-        outcome[document.name] = "stored"
-    return outcome
 
 
 # ---------------------------------------------------------------------------
@@ -237,19 +142,3 @@ def weak_if_encoded(response: HttpResponse | StreamingHttpResponse) -> None:
     etag = response.headers.get("ETag")
     if etag and response.headers.get("Content-Encoding") == "gzip" and not etag.startswith("W/"):
         response.headers["ETag"] = f"W/{etag}"
-
-
-def build_documents_later(publication_id: int) -> Callable[[], None]:
-    """What publish() runs once its transaction commits: the task that writes the documents.
-    A broker that cannot be reached costs their head start (the endpoints build them
-    meanwhile), never the publication (logged)."""
-
-    def queue() -> None:
-        from argmap.tasks import build_publication_documents
-
-        try:
-            build_publication_documents.apply_async((publication_id,), retry=False)
-        except Exception:
-            logger.warning("Could not queue the documents of publication %s", publication_id, exc_info=True)
-
-    return queue

@@ -68,7 +68,6 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
-from argmap.published_documents import build_documents_later
 from argmap.published_map import Slice, store_rows, stored_evaluation
 from argmap.robustness import with_robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
@@ -261,9 +260,8 @@ def publish(
         topic._change_reason = f"published as version {number}"
         topic.save()
         _step(topic, ReviewAction.PUBLISHED, user, note, publication)
-        # Its big documents (the map, the evaluation, the exports), written once, compressed,
-        # by the worker: the endpoints build them until then (published_documents.py).
-        transaction.on_commit(build_documents_later(publication.pk))
+        # Its big documents (the map, the evaluation, the exports) are then written once,
+        # compressed, by the worker (tasks.documents_after_publishing, api/documents.py).
     return publication
 
 

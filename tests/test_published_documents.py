@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from argmap.api.documents import store_documents
 from argmap.interchange import FORMATS
 from argmap.models import Claim, PublicationDocument, TopicStatus
 from argmap.published_documents import (
@@ -22,7 +23,6 @@ from argmap.published_documents import (
     _decompressed,
     accepts_gzip,
     export_name,
-    store_documents,
 )
 from argmap.publishing import publish
 from tests.factories import (
