@@ -3,11 +3,13 @@ written once after it is published, stored gzip-compressed, and streamed to the 
 the bytes served are the bytes stored, which are the bytes the endpoint built before."""
 
 import gzip
+import io
 import math
 
 import orjson
 import pytest
 from django.core.cache import caches
+from django.core.management import CommandError, call_command
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -302,3 +304,18 @@ def test_a_chunk_is_decompressed_in_bounded_pieces():
     assert b"".join(pieces) == document
     assert len(pieces) > 10
     assert max(len(piece) for piece in pieces) <= DECOMPRESSED_PIECE
+
+
+def test_a_command_writes_the_documents_of_publications_made_before_them(published, reviewer):
+    topic, first = published["topic"], published["publication"]
+    second = publish(topic, user=reviewer)  # (its commit callback not run: no documents)
+    PublicationDocument.objects.all().delete()
+    out = io.StringIO()
+    call_command("write_publication_documents", stdout=out)
+    assert not first.documents.exists()  # only the latest of each topic
+    assert set(second.documents.values_list("name", flat=True)) == NAMES
+    assert f"{len(NAMES)} written, 0 kept" in out.getvalue()
+    call_command("write_publication_documents", "--all", stdout=out)
+    assert set(first.documents.values_list("name", flat=True)) == NAMES
+    with pytest.raises(CommandError, match="No published topic nowhere"):
+        call_command("write_publication_documents", "nowhere")
