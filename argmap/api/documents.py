@@ -22,8 +22,6 @@ from argmap.models import Publication, PublicationDocument, Topic
 from argmap.published_documents import ANALYSIS_PARTS, MAP, export_name
 from argmap.publishing import Edition, publication_export, published_document
 
-# ---------------------------------------------------------------------------
-
 
 @dataclass
 class Document:
