@@ -14,6 +14,7 @@ class ArgmapConfig(AppConfig):
 
         post_save.connect(purging.purge_after_publishing, sender=Publication, dispatch_uid="argmap.purging")
         post_save.connect(tasks.draw_preview_after_publishing, sender=Publication, dispatch_uid="argmap.preview")
+        post_save.connect(tasks.documents_after_publishing, sender=Publication, dispatch_uid="argmap.documents")
 
 
 class ArgmapAdminConfig(admin_apps.AdminConfig):

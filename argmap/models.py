@@ -1216,6 +1216,31 @@ class Publication(models.Model):
         )  # fmt: skip
 
 
+class PublicationDocument(models.Model):
+    """A whole-map document of a publication (its map, its evaluation, an export…), written
+    once after it is published (published_documents.py) and stored gzip-compressed, so
+    that a request streams stored bytes instead of building the document. `slug` is the
+    topic's when it was written: the documents name their topic, and are written again
+    under a new slug rather than served with the old one. Never changed once written."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(max_length=32)  # "map", "evaluation", "export-json"…
+    slug = models.SlugField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    filename = models.CharField(max_length=200, blank=True)  # a download's; empty for the API's documents
+    size = models.BigIntegerField()  # bytes, uncompressed
+    compressed_size = models.BigIntegerField()
+    gzip = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "name"], name="publication_document_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} of publication {self.publication_id}"
+
+
 class PublishedRowQuerySet(models.QuerySet):
     def of(self, publication_id: int, part: str):
         return self.filter(publication_id=publication_id, part=part)

@@ -232,14 +232,13 @@ def publish(
         data = map_data(document)
         step("analysing it")
         analysis = analyse(data)
+        analysed = orjson.loads(analysis)  # (read back once: its keys as stored, for the diff and the rows)
         step("comparing it with the last publication")
         if previous is None:
             changes = f"First publication: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
         else:
             old = orjson.loads(previous.snapshot)
-            changes = describe(
-                map_diff(old, document, orjson.loads(previous.analysis), orjson.loads(analysis)), document
-            )
+            changes = describe(map_diff(old, document, orjson.loads(previous.analysis), analysed), document)
         replies = Reply.objects.accepted().filter(stance__topic=topic)
         if previous is not None:
             replies = replies.filter(decided_at__gt=previous.published_at)
@@ -264,11 +263,13 @@ def publish(
         publication.save()
         # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
         step("storing it for the pages")
-        store_rows(publication.pk, document, orjson.loads(analysis), len(snapshot))
+        store_rows(publication.pk, document, analysed, len(snapshot))
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()
         _step(topic, ReviewAction.PUBLISHED, user, note, publication)
+        # Its big documents (the map, the evaluation, the exports) are then written once,
+        # compressed, by the worker (tasks.documents_after_publishing, api/documents.py).
     return publication
 
 
@@ -674,8 +675,9 @@ def publications_of(topics: Iterable[Topic]) -> dict[int, Publication]:
 
 
 def export_publication(publication_id: int, topic: Topic, format: str) -> Export:
-    """A publication's map in `format` (interchange.FORMATS), as it was published: kept in
-    the "exports" cache for good (a publication never changes), written once."""
+    """A publication's map in `format` (interchange.FORMATS), as it was published, when its
+    stored file (published_documents.py) is not written yet: kept in the "exports" cache
+    for good (a publication never changes), written once."""
     spec = FORMATS[format]
     filename = f"{topic.slug}.{spec.extension}"
     key = f"argmap:publication:{publication_id}:export:{format}"
@@ -686,11 +688,18 @@ def export_publication(publication_id: int, topic: Topic, format: str) -> Export
     document = published_document(publication)
     shown = published_topic(publication, document)
     shown.slug = topic.slug
+    exported = publication_export(shown, document, format)
+    return Export(exported.content_type, exported.filename, kept_export(key, exported.content))
+
+
+def publication_export(shown: Topic, document: dict[str, Any], format: str) -> Export:
+    """The map `document` (a publication's snapshot) in `format`, for the topic as `shown`
+    (as published, under its slug now): written as it is consumed."""
+    spec = FORMATS[format]
     columns = MapColumns(
         {
             part: {column: [row[column] for row in document[part]] for column in columns}
             for part, (_table, columns) in spec.columns.items()
         }
     )
-    chunks = spec.write(shown, columns)
-    return Export(spec.content_type, filename, kept_export(key, chunks))
+    return Export(spec.content_type, f"{shown.slug}.{spec.extension}", spec.write(shown, columns))

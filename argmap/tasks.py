@@ -121,6 +121,42 @@ def queue_import(*, file: Path, name: str, format: str, user, options: dict[str,
     return job
 
 
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def build_publication_documents(publication_id: int) -> dict[str, str]:
+    """Write a publication's big documents, compressed (published_documents.py): its map,
+    analysis and exports. Keyed by the publication, which never changes: run twice, it
+    writes nothing more. Returns what happened to each document."""
+    from argmap.api.documents import store_documents  # it imports the API's modules
+
+    outcome = store_documents(publication_id)
+    metrics.TASKS.labels("build_publication_documents", "done" if outcome else "stale").inc()
+    logger.info("Documents of publication %s: %s", publication_id, outcome)
+    return outcome
+
+
+def documents_after_publishing(sender, instance, created, **kwargs):
+    """post_save of a Publication (connected in argmap.apps): once it is committed, ask a
+    worker to write its documents (inline when there is no broker)."""
+    if created:
+        publication_id = instance.pk
+        transaction.on_commit(lambda: build_documents_later(publication_id))
+
+
+def build_documents_later(publication_id: int) -> None:
+    """A broker that cannot be reached (or a failure writing them inline) costs the
+    documents' head start, never the publication: the endpoints build them meanwhile (logged)."""
+    try:
+        build_publication_documents.apply_async((publication_id,), retry=False)
+    except Exception:
+        logger.warning("Could not write the documents of publication %s", publication_id, exc_info=True)
+
+
 def publishing_key(topic_id: int) -> str:
     return f"argmap:publishing:{topic_id}"
 

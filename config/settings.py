@@ -505,6 +505,10 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 # Downloads of a topic's map are kept in the cache, per version of the map, up to this size
 # each (a 10,000-claim map is 1–8 MB in each format); a larger one is written anew each time.
 EXPORT_CACHE_MAX_BYTES = env_int("EXPORT_CACHE_MAX_BYTES", 16 * 1024 * 1024)
+# A publication's big documents (its map, evaluation and exports) are stored gzip-compressed
+# and streamed in chunks of this many compressed bytes, each read with its own query
+# (argmap/published_documents.py): what one request holds of them at a time.
+PUBLISHED_DOCUMENT_CHUNK_BYTES = env_int("PUBLISHED_DOCUMENT_CHUNK_BYTES", 256 * 1024)
 # Imports through the web (POST /api/v1/imports/, the admin's import page) are read and
 # checked while the request waits: a smaller limit (a larger upload is a 413), and at
 # most API_IMPORT_RATE imports per editor through the API. The admin's page keeps a

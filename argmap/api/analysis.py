@@ -39,6 +39,7 @@ from argmap.loading import (
     rows_robustness,
 )
 from argmap.models import Attitude, Polarity, Publication, Salience, Stakeholder, StakeholderKind, Stance, Topic
+from argmap.published_documents import stored_response, weak_if_encoded
 from argmap.publishing import Edition, stored_evaluation
 from argmap.robustness import Robustness
 from argmap.stakeholders import Gaps, claims_held_by
@@ -446,10 +447,12 @@ def involved_stakeholder(topic: Topic, slug: str) -> int | None:
 class TopicAnalysisActions:
     """@actions of TopicViewSet that serve argmap's analysis."""
 
-    def analysis_response(self, request, part: str, build) -> HttpResponse:
+    def analysis_response(self, request, part: str, build, *, stored: bool = False) -> HttpResponse:
         """The topic's `part` as JSON from `build(topic, edition)`, or a 304 if the client has
         it. `edition` is the latest publication the public reads (publishing.Edition, with
-        its stored analysis), or None for the live map."""
+        its stored analysis), or None for the live map. With `stored` (no what-if asked),
+        the public gets the publication's document as written once (published_documents.py)
+        if it is there."""
         topic = self.get_object()
         publication_id = self.served_publication(topic)
         if publication_id is None:
@@ -462,12 +465,16 @@ class TopicAnalysisActions:
         def respond() -> HttpResponse:
             edition = None
             if publication_id is not None:
+                if stored and (found := stored_response(request, publication_id, part, topic.slug)) is not None:
+                    return found
                 edition = Edition.published(Publication.objects.get(pk=publication_id), topic)
-            version = topic.version if edition is None else edition.topic.version
-            body = {"topic": topic.slug, "version": version, **build(topic, edition)}
-            return HttpResponse(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), content_type="application/json")
+            return HttpResponse(
+                analysis_document(topic, edition, build(topic, edition)), content_type="application/json"
+            )
 
-        return topic_response(request, topic, respond, etag=etag, changed_at=changed_at)
+        response = topic_response(request, topic, respond, etag=etag, changed_at=changed_at)
+        weak_if_encoded(response)
+        return response
 
     @schema(
         "Strength, label and why of every position and claim, with cruxes and what-ifs",
@@ -493,32 +500,28 @@ class TopicAnalysisActions:
             stakeholder_id = None
             if without is not None:
                 stakeholder_id = stakeholder_in(topic, edition, without, "without_stakeholder")
-            report = stored = None
             if edition is not None and stakeholder_id is None and not reject and not basis:
-                evaluation = stored_evaluation(edition.analysis)  # computed once, when it was published
-                stored = edition.analysis.get("robustness")  # publications made before it was stored: None
+                return published_evaluation(edition)  # computed once, when it was published
+            report = None
+            if edition is None:
+                rows = load_graph_rows(topic.pk)
+                graph, stances = graph_from_rows(rows, basis=basis), rows.claim_stances
             else:
-                if edition is None:
-                    rows = load_graph_rows(topic.pk)
-                    graph, stances = graph_from_rows(rows, basis=basis), rows.claim_stances
-                else:
-                    graph, stances = graph_from_map(edition.data, basis=basis), edition.data.stances
-                unknown = sorted(set(reject).difference(graph.claim_ids))
-                if unknown:
-                    raise ValidationError(
-                        {"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]}
-                    )
-                left_out = claims_held_by(stakeholder_id, stances) if stakeholder_id is not None else ()
-                evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
-                # Robustness of the live map as it is (a what-if's own robustness is not computed).
-                if edition is None and not (left_out or reject):
-                    report = rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
-            return evaluation_body(evaluation, {"without_stakeholder": without, "basis": basis}, report, stored=stored)
+                graph, stances = graph_from_map(edition.data, basis=basis), edition.data.stances
+            unknown = sorted(set(reject).difference(graph.claim_ids))
+            if unknown:
+                raise ValidationError({"reject": [f"Not claims of this topic: {', '.join(map(str, unknown[:20]))}."]})
+            left_out = claims_held_by(stakeholder_id, stances) if stakeholder_id is not None else ()
+            evaluation = graph.evaluate(left_out=left_out, rejected=reject, explain=True, cruxes=CRUXES)
+            # Robustness of the live map as it is (a what-if's own robustness is not computed).
+            if edition is None and not (left_out or reject):
+                report = rows_robustness(rows, basis=basis, evaluation=evaluation, graph=graph)
+            return evaluation_body(evaluation, {"without_stakeholder": without, "basis": basis}, report)
 
         part = "evaluation-stated" if basis else "evaluation"
         if lens is not None:
             part = f"{part}-lens-{lens}"
-        return self.analysis_response(request, part, build)
+        return self.analysis_response(request, part, build, stored=not parameters)
 
     @schema(
         "Bridges: what would bring stakeholders on opposite sides together",
@@ -533,13 +536,7 @@ class TopicAnalysisActions:
     def bridges(self, request, slug=None):
         check_parameters(request)
 
-        def build(topic: Topic, edition: Edition | None) -> dict:
-            data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
-            if edition is not None and "bridges" in edition.analysis:  # stored when it was published
-                return {"bridges": bridge_rows(data, stored_bridges(edition.analysis))}
-            return {"bridges": bridge_rows(data, map_bridges(data))}
-
-        return self.analysis_response(request, "bridges", build)
+        return self.analysis_response(request, "bridges", bridges_body, stored=True)
 
     @schema(
         "Who stands with whom: stance matrix, agreement, coalitions, power/interest grid",
@@ -553,28 +550,7 @@ class TopicAnalysisActions:
     def coalitions(self, request, slug=None):
         check_parameters(request)
 
-        def build(topic: Topic, edition: Edition | None) -> dict:
-            data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
-            result = map_coalitions(data) if edition is None else edition.coalitions()
-            return {
-                "positions": [{"id": row["id"], "title": row["title"]} for row in data.positions],
-                "stakeholders": [
-                    {"id": row["id"], "slug": row["slug"], "name": row["name"], "kind": row["kind"]}
-                    for row in data.stakeholders
-                ],
-                "matrix": [
-                    {"stakeholder_id": row.stakeholder_id, "stances": _stances(row.stances)} for row in result.matrix
-                ],
-                "agreements": result.agreements,
-                "coalitions": [
-                    {"stakeholder_ids": c.stakeholder_ids, "cohesion": c.cohesion, "common": _stances(c.common)}
-                    for c in result.coalitions
-                ],
-                "unaligned": result.unaligned,
-                "grid": result.grid,
-            }
-
-        return self.analysis_response(request, "coalitions", build)
+        return self.analysis_response(request, "coalitions", coalitions_body, stored=True)
 
     @schema(
         "What to research next: gaps in the map",
@@ -586,22 +562,7 @@ class TopicAnalysisActions:
     def gaps(self, request, slug=None):
         check_parameters(request)
 
-        def build(topic: Topic, edition: Edition | None) -> dict:
-            if edition is None:
-                data = load_map(topic.pk, PAGE_COLUMNS)
-                rows = gap_rows(data, map_gaps(data))
-            else:
-                data = edition.data
-                rows = gap_rows(data, Gaps(**edition.analysis["gaps"]), stored_duplicates(edition.analysis))
-            return {
-                "claims_without_source": rows.claims_without_source,
-                "stakeholders_without_stance": rows.stakeholders_without_stance,
-                "positions_unopposed": rows.positions_unopposed,
-                "stances_inferred": rows.stances_inferred,
-                "possible_duplicates": rows.possible_duplicates,
-            }
-
-        return self.analysis_response(request, "gaps", build)
+        return self.analysis_response(request, "gaps", gaps_body, stored=True)
 
 
 def stakeholder_in(topic: Topic, edition: Edition | None, slug: str, parameter: str) -> int:
@@ -725,3 +686,88 @@ def _robustness(verdict: Robustness) -> dict:
 
 def _stances(held: dict[int, str]) -> list[dict]:
     return [{"position_id": position, "stance": stance} for position, stance in held.items()]
+
+
+# ---------------------------------------------------------------------------
+# The documents: built per request for a live map or a what-if, written once per
+# publication otherwise (published_documents.py)
+# ---------------------------------------------------------------------------
+
+
+def analysis_document(topic: Topic, edition: Edition | None, body: dict) -> bytes:
+    """An analysis endpoint's JSON: the topic (by its slug now), the version it was computed
+    from, and `body`."""
+    version = topic.version if edition is None else edition.topic.version
+    return orjson.dumps({"topic": topic.slug, "version": version, **body}, option=orjson.OPT_NON_STR_KEYS)
+
+
+def published_evaluation(edition: Edition) -> dict:
+    """The evaluation stored with a publication, as the evaluation endpoint answers it."""
+    return evaluation_body(
+        stored_evaluation(edition.analysis),
+        {"without_stakeholder": None, "basis": None},
+        stored=edition.analysis.get("robustness"),  # publications made before it was stored: None
+    )
+
+
+def bridges_body(topic: Topic, edition: Edition | None) -> dict:
+    """The bridges endpoint's answer: a publication's as stored with its analysis (computed
+    again only for one published before bridges were stored)."""
+    if edition is None:
+        data = load_map(topic.pk, PAGE_COLUMNS)
+        return {"bridges": bridge_rows(data, map_bridges(data))}
+    if "bridges" in edition.analysis:
+        return {"bridges": bridge_rows(edition.data, stored_bridges(edition.analysis))}
+    return {"bridges": bridge_rows(edition.data, map_bridges(edition.data))}
+
+
+def coalitions_body(topic: Topic, edition: Edition | None) -> dict:
+    """The coalitions endpoint's answer."""
+    data = load_map(topic.pk, PAGE_COLUMNS) if edition is None else edition.data
+    result = map_coalitions(data) if edition is None else edition.coalitions()
+    return {
+        "positions": [{"id": row["id"], "title": row["title"]} for row in data.positions],
+        "stakeholders": [
+            {"id": row["id"], "slug": row["slug"], "name": row["name"], "kind": row["kind"]}
+            for row in data.stakeholders
+        ],
+        "matrix": [{"stakeholder_id": row.stakeholder_id, "stances": _stances(row.stances)} for row in result.matrix],
+        "agreements": result.agreements,
+        "coalitions": [
+            {"stakeholder_ids": c.stakeholder_ids, "cohesion": c.cohesion, "common": _stances(c.common)}
+            for c in result.coalitions
+        ],
+        "unaligned": result.unaligned,
+        "grid": result.grid,
+    }
+
+
+def gaps_body(topic: Topic, edition: Edition | None) -> dict:
+    """The gaps endpoint's answer."""
+    if edition is None:
+        data = load_map(topic.pk, PAGE_COLUMNS)
+        rows = gap_rows(data, map_gaps(data))
+    else:
+        data = edition.data
+        rows = gap_rows(data, Gaps(**edition.analysis["gaps"]), stored_duplicates(edition.analysis))
+    return {
+        "claims_without_source": rows.claims_without_source,
+        "stakeholders_without_stance": rows.stakeholders_without_stance,
+        "positions_unopposed": rows.positions_unopposed,
+        "stances_inferred": rows.stances_inferred,
+        "possible_duplicates": rows.possible_duplicates,
+    }
+
+
+PUBLISHED_PARTS = {
+    "evaluation": lambda topic, edition: published_evaluation(edition),
+    "coalitions": coalitions_body,
+    "gaps": gaps_body,
+    "bridges": bridges_body,
+}
+
+
+def published_analysis_document(part: str, topic: Topic, edition: Edition) -> bytes:
+    """What the endpoint of `part` (PUBLISHED_PARTS) answers the public for a publication,
+    without a what-if: the bytes published_documents.py stores."""
+    return analysis_document(topic, edition, PUBLISHED_PARTS[part](topic, edition))

@@ -51,6 +51,7 @@ from argmap.interchange import (
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.interchange.jobs import live_progress, stage, staging_dir
 from argmap.models import ImportJob, ImportStatus, Topic, prohibit_control_characters
+from argmap.published_documents import export_name, stored_response, weak_if_encoded
 from argmap.publishing import export_publication
 from argmap.tasks import queue_import
 
@@ -115,6 +116,11 @@ class TopicInterchangeActions:
             etag, changed_at = f'"topic-{topic.pk}-p{publication_id}"', topic.latest_published_at
 
         def respond() -> StreamingHttpResponse:
+            if publication_id is not None:
+                # The publication's file as written once, compressed (published_documents.py).
+                stored = stored_response(request, publication_id, export_name(file_format), topic.slug, stream=True)
+                if stored is not None:
+                    return stored
             # The map is read here (or the file found in the cache), and written as it is sent.
             if publication_id is None:
                 exported = cached_export(topic, file_format)
@@ -124,7 +130,9 @@ class TopicInterchangeActions:
             response["Content-Disposition"] = content_disposition_header(True, exported.filename)
             return response
 
-        return topic_response(request, topic, respond, etag=etag, changed_at=changed_at)
+        response = topic_response(request, topic, respond, etag=etag, changed_at=changed_at)
+        weak_if_encoded(response)
+        return response
 
 
 # ---------------------------------------------------------------------------

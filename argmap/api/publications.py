@@ -5,6 +5,8 @@
   live map. A published topic with no publication yet is read live by everyone.
 - GET /api/v1/topics/{slug}/publications/: every version, newest first.
 - GET /api/v1/topics/{slug}/publications/{n}/map/: version n's map document, for good.
+  Each publication's map, evaluation and exports are written once, gzip-compressed, and
+  streamed from the database (published_documents.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from argmap.models import Publication, Topic
+from argmap.published_documents import MAP, stored_response, weak_if_encoded
 from argmap.publishing import may_publish, publish, reads_live
 
 # The actions whose answer is the map or what is derived from it.
@@ -81,9 +84,14 @@ class TopicPublicationActions:
         last_modified = int(published_at.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
+            # The snapshot as stored compressed (published_documents.py), streamed; read whole
+            # from the publication until that is written.
+            response = stored_response(request, publication_id, MAP, topic.slug)
+        if response is None:
             snapshot = Publication.objects.filter(pk=publication_id).values_list("snapshot", flat=True).get()
             response = HttpResponse(snapshot.encode(), content_type="application/json")
         response["ETag"] = etag
+        weak_if_encoded(response)
         response["Last-Modified"] = http_date(last_modified)
         if forever:
             patch_cache_control(response, public=True, max_age=FOREVER, immutable=True)

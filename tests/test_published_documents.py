@@ -1,0 +1,321 @@
+"""A publication's big documents (issue 17): its map, its analysis and its exports are
+written once after it is published, stored gzip-compressed, and streamed to the public:
+the bytes served are the bytes stored, which are the bytes the endpoint built before."""
+
+import gzip
+import io
+import math
+
+import orjson
+import pytest
+from django.core.cache import caches
+from django.core.management import CommandError, call_command
+from django.http import StreamingHttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from argmap.api.documents import store_documents
+from argmap.interchange import FORMATS
+from argmap.models import Claim, PublicationDocument, TopicStatus
+from argmap.published_documents import (
+    ANALYSIS_PARTS,
+    DECOMPRESSED_PIECE,
+    MAP,
+    _decompressed,
+    accepts_gzip,
+    export_name,
+)
+from argmap.publishing import publish
+from tests.factories import (
+    ClaimFactory,
+    EditorFactory,
+    LinkFactory,
+    PositionFactory,
+    ReviewerFactory,
+    SalienceFactory,
+    StakeholderFactory,
+    StanceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EDIT = "An edit nobody has reviewed yet."
+NAMES = {MAP, *ANALYSIS_PARTS, *(export_name(format) for format in FORMATS)}
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    """Each test starts with the API's anonymous allowance unspent."""
+    caches["throttle"].clear()
+
+
+@pytest.fixture
+def reviewer():
+    return ReviewerFactory(username="reviewer")
+
+
+@pytest.fixture
+def published(reviewer, django_capture_on_commit_callbacks):
+    """A topic published as version 1 (its documents written, as the worker does once the
+    publication commits), then edited."""
+    topic = TopicFactory(title="Deepen the partnership?", slug="partnership", status=TopicStatus.DRAFT)
+    yes = PositionFactory(topic=topic, title="Yes: deepen it", order=1)
+    lags = ClaimFactory(topic=topic, text="The UK lags in AI investment.")
+    LinkFactory(claim=lags, target_position=yes)
+    treasury = StakeholderFactory(name="HM Treasury", slug="treasury")
+    StanceFactory(stakeholder=treasury, position=yes)
+    SalienceFactory(stakeholder=treasury, topic=topic, power=5, interest=5)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publication = publish(topic, user=reviewer, note="First version")
+    assert len(callbacks) == 1  # the documents' task, queued once the publication committed
+    LinkFactory(claim=ClaimFactory(topic=topic, text=EDIT), target_position=yes, polarity="opposes")
+    Claim.objects.filter(pk=lags.pk).update(text="Rewritten after publication.")
+    topic.refresh_from_db()
+    return {"topic": topic, "publication": publication}
+
+
+def urls(topic) -> dict[str, str]:
+    """Each document's address for the public, by the name it is stored under."""
+    found = {
+        MAP: reverse("api:topic-map", args=[topic.slug]),
+        **{part: reverse(f"api:topic-{part}", args=[topic.slug]) for part in ANALYSIS_PARTS},
+    }
+    for format in FORMATS:
+        found[export_name(format)] = reverse("api:topic-export", args=[topic.slug, format])
+    return found
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def stored(publication, name) -> PublicationDocument:
+    return PublicationDocument.objects.get(publication=publication, name=name)
+
+
+def test_publishing_writes_each_document_once(published):
+    publication = published["publication"]
+    documents = {d.name: d for d in publication.documents.all()}
+    assert set(documents) == NAMES
+    for document in documents.values():
+        content = bytes(document.gzip)
+        assert document.compressed_size == len(content)
+        assert document.size == len(gzip.decompress(content))
+        assert document.slug == "partnership"
+    assert gzip.decompress(bytes(documents[MAP].gzip)) == publication.snapshot.encode()
+    assert documents[export_name("csv")].filename == "partnership.csv.zip"
+    # Keyed by the publication: written again, nothing changes.
+    assert set(store_documents(publication.pk).values()) == {"kept"}
+    assert PublicationDocument.objects.filter(publication=publication).count() == len(NAMES)
+
+
+def test_the_bytes_served_are_the_bytes_stored_and_those_built_before(published):
+    topic, publication = published["topic"], published["publication"]
+    anonymous = APIClient()
+    served = {}
+    for name, url in urls(topic).items():
+        response = anonymous.get(url)
+        assert response.status_code == 200, name
+        assert "Content-Encoding" not in response, name
+        content = served[name] = body(response)  # (a stream is read once)
+        assert content == gzip.decompress(bytes(stored(publication, name).gzip)), name
+        assert response["Content-Length"] == str(len(content)), name
+        assert "Accept-Encoding" in response["Vary"], name
+    # Without the stored documents the endpoints build them per request: the same bytes.
+    PublicationDocument.objects.all().delete()
+    for name, url in urls(topic).items():
+        assert body(anonymous.get(url)) == served[name], name
+    assert all(EDIT.encode() not in content for content in served.values())
+
+
+def test_a_client_that_accepts_gzip_gets_the_stored_bytes(published):
+    topic, publication = published["topic"], published["publication"]
+    anonymous = APIClient()
+    for name, url in urls(topic).items():
+        response = anonymous.get(url, HTTP_ACCEPT_ENCODING="br, gzip;q=0.8")
+        assert response.status_code == 200, name
+        assert response["Content-Encoding"] == "gzip", name
+        content = body(response)  # (a stream is read once)
+        assert content == bytes(stored(publication, name).gzip), name
+        assert response["Content-Length"] == str(stored(publication, name).compressed_size), name
+        assert response["ETag"].startswith('W/"'), name  # not byte-for-byte the identity body
+        identity = anonymous.get(url, HTTP_ACCEPT_ENCODING="gzip;q=0")
+        assert "Content-Encoding" not in identity, name
+        assert identity["ETag"] == response["ETag"].removeprefix("W/"), name
+        assert gzip.decompress(content) == body(identity), name
+    download = anonymous.get(urls(topic)[export_name("argdown")], HTTP_ACCEPT_ENCODING="gzip")
+    assert download["Content-Disposition"] == 'attachment; filename="partnership.argdown"'
+
+
+def test_a_large_document_streams_in_chunks_one_query_each(published, settings, django_assert_num_queries):
+    settings.PUBLISHED_DOCUMENT_CHUNK_BYTES = 100
+    topic, publication = published["topic"], published["publication"]
+    anonymous = APIClient()
+    for name in (MAP, "evaluation", export_name("json")):
+        document = stored(publication, name)
+        chunks = math.ceil(document.compressed_size / 100)
+        assert chunks > 2
+        for encoding, expected in (("gzip", bytes(document.gzip)), ("", gzip.decompress(bytes(document.gzip)))):
+            with django_assert_num_queries(2):  # the topic, then the document with its first chunk
+                response = anonymous.get(urls(topic)[name], HTTP_ACCEPT_ENCODING=encoding)
+            assert isinstance(response, StreamingHttpResponse), name
+            with django_assert_num_queries(chunks - 1):  # each further chunk as it is sent
+                content = b"".join(response.streaming_content)
+            assert content == expected, (name, encoding)
+
+
+def test_a_document_within_one_chunk_costs_two_queries(published, django_assert_num_queries):
+    topic = published["topic"]
+    anonymous = APIClient()
+    for name in (MAP, "evaluation", "coalitions", "gaps", "bridges"):
+        with django_assert_num_queries(2):
+            response = anonymous.get(urls(topic)[name])
+        assert orjson.loads(response.content), name
+
+
+@pytest.mark.parametrize("encoding", ["", "gzip"])
+def test_if_none_match_is_a_304_without_reading_the_document(published, encoding, django_assert_num_queries):
+    topic = published["topic"]
+    anonymous = APIClient()
+    for name, url in urls(topic).items():
+        etag = anonymous.get(url, HTTP_ACCEPT_ENCODING=encoding)["ETag"]
+        with django_assert_num_queries(1):
+            again = anonymous.get(url, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING=encoding)
+        assert again.status_code == 304, name
+    version = reverse("api:topic-publication-map", args=[topic.slug, 1])
+    first = anonymous.get(version, HTTP_ACCEPT_ENCODING=encoding)
+    assert set(first["Cache-Control"].split(", ")) == {"public", "max-age=31536000", "immutable"}
+    assert anonymous.get(version, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_the_next_publication_brings_the_edit_and_its_own_documents(published, reviewer):
+    topic = published["topic"]
+    anonymous = APIClient()
+    for name, url in urls(topic).items():
+        assert EDIT.encode() not in body(anonymous.get(url)), name
+    second = publish(topic, user=reviewer)  # its documents not written yet: built per request
+    assert not second.documents.exists()
+    assert EDIT.encode() in body(anonymous.get(urls(topic)[MAP]))
+    store_documents(second.pk)
+    for name in (MAP, export_name("json"), export_name("argdown")):
+        assert EDIT.encode() in body(anonymous.get(urls(topic)[name])), name
+    # Version 1 keeps its own.
+    first = anonymous.get(reverse("api:topic-publication-map", args=[topic.slug, 1]), HTTP_ACCEPT_ENCODING="gzip")
+    assert body(first) == bytes(stored(published["publication"], MAP).gzip)
+
+
+def test_editors_read_the_live_map_not_the_stored_documents(published):
+    topic = published["topic"]
+    editor = APIClient()
+    editor.force_authenticate(EditorFactory(username="editor"))
+    for name in (MAP, export_name("json")):
+        response = editor.get(urls(topic)[name], HTTP_ACCEPT_ENCODING="gzip")
+        assert "Content-Encoding" not in response, name
+        assert EDIT.encode() in body(response), name
+    evaluation = editor.get(urls(topic)["evaluation"], HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in evaluation
+    assert len(orjson.loads(evaluation.content)["claims"]) == 2  # the new claim's too
+
+
+def test_a_what_if_is_computed_not_read_from_the_stored_evaluation(published):
+    topic, publication = published["topic"], published["publication"]
+    anonymous = APIClient()
+    url = urls(topic)["evaluation"]
+    response = anonymous.get(url, {"basis": "stated"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in response
+    assert orjson.loads(response.content)["what_if"]["basis"] == "stated"
+    assert response.content != gzip.decompress(bytes(stored(publication, "evaluation").gzip))
+
+
+def test_a_draft_topics_documents_are_a_404(published):
+    topic = published["topic"]
+    topic.unpublish()
+    topic.save()
+    anonymous = APIClient()
+    for name, url in urls(topic).items():
+        assert anonymous.get(url, HTTP_ACCEPT_ENCODING="gzip").status_code == 404, name
+    assert anonymous.get(reverse("api:topic-publication-map", args=[topic.slug, 1])).status_code == 404
+
+
+def test_a_new_slug_is_not_served_the_documents_written_under_the_old_one(published):
+    topic, publication = published["topic"], published["publication"]
+    topic.slug = "ai-partnership"
+    topic.save()
+    anonymous = APIClient()
+    download = anonymous.get(reverse("api:topic-export", args=["ai-partnership", "argdown"]))
+    assert download["Content-Disposition"] == 'attachment; filename="ai-partnership.argdown"'
+    evaluation = anonymous.get(reverse("api:topic-evaluation", args=["ai-partnership"]), HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in evaluation
+    assert orjson.loads(evaluation.content)["topic"] == "ai-partnership"
+    # Written again under the new slug, they are served again.
+    assert set(store_documents(publication.pk).values()) == {"stored"}
+    again = anonymous.get(reverse("api:topic-evaluation", args=["ai-partnership"]), HTTP_ACCEPT_ENCODING="gzip")
+    assert again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body(again)) == evaluation.content
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True),
+        ("br, gzip;q=0.5", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0", False),
+        ("gzip;q=x", False),
+        ("identity", False),
+        ("gzipped", False),
+        ("", False),
+    ],
+)
+def test_accepts_gzip(header, accepted):
+    assert accepts_gzip(RequestFactory().get("/", HTTP_ACCEPT_ENCODING=header)) is accepted
+
+
+def test_the_public_analysis_of_a_publication_evaluates_nothing(published, monkeypatch):
+    """Built again per request (its documents not written yet), a publication's analysis is
+    read from what was stored with it: its bridges too (they once read the live map)."""
+    topic, publication = published["topic"], published["publication"]
+    PublicationDocument.objects.all().delete()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("evaluated at request time")
+
+    monkeypatch.setattr("argmap.graph.ArgumentGraph.evaluate", refuse)
+    monkeypatch.setattr("argmap.api.analysis.map_bridges", refuse)
+    published_version = orjson.loads(publication.snapshot)["topic"]["version"]
+    assert published_version != topic.version  # edited since
+    anonymous = APIClient()
+    for part in ANALYSIS_PARTS:
+        response = anonymous.get(urls(topic)[part])
+        assert response.status_code == 200, part
+        assert orjson.loads(response.content)["version"] == published_version, part
+
+
+def test_a_chunk_is_decompressed_in_bounded_pieces():
+    """A chunk of JSON inflates tenfold or more: what a request holds stays bounded."""
+    document = b'{"claims": [' + b'{"id": 1, "text": "The same reason again."}, ' * 40_000 + b"]}"
+    compressed = gzip.compress(document)
+    assert len(compressed) < DECOMPRESSED_PIECE < len(document)
+    pieces = list(_decompressed([compressed[:100], compressed[100:]]))
+    assert b"".join(pieces) == document
+    assert len(pieces) > 10
+    assert max(len(piece) for piece in pieces) <= DECOMPRESSED_PIECE
+
+
+def test_a_command_writes_the_documents_of_publications_made_before_them(published, reviewer):
+    topic, first = published["topic"], published["publication"]
+    second = publish(topic, user=reviewer)  # (its commit callback not run: no documents)
+    PublicationDocument.objects.all().delete()
+    out = io.StringIO()
+    call_command("write_publication_documents", stdout=out)
+    assert not first.documents.exists()  # only the latest of each topic
+    assert set(second.documents.values_list("name", flat=True)) == NAMES
+    assert f"{len(NAMES)} written, 0 kept" in out.getvalue()
+    call_command("write_publication_documents", "--all", stdout=out)
+    assert set(first.documents.values_list("name", flat=True)) == NAMES
+    with pytest.raises(CommandError, match="No published topic nowhere"):
+        call_command("write_publication_documents", "nowhere")
