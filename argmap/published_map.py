@@ -9,6 +9,7 @@ PostgreSQL, in batches elsewhere. Pages then read:
     topic_slice(publication_id, budget=…, first_level=…)   the topic page
     arguments_slice(publication_id, key, start=…, count=…)  "show more" of a position
     branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch
+    frame_slice(publication_id)                              the topic's stakeholders page
     path_to(publication_id, claim_id)                       the claims from the top down to one
 
 Each is a fixed number of queries (a few per level of the tree shown), never the snapshot.
@@ -29,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from argmap.analysis import WHY_LISTED
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
+from argmap.involvement import stance_counts
 from argmap.loading import MapData, map_data
 from argmap.models import PublishedRow
 from argmap.tree import SUPPORTS, Layout, Node, Tree
@@ -86,6 +88,8 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
             # every pair's agreement grows with the square of the stakeholders: pages show the matrix only
             "coalitions": {**analysis["coalitions"], "agreements": []},
             "bridges": analysis.get("bridges", []),
+            # each stakeholder's stances in the whole map: pages show the most involved (involvement.py)
+            "involvement": stance_counts(document["stances"]),
             **({"duplicates": analysis["duplicates"]} if "duplicates" in analysis else {}),
         }),
     )  # fmt: skip
@@ -425,6 +429,14 @@ def topic_slice(publication_id: int, *, budget: int, first_level: int) -> Slice:
     expanded, below = reader.expand(placed + top, shown, budget)
     reader.read_details([*placed, *top, *below])
     return reader.slice(expanded, top=top)
+
+
+def frame_slice(publication_id: int) -> Slice:
+    """The topic's frame only (its positions, stakeholders, their relationships and
+    salience, the stances on the positions): one query, for the topic's stakeholders page."""
+    reader = _Reader(publication_id)
+    reader.read_frame()
+    return reader.slice(set(), top=[])
 
 
 def arguments_slice(publication_id: int, key: int, *, start: int, count: int) -> Slice:

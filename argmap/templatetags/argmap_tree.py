@@ -10,6 +10,7 @@ would; the markup is the one described by includes/claim_arguments.html.
 """
 
 from django import template
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -117,12 +118,19 @@ class _TreeWriter:
 
 
 @register.simple_tag(takes_context=True)
-def stance_items(context, stances) -> SafeString:
+def stance_items(context, stances, position_id=None) -> SafeString:
     """The <li>s of the stakeholders holding a position (tree.PositionNode.stances): who, what
-    stance, on what basis, and their words or the editor's note in a <details>."""
+    stance, on what basis, and their words or the editor's note in a <details>. At most
+    TOPIC_STAKEHOLDERS, the most involved first (the page's `stakeholder_rank`,
+    involvement.py), and a link to the position's own page, which lists them all."""
     stakeholder = escape(context["urls"].stakeholder)
+    rank = context.get("stakeholder_rank")
+    if rank:
+        stances = sorted(stances, key=lambda s: rank.get(s["stakeholder_id"], len(rank)))
+    limit = settings.TOPIC_STAKEHOLDERS
+    more = len(stances) - limit
     out = []
-    for s in stances:
+    for s in stances[:limit]:
         attitude, basis = escape(s["stance"]), escape(s["basis"])
         out.append(
             f'<li class="stance stance--{attitude}"><a href="{stakeholder}{escape(s["stakeholder_slug"])}/">'
@@ -140,4 +148,9 @@ def stance_items(context, stances) -> SafeString:
                 out.append(f'<p class="note">Held on {escape(s["held_on"])}</p>')
             out.append("</details>")
         out.append("</li>")
+    if more > 0 and position_id is not None:
+        out.append(
+            f'<li class="stance stance--more"><a href="{escape(context["urls"].topic)}positions/{position_id}/">'
+            f'All {len(stances)} holders</a> <span class="note">({more} not shown here)</span></li>'
+        )
     return SafeString("".join(out))
