@@ -11,10 +11,10 @@ would; the markup is the one described by includes/claim_arguments.html.
 
 from django import template
 from django.conf import settings
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from argmap.templatetags.argmap_analysis import POLARITY, duplicates_html, why_html
+from argmap.templatetags.argmap_analysis import escape_html as escape
 
 register = template.Library()
 
