@@ -288,6 +288,11 @@ class TopicMapView(View):
         request = self.request
         analysis = self.analysis_context(edition, tree, shown)  # evaluates the positions the overview describes
         involved = most_involved(data, edition.involvement(), settings.TOPIC_STAKEHOLDERS)
+        if "lens_choices" in analysis:  # the lenses of the stakeholders shown; the stakeholders page links every one
+            slugs = {row["slug"] for row in involved.shown}
+            if analysis["lens"] is not None:
+                slugs.add(analysis["lens"].slug)
+            analysis["lens_choices"] = [choice for choice in analysis["lens_choices"] if choice["slug"] in slugs]
         return {
             **analysis,
             **self.stakeholders_context(edition, involved),

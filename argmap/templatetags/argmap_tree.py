@@ -11,8 +11,10 @@ would; the markup is the one described by includes/claim_arguments.html.
 
 from django import template
 from django.conf import settings
+from django.utils.formats import localize
 from django.utils.safestring import SafeString
 
+from argmap.models import web_url
 from argmap.templatetags.argmap_analysis import POLARITY, duplicates_html, why_html
 from argmap.templatetags.argmap_analysis import escape_html as escape
 
@@ -153,4 +155,29 @@ def stance_items(context, stances, position_id=None) -> SafeString:
             f'<li class="stance stance--more"><a href="{escape(context["urls"].topic)}positions/{position_id}/">'
             f'All {len(stances)} holders</a> <span class="note">({more} not shown here)</span></li>'
         )
+    return SafeString("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def source_items(context, sources) -> SafeString:
+    """The <li>s of the topic's numbered sources (the first `sources_listed` of the tree's):
+    number, title (its page), publisher, date and the original if it is a web address."""
+    source_url = escape(context["urls"].source)
+    out = []
+    for number, source in enumerate(sources, start=1):
+        out.append(
+            f'<li id="source-{number}"><span class="source-number">[{number}]</span> '
+            f'<a href="{source_url}{escape(source["id"])}/">{escape(source["title"])}</a>'
+        )
+        if source.get("publisher"):
+            out.append(f", {escape(source['publisher'])}")
+        if source.get("published_on"):
+            out.append(f", {escape(localize(source['published_on']))}")  # a date as a template prints it
+        url = web_url(source.get("url"))
+        if url:
+            out.append(
+                f' <a class="external" href="{escape(url)}" rel="noopener noreferrer nofollow">original'
+                '<span class="visually-hidden"> (external site)</span></a>'
+            )
+        out.append("</li>")
     return SafeString("".join(out))
