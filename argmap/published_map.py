@@ -28,7 +28,7 @@ import orjson
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
-from argmap.analysis import WHY_LISTED
+from argmap.analysis import BECAUSE_LISTED, WHY_LISTED
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
 from argmap.involvement import stance_counts
 from argmap.loading import MapData, map_data
@@ -253,7 +253,8 @@ class _Reader:
             if part in ("claims", "positions"):
                 key = object_id if part == "claims" else -object_id
                 self.layouts[key] = {**orjson.loads(row["layout"]), "key": row["key"], "rank": row["rank"]}
-                if row["assessment"]:
+                if row["assessment"] and not (part == "claims" and object_id in self.named):
+                    # a claim named by a why is shown by its text only: its own why is not read
                     self.assessments[part][object_id] = orjson.loads(row["assessment"])
         return rows
 
@@ -305,7 +306,7 @@ class _Reader:
         for why in whys:
             if why:  # a why names the claims that move it most, and those that decide its label
                 named.update(c["claim_id"] for c in why["contributions"][:WHY_LISTED])
-                named.update(why["because"])
+                named.update(why["because"][:BECAUSE_LISTED])
         for cruxes in self.frame.get("analysis", {}).get("cruxes", {}).values():
             named.update(crux["claim_id"] for crux in cruxes)
         named -= set(self.parts["claims"])

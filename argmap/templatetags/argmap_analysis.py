@@ -84,6 +84,8 @@ def why_html(standing: Standing, claim_url: str, with_assessment: bool = False) 
     if standing.because:
         out.append('<ul class="because" role="list">')
         out.extend(f'<li><a href="{_href(c, claim_url)}">{escape_html(c.text)}</a></li>' for c in standing.because)
+        if standing.because_unlisted:
+            out.append(f'<li class="note">and {standing.because_unlisted} more</li>')
         out.append("</ul>")
     if with_assessment:  # how fragile it is, and what a lens changes (the position's are shown beside it)
         said = (("robustness", standing.robustness), ("lens-difference", standing.lens))
