@@ -291,9 +291,10 @@ class _Reader:
         if wanted:
             self.read(Q(part="claims", object_id__in=wanted))
 
-    def read_details(self, shown: list[int]) -> None:
+    def read_details(self, shown: list[int], *, numbered: bool = True) -> None:
         """Of the claims shown: their citations, stances and every link they make (one
-        query), then the sources cited and the claims their links and whys name (one)."""
+        query), then the sources cited and the claims their links and whys name (one), and
+        (`numbered`, for a page that lists the topic's sources) the first SOURCES_LISTED."""
         if shown:
             self.read(Q(part__in=("citations", "stances"), key__in=shown) | Q(part="links", claim__in=shown))
         sources = {row["source_id"] for row in self.parts["citations"].values()}
@@ -310,7 +311,9 @@ class _Reader:
         for cruxes in self.frame.get("analysis", {}).get("cruxes", {}).values():
             named.update(crux["claim_id"] for crux in cruxes)
         named -= set(self.parts["claims"])
-        query = Q(part="sources", rank__lte=SOURCES_LISTED) | Q(part="claims", object_id__in=named)
+        query = Q(part="claims", object_id__in=named)
+        if numbered:
+            query |= Q(part="sources", rank__lte=SOURCES_LISTED)
         if sources:
             query |= Q(part="sources", object_id__in=sources)
         self.named = set(named)
@@ -452,7 +455,7 @@ def arguments_slice(publication_id: int, key: int, *, start: int, count: int) ->
     else:
         top = []
         placed = reader.read_children([key], start=start, count=count)
-    reader.read_details(placed)
+    reader.read_details(placed, numbered=False)  # a fragment: its citations link the sources' pages
     result = reader.slice(set(), top=top)
     arguments = result.tree.unattached if key == 0 else result.tree.arguments_of(key)
     result.arguments = arguments
@@ -470,7 +473,7 @@ def branch_slice(publication_id: int, claim_id: int, *, budget: int) -> Slice | 
     placed = reader.read_children([claim_id])
     shown = len(reader.children[claim_id])
     expanded, below = reader.expand(placed, shown, budget)
-    reader.read_details([claim_id, *placed, *below])
+    reader.read_details([claim_id, *placed, *below], numbered=False)  # a fragment, as above
     result = reader.slice(expanded | {claim_id}, top=[])
     result.arguments = result.tree.arguments_of(claim_id)
     result.shown = result.tree.shown_claims(result.arguments, expanded)

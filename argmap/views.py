@@ -531,7 +531,7 @@ class TopicBranchView(TopicMapView):
     takes_lens = True
 
     def read_slice(self, publication_id: int, pk: int, **kwargs) -> Slice | None:
-        return branch_slice(publication_id, pk, budget=settings.TOPIC_TREE_BUDGET)
+        return branch_slice(publication_id, pk, budget=settings.TOPIC_BRANCH_BUDGET)
 
     def get_context_data(self, edition: Edition, pk: int, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
@@ -553,7 +553,7 @@ class TopicBranchView(TopicMapView):
             raise Http404("No such claim in this topic.")
         roots = tree.roots()
         page_shows = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
-        expanded = tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET)
+        expanded = tree.expanded(node.arguments, settings.TOPIC_BRANCH_BUDGET)
         lens = self.lens(data)
         evaluate_shown(
             data, tree, tree.shown_claims(node.arguments, expanded), stored=edition.stored, lens=lens,

@@ -462,6 +462,9 @@ LOGGING = {
 # Public pages (argmap.views): how many claims the topic page renders before it loads
 # deeper branches on demand.
 TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 120)
+# A branch the reader opens loads its claims breadth-first within this many (its deeper
+# branches load in turn).
+TOPIC_BRANCH_BUDGET = env_int("TOPIC_BRANCH_BUDGET", 50)
 # A published topic page shows this many claims under each position (the strongest, then
 # the newest), and a "show more" link that loads TOPIC_MORE more at a time.
 TOPIC_FIRST_LEVEL = env_int("TOPIC_FIRST_LEVEL", 20)
