@@ -44,6 +44,8 @@ SOURCES_LISTED = 200  # a page lists at most this many sources; it links the oth
 # The parts every page of a topic reads whole: their size grows with the stakeholders and
 # positions, not with the claims.
 FRAME_PARTS = ("topic", "positions", "stakeholders", "relationships", "salience")
+FRAME = Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0)  # and the stances on the positions
+FRAGMENT_FRAME = Q(part__in=("topic", "positions", "stakeholders"))  # what a fragment's stances and whys name
 
 
 # ---------------------------------------------------------------------------
@@ -261,23 +263,27 @@ class _Reader:
     def read_frame(self, *, whole: bool = True) -> None:
         """The topic, its positions and stakeholders, and (`whole`, for a page about the
         whole topic) their relationships, salience and stances on the positions: one query."""
-        if whole:
-            self.read(Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0))
-        else:  # a fragment: what its claims' stances and whys name
-            self.read(Q(part__in=("topic", "positions", "stakeholders")))
+        self.read(FRAME if whole else FRAGMENT_FRAME)
 
-    def read_children(self, keys: list[int], start: int = 0, count: int | None = None) -> list[int]:
-        """The links to `keys` (their ranks start..start+count) and the claims they carry:
-        two queries. Returns the claims placed there, in page order."""
+    def read_children(
+        self, keys: list[int], start: int = 0, count: int | None = None, also: Q | None = None
+    ) -> list[int]:
+        """The links to `keys` (their ranks start..start+count) and the claims they carry
+        (and the rows `also` selects): one query, the claims found through a subquery of the
+        links. Returns the claims placed there, in page order."""
         if not keys:
+            if also is not None:
+                self.read(also)
             return []
         ranks = Q(rank__gte=start) & (Q() if count is None else Q(rank__lt=start + count))
-        links = self.read(Q(part="links", key__in=keys) & ranks)
+        links_wanted = Q(part="links", key__in=keys) & ranks
+        carried = PublishedRow.objects.filter(links_wanted, publication_id=self.publication_id).values("claim")
+        query = links_wanted | Q(part="claims", object_id__in=carried)
+        rows = self.read(query if also is None else query | also)
+        links = [row for row in rows if row["part"] == "links"]
         links.sort(key=lambda row: (keys.index(row["key"]), row["rank"]))
         for key in keys:
             self.children.setdefault(key, [])
-        claim_ids = {self.parts["links"][row["object_id"]]["claim_id"] for row in links}
-        self.read_claims(claim_ids)
         placed = []
         for row in links:
             link = self.parts["links"][row["object_id"]]
@@ -285,11 +291,6 @@ class _Reader:
             if self.layouts[link["claim_id"]]["placed_by"] == link["id"]:
                 placed.append(link["claim_id"])
         return placed
-
-    def read_claims(self, claim_ids: Iterable[int]) -> None:
-        wanted = [c for c in claim_ids if c not in self.parts["claims"]]
-        if wanted:
-            self.read(Q(part="claims", object_id__in=wanted))
 
     def read_details(self, shown: list[int], *, numbered: bool = True) -> None:
         """Of the claims shown: their citations, stances and every link they make (one
@@ -419,8 +420,8 @@ def topic_slice(publication_id: int, *, budget: int, first_level: int) -> Slice:
     reader.read_frame()
     positions = sorted(reader.parts["positions"].values(), key=lambda row: (row["order"], row["id"]))
     keys = [-row["id"] for row in positions]
-    placed = reader.read_children(keys, count=first_level)
-    reader.read(Q(part="claims", key=0, rank__lt=first_level))  # claims that argue about nothing placed
+    # with the claims that argue about nothing placed (at the top), first_level of them
+    placed = reader.read_children(keys, count=first_level, also=Q(part="claims", key=0, rank__lt=first_level))
     top = sorted(
         (c for c, layout in reader.layouts.items() if c > 0 and layout["key"] == 0),
         key=lambda c: reader.layouts[c]["rank"],
@@ -466,11 +467,10 @@ def branch_slice(publication_id: int, claim_id: int, *, budget: int) -> Slice | 
     """The arguments about one claim, opened breadth-first within `budget`; None if the
     publication has no such claim."""
     reader = _Reader(publication_id)
-    reader.read_frame(whole=False)
-    reader.read_claims([claim_id])
+    # the frame, the claim, its arguments and their claims: one query
+    placed = reader.read_children([claim_id], also=FRAGMENT_FRAME | Q(part="claims", object_id=claim_id))
     if claim_id not in reader.parts["claims"]:
         return None
-    placed = reader.read_children([claim_id])
     shown = len(reader.children[claim_id])
     expanded, below = reader.expand(placed, shown, budget)
     reader.read_details([claim_id, *placed, *below], numbered=False)  # a fragment, as above

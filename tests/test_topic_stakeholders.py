@@ -155,9 +155,9 @@ def test_the_topic_page_stays_bounded_at_two_sizes(client, django_assert_max_num
     for claims, seed in ((300, 3), (3000, 4)):
         topic, publication = published(claims, reviewer, seed=seed)
         assert PublishedRow.objects.filter(publication=publication, part="stakeholders").count() == max(4, claims // 50)
-        # topic, publication, frame, first level (links, claims), top claims, details, sources
-        # and named claims, and two per level opened below the first
-        with django_assert_max_num_queries(8 + 2 * 4):
+        # topic, publication, frame, first level and top claims, details, sources and named
+        # claims, and one per level opened below the first (at most four)
+        with django_assert_max_num_queries(6 + 4):
             response = client.get(topic.get_absolute_url())
         html = response.content.decode()
         sizes[claims] = len(response.content)
