@@ -26,7 +26,8 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from argmap.analysis import BECAUSE_LISTED, WHY_LISTED
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
@@ -216,6 +217,18 @@ class Slice:
         return len(self.tree.sources)
 
 
+def _among(ids) -> Q:
+    """PublishedRow's object_id among `ids` (a subquery of one column). On PostgreSQL as
+    `= ANY(ARRAY(…))`, computed once (an InitPlan): beside other conditions in an OR, an
+    `IN (subquery)` is a filter applied to every row of the part (100,000 claims read for a
+    branch of fifteen at 100k), where an array is an index condition."""
+    if connection.vendor != "postgresql":
+        return Q(object_id__in=ids)
+    sql, params = ids.query.sql_with_params()
+    table = PublishedRow._meta.db_table
+    return Q(RawSQL(f"{table}.object_id = ANY(ARRAY({sql}))", params, output_field=BooleanField()))  # noqa: S611 - SQL from the ORM
+
+
 def _load(row: Row) -> Row:
     return orjson.loads(row["data"])
 
@@ -278,7 +291,7 @@ class _Reader:
         ranks = Q(rank__gte=start) & (Q() if count is None else Q(rank__lt=start + count))
         links_wanted = Q(part="links", key__in=keys) & ranks
         carried = PublishedRow.objects.filter(links_wanted, publication_id=self.publication_id).values("claim")
-        query = links_wanted | Q(part="claims", object_id__in=carried)
+        query = links_wanted | (Q(part="claims") & _among(carried))
         rows = self.read(query if also is None else query | also)
         links = [row for row in rows if row["part"] == "links"]
         links.sort(key=lambda row: (keys.index(row["key"]), row["rank"]))
