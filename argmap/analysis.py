@@ -46,6 +46,9 @@ from argmap.standing import Effect, Mention, Standing
 from argmap.tree import Node, Tree, shorten
 
 WHY_LISTED = 5
+# A why names at most this many of the claims that decide a label (a position of a large
+# map may be opposed by hundreds of accepted claims), and says how many more there are.
+BECAUSE_LISTED = 10
 """A why lists this many supporters and opponents (those that move it most) and counts the rest."""
 
 CRUX_MIN_SWING = 0.005
@@ -476,12 +479,13 @@ class _Words:
             effects,
             max(len(why.contributions) - WHY_LISTED, 0),
             _verdict(label, why),
-            [self.mention(claim_id) for claim_id in why.because],
+            [self.mention(claim_id) for claim_id in why.because[:BECAUSE_LISTED]],
             self.robustness(assessment),
             [self.mention(next(c for c in d.claim_ids if c != assessment.id)) for d in duplicates],
             _DUPLICATE_REASONS[duplicates[0].reason] if len({d.reason for d in duplicates}) == 1 else
             "they cite the same passage, or their texts are nearly the same" if duplicates else "",
             self.lens_difference(assessment, kind),
+            because_unlisted=max(len(why.because) - BECAUSE_LISTED, 0),
         )  # fmt: skip
 
     def robustness(self, assessment: Assessment) -> str:

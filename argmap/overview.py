@@ -9,6 +9,7 @@ standings from analysis.evaluate_shown): nothing more is asked of the database.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from argmap.analysis import CHECKED_FALSE, CONFIRMED_FACT, UNANSWERED, WELL_SUPPORTED
@@ -136,13 +137,16 @@ def _card(position: PositionNode) -> PositionCard:
     )
 
 
-def build_overview(tree: Tree) -> Overview:
-    """The first screen of a topic page, from its tree (positions already evaluated)."""
+def build_overview(tree: Tree, stakeholders: Collection[int] | None = None) -> Overview:
+    """The first screen of a topic page, from its tree (positions already evaluated); the
+    matrix has a row for each of `stakeholders` (ids; None: all) that holds a position."""
     positions = tree.positions
     stances: dict[str, dict[int, dict]] = {}
     names: dict[str, str] = {}
     for position in positions:
         for stance in position.stances:
+            if stakeholders is not None and stance["stakeholder_id"] not in stakeholders:
+                continue
             stances.setdefault(stance["stakeholder_slug"], {})[position.position_id] = stance
             names[stance["stakeholder_slug"]] = stance["stakeholder_name"]
     rows = []
@@ -157,3 +161,27 @@ def build_overview(tree: Tree) -> Overview:
                 cells.append(MatrixCell(holder.glyph, holder.word, holder.basis))
         rows.append(StakeholderRow(slug, names[slug], cells))
     return Overview([_card(position) for position in positions], rows)
+
+
+def stakeholder_matrix(
+    positions: list[dict], stances: Iterable[dict], stakeholders: list[dict]
+) -> list[StakeholderRow]:
+    """The matrix's rows for `stakeholders` (rows of the map, in the order given), a cell
+    per position of `positions` (in the order given) from `stances`: the topic's
+    stakeholders page, which lists them all, the stakeholders without a stance included."""
+    held: dict[tuple[int, int], dict] = {}
+    for stance in stances:
+        if stance["position_id"] is not None:
+            held[(stance["stakeholder_id"], stance["position_id"])] = stance
+    rows = []
+    for stakeholder in stakeholders:
+        cells = []
+        for position in positions:
+            stance = held.get((stakeholder["id"], position["id"]))
+            if stance is None:
+                cells.append(MatrixCell("·", "no stance recorded", ""))
+            else:
+                glyph, word = ATTITUDES.get(stance["stance"], ("?", stance["stance"]))
+                cells.append(MatrixCell(glyph, word, BASES.get(stance["basis"], "")))
+        rows.append(StakeholderRow(stakeholder["slug"], stakeholder["name"], cells))
+    return rows

@@ -9,6 +9,7 @@ PostgreSQL, in batches elsewhere. Pages then read:
     topic_slice(publication_id, budget=…, first_level=…)   the topic page
     arguments_slice(publication_id, key, start=…, count=…)  "show more" of a position
     branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch
+    frame_slice(publication_id)                              the topic's stakeholders page
     path_to(publication_id, claim_id)                       the claims from the top down to one
 
 Each is a fixed number of queries (a few per level of the tree shown), never the snapshot.
@@ -25,10 +26,12 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
-from argmap.analysis import WHY_LISTED
+from argmap.analysis import BECAUSE_LISTED, WHY_LISTED
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
+from argmap.involvement import stance_counts
 from argmap.loading import MapData, map_data
 from argmap.models import PublishedRow
 from argmap.tree import SUPPORTS, Layout, Node, Tree
@@ -44,6 +47,8 @@ SOURCES_LISTED = 200  # a page lists at most this many sources; it links the oth
 # The parts every page of a topic reads whole: their size grows with the stakeholders and
 # positions, not with the claims.
 FRAME_PARTS = ("topic", "positions", "stakeholders", "relationships", "salience")
+FRAME = Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0)  # and the stances on the positions
+FRAGMENT_FRAME = Q(part__in=("topic", "positions", "stakeholders"))  # what a fragment's stances and whys name
 
 
 # ---------------------------------------------------------------------------
@@ -88,6 +93,8 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
             # every pair's agreement grows with the square of the stakeholders: pages show the matrix only
             "coalitions": {**analysis["coalitions"], "agreements": []},
             "bridges": analysis.get("bridges", []),
+            # each stakeholder's stances in the whole map: pages show the most involved (involvement.py)
+            "involvement": stance_counts(document["stances"]),
             **({"duplicates": analysis["duplicates"]} if "duplicates" in analysis else {}),
         }),
     )  # fmt: skip
@@ -220,6 +227,18 @@ class Slice:
         return len(self.tree.sources)
 
 
+def _among(ids) -> Q:
+    """PublishedRow's object_id among `ids` (a subquery of one column). On PostgreSQL as
+    `= ANY(ARRAY(…))`, computed once (an InitPlan): beside other conditions in an OR, an
+    `IN (subquery)` is a filter applied to every row of the part (100,000 claims read for a
+    branch of fifteen at 100k), where an array is an index condition."""
+    if connection.vendor != "postgresql":
+        return Q(object_id__in=ids)
+    sql, params = ids.query.sql_with_params()
+    table = PublishedRow._meta.db_table
+    return Q(RawSQL(f"{table}.object_id = ANY(ARRAY({sql}))", params, output_field=BooleanField()))  # noqa: S611 - SQL from the ORM
+
+
 def _load(row: Row) -> Row:
     return orjson.loads(row["data"])
 
@@ -259,30 +278,35 @@ class _Reader:
             if part in ("claims", "positions"):
                 key = object_id if part == "claims" else -object_id
                 self.layouts[key] = {**orjson.loads(row["layout"]), "key": row["key"], "rank": row["rank"]}
-                if row["assessment"]:
+                if row["assessment"] and not (part == "claims" and object_id in self.named):
+                    # a claim named by a why is shown by its text only: its own why is not read
                     self.assessments[part][object_id] = orjson.loads(row["assessment"])
         return rows
 
     def read_frame(self, *, whole: bool = True) -> None:
         """The topic, its positions and stakeholders, and (`whole`, for a page about the
         whole topic) their relationships, salience and stances on the positions: one query."""
-        if whole:
-            self.read(Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0))
-        else:  # a fragment: what its claims' stances and whys name
-            self.read(Q(part__in=("topic", "positions", "stakeholders")))
+        self.read(FRAME if whole else FRAGMENT_FRAME)
 
-    def read_children(self, keys: list[int], start: int = 0, count: int | None = None) -> list[int]:
-        """The links to `keys` (their ranks start..start+count) and the claims they carry:
-        two queries. Returns the claims placed there, in page order."""
+    def read_children(
+        self, keys: list[int], start: int = 0, count: int | None = None, also: Q | None = None
+    ) -> list[int]:
+        """The links to `keys` (their ranks start..start+count) and the claims they carry
+        (and the rows `also` selects): one query, the claims found through a subquery of the
+        links. Returns the claims placed there, in page order."""
         if not keys:
+            if also is not None:
+                self.read(also)
             return []
         ranks = Q(rank__gte=start) & (Q() if count is None else Q(rank__lt=start + count))
-        links = self.read(Q(part="links", key__in=keys) & ranks)
+        links_wanted = Q(part="links", key__in=keys) & ranks
+        carried = PublishedRow.objects.filter(links_wanted, publication_id=self.publication_id).values("claim")
+        query = links_wanted | (Q(part="claims") & _among(carried))
+        rows = self.read(query if also is None else query | also)
+        links = [row for row in rows if row["part"] == "links"]
         links.sort(key=lambda row: (keys.index(row["key"]), row["rank"]))
         for key in keys:
             self.children.setdefault(key, [])
-        claim_ids = {self.parts["links"][row["object_id"]]["claim_id"] for row in links}
-        self.read_claims(claim_ids)
         placed = []
         for row in links:
             link = self.parts["links"][row["object_id"]]
@@ -291,14 +315,10 @@ class _Reader:
                 placed.append(link["claim_id"])
         return placed
 
-    def read_claims(self, claim_ids: Iterable[int]) -> None:
-        wanted = [c for c in claim_ids if c not in self.parts["claims"]]
-        if wanted:
-            self.read(Q(part="claims", object_id__in=wanted))
-
-    def read_details(self, shown: list[int]) -> None:
+    def read_details(self, shown: list[int], *, numbered: bool = True) -> None:
         """Of the claims shown: their citations, stances and every link they make (one
-        query), then the sources cited and the claims their links and whys name (one)."""
+        query), then the sources cited and the claims their links and whys name (one), and
+        (`numbered`, for a page that lists the topic's sources) the first SOURCES_LISTED."""
         if shown:
             self.read(Q(part__in=("citations", "stances"), key__in=shown) | Q(part="links", claim__in=shown))
         sources = {row["source_id"] for row in self.parts["citations"].values()}
@@ -311,11 +331,13 @@ class _Reader:
         for why in whys:
             if why:  # a why names the claims that move it most, and those that decide its label
                 named.update(c["claim_id"] for c in why["contributions"][:WHY_LISTED])
-                named.update(why["because"])
+                named.update(why["because"][:BECAUSE_LISTED])
         for cruxes in self.frame.get("analysis", {}).get("cruxes", {}).values():
             named.update(crux["claim_id"] for crux in cruxes)
         named -= set(self.parts["claims"])
-        query = Q(part="sources", rank__lte=SOURCES_LISTED) | Q(part="claims", object_id__in=named)
+        query = Q(part="claims", object_id__in=named)
+        if numbered:
+            query |= Q(part="sources", rank__lte=SOURCES_LISTED)
         if sources:
             query |= Q(part="sources", object_id__in=sources)
         self.named = set(named)
@@ -421,8 +443,8 @@ def topic_slice(publication_id: int, *, budget: int, first_level: int) -> Slice:
     reader.read_frame()
     positions = sorted(reader.parts["positions"].values(), key=lambda row: (row["order"], row["id"]))
     keys = [-row["id"] for row in positions]
-    placed = reader.read_children(keys, count=first_level)
-    reader.read(Q(part="claims", key=0, rank__lt=first_level))  # claims that argue about nothing placed
+    # with the claims that argue about nothing placed (at the top), first_level of them
+    placed = reader.read_children(keys, count=first_level, also=Q(part="claims", key=0, rank__lt=first_level))
     top = sorted(
         (c for c, layout in reader.layouts.items() if c > 0 and layout["key"] == 0),
         key=lambda c: reader.layouts[c]["rank"],
@@ -437,6 +459,14 @@ def topic_slice(publication_id: int, *, budget: int, first_level: int) -> Slice:
     return reader.slice(expanded, top=top)
 
 
+def frame_slice(publication_id: int) -> Slice:
+    """The topic's frame only (its positions, stakeholders, their relationships and
+    salience, the stances on the positions): one query, for the topic's stakeholders page."""
+    reader = _Reader(publication_id)
+    reader.read_frame()
+    return reader.slice(set(), top=[])
+
+
 def arguments_slice(publication_id: int, key: int, *, start: int, count: int) -> Slice:
     """`count` of the claims that argue about a position (key: its id negated; 0 for the
     claims at the top), from rank `start`: what "show more" loads."""
@@ -449,7 +479,7 @@ def arguments_slice(publication_id: int, key: int, *, start: int, count: int) ->
     else:
         top = []
         placed = reader.read_children([key], start=start, count=count)
-    reader.read_details(placed)
+    reader.read_details(placed, numbered=False)  # a fragment: its citations link the sources' pages
     result = reader.slice(set(), top=top)
     arguments = result.tree.unattached if key == 0 else result.tree.arguments_of(key)
     result.arguments = arguments
@@ -460,14 +490,13 @@ def branch_slice(publication_id: int, claim_id: int, *, budget: int) -> Slice | 
     """The arguments about one claim, opened breadth-first within `budget`; None if the
     publication has no such claim."""
     reader = _Reader(publication_id)
-    reader.read_frame(whole=False)
-    reader.read_claims([claim_id])
+    # the frame, the claim, its arguments and their claims: one query
+    placed = reader.read_children([claim_id], also=FRAGMENT_FRAME | Q(part="claims", object_id=claim_id))
     if claim_id not in reader.parts["claims"]:
         return None
-    placed = reader.read_children([claim_id])
     shown = len(reader.children[claim_id])
     expanded, below = reader.expand(placed, shown, budget)
-    reader.read_details([claim_id, *placed, *below])
+    reader.read_details([claim_id, *placed, *below], numbered=False)  # a fragment, as above
     result = reader.slice(expanded | {claim_id}, top=[])
     result.arguments = result.tree.arguments_of(claim_id)
     result.shown = result.tree.shown_claims(result.arguments, expanded)

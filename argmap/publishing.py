@@ -40,6 +40,7 @@ from argmap.interchange import FORMATS, Export
 from argmap.interchange import _kept as kept_export
 from argmap.interchange.document import load_complete_map
 from argmap.interchange.native import FORMAT, topic_row
+from argmap.involvement import stance_counts
 from argmap.loading import (
     DUPLICATES_PER_VERSION,
     MAP_COLUMNS,
@@ -334,6 +335,14 @@ class Edition:
         if self.slice is not None:
             return coalitions_from(self.slice.frame["analysis"]["coalitions"])
         return None if self.analysis is None else stored_coalitions(self.analysis)
+
+    def involvement(self) -> dict[int, int]:
+        """Each stakeholder's stances in the whole map (involvement.py): kept with a
+        publication's rows, else counted from the map read (a slice of a publication stored
+        before they were kept has the positions' stances only)."""
+        if self.slice is not None and "involvement" in self.slice.frame["analysis"]:
+            return {int(k): v for k, v in self.slice.frame["analysis"]["involvement"].items()}
+        return stance_counts(self.data.stances)
 
     def duplicates(self) -> list[Duplicate]:
         """The map's possible duplicates, computed once per version: those stored with a

@@ -45,3 +45,4 @@ class Standing:
     duplicates: list[Mention] = field(default_factory=list)  # claims that may count the same reason
     duplicate_reason: str = ""  # why they may ("they cite the same passage")
     lens: str = ""  # through a lens: how its verdict differs from the map's without one ("" if it does not)
+    because_unlisted: int = 0  # how many more claims decide its label than `because` names

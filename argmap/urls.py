@@ -22,6 +22,12 @@ urlpatterns = [
     ),
     path("topics/<slug:slug>/preview.png", sharing.TopicPreviewView.as_view(), name="topic-preview"),
     path("topics/<slug:slug>/analysis/", views.TopicAnalysisView.as_view(), name="topic-analysis"),
+    path("topics/<slug:slug>/stakeholders/", views.TopicStakeholdersView.as_view(), name="topic-stakeholders"),
+    path(
+        "topics/<slug:slug>/stakeholders/page/<int:page>/",
+        views.TopicStakeholdersView.as_view(),
+        name="topic-stakeholders-page",
+    ),
     path("topics/<slug:slug>/branches/<int:pk>/", views.TopicBranchView.as_view(), name="topic-branch"),
     path("topics/<slug:slug>/paths/<int:pk>/", views.TopicPathView.as_view(), name="topic-path"),
     path("topics/<slug:slug>/v/<int:number>/", views.TopicDetailView.as_view(), name="topic-version"),

@@ -11,6 +11,7 @@ version, so that a change to the map shows at once.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import partial
 from urllib.parse import urlencode
 
@@ -46,6 +47,7 @@ from argmap.analysis import (
 )
 from argmap.conditional import topic_response
 from argmap.interchange import downloads
+from argmap.involvement import Involved, most_involved, narrowed, ranked, relationships_of
 from argmap.loading import (
     PAGE_COLUMNS,
     ClaimData,
@@ -78,13 +80,14 @@ from argmap.models import (
     xml_safe,
 )
 from argmap.network import chart_points, ego_network, network_elements
-from argmap.overview import build_overview
+from argmap.overview import build_overview, short_title, stakeholder_matrix
 from argmap.published_map import (
     Slice,
     arguments_slice,
     branch_slice,
     claim_page,
     data_of,
+    frame_slice,
     lens_named,
     path_to,
     position_page,
@@ -94,6 +97,7 @@ from argmap.published_map import (
 )
 from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live, topic_from_row
 from argmap.search import search
+from argmap.stakeholders import quadrant
 from argmap.tasks import build_exports_later
 from argmap.tree import build_tree, graph_elements
 
@@ -293,14 +297,19 @@ class TopicMapView(View):
             shown = tree.shown_claims(roots, expanded)
             sources_listed = listed_sources(shown)
             topic_downloads = partial(downloads, topic, data)
-        with_salience = {row["stakeholder_id"] for row in data.salience}
-        grid = grid_rows(data)
         graph = graph_elements(tree, data, shown)
         request = self.request
         analysis = self.analysis_context(edition, tree, shown)  # evaluates the positions the overview describes
+        involved = most_involved(data, edition.involvement(), settings.TOPIC_STAKEHOLDERS)
+        if "lens_choices" in analysis:  # the lenses of the stakeholders shown; the stakeholders page links every one
+            slugs = {row["slug"] for row in involved.shown}
+            if analysis["lens"] is not None:
+                slugs.add(analysis["lens"].slug)
+            analysis["lens_choices"] = [choice for choice in analysis["lens_choices"] if choice["slug"] in slugs]
         return {
             **analysis,
-            "overview": build_overview(tree),
+            **self.stakeholders_context(edition, involved),
+            "overview": build_overview(tree, involved.ids),
             "json_ld": sharing.json_ld(sharing.topic_json_ld(request, topic, data.positions)),
             "share": sharing.share_context(
                 request,
@@ -324,19 +333,33 @@ class TopicMapView(View):
             "sources_listed": sources_listed,
             "graph": graph,
             "graph_has_inferred": any(edge.get("basis") == "inferred" for edge in graph["edges"]),
-            "grid": grid,
-            "quadrants": grid_quadrants(grid),
-            "relationships": relationship_rows(data),
-            "network": network_elements(data.stakeholders, data.relationships, dict(RelationshipKind.choices)),
-            "chart": chart_points(data.salience, {row["id"]: row for row in data.stakeholders}),
-            "stakeholders": data.stakeholders,
-            "without_salience": sorted(
-                (row for row in data.stakeholders if row["id"] not in with_salience), key=lambda row: row["name"]
-            ),
-            "has_salience": bool(with_salience),
             # Called only by a template that shows them (the topic page, not the embed); a
             # citable version links its own map document instead of the current exports.
             "downloads": topic_downloads if number is None else list,
+        }
+
+    def stakeholders_context(self, edition: Edition, involved: Involved) -> dict:
+        """The stakeholder sections (the chart, its grid, the relationships and their
+        network) of the most involved stakeholders (involvement.py); the topic's
+        stakeholders page lists them all."""
+        data = edition.data
+        shown = narrowed(data, involved, relationships=2 * settings.TOPIC_STAKEHOLDERS)
+        with_salience = {row["stakeholder_id"] for row in shown.salience}
+        grid = grid_rows(shown)
+        return {
+            "grid": grid,
+            "quadrants": grid_quadrants(grid),
+            "relationships": relationship_rows(shown),
+            "relationships_total": len(data.relationships),
+            "network": network_elements(data.stakeholders, shown.relationships, dict(RelationshipKind.choices)),
+            "chart": chart_points(shown.salience, {row["id"]: row for row in data.stakeholders}),
+            "stakeholders": involved.shown,
+            "stakeholders_total": involved.total,
+            "stakeholder_rank": involved.rank,
+            "without_salience": sorted(
+                (row for row in involved.shown if row["id"] not in with_salience), key=lambda row: row["name"]
+            ),
+            "has_salience": bool(with_salience),
         }
 
     def analysis_context(self, edition: Edition, tree, shown: list) -> dict:
@@ -418,6 +441,64 @@ class TopicAnalysisView(TopicMapView):
         }
 
 
+class TopicStakeholdersView(TopicMapView):
+    """All the topic's stakeholders, TOPIC_STAKEHOLDERS_PAGE to a page, the most involved
+    first (involvement.py): the topic page shows the first TOPIC_STAKEHOLDERS and links
+    here. Each with its stance on every position, its power and interest, and its
+    relationships. A publication's page reads the topic's frame only (one query)."""
+
+    template_name = "argmap/topic_stakeholder_list.html"
+
+    def read_slice(self, publication_id: int, **kwargs) -> Slice:
+        return frame_slice(publication_id)
+
+    def get_context_data(self, edition: Edition, page: int = 1, number: int | None = None) -> dict:
+        topic, data = edition.topic, edition.data
+        order = ranked(data, edition.involvement())
+        size = settings.TOPIC_STAKEHOLDERS_PAGE
+        pages = max(1, -(-len(order) // size))
+        if not 1 <= page <= pages:
+            raise Http404("This topic's stakeholders have no such page.")
+        listed = order[(page - 1) * size : page * size]
+        ids = {row["id"] for row in listed}
+        positions = sorted(data.positions, key=lambda row: (row["order"], row["id"]))
+        salience = {row["stakeholder_id"]: row for row in data.salience}
+        counts = edition.involvement()
+        matrix = stakeholder_matrix(positions, data.stances, listed)
+        shown = replace(data, relationships=relationships_of(data.relationships, ids, len(data.relationships)))
+        urls = PageUrls(topic, number)
+
+        def page_url(n: int) -> str:
+            return f"{urls.topic}stakeholders/" if n == 1 else f"{urls.topic}stakeholders/page/{n}/"
+
+        return {
+            "topic": topic,
+            "urls": urls,
+            "columns": [
+                {"id": row["id"], "title": row["title"], "short": short_title(row["title"])} for row in positions
+            ],
+            "rows": [
+                {
+                    "matrix": matrix_row,
+                    "stances": counts.get(row["id"], 0),
+                    "salience": salience.get(row["id"]),
+                    "quadrant": quadrant(salience[row["id"]]["power"], salience[row["id"]]["interest"])
+                    if row["id"] in salience
+                    else "",
+                }
+                for row, matrix_row in zip(listed, matrix, strict=True)
+            ],
+            "relationship_rows": relationship_rows(shown),
+            "total": len(order),
+            "first": (page - 1) * size + 1,
+            "last": (page - 1) * size + len(listed),
+            "previous_url": page_url(page - 1) if page > 1 else None,
+            "next_url": page_url(page + 1) if page < pages else None,
+            "page": page,
+            "pages": pages,
+        }
+
+
 def framable(response: HttpResponse) -> HttpResponse:
     """An embed view's response, which any site may frame (the only pages that may be)."""
     response.xframe_options_exempt = True
@@ -463,7 +544,7 @@ class TopicBranchView(TopicMapView):
     takes_lens = True
 
     def read_slice(self, publication_id: int, pk: int, **kwargs) -> Slice | None:
-        return branch_slice(publication_id, pk, budget=settings.TOPIC_TREE_BUDGET)
+        return branch_slice(publication_id, pk, budget=settings.TOPIC_BRANCH_BUDGET)
 
     def get_context_data(self, edition: Edition, pk: int, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
@@ -485,7 +566,7 @@ class TopicBranchView(TopicMapView):
             raise Http404("No such claim in this topic.")
         roots = tree.roots()
         page_shows = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
-        expanded = tree.expanded(node.arguments, settings.TOPIC_TREE_BUDGET)
+        expanded = tree.expanded(node.arguments, settings.TOPIC_BRANCH_BUDGET)
         lens = self.lens(data)
         evaluate_shown(
             data, tree, tree.shown_claims(node.arguments, expanded), stored=edition.stored, lens=lens,

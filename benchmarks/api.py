@@ -68,7 +68,15 @@ def run(bench) -> None:
 
 
 def same_json(a: bytes, b: bytes) -> bool:
-    return orjson.loads(a) == orjson.loads(b)
+    """The same document, but for the topic's version stamp: the benchmark's topic is
+    published, and the public's map is its publication's snapshot, whose topic row has the
+    version and time it was published at (publishing bumps the live row's), where the
+    raw baseline reads the live row."""
+    first, second = orjson.loads(a), orjson.loads(b)
+    for document in (first, second):
+        if isinstance(document, dict) and isinstance(document.get("topic"), dict):
+            document["topic"] = {k: v for k, v in document["topic"].items() if k not in ("version", "changed_at")}
+    return first == second
 
 
 def in_process(bench, size, what, path, client, raw_body) -> None:

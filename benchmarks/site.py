@@ -1,7 +1,7 @@
 """The public site's speed, whole requests in process, each timed alternately with the raw
 baseline's list page (benchmarks.raw): the topic page uncached, from the page cache and
-answered 304, with the steps of an uncached render (the one query, the tree, the
-analysis, the template); a branch fragment; the analysis page; a claim and a stakeholder
+answered 304, with the steps of an uncached render (reading the publication's slice,
+the context, the template); a branch fragment; the analysis page; a claim and a stakeholder
 page; search for a common and a rare word.
 
 Bars (issue 17, QUALITY.md): the topic page ≤ 300 ms uncached at every size up to 1M
@@ -10,15 +10,15 @@ for a common word ≤ 300 ms at 1M claims.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from argmap.loading import PAGE_COLUMNS, load_map
-from argmap.models import Claim, Stakeholder
+from argmap.models import Claim, Publication, Stakeholder, Topic
+from argmap.published_map import topic_slice
 from argmap.publishing import Edition
-from argmap.tree import build_tree
 from argmap.views import TopicDetailView
 from benchmarks.handlers import COMMON_WORD, RARE_WORD, branch_claim, get, reader
 
@@ -34,7 +34,7 @@ def run(bench) -> None:
         topic = bench.topic(size)
         url = topic.get_absolute_url()
         timed(bench, size, "topic page, uncached (whole request)", uncached(client, url), limit=PAGE_MS)
-        breakdown(bench, topic, size, bench.runs(size))
+        breakdown(bench, Topic.objects.with_latest_publication().get(pk=topic.pk), size, bench.runs(size))
         get(client, url)
         timed(bench, size, "topic page, from the page cache", lambda u=url: get(client, u))
         timed(bench, size, "topic page, conditional GET (304)",
@@ -76,21 +76,19 @@ def uncached(client, url: str):
 
 
 def breakdown(bench, topic, size, runs) -> None:
-    """The steps of an uncached topic page, each timed on its own."""
-    bench.report(AREA, "  of which: load_map (one query, without uids)", size,
-                 bench.median_ms(lambda t=topic: load_map(t.pk, PAGE_COLUMNS), runs), "ms")  # fmt: skip
-    data = load_map(topic.pk, PAGE_COLUMNS)
-    bench.report(AREA, "  of which: build the tree", size, bench.median_ms(lambda d=data: build_tree(d), runs), "ms")
-    tree = build_tree(data)
-    roots = tree.roots()
-    shown = tree.shown_claims(roots, tree.expanded(roots, settings.TOPIC_TREE_BUDGET))
+    """The steps of an uncached topic page as the public gets it (the latest publication's
+    slice, published_map.py), each timed on its own."""
+    publication = Publication.objects.without_documents().get(pk=topic.latest_publication_id)
+
+    def read():
+        return topic_slice(publication.pk, budget=settings.TOPIC_TREE_BUDGET, first_level=settings.TOPIC_FIRST_LEVEL)
+
+    bench.report(AREA, "  of which: read the slice (its queries)", size, bench.median_ms(read, runs), "ms")
     view = TopicDetailView()
     view.request = RequestFactory(HTTP_HOST="localhost").get(topic.get_absolute_url())
-    edition = Edition(topic, data)
-    deferred = size > settings.TOPIC_ANALYSIS_INLINE_CLAIMS
-    what = "strengths, whys; cruxes and coalitions on their page" if deferred else "strengths, whys, cruxes, coalitions"
-    took = bench.median_ms(lambda e=edition, t=tree, s=shown, v=view: v.analysis_context(e, t, s), runs)
-    bench.report(AREA, f"  of which: the analysis ({what})", size, took, "ms")
-    context = view.get_context_data(edition)
+    view.request.user = AnonymousUser()
+    took = bench.median_ms(lambda: view.get_context_data(Edition.sliced(publication, topic, read())), runs)
+    bench.report(AREA, "  of which: the slice and its context (stored analysis, tree, stakeholders)", size, took, "ms")
+    context = view.get_context_data(Edition.sliced(publication, topic, read()))
     took = bench.median_ms(lambda c=context: render_to_string(TopicDetailView.template_name, c), runs)
     bench.report(AREA, "  of which: render the template", size, took, "ms")

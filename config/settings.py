@@ -461,11 +461,20 @@ LOGGING = {
 
 # Public pages (argmap.views): how many claims the topic page renders before it loads
 # deeper branches on demand.
-TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 200)
+TOPIC_TREE_BUDGET = env_int("TOPIC_TREE_BUDGET", 120)
+# A branch the reader opens loads its claims breadth-first within this many (its deeper
+# branches load in turn).
+TOPIC_BRANCH_BUDGET = env_int("TOPIC_BRANCH_BUDGET", 50)
 # A published topic page shows this many claims under each position (the strongest, then
 # the newest), and a "show more" link that loads TOPIC_MORE more at a time.
 TOPIC_FIRST_LEVEL = env_int("TOPIC_FIRST_LEVEL", 20)
 TOPIC_MORE = env_int("TOPIC_MORE", 50)
+# The topic page's stakeholder sections (the stance matrix, each position's holders, the
+# power/interest chart and grid, the network) show this many stakeholders, the most
+# involved (argmap.involvement), and link the topic's stakeholders page, which lists them
+# all, TOPIC_STAKEHOLDERS_PAGE to a page.
+TOPIC_STAKEHOLDERS = env_int("TOPIC_STAKEHOLDERS", 20)
+TOPIC_STAKEHOLDERS_PAGE = env_int("TOPIC_STAKEHOLDERS_PAGE", 50)
 # Maps with more claims than this show their cruxes and coalition matrix from a page of
 # their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
 # 10,000-claim map they cost as much time as the rest of the page.

@@ -4,8 +4,16 @@ the coalition matrix and the quadrants of the grid. No database needed."""
 
 from dataclasses import replace
 
-from argmap.analysis import analyse_page, coalition_matrix, evaluate_shown, grid_quadrants, grid_rows
+from argmap.analysis import (
+    BECAUSE_LISTED,
+    analyse_page,
+    coalition_matrix,
+    evaluate_shown,
+    grid_quadrants,
+    grid_rows,
+)
 from argmap.loading import MapData, map_coalitions
+from argmap.templatetags.argmap_analysis import why_html
 from argmap.tree import build_tree
 from tests.test_tree import map_data
 
@@ -99,6 +107,17 @@ def test_a_why_lists_the_five_that_move_it_most_and_counts_the_rest():
     tree, _ = analysed(data)
     assert len(tree.standing[-1].effects) == 5
     assert tree.standing[-1].unlisted == 3
+
+
+def test_a_why_names_at_most_ten_of_the_claims_that_decide_its_label_and_counts_the_rest():
+    claims = tuple(range(10, 24))  # fourteen accepted objections, nothing for the position
+    data = map_data(claims=claims, links=[(c, c, "p", 1, "opposes") for c in claims])
+    tree, _ = analysed(data)
+    standing = tree.standing[-1]
+    assert standing.label == "rejected"
+    assert [m.ref for m in standing.because] == [str(c) for c in claims[:BECAUSE_LISTED]]
+    assert standing.because_unlisted == len(claims) - BECAUSE_LISTED
+    assert f'<li class="note">and {len(claims) - BECAUSE_LISTED} more</li>' in why_html(standing, "/claims/")
 
 
 def test_cruxes_that_would_hardly_move_a_position_are_not_shown():

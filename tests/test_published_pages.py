@@ -52,9 +52,9 @@ def test_the_topic_page_reads_the_same_queries_and_bounded_bytes_at_two_sizes(
     for topic in (small, large):
         # the topic with its latest publication's id; the publication; the topic's frame
         # (positions, stakeholders, the positions' stances); the first claims under each
-        # position (links, then their claims); the claims at the top; the shown claims'
-        # citations, stances and links; the sources and the claims their whys name
-        with django_assert_num_queries(8):
+        # position (links and their claims) and at the top; the shown claims' citations,
+        # stances and links; the sources and the claims their whys name
+        with django_assert_num_queries(6):
             response = client.get(topic.get_absolute_url())
         assert response.status_code == 200
         assert len(response.content) < PAGE_BYTES  # what grows is the stakeholders' sections (200 at most)
@@ -65,8 +65,8 @@ def test_the_topic_page_reads_the_same_queries_and_bounded_bytes_at_two_sizes(
 def test_the_topic_page_opens_branches_within_its_budget_at_two_sizes(client, django_assert_max_num_queries, reviewer):
     for claims, seed in ((300, 3), (3000, 4)):
         topic, _publication = published(claims, reviewer, seed=seed)
-        # as above, and two queries per level opened below the first (at most LEVELS)
-        with django_assert_max_num_queries(8 + 2 * LEVELS):
+        # as above, and one query per level opened below the first (at most LEVELS)
+        with django_assert_max_num_queries(6 + LEVELS):
             response = client.get(topic.get_absolute_url())
         assert len(response.content) < PAGE_BYTES
         assert (
@@ -111,9 +111,9 @@ def test_a_branch_fragment_is_bounded_and_the_path_is_one_query(client, django_a
     tree = build_tree(published_map(Publication.objects.get(pk=publication.pk)))
     busiest = max(tree.parents, key=lambda c: tree.descendants.get(c, 0))
     url = reverse("argmap:topic-branch", args=[topic.slug, busiest])
-    # the topic, the publication, the frame, the claim, then two per level opened (at most
-    # 4 levels), the details, the sources and named claims
-    with django_assert_max_num_queries(4 + 2 + 2 * 4 + 2):
+    # the topic, the publication, the frame with the claim and its arguments, then one per
+    # level opened (at most 4 levels), the details, the sources and named claims
+    with django_assert_max_num_queries(2 + 1 + 4 + 2):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.content) < PAGE_BYTES

@@ -10,10 +10,13 @@ would; the markup is the one described by includes/claim_arguments.html.
 """
 
 from django import template
-from django.utils.html import escape
+from django.conf import settings
+from django.utils.formats import localize
 from django.utils.safestring import SafeString
 
+from argmap.models import web_url
 from argmap.templatetags.argmap_analysis import POLARITY, duplicates_html, why_html
+from argmap.templatetags.argmap_analysis import escape_html as escape
 
 register = template.Library()
 
@@ -117,12 +120,19 @@ class _TreeWriter:
 
 
 @register.simple_tag(takes_context=True)
-def stance_items(context, stances) -> SafeString:
+def stance_items(context, stances, position_id=None) -> SafeString:
     """The <li>s of the stakeholders holding a position (tree.PositionNode.stances): who, what
-    stance, on what basis, and their words or the editor's note in a <details>."""
+    stance, on what basis, and their words or the editor's note in a <details>. At most
+    TOPIC_STAKEHOLDERS, the most involved first (the page's `stakeholder_rank`,
+    involvement.py), and a link to the position's own page, which lists them all."""
     stakeholder = escape(context["urls"].stakeholder)
+    rank = context.get("stakeholder_rank")
+    if rank:
+        stances = sorted(stances, key=lambda s: rank.get(s["stakeholder_id"], len(rank)))
+    limit = settings.TOPIC_STAKEHOLDERS
+    more = len(stances) - limit
     out = []
-    for s in stances:
+    for s in stances[:limit]:
         attitude, basis = escape(s["stance"]), escape(s["basis"])
         out.append(
             f'<li class="stance stance--{attitude}"><a href="{stakeholder}{escape(s["stakeholder_slug"])}/">'
@@ -139,5 +149,35 @@ def stance_items(context, stances) -> SafeString:
             if s["held_on"]:
                 out.append(f'<p class="note">Held on {escape(s["held_on"])}</p>')
             out.append("</details>")
+        out.append("</li>")
+    if more > 0 and position_id is not None:
+        out.append(
+            f'<li class="stance stance--more"><a href="{escape(context["urls"].topic)}positions/{position_id}/">'
+            f'All {len(stances)} holders</a> <span class="note">({more} not shown here)</span></li>'
+        )
+    return SafeString("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def source_items(context, sources) -> SafeString:
+    """The <li>s of the topic's numbered sources (the first `sources_listed` of the tree's):
+    number, title (its page), publisher, date and the original if it is a web address."""
+    source_url = escape(context["urls"].source)
+    out = []
+    for number, source in enumerate(sources, start=1):
+        out.append(
+            f'<li id="source-{number}"><span class="source-number">[{number}]</span> '
+            f'<a href="{source_url}{escape(source["id"])}/">{escape(source["title"])}</a>'
+        )
+        if source.get("publisher"):
+            out.append(f", {escape(source['publisher'])}")
+        if source.get("published_on"):
+            out.append(f", {escape(localize(source['published_on']))}")  # a date as a template prints it
+        url = web_url(source.get("url"))
+        if url:
+            out.append(
+                f' <a class="external" href="{escape(url)}" rel="noopener noreferrer nofollow">original'
+                '<span class="visually-hidden"> (external site)</span></a>'
+            )
         out.append("</li>")
     return SafeString("".join(out))
