@@ -1,8 +1,19 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.test import override_settings
 
 from tests.factories import EditorFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    """Test users' passwords are hashed with MD5 (as Django's docs advise for tests):
+    PBKDF2 costs a quarter of a second or more per hash, and nearly every test makes an
+    editor, a reviewer or a user. Production settings are untouched (test_settings checks
+    them in a process of their own)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
