@@ -2,8 +2,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import EditorFactory, UserFactory
+from tests.properties import FAST
+
+# The edit-test loop's property tests (tests/properties.py): `make test-fast` loads it.
+hypothesis_settings.register_profile(FAST, max_examples=10)
 
 
 @pytest.fixture(scope="session", autouse=True)
