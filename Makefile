@@ -64,10 +64,11 @@ test-sqlite: $(VENV)/.installed-dev
 	DATABASE_URL= $(BIN)/python -m pytest
 
 # The edit-test loop: the suite on SQLite without the tests marked slow (browser,
-# schemathesis, the reference Argdown parser, benchmark runs), one process per core
-# (pytest-xdist; a test file stays in one process). `make test` runs them all.
+# schemathesis, the reference Argdown parser, benchmark runs, other processes, big maps),
+# property tests a fifth as often (tests/properties.py), one process per core
+# (pytest-xdist; a test file stays in one process). `make test` runs them all, in full.
 test-fast: $(VENV)/.installed-dev
-	DATABASE_URL= $(BIN)/python -m pytest -m "not slow" -n auto --dist loadfile $(ARGS)
+	DATABASE_URL= $(BIN)/python -m pytest -m "not slow" --hypothesis-profile=fast -n auto --dist loadfile $(ARGS)
 
 # Runs when PostgreSQL answers; REQUIRE_POSTGRESQL=1 (as in CI) makes its absence a failure.
 test-postgresql: $(VENV)/.installed-dev

@@ -1,8 +1,25 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import EditorFactory, UserFactory
+from tests.properties import FAST
+
+# The edit-test loop's property tests (tests/properties.py): `make test-fast` loads it.
+hypothesis_settings.register_profile(FAST, max_examples=10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    """Test users' passwords are hashed with MD5 (as Django's docs advise for tests):
+    PBKDF2 costs a quarter of a second or more per hash, and nearly every test makes an
+    editor, a reviewer or a user. Production settings are untouched (test_settings checks
+    them in a process of their own)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +56,27 @@ def editors_group(request):
             for permission in Permission.objects.filter(codename__in=codenames).select_related("content_type")
             if (permission.content_type.app_label, permission.codename) in permissions
         )
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back after its last test. Rows a
+    module-scoped fixture makes inside it are made once and read by each of the module's
+    tests, which run inside it in savepoints of their own (pytest-django's `db`): what a
+    test changes is undone before the next one. For modules whose every test reads the
+    same data and none needs real transactions (`transactional_db` cannot run inside)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with django_db_blocker.block():  # between tests, as elsewhere, no database
+            yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_map(module_transaction, django_db_blocker):
+    """The demo map, loaded once per module that asks for it (load_demo takes about a
+    second): see module_transaction."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from tests.factories import (
 )
 from tests.test_site_browser import browser, page  # noqa: F401 - fixtures: Chromium, and a fresh page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.test_deployment import PORTS, ROOT, environment, fetch, manage, stop, wait_for
@@ -25,6 +26,7 @@ def test_gunicorn_takes_its_workers_from_the_cpus_and_recycles_them():
     assert config["graceful_timeout"] == 30
 
 
+@pytest.mark.slow  # a gunicorn server in a process of its own
 def test_gunicorn_serves_argmap_with_its_config(tmp_path):
     manage(tmp_path, "migrate", "--no-input", "-v", "0", REDIS_URL="")
     url = f"http://127.0.0.1:{PORTS[0]}"

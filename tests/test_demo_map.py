@@ -26,8 +26,9 @@ EXPECTED_STAKEHOLDERS = {
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
+def demo(demo_map, db):
+    """The demo map, loaded once for the module (conftest.demo_map); each test reads and
+    changes it in a savepoint of its own."""
 
 
 def snapshot():

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTS = [int(port) for port in os.environ.get("ARGMAP_TEST_PORTS", "8104,8114").split(",")]
 TOPIC = "/topics/uk-openai-partnership/"
 
+pytestmark = pytest.mark.slow  # servers and a worker in processes of their own
+
 
 def environment(folder: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}

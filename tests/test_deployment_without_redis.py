@@ -7,9 +7,13 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from tests.test_deployment import PORTS, ROOT, TOPIC, deployment, environment, fetch, stop, wait_for
 
 __all__ = ["deployment"]  # the fixture, used here
+
+pytestmark = pytest.mark.slow  # a server in a process of its own
 
 
 def test_with_redis_stopped_pages_are_served_and_the_failure_logged(deployment, tmp_path):

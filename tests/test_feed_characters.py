@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 
 from argmap.models import Topic, xml_safe
 from tests.factories import TopicFactory
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Characters worth a special try: emoji (with joiners and variation selectors), right-to-left
 # text and marks, combining marks, every C0 control, noncharacters and XML's own syntax.

@@ -12,6 +12,7 @@ from argmap.synthetic import generate_map
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # full_clean() on every row of a 300-claim map
 def test_generated_map_obeys_every_rule():
     result = generate_map(claims=300, seed=7)
     topic = result.topic
@@ -27,6 +28,7 @@ def test_generated_map_obeys_every_rule():
     assert not any(support_path_exists(edges, start=target, goal=claim) for claim, target in edges)
 
 
+@pytest.mark.slow  # a 2,000-claim map
 def test_generated_map_is_deep_and_branching():
     generate_map(claims=2000, seed=1)
     parent = dict(Link.objects.exclude(target_claim=None).order_by("-id").values_list("claim_id", "target_claim_id"))

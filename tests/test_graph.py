@@ -20,6 +20,7 @@ from argmap.graph import (
     ArgumentGraph,
     support_path_exists,
 )
+from tests.properties import examples
 
 SUP, OPP = "supports", "opposes"
 
@@ -400,7 +401,7 @@ def all_strengths(evaluation):
     }
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(maps())
 def test_strengths_stay_between_zero_and_one(graph_map):
     positions, claims, links = graph_map
@@ -408,7 +409,7 @@ def test_strengths_stay_between_zero_and_one(graph_map):
     assert all(0.0 <= value <= 1.0 for value in all_strengths(evaluation).values())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(maps(), st.randoms(use_true_random=False))
 def test_the_result_does_not_depend_on_the_order_rows_arrive_in(graph_map, rng):
     positions, claims, links = graph_map
@@ -422,7 +423,7 @@ def test_the_result_does_not_depend_on_the_order_rows_arrive_in(graph_map, rng):
     assert first == second
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(maps(), scores, st.sampled_from([SUP, OPP]), st.data())
 def test_a_new_supporter_never_lowers_its_target_nor_a_new_opponent_raises_it(graph_map, base, polarity, data):
     positions, claims, links = graph_map
@@ -439,7 +440,7 @@ def test_a_new_supporter_never_lowers_its_target_nor_a_new_opponent_raises_it(gr
         assert after[kind, target] <= before[kind, target] + 1e-9
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(maps())
 def test_accepted_claims_never_oppose_each_other_and_defend_themselves(graph_map):
     positions, claims, links = graph_map
@@ -464,7 +465,7 @@ def established(claims, links, claim):
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(maps(max_claims=7), st.integers(1, 4))
 def test_cruxes_are_the_claims_that_move_a_position_most_when_tried_one_by_one(graph_map, limit):
     positions, claims, links = graph_map

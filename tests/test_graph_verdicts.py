@@ -9,6 +9,7 @@ from argmap import duplicates, evidence
 from argmap.duplicates import possible_duplicates
 from argmap.graph import ArgumentGraph
 from argmap.robustness import SCORE_MARGIN, robustness
+from tests.properties import examples
 
 # -- DF-QuAD, worked by hand from its definition -------------------------------------------
 #
@@ -119,7 +120,7 @@ def maps(draw, *, facts=False):
     return positions, claims, sorted(links, key=str), checks
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(maps(facts=True))
 def test_two_alternatives_are_never_both_accepted(drawn):
     positions, claims, links, checks = drawn
@@ -186,7 +187,7 @@ def test_a_fact_in_a_circle_of_opposition_is_not_rejected():
     assert graph.evaluate().claims[10].label == "undecided"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(maps(facts=True), st.booleans())
 def test_a_fact_is_never_rejected_unless_checked_false(drawn, alternatives):
     positions, claims, links, checks = drawn
@@ -280,7 +281,7 @@ def test_a_verdict_resting_on_an_inferred_link_is_fragile_and_says_which():
     assert (report.tried, report.untried) == (1, 0)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(maps(facts=True), st.booleans(), st.data())
 def test_a_robust_verdict_survives_any_perturbation_within_its_bounds(drawn, alternatives, data):
     positions, claims, links, checks = drawn
@@ -356,7 +357,7 @@ def word_sets(draw) -> list[str]:
     return texts
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(word_sets())
 def test_the_filters_find_the_same_pairs_as_comparing_every_two_claims(texts):
     claims = list(enumerate(texts))

@@ -92,6 +92,7 @@ def test_import_names_an_unknown_user_or_a_missing_file(tmp_path):
         run("import_map", str(tmp_path / "x.json"), "--format", "json")
 
 
+@pytest.mark.slow  # manage.py in a process of its own
 def test_a_failed_import_exits_non_zero(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "argmap-export/1", "topic": ')

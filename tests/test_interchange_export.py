@@ -1,7 +1,6 @@
 """Every export reads the map in one query, whatever its size, and says what it is."""
 
 import pytest
-from django.core.management import call_command
 
 from argmap.interchange import FORMATS, export_map
 from argmap.interchange.document import load_complete_map
@@ -13,10 +12,17 @@ from tests.factories import StakeholderFactory, StanceFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def generated(module_transaction, django_db_blocker):
+    """Maps of 10, 200 and 300 claims, made once for the module (conftest.module_transaction)."""
+    with django_db_blocker.unblock():
+        return {claims: generate_map(claims=claims, seed=claims).topic for claims in (10, 200, 300)}
+
+
 @pytest.mark.parametrize("format", list(FORMATS))
 @pytest.mark.parametrize("claims", [10, 300])
-def test_export_reads_the_map_in_one_query(django_assert_num_queries, format, claims):
-    topic = generate_map(claims=claims, seed=claims).topic
+def test_export_reads_the_map_in_one_query(generated, django_assert_num_queries, format, claims):
+    topic = generated[claims]
     with django_assert_num_queries(1):  # loading.load_map: one WITH … SELECT, every part as JSON arrays
         content = b"".join(export_map(topic, format).content)
     assert content
@@ -58,9 +64,8 @@ def test_an_export_says_its_content_type_and_file_name(format, content_type, fil
 
 
 @pytest.mark.parametrize("format", list(FORMATS))
-def test_a_format_that_reads_fewer_columns_writes_the_same_file_as_from_the_whole_map(format):
-    call_command("load_demo", verbosity=0)
-    for topic in [Topic.objects.get(slug="uk-openai-partnership"), generate_map(claims=200, seed=5).topic]:
+def test_a_format_that_reads_fewer_columns_writes_the_same_file_as_from_the_whole_map(demo_map, generated, format):
+    for topic in [Topic.objects.get(slug="uk-openai-partnership"), generated[200]]:
         spec = FORMATS[format]
         assert b"".join(export_map(topic, format).content) == b"".join(spec.write(topic, load_complete_map(topic)))
 

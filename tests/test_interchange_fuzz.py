@@ -15,10 +15,11 @@ from argmap.interchange.checking import SPECS, _Check, _clean_rows
 from argmap.interchange.document import COLUMNS, MODELS, PARTS
 from argmap.interchange.reading import IncomingMap
 from argmap.synthetic import generate_map
+from tests.properties import examples
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 UUIDS = st.sampled_from(["9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed", "not-a-uid"])
 SCALARS = st.one_of(
     st.none(),
@@ -105,7 +106,7 @@ def test_any_bytes_in_any_format_get_a_report(format, content):
     assert_reports(content, format)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     text=st.text(alphabet=st.sampled_from(list("[]:+-<> \t#{}\"'\\/*=_.@(),;abcé🧪\u202e")), min_size=1, max_size=60)
 )
@@ -115,7 +116,7 @@ def test_argdown_escaping_is_undone_exactly_by_the_import(text):
     assert (read, tags, data) == (text.strip(), [], {})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(list("[]:+-<> \t#{}\\/*=_.@abc🧪")), max_size=40))
 def test_argdown_escaping_skips_only_texts_that_need_no_escape(text):
     # escape() checks first whether a text needs any escape; it must never skip one that does.
@@ -130,7 +131,7 @@ DATA = st.recursive(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(value=DATA)
 def test_argdown_data_is_json_of_the_value_with_nothing_argdown_would_read(value):
     # Inside Argdown's data, a brace or = in a string would end it, and YAML refuses C1

@@ -21,6 +21,7 @@ from argmap.lenses import (
     lens_summary,
     lensed_stakeholders,
 )
+from tests.properties import examples
 
 SUP, OPP = "supports", "opposes"
 
@@ -126,7 +127,7 @@ def test_the_search_for_bridges_stops_at_its_budget():
     assert bridge.claim_ids == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.data())
 def test_a_bridge_found_always_brings_the_lenses_together(data):
     claims = list(range(10, 10 + data.draw(st.integers(2, 7))))

@@ -27,11 +27,6 @@ def fresh_counts():
     caches["throttle"].clear()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(
     ("trusted", "forwarded", "remote", "client"),
     [

@@ -11,7 +11,7 @@ from argmap.publishing import publish
 from tests.factories import ClaimFactory, LinkFactory, PositionFactory, TopicFactory
 from tests.test_site_browser import browser, page  # noqa: F401 - the fixtures
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 

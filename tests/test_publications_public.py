@@ -181,6 +181,7 @@ def test_drafts_publications_stay_hidden_from_the_public(client, published):
     assert client.get(reverse("argmap:corrections")).status_code == 200
 
 
+@pytest.mark.slow  # a 10,000-claim map
 def test_a_published_10k_claim_page_takes_no_evaluation_at_request_time(client, django_assert_num_queries, reviewer):
     topic = generate_map(claims=10_000, seed=1).topic
     publish(topic, user=reviewer)

@@ -41,6 +41,7 @@ def first_level(publication: Publication) -> int:
     return PublishedRow.objects.filter(publication=publication, part="links", key__lt=0).count()
 
 
+@pytest.mark.slow  # a 3,000-claim map
 def test_the_topic_page_reads_the_same_queries_and_bounded_bytes_at_two_sizes(
     client, django_assert_num_queries, reviewer, settings
 ):
@@ -62,6 +63,7 @@ def test_the_topic_page_reads_the_same_queries_and_bounded_bytes_at_two_sizes(
         assert response.content.count(b'class="argument ') <= 3 * 5 + 3
 
 
+@pytest.mark.slow  # a 3,000-claim map
 def test_the_topic_page_opens_branches_within_its_budget_at_two_sizes(client, django_assert_max_num_queries, reviewer):
     for claims, seed in ((300, 3), (3000, 4)):
         topic, _publication = published(claims, reviewer, seed=seed)
@@ -75,6 +77,7 @@ def test_the_topic_page_opens_branches_within_its_budget_at_two_sizes(client, dj
         )
 
 
+@pytest.mark.slow  # a 3,000-claim map
 def test_the_first_level_is_ranked_by_strength_and_shows_more_by_a_plain_link(client, reviewer, settings):
     settings.TOPIC_FIRST_LEVEL = settings.TOPIC_MORE = 5
     topic, publication = published(3000, reviewer, seed=4)
@@ -106,6 +109,7 @@ def test_the_first_level_is_ranked_by_strength_and_shows_more_by_a_plain_link(cl
     assert client.get(beyond).status_code == 404
 
 
+@pytest.mark.slow  # a 3,000-claim map
 def test_a_branch_fragment_is_bounded_and_the_path_is_one_query(client, django_assert_max_num_queries, reviewer):
     topic, publication = published(3000, reviewer, seed=4)
     tree = build_tree(published_map(Publication.objects.get(pk=publication.pk)))

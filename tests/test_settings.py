@@ -7,11 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "q8Vd-3rT!xZp0w@L7mK#cN2bY^hF5sJ*uE9gA$1oR6iW4eU&yT",
     "ALLOWED_HOSTS": "argmap.example.org",
 }
+
+
+# Settings are read as a deployment reads them: by manage.py in a process of its own.
+pytestmark = pytest.mark.slow
 
 
 def run_manage(*args, **env):

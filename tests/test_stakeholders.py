@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from argmap.stakeholders import agreement, claims_held_by, coalitions, find_gaps, power_interest_grid, quadrant
+from tests.properties import examples
 
 
 def test_a_stakeholders_claims_are_those_it_puts_forward():
@@ -84,7 +85,7 @@ def test_stakeholders_without_a_common_position_are_never_joined():
     ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -106,7 +107,7 @@ def test_every_two_members_of_a_coalition_agree_enough(held):
                 assert pairs[a, b] >= 0.75
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -8,12 +8,6 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Test users' passwords are hashed with a fast hasher: PBKDF2 costs a quarter second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_throttle():
     """Anonymous requests are counted per address in the cache: each test starts afresh."""
     cache.clear()
