@@ -1135,9 +1135,10 @@ class PublicationQuerySet(models.QuerySet):
         """Publications of the topics the public may see."""
         return self.filter(topic__status=TopicStatus.PUBLISHED)
 
-    def without_documents(self):
-        """Without the snapshot and the analysis, which a list or a feed does not read."""
-        return self.defer("snapshot", "analysis")
+    def without_documents(self, *, page_plan: bool = False):
+        """Without the snapshot and the analysis, which a list or a feed does not read, nor
+        (unless `page_plan`, for the topic page) the plan of the topic page's rows."""
+        return self.defer("snapshot", "analysis", *(() if page_plan else ("page_plan",)))
 
     def in_force_on(self, day):
         """The publications made on or before `day` (a date), the latest first."""
@@ -1172,6 +1173,9 @@ class Publication(models.Model):
     claim_count = models.PositiveIntegerField(default=0)
     snapshot = models.TextField(editable=False)
     analysis = models.TextField(editable=False)
+    # Which rows the topic page reads, worked out once at publish (published_map.topic_plan):
+    # the page then reads them in one query. None for publications made before it existed.
+    page_plan = models.JSONField(null=True, blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 

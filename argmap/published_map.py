@@ -6,13 +6,15 @@ its counts and descendants, the sources' numbers) and writes a row per object of
 snapshot with its key, its rank in page order and its stored analysis: with COPY on
 PostgreSQL, in batches elsewhere. Pages then read:
 
-    topic_slice(publication_id, budget=…, first_level=…)   the topic page
+    topic_slice(publication_id, budget=…, first_level=…)   the topic page (with its plan, one query)
     arguments_slice(publication_id, key, start=…, count=…)  "show more" of a position
     branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch
     frame_slice(publication_id)                              the topic's stakeholders page
     path_to(publication_id, claim_id)                       the claims from the top down to one
 
-Each is a fixed number of queries (a few per level of the tree shown), never the snapshot.
+Each is a fixed number of queries (a few per level of the tree shown), never the snapshot;
+the topic page, the same for every reader, reads the rows its plan lists (`topic_plan`,
+worked out once at publish) in one.
 The first level under each position is ranked by strength, then by recency (newest
 claim first); below it, supporters come first, as on a live map.
 """
@@ -239,6 +241,15 @@ def _among(ids) -> Q:
     return Q(RawSQL(f"{table}.object_id = ANY(ARRAY({sql}))", params, output_field=BooleanField()))  # noqa: S611 - SQL from the ORM
 
 
+def _rows(publication_id: int, query: Q) -> list[Row]:
+    """The rows of a publication that `query` selects, with what a _Reader keeps of them."""
+    return list(
+        PublishedRow.objects.filter(query, publication_id=publication_id).values(
+            "part", "object_id", "key", "rank", "data", "layout", "assessment"
+        )
+    )
+
+
 def _load(row: Row) -> Row:
     return orjson.loads(row["data"])
 
@@ -258,11 +269,12 @@ class _Reader:
         self.named: set[int] = set()  # claims read for their text only
 
     def read(self, query: Q) -> list[Row]:
-        rows = list(
-            PublishedRow.objects.filter(query, publication_id=self.publication_id).values(
-                "part", "object_id", "key", "rank", "data", "layout", "assessment"
-            )
-        )
+        """The rows `query` selects, gathered: one query."""
+        return self.gather(_rows(self.publication_id, query))
+
+    def gather(self, rows: Iterable[Row]) -> list[Row]:
+        """Keep `rows` (as _rows gives them) by part, with their layouts and assessments."""
+        rows = list(rows)
         for row in rows:
             part, object_id = row["part"], row["object_id"]
             if part == "topic":
@@ -436,9 +448,10 @@ class _Reader:
         )
 
 
-def topic_slice(publication_id: int, *, budget: int, first_level: int) -> Slice:
-    """The topic page: the positions, the first `first_level` claims under each (and at the
-    top, unattached), then breadth-first below while the page stays within `budget` claims."""
+def _topic_read(publication_id: int, budget: int, first_level: int) -> tuple[_Reader, set[int], list[int]]:
+    """The topic page's rows, read level by level: the frame, the first level, one query
+    per level opened below it, then the details. Returns the reader, the claims opened and
+    the claims at the top."""
     reader = _Reader(publication_id)
     reader.read_frame()
     positions = sorted(reader.parts["positions"].values(), key=lambda row: (row["order"], row["id"]))
@@ -456,6 +469,90 @@ def topic_slice(publication_id: int, *, budget: int, first_level: int) -> Slice:
     shown = sum(len(reader.children[key]) for key in keys) + len(top)
     expanded, below = reader.expand(placed + top, shown, budget)
     reader.read_details([*placed, *top, *below])
+    return reader, expanded, top
+
+
+# ---------------------------------------------------------------------------
+# The topic page's plan, worked out once per publication
+# ---------------------------------------------------------------------------
+#
+# Every reader of a publication's topic page is shown the same slice, so which rows it reads
+# is worked out once, at publish (publishing.publish stores it as Publication.page_plan):
+#
+#     made_with  the settings and limits the selection depends on; a plan made with others
+#                is not used (the page is then read level by level)
+#     rows       [[part, [object ids]], …] in the order the level-by-level read first met
+#                them (the topic's row included), so that the Slice is built the same
+#     children   [[key, [link ids]], …]: the links placed under each key, in page order
+#     more       [[key, n], …]: how many claims each position (and 0, the top) has beyond
+#                the first level
+#     top, expanded, named   the claims at the top, opened, and read for their text only
+#
+# The page then reads the planned rows in one query (the (publication, part, object_id)
+# index finds each), and gathers them as the level-by-level read would.
+
+PLAN_IDS = 20_000  # a plan lists at most this many rows (bound parameters of one query); beyond, none is made
+
+
+def _made_with(budget: int, first_level: int) -> dict[str, int]:
+    """What a topic page's selection depends on: if any of it changes, a stored plan no longer
+    says what the page would read."""
+    return {
+        "budget": budget,
+        "first_level": first_level,
+        "levels": LEVELS,
+        "sources_listed": SOURCES_LISTED,
+        "why_listed": WHY_LISTED,
+        "because_listed": BECAUSE_LISTED,
+    }
+
+
+def topic_plan(publication_id: int, *, budget: int, first_level: int) -> dict[str, Any] | None:
+    """The plan of the topic page's rows (above), from a level-by-level read; None if it would
+    list more than PLAN_IDS rows."""
+    reader, expanded, top = _topic_read(publication_id, budget, first_level)
+    rows = [["topic", [reader.frame["row"]["id"]]], *([part, list(found)] for part, found in reader.parts.items())]
+    if sum(len(ids) for _part, ids in rows) > PLAN_IDS:
+        return None
+    return {
+        "made_with": _made_with(budget, first_level),
+        "rows": rows,
+        "children": [
+            [key, [link_id for link_id, _claim, _polarity in links]] for key, links in reader.children.items()
+        ],
+        "more": [[key, count] for key, count in reader.more.items()],
+        "top": top,
+        "expanded": sorted(expanded),
+        "named": sorted(reader.named),
+    }
+
+
+def _planned_read(publication_id: int, plan: dict[str, Any]) -> Slice:
+    """The topic page from its plan: the planned rows in one query, gathered in the order the
+    plan lists them (as the level-by-level read met them), with what that read derived."""
+    reader = _Reader(publication_id)
+    reader.named = set(plan["named"])  # before reading: these claims' whys are not read
+    wanted = Q()
+    for part, ids in plan["rows"]:
+        wanted |= Q(part=part, object_id__in=ids)
+    found = {(row["part"], row["object_id"]): row for row in _rows(publication_id, wanted)}
+    reader.gather(found[(part, object_id)] for part, ids in plan["rows"] for object_id in ids)
+    links = reader.parts["links"]
+    for key, link_ids in plan["children"]:
+        reader.children[key] = [
+            (link_id, links[link_id]["claim_id"], links[link_id]["polarity"]) for link_id in link_ids
+        ]
+    reader.more = dict(plan["more"])
+    return reader.slice(set(plan["expanded"]), top=plan["top"])
+
+
+def topic_slice(publication_id: int, *, budget: int, first_level: int, plan: dict[str, Any] | None = None) -> Slice:
+    """The topic page: the positions, the first `first_level` claims under each (and at the
+    top, unattached), then breadth-first below while the page stays within `budget` claims.
+    With the publication's `plan` made with these settings, in one query; else level by level."""
+    if plan is not None and plan.get("made_with") == _made_with(budget, first_level):
+        return _planned_read(publication_id, plan)
+    reader, expanded, top = _topic_read(publication_id, budget, first_level)
     return reader.slice(expanded, top=top)
 
 

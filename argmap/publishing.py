@@ -70,7 +70,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
-from argmap.published_map import Slice, store_rows, stored_evaluation
+from argmap.published_map import Slice, store_rows, stored_evaluation, topic_plan
 from argmap.robustness import with_robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
 
@@ -265,6 +265,13 @@ def publish(
         # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
         step("storing it for the pages")
         store_rows(publication.pk, document, analysed, len(snapshot))
+        # Which of them the topic page reads, the same for every reader: worked out once, so
+        # that the page reads them in one query (published_map.topic_plan). Set in the
+        # transaction that makes the publication: page_plan is not among the columns the
+        # trigger of migration 0010 freezes, and the model refuses any later save.
+        plan = topic_plan(publication.pk, budget=settings.TOPIC_TREE_BUDGET, first_level=settings.TOPIC_FIRST_LEVEL)
+        Publication.objects.filter(pk=publication.pk).update(page_plan=plan)
+        publication.page_plan = plan
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()

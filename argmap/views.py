@@ -200,6 +200,7 @@ class TopicMapView(View):
     content_type = "text/html; charset=utf-8"
     takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
     lens_ignored = False  # the lens asked for is no stakeholder of the map: a 400, the page saying so, never cached
+    reads_page_plan = True  # a publication's page reads the topic page's plan (published_map.topic_plan)
 
     def lens_slug(self) -> str:
         """The lens asked for, if this page takes one (a bounded string; page_lens checks it)."""
@@ -256,14 +257,19 @@ class TopicMapView(View):
         if self.lens_slug():  # a lens evaluates the whole map again: read it all (kept per publication and lens)
             whole = Edition.published(Publication.objects.get(pk=publication_id), topic)
             return self.render_content(whole, number=number, **kwargs)
-        publication = Publication.objects.without_documents().get(pk=publication_id)
-        found = self.read_slice(publication_id, **kwargs)
+        publication = Publication.objects.without_documents(page_plan=self.reads_page_plan).get(pk=publication_id)
+        found = self.read_slice(publication, **kwargs)
         if found is None:
             raise Http404("No such claim in this topic.")
         return self.render_content(Edition.sliced(publication, topic, found), number=number, **kwargs)
 
-    def read_slice(self, publication_id: int, **kwargs) -> Slice | None:
-        return topic_slice(publication_id, budget=settings.TOPIC_TREE_BUDGET, first_level=settings.TOPIC_FIRST_LEVEL)
+    def read_slice(self, publication: Publication, **kwargs) -> Slice | None:
+        return topic_slice(
+            publication.pk,
+            budget=settings.TOPIC_TREE_BUDGET,
+            first_level=settings.TOPIC_FIRST_LEVEL,
+            plan=publication.page_plan,  # the rows it shows, in one query (made at publish with these settings)
+        )
 
     def cached(self, key: str, build) -> HttpResponse:
         """The page from the cache, or built and kept there."""
@@ -412,10 +418,11 @@ class TopicAnalysisView(TopicMapView):
     large map loads this section after its tree (and links here without JavaScript)."""
 
     template_name = "argmap/topic_analysis.html"
+    reads_page_plan = False  # another slice than the topic page's
     takes_lens = True
 
-    def read_slice(self, publication_id: int, **kwargs) -> Slice:
-        return topic_slice(publication_id, budget=0, first_level=0)  # the positions and what the analysis names
+    def read_slice(self, publication: Publication, **kwargs) -> Slice:
+        return topic_slice(publication.pk, budget=0, first_level=0)  # the positions and what the analysis names
 
     def get_context_data(self, edition: Edition, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
@@ -448,9 +455,10 @@ class TopicStakeholdersView(TopicMapView):
     relationships. A publication's page reads the topic's frame only (one query)."""
 
     template_name = "argmap/topic_stakeholder_list.html"
+    reads_page_plan = False  # another slice than the topic page's
 
-    def read_slice(self, publication_id: int, **kwargs) -> Slice:
-        return frame_slice(publication_id)
+    def read_slice(self, publication: Publication, **kwargs) -> Slice:
+        return frame_slice(publication.pk)
 
     def get_context_data(self, edition: Edition, page: int = 1, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
@@ -541,10 +549,11 @@ class TopicBranchView(TopicMapView):
     page was opened with (its branch links carry `?lens=`)."""
 
     template_name = "argmap/includes/claim_arguments.html"
+    reads_page_plan = False  # another slice than the topic page's
     takes_lens = True
 
-    def read_slice(self, publication_id: int, pk: int, **kwargs) -> Slice | None:
-        return branch_slice(publication_id, pk, budget=settings.TOPIC_BRANCH_BUDGET)
+    def read_slice(self, publication: Publication, pk: int, **kwargs) -> Slice | None:
+        return branch_slice(publication.pk, pk, budget=settings.TOPIC_BRANCH_BUDGET)
 
     def get_context_data(self, edition: Edition, pk: int, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
@@ -588,9 +597,10 @@ class TopicMoreView(TopicMapView):
     the page's script loads in place). Position 0 is the claims at the top."""
 
     template_name = "argmap/includes/more_arguments.html"
+    reads_page_plan = False  # another slice than the topic page's
 
-    def read_slice(self, publication_id: int, pk: int, start: int, **kwargs) -> Slice:
-        return arguments_slice(publication_id, -pk, start=start, count=settings.TOPIC_MORE)
+    def read_slice(self, publication: Publication, pk: int, start: int, **kwargs) -> Slice:
+        return arguments_slice(publication.pk, -pk, start=start, count=settings.TOPIC_MORE)
 
     def get_context_data(self, edition: Edition, pk: int, start: int, number: int | None = None) -> dict:
         topic, data, count = edition.topic, edition.data, settings.TOPIC_MORE

@@ -188,9 +188,9 @@ def test_a_published_10k_claim_page_takes_no_evaluation_at_request_time(client, 
     with (
         mock.patch.object(ArgumentGraph, "evaluate", side_effect=AssertionError("evaluated at request time")),
         mock.patch("argmap.publishing.load_map", side_effect=AssertionError("the live map read")),
-        # the topic, its latest publication, its rows (test_published_pages.py): the frame,
-        # the first level, one level opened below it, the details, the sources and named claims
-        django_assert_num_queries(7),
+        # the topic, its latest publication with its page plan, the rows the plan lists
+        # (test_published_pages.py)
+        django_assert_num_queries(3),
     ):
         response = client.get(topic.get_absolute_url())
     assert response.status_code == 200
