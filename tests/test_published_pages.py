@@ -14,7 +14,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from argmap.models import Link, Publication, PublishedRow
-from argmap.published_map import LEVELS, map_rows, path_to, write_rows
+from argmap.published_map import map_rows, path_to, write_rows
 from argmap.publishing import publish, published_document, published_map
 from argmap.synthetic import generate_map
 from argmap.tree import build_tree

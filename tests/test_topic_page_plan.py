@@ -96,7 +96,8 @@ def test_a_plan_lists_the_rows_the_page_reads_once(reviewer):
     _topic, publication = published(300, reviewer, 3)
     plan = Publication.objects.get(pk=publication.pk).page_plan
     parts = [part for part, _ids in plan["rows"]]
-    assert parts[0] == "topic" and len(parts) == len(set(parts))
+    assert parts[0] == "topic"
+    assert len(parts) == len(set(parts))
     for _part, ids in plan["rows"]:
         assert len(ids) == len(set(ids))
     links = dict(plan["rows"])["links"]
