@@ -201,6 +201,7 @@ class TopicMapView(View):
     takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
     lens_ignored = False  # the lens asked for is no stakeholder of the map: a 400, the page saying so, never cached
     reads_page_plan = True  # a publication's page reads the topic page's plan (published_map.topic_plan)
+    publication: Publication | None = None  # the citable version asked for, once read
 
     def lens_slug(self) -> str:
         """The lens asked for, if this page takes one (a bounded string; page_lens checks it)."""
@@ -217,7 +218,10 @@ class TopicMapView(View):
     def get(self, request, slug, number=None, **kwargs):
         topic = get_object_or_404(Topic.objects.visible_to(request.user).with_latest_publication(), slug=slug)
         if number is not None:
-            publication = get_object_or_404(Publication.objects.without_documents(), topic=topic, number=number)
+            # with the topic page's plan, if the page reads it: rendering it then reads no publication again
+            publication = self.publication = get_object_or_404(
+                Publication.objects.without_documents(page_plan=self.reads_page_plan), topic=topic, number=number
+            )
             return self.published_response(request, topic, publication.pk, number, publication.published_at, kwargs)
         if topic.latest_publication_id is not None and not reads_live(request.user):
             return self.published_response(
@@ -257,7 +261,9 @@ class TopicMapView(View):
         if self.lens_slug():  # a lens evaluates the whole map again: read it all (kept per publication and lens)
             whole = Edition.published(Publication.objects.get(pk=publication_id), topic)
             return self.render_content(whole, number=number, **kwargs)
-        publication = Publication.objects.without_documents(page_plan=self.reads_page_plan).get(pk=publication_id)
+        publication = self.publication
+        if publication is None or publication.pk != publication_id:
+            publication = Publication.objects.without_documents(page_plan=self.reads_page_plan).get(pk=publication_id)
         found = self.read_slice(publication, **kwargs)
         if found is None:
             raise Http404("No such claim in this topic.")

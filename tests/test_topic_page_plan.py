@@ -103,3 +103,11 @@ def test_a_plan_lists_the_rows_the_page_reads_once(reviewer):
     links = dict(plan["rows"])["links"]
     assert {link for _key, placed in plan["children"] for link in placed} <= set(links)
     assert set(plan["named"]).isdisjoint(plan["expanded"])
+
+
+def test_the_version_page_reads_its_publication_once(client, django_assert_num_queries, reviewer):
+    _topic, publication = published(300, reviewer, 3)
+    cache.clear()
+    # the topic; the publication of that number, with its plan; the planned rows
+    with django_assert_num_queries(3):
+        assert client.get(publication.get_absolute_url()).status_code == 200
