@@ -28,7 +28,7 @@ from typing import Any
 import django_filters as filters
 import orjson
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django_filters import utils as filter_utils
@@ -132,7 +132,10 @@ def write_records(topic_id: int) -> int:
                 yield (part.name, body["id"], rank, orjson.dumps(body).decode(), as_json(facts_of(part, body)))
 
     PublicRecord.objects.filter(topic_id=topic_id).delete()
-    return copy_rows(PublicRecord, ["part", "object_id", "rank", "body", "facts"], rows(), fixed={"topic": topic_id})
+    # (read whole before COPY starts: the connection reads nothing else during a COPY)
+    return copy_rows(
+        PublicRecord, ["part", "object_id", "rank", "body", "facts"], list(rows()), fixed={"topic": topic_id}
+    )
 
 
 def records_after_publishing(sender, instance, created, **kwargs):
@@ -174,13 +177,15 @@ def public_state() -> tuple[str, int]:
         .aggregate(
             count=Count("pk"),
             last=Max("pk"),
+            versions=Sum("version"),
             changed=Max("changed_at"),
             records=Max(Subquery(marker)),
             live=Count("pk", filter=~Exists(marker)),
         )
     )
     changed = found["changed"].timestamp() if found["changed"] else 0
-    return f"{found['count']}-{found['last']}-{changed}-{found['records']}", found["live"]
+    key = f"{found['count']}-{found['last']}-{found['versions']}-{changed}-{found['records']}"
+    return key, found["live"]
 
 
 def records_of(part: Part) -> QuerySet:
