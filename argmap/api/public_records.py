@@ -12,8 +12,8 @@ list's order, with the same filters (on `facts`, the values they look at, kept b
 the body); a detail is one query by object id.
 
 A topic published before records existed has no "topic" record: it is read live, as
-before, until its next publication. While any such topic is public, a list reads its
-live rows too and merges the two in order (`Merged`: one more query).
+before, until its next publication. While such topics and recorded ones are both public,
+a list reads both and merges them in order (`Merged`: one more query).
 
 Stakeholders, sources, relationships and topics are not recorded (yet): they are shared
 between topics, and the API reads them live (docs/publications.md).
@@ -167,9 +167,10 @@ def not_recorded(topic_field: str = "topic") -> Exists:
     return ~Exists(recorded_topics().filter(topic=OuterRef(topic_field)))
 
 
-def public_state() -> tuple[str, int]:
+def public_state() -> tuple[str, int, int]:
     """In one query: a key that changes whenever what the public lists may show changes
-    (a published topic's map, a publication), and how many public topics are read live."""
+    (a published topic's map, a publication), and how many public topics are read live
+    and from records."""
     marker = recorded_topics().filter(topic=OuterRef("pk")).values("pk")[:1]
     found = (
         Topic.objects.filter(status=TopicStatus.PUBLISHED)
@@ -181,11 +182,12 @@ def public_state() -> tuple[str, int]:
             changed=Max("changed_at"),
             records=Max(Subquery(marker)),
             live=Count("pk", filter=~Exists(marker)),
+            recorded=Count("pk", filter=Exists(marker)),
         )
     )
     changed = found["changed"].timestamp() if found["changed"] else 0
     key = f"{found['count']}-{found['last']}-{found['versions']}-{changed}-{found['records']}"
-    return key, found["live"]
+    return key, found["live"], found["recorded"]
 
 
 def records_of(part: Part) -> QuerySet:

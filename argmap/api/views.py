@@ -98,7 +98,7 @@ class ArgmapViewSet(viewsets.ModelViewSet):
         key = None
         part = self.recorded_part()
         if part is not None:
-            version, read_live = public_records.public_state()
+            version, read_live, recorded = public_records.public_state()
         elif not request.user.is_authenticated:
             version = Topic.objects.public().site_version()
         if not request.user.is_authenticated:
@@ -111,24 +111,26 @@ class ArgmapViewSet(viewsets.ModelViewSet):
             page = self.paginate_queryset(reader.values(self.filter_queryset(self.get_queryset())))
             rows = reader.rows(page, request)
         else:
-            page = self.paginate_queryset(self.published_rows(part, reader, read_live))
+            page = self.paginate_queryset(self.published_rows(part, reader, read_live, recorded))
             rows = public_records.bodies(page, reader, request)
         response = self.get_paginated_response(rows)
         if key is not None:
             list_pages.set(key, response.data)
         return response
 
-    def published_rows(self, part: public_records.Part, reader, read_live: int):
+    def published_rows(self, part: public_records.Part, reader, read_live: int, recorded: int):
         """The public's list of `part`: its publication records, and while `read_live`
-        topics are public without records, their live rows merged in."""
+        topics are public without records, their live rows (merged in, if some are
+        `recorded`)."""
+        live = reader.values(self.filter_queryset(self.get_queryset()))
+        if not recorded:
+            return live
         self.page_ordering = part.ordering
         records = public_records.filtered(part, self.request)
         if not read_live:
             return records
-        live = reader.values(self.filter_queryset(self.get_queryset())).annotate(
-            object_id=F("pk"), rank=F("order") if part.model is Position else Value(0)
-        )
-        return public_records.Merged(records, live)
+        ranked = live.annotate(object_id=F("pk"), rank=F("order") if part.model is Position else Value(0))
+        return public_records.Merged(records, ranked)
 
     def retrieve(self, request, *args, **kwargs):
         part = self.recorded_part()
