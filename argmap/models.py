@@ -1291,6 +1291,46 @@ class PublishedRow(models.Model):
         super().save(*args, **kwargs)
 
 
+class PublicRecordQuerySet(models.QuerySet):
+    def public(self):
+        """Records of published topics (a topic unpublished since keeps none public)."""
+        return self.filter(topic__status=TopicStatus.PUBLISHED)
+
+    def of(self, part: str):
+        return self.filter(part=part)
+
+
+class PublicRecord(models.Model):
+    """One object of a topic's map (a claim, a link, a stance…) as the API showed it to an
+    anonymous reader when the topic was last published: what the API's anonymous lists and
+    details serve, so that nothing editors change reaches them before the next publication
+    (api/public_records.py writes them at publish and reads them). `body` is the API's
+    representation, as JSON; `facts` the values its list filters look at; `rank` a
+    position's order. A topic's records are replaced whole at each publication; its
+    "topic" record marks a topic whose API reads are records (a topic published before
+    them is read live until its next publication)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=16)  # the API resource's basename: "claim", "link", … or "topic"
+    object_id = models.BigIntegerField()
+    rank = models.IntegerField(default=0)
+    body = models.TextField()  # JSON
+    facts = models.JSONField(default=dict)
+
+    objects = PublicRecordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["part", "object_id"], name="public_record_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["part", "topic", "object_id"], name="public_record_by_topic"),
+        ]
+
+    def __str__(self):
+        return f"{self.part} {self.object_id} as published"
+
+
 class ReviewAction(models.TextChoices):
     SUBMITTED = "submitted", "submitted for review"
     SENT_BACK = "sent_back", "sent back"

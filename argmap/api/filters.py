@@ -37,13 +37,18 @@ class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) != "list":
             return queryset
-        filterset_class = self.get_filterset_class(view, queryset)
-        known = set(filterset_class.base_filters) if filterset_class else set()
-        unknown = sorted(set(request.query_params) - known - self.always_allowed)
-        if unknown:
-            allowed = ", ".join(sorted(known | self.always_allowed))
-            raise ValidationError({name: [f"Unknown filter. Known: {allowed}."] for name in unknown})
+        refuse_unknown(request, self.get_filterset_class(view, queryset))
         return super().filter_queryset(request, queryset, view)
+
+
+def refuse_unknown(request, filterset_class) -> None:
+    """A 400 naming every query parameter that is neither a filter nor the pagination's."""
+    always_allowed = StrictFilterBackend.always_allowed
+    known = set(filterset_class.base_filters) if filterset_class else set()
+    unknown = sorted(set(request.query_params) - known - always_allowed)
+    if unknown:
+        allowed = ", ".join(sorted(known | always_allowed))
+        raise ValidationError({name: [f"Unknown filter. Known: {allowed}."] for name in unknown})
 
 
 class IntegerFilter(filters.NumberFilter):

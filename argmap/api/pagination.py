@@ -59,7 +59,8 @@ class KeysetPagination(pagination.CursorPagination):
     invalid_cursor_message = "Invalid cursor: use the `next` or `previous` link of a page of this list."
 
     def get_ordering(self, request, queryset, view):
-        return tuple(view.ordering)
+        # (a list read from publication records is in their columns' names: public_records.py)
+        return tuple(getattr(view, "page_ordering", None) or view.ordering)
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
@@ -73,7 +74,8 @@ class KeysetPagination(pagination.CursorPagination):
         self.wants_count = flag(request.query_params.get(self.count_query_param, "false"), self.count_query_param)
         self.count = self.count_is_exact = None
         if self.wants_count:
-            self.count, self.count_is_exact = count_rows(queryset)
+            counter = getattr(queryset, "count_rows", None)  # (two lists merged: public_records.Merged)
+            self.count, self.count_is_exact = counter() if counter else count_rows(queryset)
         self.model = queryset.model
         return super().paginate_queryset(queryset, request, view)
 

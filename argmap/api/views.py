@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import orjson
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.http import HttpResponse
 from django.utils.connection import ConnectionProxy
 from django.utils.http import parse_etags
@@ -23,7 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from argmap.api import filters, serializers
+from argmap.api import filters, public_records, serializers
 from argmap.api.analysis import TopicAnalysisActions
 from argmap.api.exceptions import PreconditionFailed, PreconditionRequired
 from argmap.api.interchange import TopicInterchangeActions
@@ -64,8 +64,19 @@ class ArgmapViewSet(viewsets.ModelViewSet):
         kwargs.pop("format", None)
         return super().dispatch(request, *args, **kwargs)
 
+    def recorded_part(self) -> public_records.Part | None:
+        """The part of the publication records this request reads, if it reads them: the
+        public's reads of a topic's objects (public_records.py)."""
+        part = public_records.PARTS.get(self.basename)
+        if part is None or not public_records.reads_records(self.request.user, part.model):
+            return None
+        return part
+
     def readable_queryset(self) -> QuerySet:
         queryset = self.queryset.all().visible_to(self.request.user).order_by(*self.ordering)
+        if self.recorded_part() is not None:
+            # The public reads live only the topics that have no records yet.
+            queryset = queryset.filter(public_records.not_recorded())
         # (select_related() without names would follow every foreign key)
         return queryset.select_related(*self.related) if self.related else queryset
 
@@ -81,25 +92,53 @@ class ArgmapViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         # What the public reads changes only with a new version of a published topic (the
-        # triggers move it on every change to what its map shows, migrations 0002, 0009):
-        # an anonymous list page is kept per version of them all, and per address.
+        # triggers move it on every change to what its map shows, migrations 0002, 0009)
+        # or a new publication: an anonymous list page is kept per version of them all,
+        # and per address.
         key = None
-        if not request.user.is_authenticated:
+        part = self.recorded_part()
+        if part is not None:
+            version, read_live, recorded = public_records.public_state()
+        elif not request.user.is_authenticated:
             version = Topic.objects.public().site_version()
+        if not request.user.is_authenticated:
             key = "api-list:" + hashlib.blake2b(f"{version} {request.build_absolute_uri()}".encode()).hexdigest()
             if (body := list_pages.get(key)) is not None:
                 return Response(body)
         # Rows straight from .values(), not model instances through the serializer (rows.py).
         reader = reader_for(self.get_serializer_class())
-        queryset = reader.values(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(queryset)
-        response = self.get_paginated_response(reader.rows(page, request))
+        if part is None:
+            page = self.paginate_queryset(reader.values(self.filter_queryset(self.get_queryset())))
+            rows = reader.rows(page, request)
+        else:
+            page = self.paginate_queryset(self.published_rows(part, reader, read_live, recorded))
+            rows = public_records.bodies(page, reader, request)
+        response = self.get_paginated_response(rows)
         if key is not None:
             list_pages.set(key, response.data)
         return response
 
+    def published_rows(self, part: public_records.Part, reader, read_live: int, recorded: int):
+        """The public's list of `part`: its publication records, and while `read_live`
+        topics are public without records, their live rows (merged in, if some are
+        `recorded`)."""
+        live = reader.values(self.filter_queryset(self.get_queryset()))
+        if not recorded:
+            return live
+        self.page_ordering = part.ordering
+        records = public_records.filtered(part, self.request)
+        if not read_live:
+            return records
+        ranked = live.annotate(object_id=F("pk"), rank=F("order") if part.model is Position else Value(0))
+        return public_records.Merged(records, ranked)
+
     def retrieve(self, request, *args, **kwargs):
-        data = self.get_serializer(self.get_object()).data
+        part = self.recorded_part()
+        data = None
+        if part is not None and (pk := as_id(kwargs.get(self.lookup_field))) is not None:
+            data = public_records.detail(part, pk)
+        if data is None:  # an editor's read, or an object of a topic read live
+            data = self.get_serializer(self.get_object()).data
         etag = etag_of(data)
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})

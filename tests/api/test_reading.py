@@ -9,12 +9,14 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from argmap.models import Claim, Link, Stakeholder, Stance, TopicStatus
+from argmap.publishing import publish
 from argmap.synthetic import generate_map
 from tests.api.resources import RESOURCES, public_object
 from tests.factories import (
     ClaimFactory,
     LinkFactory,
     RelationshipFactory,
+    ReviewerFactory,
     SalienceFactory,
     SourceFactory,
     StakeholderFactory,
@@ -185,10 +187,11 @@ def test_text_comes_back_exactly_as_stored(anonymous):
 
 
 # Query budgets. Anonymous: a list is the version of the published topics (its cache key,
-# api/views.py) + the page (related objects joined in; no COUNT); a detail is the object;
-# the map is the topic + the whole map (loading.py, one query). With a token, two more:
-# the token with its user, and the user's permissions (asked to decide whether drafts are
-# visible).
+# api/views.py) + the page (related objects joined in; no COUNT; a topic's objects from
+# its publication's records, api/public_records.py); a detail is the object (or its
+# record); the map is the topic + the whole map (loading.py, one query). With a token,
+# two more: the token with its user, and the user's permissions (asked to decide whether
+# drafts are visible).
 LIST, DETAIL, MAP, TOKEN = 2, 1, 2, 2
 
 
@@ -198,9 +201,20 @@ def generated(request):
     return generate_map(claims=request.param, seed=2, slug="other", publish=True)
 
 
+@pytest.fixture(params=[20, 300], ids=["20-claims", "300-claims"])
+def published(request):
+    """Two maps published by a reviewer: the public reads their publications' records."""
+    reviewer = ReviewerFactory(username="reviewer")
+    small = generate_map(claims=request.param, seed=1, slug="small")
+    other = generate_map(claims=request.param, seed=2, slug="other")
+    for topic in [small.topic, other.topic]:
+        publish(topic, user=reviewer)
+    return other
+
+
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
 def test_each_list_and_detail_takes_constant_queries(
-    django_assert_num_queries, anonymous, editor_api, generated, resource
+    django_assert_num_queries, anonymous, editor_api, published, resource
 ):
     obj = resource.model.objects.order_by("pk").last()
     # (an editor's list is not cached: no version to read, but the token and permissions)

@@ -1,0 +1,243 @@
+"""The public's lists and details of a topic's objects read its latest publication
+(api/public_records.py): right after publishing they equal what the live API gives an
+editor; an edit reaches the public only with the next publication; editors read live."""
+
+import pytest
+from django.urls import reverse
+
+from argmap.api.filters import (
+    CitationFilterSet,
+    ClaimFilterSet,
+    LinkFilterSet,
+    PositionFilterSet,
+    SalienceFilterSet,
+    StanceFilterSet,
+)
+from argmap.api.public_records import FILTERSETS, PARTS
+from argmap.models import Claim, PublicRecord, Topic, TopicStatus
+from argmap.publishing import publish
+from argmap.synthetic import generate_map
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    LinkFactory,
+    ReviewerFactory,
+    SalienceFactory,
+    SourceFactory,
+    StanceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+RECORDED = sorted(PARTS)
+
+
+@pytest.fixture
+def reviewer():
+    return ReviewerFactory(username="reviewer")
+
+
+def page(client, name, **params):
+    response = client.get(reverse(f"api:{name}-list"), {"page_size": 500, **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def listed(client, name, **params) -> list[int]:
+    return [row["id"] for row in page(client, name, **params)["results"]]
+
+
+def detail(client, name, pk):
+    return client.get(reverse(f"api:{name}-detail", args=[pk]))
+
+
+@pytest.fixture
+def published_map(reviewer):
+    """A generated map, with a salience estimate, published."""
+    generated = generate_map(claims=30, seed=3, slug="published")
+    SalienceFactory(topic=generated.topic)
+    publish(generated.topic, user=reviewer)
+    return generated.topic
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_right_after_publishing_the_public_reads_what_the_live_api_shows(anonymous, editor_api, published_map, name):
+    public, live = page(anonymous, name), page(editor_api, name)
+    assert public["results"], "the generated map has some of each"
+    assert public == live
+    for row in public["results"][:5]:
+        answer, live_answer = detail(anonymous, name, row["id"]), detail(editor_api, name, row["id"])
+        assert answer.json() == live_answer.json() == row
+        assert answer["ETag"] == live_answer["ETag"]
+    assert PublicRecord.objects.filter(topic=published_map, part=name).count() == len(public["results"])
+
+
+def test_an_edit_reaches_the_public_only_with_the_next_publication(anonymous, editor_api, reviewer):
+    changed, removed = ClaimFactory(text="As published"), None
+    topic = changed.topic
+    removed = ClaimFactory(topic=topic, text="To be deleted")
+    publish(topic, user=reviewer)
+    published_list = page(anonymous, "claim", topic=topic.slug)
+
+    Claim.objects.filter(pk=changed.pk).update(text="Edited since")
+    added = ClaimFactory(topic=topic, text="Added since")
+    removed_id = removed.pk
+    removed.delete()
+
+    # The public: as published, list and detail alike.
+    assert page(anonymous, "claim", topic=topic.slug) == published_list
+    assert detail(anonymous, "claim", changed.pk).json()["text"] == "As published"
+    assert detail(anonymous, "claim", removed_id).status_code == 200
+    assert detail(anonymous, "claim", added.pk).status_code == 404
+    assert listed(anonymous, "claim", q="Edited") == []
+    # Editors: live, at once.
+    assert listed(editor_api, "claim", topic=topic.slug) == [changed.pk, added.pk]
+    assert detail(editor_api, "claim", changed.pk).json()["text"] == "Edited since"
+
+    publish(topic, user=reviewer)
+    assert listed(anonymous, "claim", topic=topic.slug) == [changed.pk, added.pk]
+    assert detail(anonymous, "claim", changed.pk).json()["text"] == "Edited since"
+    assert detail(anonymous, "claim", removed_id).status_code == 404
+    assert page(anonymous, "claim", topic=topic.slug) == page(editor_api, "claim", topic=topic.slug)
+
+
+def test_a_shared_stakeholders_rename_leaves_the_published_stances_as_they_were(anonymous, reviewer):
+    stance = StanceFactory(stakeholder__name="Old name")
+    publish(stance.position.topic, user=reviewer)
+    stance.stakeholder.name = "New name"
+    stance.stakeholder.save()
+    assert detail(anonymous, "stance", stance.pk).json()["stakeholder_brief"]["name"] == "Old name"
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_the_objects_of_drafts_and_unpublished_topics_are_not_public(
+    anonymous, outsider_api, editor_api, reviewer, name
+):
+    draft = TopicFactory(status=TopicStatus.DRAFT)
+    generate_map(claims=5, seed=4, slug="never-published")  # (a topic of its own, read live)
+    SalienceFactory(topic=draft)
+    StanceFactory(position__topic=draft)
+    CitationFactory(claim__topic=draft)
+    LinkFactory(claim__topic=draft, target_position__topic=draft)
+    unpublished = generate_map(claims=5, seed=5, slug="unpublished").topic
+    SalienceFactory(topic=unpublished)
+    publish(unpublished, user=reviewer)
+    Topic.objects.filter(pk=unpublished.pk).update(status=TopicStatus.DRAFT)
+    hidden = PARTS[name].model.objects.filter(topic__in=[draft, unpublished])
+    assert hidden.exists()
+    for client in [anonymous, outsider_api]:
+        assert not set(listed(client, name)) & set(hidden.values_list("pk", flat=True))
+        for obj in hidden[:3]:
+            assert detail(client, name, obj.pk).status_code == 404
+    assert detail(editor_api, name, hidden[0].pk).status_code == 200
+
+
+def test_the_records_filters_are_the_live_lists(anonymous):
+    live = {
+        "position": PositionFilterSet,
+        "claim": ClaimFilterSet,
+        "link": LinkFilterSet,
+        "stance": StanceFilterSet,
+        "citation": CitationFilterSet,
+        "salience": SalienceFilterSet,
+    }
+    assert {name: set(FILTERSETS[name].base_filters) for name in PARTS} == {
+        name: set(live[name].base_filters) for name in PARTS
+    }
+
+
+def test_filters_narrow_each_published_list(anonymous, reviewer):
+    link = LinkFactory(claim__text="Copyright protects creators", claim__topic__slug="copyright")
+    topic = link.claim.topic
+    opposing = LinkFactory(claim__topic=topic, polarity="opposes", target_position=link.target_position)
+    other = ClaimFactory(text="Data centres need power")
+    stance = StanceFactory(position=link.target_position, stance="opposes", held_on="2025-07-21", quote="Firmly")
+    on_claim = StanceFactory(claim=opposing.claim, position=None, stance="supports", held_on="2024-01-02")
+    source = SourceFactory(kind="press_release", published_on="2025-07-21")
+    citation = link.claim.citations.create(source=source, quote="a quoted line", locator="p. 4")
+    salience = SalienceFactory(topic=topic, power=5, interest=2)
+    for each in [topic, other.topic]:
+        publish(each, user=reviewer)
+    assert PublicRecord.objects.filter(part="topic").count() == Topic.objects.public().count()  # none read live
+
+    assert set(listed(anonymous, "claim", topic="copyright")) == {link.claim_id, opposing.claim_id}
+    assert listed(anonymous, "claim", q="COPYRIGHT") == [link.claim_id]
+    assert listed(anonymous, "claim", topic_id=other.topic_id) == [other.pk]
+    assert listed(anonymous, "claim", source_id=source.pk) == [link.claim_id]
+    assert listed(anonymous, "claim", stakeholder=on_claim.stakeholder.slug) == [opposing.claim_id]
+    assert listed(anonymous, "claim", stakeholder=stance.stakeholder.slug) == []
+    assert listed(anonymous, "link", polarity="opposes") == [opposing.pk]
+    assert listed(anonymous, "link", claim_id=link.claim_id) == [link.pk]
+    assert listed(anonymous, "link", target_position_id=link.target_position_id) == [link.pk, opposing.pk]
+    assert listed(anonymous, "stance", stance="opposes", topic="copyright") == [stance.pk]
+    assert listed(anonymous, "stance", stakeholder=stance.stakeholder.slug) == [stance.pk]
+    assert listed(anonymous, "stance", stakeholder_id=on_claim.stakeholder_id) == [on_claim.pk]
+    assert listed(anonymous, "stance", claim_id=opposing.claim_id) == [on_claim.pk]
+    assert listed(anonymous, "stance", held_after="2025-07-21") == [stance.pk]
+    assert listed(anonymous, "stance", held_after="2025-07-22") == []
+    assert listed(anonymous, "stance", held_before="2024-12-31") == [on_claim.pk]
+    assert listed(anonymous, "stance", q="firmly") == [stance.pk]
+    assert listed(anonymous, "citation", source_id=source.pk) == [citation.pk]
+    assert listed(anonymous, "citation", q="P. 4") == [citation.pk]
+    assert listed(anonymous, "position", q=link.target_position.title[:8].upper(), topic="copyright") == [
+        link.target_position_id
+    ]
+    assert listed(anonymous, "salience", min_power=5, stakeholder=salience.stakeholder.slug) == [salience.pk]
+    assert listed(anonymous, "salience", min_interest=3, topic="copyright") == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"topik": "x"}, "topik"),
+        ({"topic_id": "1.5"}, "topic_id"),
+        ({"source_id": str(2**70)}, "source_id"),
+        ({"page_size": "0"}, "page_size"),
+    ],
+)
+def test_bad_requests_of_the_published_lists_are_400s(anonymous, published_map, params, field):
+    response = anonymous.get(reverse("api:claim-list"), params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_a_published_list_pages_by_cursor_in_the_live_order(anonymous, editor_api, published_map):
+    for name in ["claim", "position"]:
+        seen, url = [], reverse(f"api:{name}-list") + "?page_size=7"
+        while url:
+            body = anonymous.get(url).json()
+            seen += [row["id"] for row in body["results"]]
+            url = body["next"]
+        assert seen == listed(editor_api, name)
+        assert page(anonymous, name, count="true")["count"] == len(seen)
+
+
+def test_topics_read_live_and_from_records_are_merged_in_order(
+    anonymous, editor_api, reviewer, django_assert_num_queries
+):
+    """A topic published before records existed is read live until its next publication."""
+    recorded = generate_map(claims=12, seed=6, slug="recorded").topic
+    publish(recorded, user=reviewer)
+    read_live = generate_map(claims=12, seed=7, slug="read-live", publish=True).topic
+    assert not PublicRecord.objects.filter(topic=read_live).exists()
+    for name in ["claim", "position", "link"]:
+        seen, url = [], reverse(f"api:{name}-list") + "?page_size=5"
+        while url:
+            body = anonymous.get(url).json()
+            seen += [row["id"] for row in body["results"]]
+            url = body["next"]
+        assert seen == listed(editor_api, name)
+        assert page(anonymous, name, count="true")["count"] == len(seen)
+        # the previous page, backwards
+        first = anonymous.get(reverse(f"api:{name}-list") + "?page_size=5").json()
+        second = anonymous.get(first["next"]).json()
+        assert anonymous.get(second["previous"]).json()["results"] == first["results"]
+    # the topic read live shows its edits; the recorded one does not
+    ClaimFactory(topic=read_live, text="Live")
+    ClaimFactory(topic=recorded, text="Not yet")
+    assert listed(anonymous, "claim", q="Live") != []
+    assert listed(anonymous, "claim", q="Not yet") == []
+    with django_assert_num_queries(3):  # the state, the records, the live rows
+        anonymous.get(reverse("api:claim-list"), {"q": "x"})
