@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("argmap", "0017_publication_documents"),
+        ("argmap", "0018_public_records"),
     ]
 
     operations = [
