@@ -128,3 +128,36 @@ class SalienceFactory(factory.django.DjangoModelFactory):
     stakeholder = factory.SubFactory(StakeholderFactory)
     power = 3
     interest = 4
+
+
+def divided_topic(**topic_fields) -> models.Topic:
+    """A position, an objection to it and an answer to the objection (the position stands);
+    the industry holds the objection and opposes the position, the ministry holds the answer
+    and supports it. `topic_fields` go to the topic (its slug is "divided")."""
+    topic = TopicFactory(slug="divided", **topic_fields)
+    position = PositionFactory(topic=topic, title="Yes: go ahead")
+    objection = ClaimFactory(topic=topic, text="It would cost too much.")
+    answer = ClaimFactory(topic=topic, text="The cost is covered by the budget.")
+    LinkFactory(claim=objection, target_position=position, polarity="opposes")
+    LinkFactory(claim=answer, target_position=None, target_claim=objection, polarity="opposes")
+    industry = StakeholderFactory(slug="industry", name="The industry")
+    ministry = StakeholderFactory(slug="ministry", name="The ministry")
+    StanceFactory(stakeholder=industry, position=position, stance="opposes")
+    StanceFactory(stakeholder=industry, position=None, claim=objection, stance="supports")
+    StanceFactory(stakeholder=ministry, position=position, stance="supports")
+    StanceFactory(stakeholder=ministry, position=None, claim=answer, stance="supports")
+    return topic
+
+
+def published_synthetic(claims: int, reviewer, seed: int = 3):
+    """A synthetic map of `claims` claims (generate_map), published by `reviewer`, with the
+    caches emptied after publishing: (topic, publication)."""
+    from django.core.cache import cache
+
+    from argmap.publishing import publish
+    from argmap.synthetic import generate_map
+
+    topic = generate_map(claims=claims, seed=seed).topic
+    publication = publish(topic, user=reviewer)
+    cache.clear()
+    return topic, publication

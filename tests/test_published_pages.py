@@ -18,7 +18,7 @@ from argmap.published_map import map_rows, path_to, write_rows
 from argmap.publishing import publish, published_document, published_map
 from argmap.synthetic import generate_map
 from argmap.tree import build_tree
-from tests.factories import ReviewerFactory
+from tests.factories import ReviewerFactory, published_synthetic
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,7 @@ def reviewer():
     return ReviewerFactory(username="reviewer")
 
 
-def published(claims: int, reviewer, seed: int = 3):
-    topic = generate_map(claims=claims, seed=seed).topic
-    publication = publish(topic, user=reviewer)
-    cache.clear()
-    return topic, publication
+published = published_synthetic
 
 
 def first_level(publication: Publication) -> int:

@@ -14,7 +14,6 @@ from argmap.models import TopicStatus
 from argmap.publishing import publish
 from tests.factories import (
     CitationFactory,
-    ClaimFactory,
     LinkFactory,
     PositionFactory,
     ReviewerFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     StakeholderFactory,
     StanceFactory,
     TopicFactory,
+    divided_topic,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,20 +32,7 @@ def divided():
     """A position, an objection to it and an answer to the objection (the position stands);
     the industry holds the objection and opposes the position, the ministry holds the answer
     and supports it."""
-    cache.clear()
-    topic = TopicFactory(slug="divided", status=TopicStatus.PUBLISHED)
-    position = PositionFactory(topic=topic, title="Yes: go ahead")
-    objection = ClaimFactory(topic=topic, text="It would cost too much.")
-    answer = ClaimFactory(topic=topic, text="The cost is covered by the budget.")
-    LinkFactory(claim=objection, target_position=position, polarity="opposes")
-    LinkFactory(claim=answer, target_position=None, target_claim=objection, polarity="opposes")
-    industry = StakeholderFactory(slug="industry", name="The industry")
-    ministry = StakeholderFactory(slug="ministry", name="The ministry")
-    StanceFactory(stakeholder=industry, position=position, stance="opposes")
-    StanceFactory(stakeholder=industry, position=None, claim=objection, stance="supports")
-    StanceFactory(stakeholder=ministry, position=position, stance="supports")
-    StanceFactory(stakeholder=ministry, position=None, claim=answer, stance="supports")
-    return topic
+    return divided_topic(status=TopicStatus.PUBLISHED)
 
 
 def page(client, topic, **params) -> str:

@@ -14,9 +14,8 @@ from django.urls import reverse
 from argmap.involvement import most_involved, relationships_of, stance_counts
 from argmap.loading import MapData
 from argmap.models import PublishedRow, Stakeholder, Topic
-from argmap.publishing import publish
 from argmap.synthetic import generate_map
-from tests.factories import ReviewerFactory
+from tests.factories import ReviewerFactory, published_synthetic
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +27,7 @@ def reviewer():
     return ReviewerFactory(username="reviewer")
 
 
-def published(claims: int, reviewer, seed: int = 3):
-    topic = generate_map(claims=claims, seed=seed).topic
-    publication = publish(topic, user=reviewer)
-    cache.clear()
-    return topic, publication
+published = published_synthetic
 
 
 def stored_counts(publication) -> Counter:
