@@ -275,6 +275,12 @@ def publish(
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()
+        # What the API's anonymous lists and details read: the topic as saved, and its map
+        # (api/public_records.py), in this transaction, under the topic's lock. (Imported
+        # here: the API's serializers import this module.)
+        from argmap.api.public_records import write_records
+
+        write_records(publication)
         _step(topic, ReviewAction.PUBLISHED, user, note, publication)
         # Its big documents (the map, the evaluation, the exports) are then written once,
         # compressed, by the worker (tasks.documents_after_publishing, api/documents.py).
