@@ -240,7 +240,7 @@ def test_topics_read_live_and_from_records_are_merged_in_order(
     publish(recorded, user=reviewer)
     read_live = generate_map(claims=12, seed=7, slug="read-live", publish=True).topic
     assert not PublicRecord.objects.filter(topic=read_live).exists()
-    for name in ["claim", "position", "link"]:
+    for name in ["claim", "position", "link", "topic", "stakeholder", "source", "relationship"]:
         seen, url = [], reverse(f"api:{name}-list") + "?page_size=5"
         while url:
             body = anonymous.get(url).json()
@@ -250,8 +250,9 @@ def test_topics_read_live_and_from_records_are_merged_in_order(
         assert page(anonymous, name, count="true")["count"] == len(seen)
         # the previous page, backwards
         first = anonymous.get(reverse(f"api:{name}-list") + "?page_size=5").json()
-        second = anonymous.get(first["next"]).json()
-        assert anonymous.get(second["previous"]).json()["results"] == first["results"]
+        if first["next"]:  # (two topics: one page)
+            second = anonymous.get(first["next"]).json()
+            assert anonymous.get(second["previous"]).json()["results"] == first["results"]
     # the topic read live shows its edits; the recorded one does not
     ClaimFactory(topic=read_live, text="Live")
     ClaimFactory(topic=recorded, text="Not yet")
