@@ -9,8 +9,6 @@ from django.db.models import Max
 
 from argmap.graph import support_path_exists
 from argmap.management.commands.load_demo import DEMO_TOPICS
-from argmap.publishing import publish
-from tests.factories import ReviewerFactory
 from argmap.models import (
     Claim,
     Link,
@@ -24,6 +22,8 @@ from argmap.models import (
     Stance,
     Topic,
 )
+from argmap.publishing import publish
+from tests.factories import ReviewerFactory
 
 # What publishing the demo writes (publishing.publish), beside the map it loads.
 PUBLISHED = {Publication, PublishedRow, PublicRecord, PublicationDocument, ReviewStep}
