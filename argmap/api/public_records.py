@@ -1,8 +1,8 @@
 """What the API's anonymous lists and details serve (issue 16): every object as the latest
 publication of a published topic holds it, never the live map editors are changing.
 
-At publish (publishing.publish, in its transaction, once the topic is saved)
-`write_records` replaces the topic's `PublicRecord`s with, exactly as the API represents
+At publish (publishing.publish, in its transaction, once the topic is saved: its
+`published` signal) `write_records` replaces the topic's `PublicRecord`s with, exactly as the API represents
 them then (the same RowReader the live lists use), one record each of:
 
 - the topic itself ("topic": also the mark of a topic read from records);
@@ -310,6 +310,12 @@ def write_records(publication) -> int:
         list(rows()),
         fixed={"topic": topic_id, "publication": publication.pk},
     )
+
+
+def records_after_publishing(sender, publication, **kwargs):
+    """publishing.published (connected in argmap.apps): the topic's records, written in
+    publish's transaction once the topic is saved as published."""
+    write_records(publication)
 
 
 # ---------------------------------------------------------------------------
