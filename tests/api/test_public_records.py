@@ -441,3 +441,21 @@ def test_a_topic_set_back_to_draft_takes_its_records_from_the_public(anonymous, 
     assert detail(anonymous, "stakeholder", "ministry").json()["name"] == "Ministry"
     assert detail(anonymous, "source", shared_map.source.pk).json()["url"] == "https://example.org/old"
     assert listed(anonymous, "relationship", kind="regulates") == [shared_map.relationship.pk]
+
+
+def test_shared_objects_only_topics_read_live_include_are_read_live(anonymous, reviewer):
+    """A topic published before records existed is read live with the shared objects only
+    such topics include; one a recorded topic includes too is read from its record."""
+    stance = StanceFactory(stakeholder__slug="in-both", stakeholder__name="As published")
+    publish(stance.position.topic, user=reviewer)
+    read_live = TopicFactory(status=TopicStatus.PUBLISHED)  # (no publication: no records)
+    SalienceFactory(topic=read_live, stakeholder=stance.stakeholder)
+    SalienceFactory(topic=read_live, stakeholder__slug="only-live", stakeholder__name="Before")
+    Stakeholder.objects.filter(slug__in=["in-both", "only-live"]).update(name="Edited")
+    assert detail(anonymous, "stakeholder", "in-both").json()["name"] == "As published"
+    assert detail(anonymous, "stakeholder", "only-live").json()["name"] == "Edited"
+    assert [(row["slug"], row["name"]) for row in page(anonymous, "stakeholder")["results"]] == [
+        ("in-both", "As published"),
+        ("only-live", "Edited"),
+    ]
+    assert listed(anonymous, "stakeholder", q="edited") == [Stakeholder.objects.get(slug="only-live").pk]
