@@ -9,14 +9,14 @@ class ArgmapConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from argmap import purging, tasks
+        from argmap import publishing, purging, tasks
         from argmap.api import public_records
         from argmap.models import Publication
 
         post_save.connect(purging.purge_after_publishing, sender=Publication, dispatch_uid="argmap.purging")
         post_save.connect(tasks.draw_preview_after_publishing, sender=Publication, dispatch_uid="argmap.preview")
         post_save.connect(tasks.documents_after_publishing, sender=Publication, dispatch_uid="argmap.documents")
-        post_save.connect(
+        publishing.published.connect(
             public_records.records_after_publishing, sender=Publication, dispatch_uid="argmap.public_records"
         )
 

@@ -1327,21 +1327,37 @@ class PublicRecordQuerySet(models.QuerySet):
     def of(self, part: str):
         return self.filter(part=part)
 
+    def current(self):
+        """Of each object, the record of the most recent publication among these: a shared
+        object (a stakeholder, a source, a relationship) has one per topic whose latest
+        publication includes it. (The unique index on part, object_id serves the probe.)"""
+        newer = self.model.objects.public().filter(
+            part=OuterRef("part"), object_id=OuterRef("object_id"), publication__gt=OuterRef("publication")
+        )
+        return self.filter(~Exists(newer))
+
 
 class PublicRecord(models.Model):
-    """One object of a topic's map (a claim, a link, a stance…) as the API showed it to an
-    anonymous reader when the topic was last published: what the API's anonymous lists and
-    details serve, so that nothing editors change reaches them before the next publication
-    (api/public_records.py writes them at publish and reads them). `body` is the API's
+    """One object as the API showed it to an anonymous reader when a topic was last
+    published: what the API's anonymous lists and details serve, so that nothing editors
+    change reaches them before the next publication (api/public_records.py writes them at
+    publish and reads them). A topic's records are its own row ("topic": the topic as
+    published, and the mark of a topic whose API reads are records; a topic published before
+    them is read live until its next publication), the objects of its map (a claim, a link,
+    a stance…) and the shared objects its publication includes (stakeholders, sources,
+    relationships), the latter one per topic including them. `body` is the API's
     representation, as JSON; `facts` the values its list filters look at; `rank` a
-    position's order. A topic's records are replaced whole at each publication; its
-    "topic" record marks a topic whose API reads are records (a topic published before
-    them is read live until its next publication)."""
+    position's order; `sort_key` the text a list is ordered by (a topic's title, a
+    stakeholder's name); `slug` a stakeholder's, as published. A topic's records are
+    replaced whole at each publication, and belong to it."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")
     part = models.CharField(max_length=16)  # the API resource's basename: "claim", "link", … or "topic"
     object_id = models.BigIntegerField()
     rank = models.IntegerField(default=0)
+    sort_key = models.CharField(max_length=300, blank=True, default="")
+    slug = models.CharField(max_length=100, blank=True, default="")
     body = models.TextField()  # JSON
     facts = models.JSONField(default=dict)
 
@@ -1349,10 +1365,12 @@ class PublicRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["part", "object_id"], name="public_record_unique"),
+            models.UniqueConstraint(fields=["part", "object_id", "topic"], name="public_record_unique_per_topic"),
         ]
         indexes = [
             models.Index(fields=["part", "topic", "object_id"], name="public_record_by_topic"),
+            models.Index(fields=["part", "sort_key", "object_id"], name="public_record_by_name"),
+            models.Index(fields=["part", "slug"], name="public_record_by_slug"),
         ]
 
     def __str__(self):

@@ -645,6 +645,7 @@ def stored_evaluation(analysis: dict[str, Any], claim_ids: Collection[int] | Non
         assumed_rejected=stored["assumed_rejected"],
         cycles=stored["cycles"],
         converged=stored["converged"],
+        alternatives=stored.get("alternatives", False),  # (the API's evaluation says it)
     )
 
 

@@ -30,6 +30,7 @@ from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -76,6 +77,11 @@ from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, Mat
 
 CRUXES = 3
 PUBLISH_PERMISSION = "argmap.publish_topic"
+
+# Sent by `publish` in its transaction once the publication is made and the topic saved as
+# published (a post_save of the Publication comes before the topic is saved): with
+# `publication`. Receivers are connected in argmap.apps.
+published = Signal()
 
 # ---------------------------------------------------------------------------
 # Review
@@ -275,6 +281,9 @@ def publish(
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()
+        # The topic is saved as published: what is written from it now, in this transaction
+        # and under its lock, is what was published (the API's records, api/public_records.py).
+        published.send(sender=Publication, publication=publication)
         _step(topic, ReviewAction.PUBLISHED, user, note, publication)
         # Its big documents (the map, the evaluation, the exports) are then written once,
         # compressed, by the worker (tasks.documents_after_publishing, api/documents.py).

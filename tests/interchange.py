@@ -7,7 +7,20 @@ from contextlib import contextmanager
 from django.apps import apps
 
 from argmap.interchange import export_map, import_map
-from argmap.models import Citation, Claim, Link, Position, Relationship, Salience, Source, Stakeholder, Stance, Topic
+from argmap.models import (
+    Citation,
+    Claim,
+    Link,
+    Position,
+    Publication,
+    Relationship,
+    ReviewStep,
+    Salience,
+    Source,
+    Stakeholder,
+    Stance,
+    Topic,
+)
 
 
 def exported(topic, format="json") -> bytes:
@@ -30,8 +43,9 @@ def problems(content, format="json", **options) -> list[str]:
 
 
 def empty_the_database():
-    """Delete every map object (history stays), as if the import went to a new database."""
-    for model in (Stance, Citation, Link, Salience, Relationship, Claim, Position, Topic):
+    """Delete every map object and publication (history stays), as if the import went to a
+    new database."""
+    for model in (ReviewStep, Publication, Stance, Citation, Link, Salience, Relationship, Claim, Position, Topic):
         model.objects.all().delete()
     Stakeholder.objects.update(parent=None)
     Stakeholder.objects.all().delete()

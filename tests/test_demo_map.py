@@ -5,9 +5,28 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Max
 
 from argmap.graph import support_path_exists
-from argmap.models import Claim, Link, Relationship, Stakeholder, Stance, Topic
+from argmap.management.commands.load_demo import DEMO_TOPICS
+from argmap.models import (
+    Claim,
+    Link,
+    Publication,
+    PublicationDocument,
+    PublicRecord,
+    PublishedRow,
+    Relationship,
+    ReviewStep,
+    Stakeholder,
+    Stance,
+    Topic,
+)
+from argmap.publishing import publish
+from tests.factories import ReviewerFactory
+
+# What publishing the demo writes (publishing.publish), beside the map it loads.
+PUBLISHED = {Publication, PublishedRow, PublicRecord, PublicationDocument, ReviewStep}
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +77,7 @@ def test_demo_map_names_every_stakeholder_of_the_report(demo):
 def test_every_demo_object_passes_full_clean(demo):
     checked = 0
     for model in apps.get_app_config("argmap").get_models():
-        if model._meta.model_name.startswith("historical"):
+        if model._meta.model_name.startswith("historical") or model in PUBLISHED:
             continue
         for obj in model.objects.all():
             obj.full_clean()
@@ -119,7 +138,33 @@ def test_load_demo_twice_changes_nothing(demo):
 def test_loading_the_demo_records_history_for_every_object(demo):
     for model in apps.get_app_config("argmap").get_models():
         if hasattr(model, "history"):
-            assert model.history.count() == model.objects.count(), model
+            # (a topic's publication is a step of its history too)
+            assert model.history.values("id").distinct().count() == model.objects.count(), model
+
+
+def test_loading_the_demo_publishes_each_topic_once(demo, client):
+    for slug in DEMO_TOPICS:
+        topic = Topic.objects.get(slug=slug)
+        assert list(topic.publications.values_list("number", flat=True)) == [1]
+        assert PublicRecord.objects.filter(topic=topic, part="claim").count() == topic.claims.count()
+        assert topic.publications.get().page_plan is not None
+        assert client.get(f"/topics/{slug}/v/1/").status_code == 200
+        response = client.get(f"/api/v1/topics/{slug}/publications/1/map/")
+        assert response.status_code == 200
+        assert len(response.json()["claims"]) == topic.claims.count()
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", force=True, verbosity=0)
+    assert Publication.objects.count() == len(DEMO_TOPICS)  # nothing changed: nothing more published
+
+
+def test_a_forced_reload_publishes_the_topics_it_changed(demo):
+    claim = Claim.objects.filter(topic__slug="ai-copyright-easing").order_by("pk").first()
+    claim.text = "an editor's change"
+    claim.save()
+    publish(claim.topic, user=ReviewerFactory())  # v2 holds the change
+    call_command("load_demo", force=True, verbosity=0)  # the fixture's text again
+    numbers = dict(Topic.objects.values_list("slug").annotate(latest=Max("publications__number")))
+    assert numbers == {"uk-openai-partnership": 1, "ai-copyright-easing": 3, "microsoft-openai-control": 1}
 
 
 def test_forced_reload_restores_an_edited_object_without_duplicates(demo):

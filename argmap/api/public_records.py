@@ -1,36 +1,60 @@
-"""What the API's anonymous lists and details of a topic's objects serve (issue 16): the
-objects as its latest publication holds them, never the live map editors are changing.
+"""What the API's anonymous lists and details serve (issue 16): every object as the latest
+publication of a published topic holds it, never the live map editors are changing.
 
-At publish (publishing.publish, in its transaction: a post_save of the Publication)
-`write_records` replaces the topic's
-`PublicRecord`s with its positions, claims, links, stances, citations and salience
-estimates exactly as the API represents them then (the same RowReader the live lists
-use), one record each, plus one "topic" record saying the topic is read from records.
+At publish (publishing.publish, in its transaction, once the topic is saved: its
+`published` signal) `write_records` replaces the topic's `PublicRecord`s with, exactly as the API represents
+them then (the same RowReader the live lists use), one record each of:
+
+- the topic itself ("topic": also the mark of a topic read from records);
+- its positions, claims, links, stances, citations and salience estimates;
+- the stakeholders, sources and relationships its publication includes: those its map
+  document includes (loading.SELECTIONS): the stakeholders with a stance or a salience
+  estimate and their parents, the relationships among them, and the sources its
+  citations, stances, relationships and settled claims cite.
+
+Stakeholders, sources and relationships are shared between topics, so each has a record
+per topic including it, as that topic's latest publication holds it. The public sees the
+one of the most recent publication (`PublicRecordQuerySet.current`), and sees it only
+while a published topic's latest publication includes it.
+
 Anyone without the model's view permission (the public, and authenticated non-editors)
-then reads these records: a list is one query over them, keyset-paginated in the live
-list's order, with the same filters (on `facts`, the values they look at, kept beside
-the body); a detail is one query by object id.
+reads these records: a list is one query over them, keyset-paginated in the live list's
+order, with the same filters (on `facts`, the values they look at, kept beside the body);
+a detail is one query, by object id (a stakeholder: by its slug as published; a topic: by
+its current slug, its address everywhere on the site).
 
 A topic published before records existed has no "topic" record: it is read live, as
-before, until its next publication. While such topics and recorded ones are both public,
-a list reads both and merges them in order (`Merged`: one more query).
-
-Stakeholders, sources, relationships and topics are not recorded (yet): they are shared
-between topics, and the API reads them live (docs/publications.md).
+before, until its next publication, and so are the shared objects only it involves. While
+such topics and recorded ones are both public, a list reads both and merges them in order
+(`Merged`: one more query).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters as filters
 import orjson
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django_filters import utils as filter_utils
 
 from argmap.api import serializers
@@ -47,13 +71,60 @@ from argmap.models import (
     Polarity,
     Position,
     PublicRecord,
+    Relationship,
+    RelationshipKind,
     Salience,
+    Source,
+    SourceKind,
+    Stakeholder,
+    StakeholderKind,
     Stance,
     Topic,
     TopicStatus,
 )
 
-TOPIC = "topic"  # the part of the record that marks a topic read from records
+TOPIC = "topic"  # the part of the topic's own record, which also marks a topic read from records
+
+
+# ---------------------------------------------------------------------------
+# What a publication includes
+# ---------------------------------------------------------------------------
+
+
+def of_topics(model) -> Callable[[Any], QuerySet]:
+    """The rows of `model` that belong to `topics` (a queryset of topic ids, or a list)."""
+    return lambda topics: model.objects.filter(topic__in=topics)
+
+
+def the_topics(topics) -> QuerySet:
+    return Topic.objects.filter(pk__in=topics)
+
+
+def included_stakeholders(topics) -> QuerySet:
+    """The stakeholders the maps of `topics` include: those with a stance or a salience
+    estimate in them, and their parents (as the map document: loading.SELECTIONS)."""
+    involved = Stakeholder.objects.filter(
+        Q(pk__in=Stance.objects.filter(topic__in=topics).values("stakeholder_id"))
+        | Q(pk__in=Salience.objects.filter(topic__in=topics).values("stakeholder_id"))
+    )
+    return Stakeholder.objects.filter(Q(pk__in=involved.values("pk")) | Q(pk__in=involved.values("parent_id")))
+
+
+def included_relationships(topics) -> QuerySet:
+    """The relationships among the stakeholders the maps of `topics` include."""
+    stakeholders = included_stakeholders(topics).values("pk")
+    return Relationship.objects.filter(from_stakeholder__in=stakeholders, to_stakeholder__in=stakeholders)
+
+
+def included_sources(topics) -> QuerySet:
+    """The sources the maps of `topics` cite: by a citation, a stance, a relationship among
+    their stakeholders, or a claim settled by it."""
+    return Source.objects.filter(
+        Q(pk__in=Citation.objects.filter(topic__in=topics).values("source_id"))
+        | Q(pk__in=Stance.objects.filter(topic__in=topics).values("source_id"))
+        | Q(pk__in=included_relationships(topics).values("source_id"))
+        | Q(pk__in=Claim.objects.filter(topic__in=topics).values("settled_by_id"))
+    )
 
 
 @dataclass(frozen=True)
@@ -63,8 +134,15 @@ class Part:
     name: str  # the resource's basename: "claim", "link"…
     model: type
     serializer: type
+    included: Callable[[Any], QuerySet]  # the objects the maps of some topics include
     facts: tuple[str, ...]  # the keys of its representation its list filters look at
     ordering: tuple[str, ...] = ("object_id",)  # the records' order: the live list's
+    shared: bool = False  # shared between topics: the public sees the most recent publication's
+    lookup: str = "object_id"  # how a detail finds its record
+    rank_field: str | None = None  # the column kept as `rank` (a position's order)
+    sort_field: str | None = None  # the column kept as `sort_key` (what the list is ordered by)
+    slug_field: str | None = None  # the column kept as `slug`
+    annotations: dict[str, Any] = field(default_factory=dict)  # facts read beside the representation
 
     @property
     def reader(self) -> RowReader:
@@ -75,22 +153,82 @@ PARTS = {
     part.name: part
     for part in [
         Part(
+            TOPIC,
+            Topic,
+            serializers.TopicSerializer,
+            the_topics,
+            ("title", "question", "summary", "status"),
+            ("sort_key", "object_id"),
+            lookup="topic__slug",
+            sort_field="title",
+        ),
+        Part(
             "position",
             Position,
             serializers.PositionSerializer,
+            of_topics(Position),
             ("title", "summary"),
             ("topic_id", "rank", "object_id"),
+            rank_field="order",
         ),
-        Part("claim", Claim, serializers.ClaimSerializer, ("text",)),
-        Part("link", Link, serializers.LinkSerializer, ("polarity", "claim", "target_position", "target_claim")),
+        Part("claim", Claim, serializers.ClaimSerializer, of_topics(Claim), ("text",)),
+        Part(
+            "link",
+            Link,
+            serializers.LinkSerializer,
+            of_topics(Link),
+            ("polarity", "claim", "target_position", "target_claim"),
+        ),
         Part(
             "stance",
             Stance,
             serializers.StanceSerializer,
+            of_topics(Stance),
             ("stakeholder", "position", "claim", "stance", "basis", "held_on", "quote", "note"),
         ),
-        Part("citation", Citation, serializers.CitationSerializer, ("claim", "source", "quote", "locator")),
-        Part("salience", Salience, serializers.SalienceSerializer, ("stakeholder", "power", "interest")),
+        Part(
+            "citation",
+            Citation,
+            serializers.CitationSerializer,
+            of_topics(Citation),
+            ("claim", "source", "quote", "locator"),
+        ),
+        Part(
+            "salience",
+            Salience,
+            serializers.SalienceSerializer,
+            of_topics(Salience),
+            ("stakeholder", "power", "interest"),
+        ),
+        Part(
+            "stakeholder",
+            Stakeholder,
+            serializers.StakeholderSerializer,
+            included_stakeholders,
+            ("name", "summary", "kind"),
+            ("sort_key", "object_id"),
+            shared=True,
+            lookup="slug",
+            sort_field="name",
+            slug_field="slug",
+            annotations={"parent_slug": F("parent__slug")},
+        ),
+        Part(
+            "source",
+            Source,
+            serializers.SourceSerializer,
+            included_sources,
+            ("title", "publisher", "author", "published_on", "kind"),
+            shared=True,
+        ),
+        Part(
+            "relationship",
+            Relationship,
+            serializers.RelationshipSerializer,
+            included_relationships,
+            ("kind", "started_on"),
+            shared=True,
+        ),
     ]
 }
 
@@ -100,23 +238,50 @@ PARTS = {
 # ---------------------------------------------------------------------------
 
 
-def facts_of(part: Part, body: dict[str, Any]) -> dict[str, Any]:
+def microseconds(moment: datetime.datetime) -> int:
+    """A moment as a whole number of microseconds since 1970: compared as a number in
+    `facts` on both databases (an ISO text drops its zero microseconds, and sorts wrong)."""
+    return (moment - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)) // datetime.timedelta(microseconds=1)
+
+
+def facts_of(part: Part, body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The values `part`'s filters look at: some of its representation, each brief
+    stakeholder's slug (`stakeholder_slug`, `from_stakeholder_slug`…) and its annotations.
+    Empty values are left out, so that a filter on them finds nothing, as in SQL (a JSON
+    null would sort before any date on PostgreSQL)."""
     facts = {key: body[key] for key in part.facts}
-    if brief := body.get("stakeholder_brief"):
-        facts["stakeholder_slug"] = brief["slug"]
-    return facts
+    for key, value in body.items():
+        if key.endswith("stakeholder_brief") and value is not None:
+            facts[key.removesuffix("_brief") + "_slug"] = value["slug"]
+    facts.update({name: values[name] for name in part.annotations})
+    if part.name == TOPIC:
+        facts["changed_at"] = microseconds(values["changed_at"])
+    return {key: value for key, value in facts.items() if value is not None}
 
 
-def representations(part: Part, topic_id: int) -> list[dict[str, Any]]:
-    """The topic's objects of `part` as the API's lists show them now."""
+class RelativeLinks:
+    """In place of a request: a representation's links as paths (a topic's `map_url`),
+    made absolute for each reader (`shown`)."""
+
+    def build_absolute_uri(self, location: str) -> str:
+        return location
+
+
+def representations(part: Part, topic_id: int) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
+    """The objects of `part` that the topic's map includes, as the API's lists show them
+    now: (the representation, the columns it was read from)."""
     reader = part.reader
-    values = reader.values(part.model.objects.filter(topic_id=topic_id).order_by("pk"))
-    return reader.rows(values.iterator(chunk_size=2000), request=None)  # (no hyperlinks in these parts)
+    rows = list(
+        reader.values(part.included([topic_id]).order_by("pk")).annotate(**part.annotations).iterator(chunk_size=2000)
+    )
+    return zip(reader.rows(rows, RelativeLinks()), rows, strict=True)
 
 
-def write_records(topic_id: int) -> int:
-    """Replace the topic's records with its objects as they are now, inside the caller's
-    transaction (publish's). Returns how many were written."""
+def write_records(publication) -> int:
+    """Replace the topic's records with its objects as they are now, as its `publication`
+    (which they name): inside the caller's transaction, publish's, which holds the topic's
+    lock, once the topic is saved as published. Returns how many were written."""
+    topic_id = publication.topic_id
     if connection.vendor == "postgresql":
         from psycopg.types.json import Jsonb as as_json  # COPY needs the jsonb adapter
     else:
@@ -125,24 +290,32 @@ def write_records(topic_id: int) -> int:
             return value
 
     def rows() -> Iterable[tuple]:
-        yield (TOPIC, topic_id, 0, "{}", as_json({}))
         for part in PARTS.values():
-            for body in representations(part, topic_id):
-                rank = body["order"] if part.model is Position else 0
-                yield (part.name, body["id"], rank, orjson.dumps(body).decode(), as_json(facts_of(part, body)))
+            for body, values in representations(part, topic_id):
+                yield (
+                    part.name,
+                    body["id"],
+                    values[part.rank_field] if part.rank_field else 0,
+                    values[part.sort_field][:300] if part.sort_field else "",
+                    values[part.slug_field] if part.slug_field else "",
+                    orjson.dumps(body).decode(),
+                    as_json(facts_of(part, body, values)),
+                )
 
     PublicRecord.objects.filter(topic_id=topic_id).delete()
     # (read whole before COPY starts: the connection reads nothing else during a COPY)
     return copy_rows(
-        PublicRecord, ["part", "object_id", "rank", "body", "facts"], list(rows()), fixed={"topic": topic_id}
+        PublicRecord,
+        ["part", "object_id", "rank", "sort_key", "slug", "body", "facts"],
+        list(rows()),
+        fixed={"topic": topic_id, "publication": publication.pk},
     )
 
 
-def records_after_publishing(sender, instance, created, **kwargs):
-    """post_save of a Publication (connected in argmap.apps): its topic's records, written
-    in publish's transaction, which holds the topic's lock, so they are the map published."""
-    if created:
-        write_records(instance.topic_id)
+def records_after_publishing(sender, publication, **kwargs):
+    """publishing.published (connected in argmap.apps): the topic's records, written in
+    publish's transaction once the topic is saved as published."""
+    write_records(publication)
 
 
 # ---------------------------------------------------------------------------
@@ -191,13 +364,62 @@ def public_state() -> tuple[str, int, int]:
 
 
 def records_of(part: Part) -> QuerySet:
-    return PublicRecord.objects.public().of(part.name)
+    """The part's records the public reads: of published topics; of a shared object, the
+    most recent publication's."""
+    records = PublicRecord.objects.public().of(part.name)
+    return records.current() if part.shared else records
 
 
-def detail(part: Part, pk: int) -> dict[str, Any] | None:
-    """The object's record as published, or None (not in any public topic's records)."""
-    body = records_of(part).filter(object_id=pk).values_list("body", flat=True).first()
-    return None if body is None else orjson.loads(body)
+def live_topics() -> QuerySet:
+    """The published topics read live: published before records existed, not since."""
+    return Topic.objects.published().filter(not_recorded("pk")).values("pk")
+
+
+def read_live(part: Part, queryset: QuerySet) -> QuerySet:
+    """Of the public's rows of `part` (`queryset`, what `visible_to` shows), those read live:
+    of the topics without records, and of the shared objects only they include."""
+    if part.name == TOPIC:
+        return queryset.filter(not_recorded("pk"))
+    if not part.shared:
+        return queryset.filter(not_recorded())
+    recorded = PublicRecord.objects.public().of(part.name).filter(object_id=OuterRef("pk"))
+    return queryset.filter(pk__in=part.included(live_topics()).values("pk")).filter(~Exists(recorded))
+
+
+def live_columns(part: Part) -> dict[str, Any]:
+    """The columns a live row needs to be ordered and cut with the records (`Merged`)."""
+    columns = {
+        "object_id": F("pk"),
+        "rank": F(part.rank_field) if part.rank_field else Value(0),
+        "sort_key": F(part.sort_field) if part.sort_field else Value(""),
+    }
+    return {name: expression for name, expression in columns.items() if name in part.ordering}
+
+
+def columns(part: Part) -> list[str]:
+    """What a page reads of each record: its order's columns, its body, and a topic's
+    current slug."""
+    return list(dict.fromkeys(["topic_id", *part.ordering, "body", *(["topic__slug"] if part.name == TOPIC else [])]))
+
+
+def shown(part: Part, row: dict[str, Any], request) -> dict[str, Any]:
+    """A record's representation for this request: its body, and for a topic its current
+    slug and the absolute address of its map (a topic's address is its slug of now, as on
+    every page and for its map, even when its title or summary are as published)."""
+    body = orjson.loads(row["body"])
+    if part.name == TOPIC:
+        body["slug"] = row["topic__slug"]
+        body["map_url"] = request.build_absolute_uri(reverse("api:topic-map", kwargs={"slug": body["slug"]}))
+    return body
+
+
+def detail(part: Part, key, request) -> dict[str, Any] | None:
+    """The object's record as published, or None (not in any public topic's records); by
+    `part.lookup` (a stakeholder's slug as published may be another's since: the most
+    recent publication's wins)."""
+    records = records_of(part).filter(**{part.lookup: key}).order_by("-publication_id")
+    row = records.values(*columns(part)).first()
+    return None if row is None else shown(part, row, request)
 
 
 def filtered(part: Part, request) -> QuerySet:
@@ -208,18 +430,21 @@ def filtered(part: Part, request) -> QuerySet:
     filterset = filterset_class(request.query_params, queryset=records_of(part), request=request)
     if not filterset.is_valid():
         raise filter_utils.translate_validation(filterset.errors)
-    return filterset.qs.values("topic_id", "rank", "object_id", "body")
+    return filterset.qs.values(*columns(part))
 
 
-def bodies(page: Iterable[dict[str, Any]], reader: RowReader, request) -> list[dict[str, Any]]:
+def bodies(part: Part, page: Iterable[dict[str, Any]], reader: RowReader, request) -> list[dict[str, Any]]:
     """The representations of a page's rows: a record's stored body, a live row's reading."""
-    return [orjson.loads(row["body"]) if "body" in row else reader.rows([row], request)[0] for row in page]
+    return [shown(part, row, request) if "body" in row else reader.rows([row], request)[0] for row in page]
 
 
 class Merged:
     """Records and live rows (of topics not yet read from records) as one list, for the
     keyset pagination: both are filtered, ordered and cut alike, and their rows merged in
-    that order. Both sides name their columns alike (`object_id`, `rank`, `topic_id`)."""
+    that order. Both sides name their columns alike (`object_id`, `rank`, `sort_key`:
+    `live_columns`). (Titles and names are merged in Python's order, not the database's
+    collation: while topics read live remain, a page of topics or stakeholders may place a
+    live one among the records slightly otherwise than the database would.)"""
 
     model = PublicRecord  # (for the pagination's check of a cursor's position)
 
@@ -269,10 +494,10 @@ def fact(key: str, filter_class=IntegerFilter, **kwargs):
     return filter_class(field_name=f"facts__{key}", **kwargs)
 
 
-def about(part: str, **conditions) -> QuerySet:
-    """The claims that records of `part` meeting `conditions` are about."""
+def about(part: str, key: str = "claim", **conditions) -> QuerySet:
+    """The ids under `key` (the claims…) that records of `part` meeting `conditions` are about."""
     records = PublicRecord.objects.public().of(part).filter(**conditions)
-    return records.annotate(claim=Cast(KeyTextTransform("claim", "facts"), BigIntegerField())).values("claim")
+    return records.annotate(about=Cast(KeyTextTransform(key, "facts"), BigIntegerField())).values("about")
 
 
 class RecordFilterSet(filters.FilterSet):
@@ -340,11 +565,58 @@ class SalienceRecordFilterSet(ByTopicRecordFilterSet):
     min_interest = fact("interest", lookup_expr="gte")
 
 
+class TopicRecordFilterSet(RecordFilterSet):
+    status = fact("status", filters.ChoiceFilter, choices=TopicStatus.choices)
+    q = fact_search("title", "question", "summary")
+    changed_since = filters.IsoDateTimeFilter(method="changed_at_or_after")
+
+    def changed_at_or_after(self, queryset, name, value):
+        return queryset.filter(facts__changed_at__gte=microseconds(value))
+
+
+class StakeholderRecordFilterSet(RecordFilterSet):
+    kind = fact("kind", filters.ChoiceFilter, choices=StakeholderKind.choices)
+    q = fact_search("name", "summary")
+    parent = fact("parent_slug", filters.CharFilter)
+    topic = filters.CharFilter(method="involved_in")
+
+    def involved_in(self, queryset, name, value):
+        stances, salience = (about(part, "stakeholder", topic__slug=value) for part in ["stance", "salience"])
+        return queryset.filter(Q(object_id__in=stances) | Q(object_id__in=salience))
+
+
+class SourceRecordFilterSet(RecordFilterSet):
+    kind = fact("kind", filters.ChoiceFilter, choices=SourceKind.choices)
+    q = fact_search("title", "publisher", "author")
+    published_after = fact_date("published_on", "gte")
+    published_before = fact_date("published_on", "lte")
+    topic = filters.CharFilter(method="cited_in")
+
+    def cited_in(self, queryset, name, value):
+        return queryset.filter(object_id__in=about("citation", "source", topic__slug=value))
+
+
+class RelationshipRecordFilterSet(RecordFilterSet):
+    kind = fact("kind", filters.ChoiceFilter, choices=RelationshipKind.choices)
+    stakeholder = filters.CharFilter(method="either_end")
+    from_stakeholder = fact("from_stakeholder_slug", filters.CharFilter)
+    to_stakeholder = fact("to_stakeholder_slug", filters.CharFilter)
+    started_after = fact_date("started_on", "gte")
+    started_before = fact_date("started_on", "lte")
+
+    def either_end(self, queryset, name, value):
+        return queryset.filter(Q(facts__from_stakeholder_slug=value) | Q(facts__to_stakeholder_slug=value))
+
+
 FILTERSETS = {
+    TOPIC: TopicRecordFilterSet,
     "position": PositionRecordFilterSet,
     "claim": ClaimRecordFilterSet,
     "link": LinkRecordFilterSet,
     "stance": StanceRecordFilterSet,
     "citation": CitationRecordFilterSet,
     "salience": SalienceRecordFilterSet,
+    "stakeholder": StakeholderRecordFilterSet,
+    "source": SourceRecordFilterSet,
+    "relationship": RelationshipRecordFilterSet,
 }

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import orjson
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils.connection import ConnectionProxy
 from django.utils.http import parse_etags
@@ -74,9 +74,11 @@ class ArgmapViewSet(viewsets.ModelViewSet):
 
     def readable_queryset(self) -> QuerySet:
         queryset = self.queryset.all().visible_to(self.request.user).order_by(*self.ordering)
-        if self.recorded_part() is not None:
-            # The public reads live only the topics that have no records yet.
-            queryset = queryset.filter(public_records.not_recorded())
+        part = self.recorded_part()
+        if part is not None and self.action in ("list", "retrieve"):
+            # The public reads live only what no records hold yet (a topic's other
+            # endpoints, its map…, answer from its publication themselves).
+            queryset = public_records.read_live(part, queryset)
         # (select_related() without names would follow every foreign key)
         return queryset.select_related(*self.related) if self.related else queryset
 
@@ -112,7 +114,7 @@ class ArgmapViewSet(viewsets.ModelViewSet):
             rows = reader.rows(page, request)
         else:
             page = self.paginate_queryset(self.published_rows(part, reader, read_live, recorded))
-            rows = public_records.bodies(page, reader, request)
+            rows = public_records.bodies(part, page, reader, request)
         response = self.get_paginated_response(rows)
         if key is not None:
             list_pages.set(key, response.data)
@@ -129,14 +131,17 @@ class ArgmapViewSet(viewsets.ModelViewSet):
         records = public_records.filtered(part, self.request)
         if not read_live:
             return records
-        ranked = live.annotate(object_id=F("pk"), rank=F("order") if part.model is Position else Value(0))
-        return public_records.Merged(records, ranked)
+        return public_records.Merged(records, live.annotate(**public_records.live_columns(part)))
 
     def retrieve(self, request, *args, **kwargs):
         part = self.recorded_part()
         data = None
-        if part is not None and (pk := as_id(kwargs.get(self.lookup_field))) is not None:
-            data = public_records.detail(part, pk)
+        if part is not None:
+            key = kwargs.get(self.lookup_field)
+            if part.lookup == "object_id":
+                key = as_id(key)
+            if key is not None:
+                data = public_records.detail(part, key, request)
         if data is None:  # an editor's read, or an object of a topic read live
             data = self.get_serializer(self.get_object()).data
         etag = etag_of(data)
