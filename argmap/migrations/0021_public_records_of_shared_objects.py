@@ -14,7 +14,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("argmap", "0019_publication_page_plan"),
+        ("argmap", "0020_publication_snapshot_compressed"),
     ]
 
     operations = [
