@@ -77,13 +77,16 @@ class Duplicate:
     overlap: float  # the word sets' Jaccard overlap (1.0 for the same passage)
 
 
+WORD = re.compile(r"\w+")
+
+
 def words(text: str) -> frozenset[str]:
     """A text's normalised word set."""
-    return frozenset(w for w in re.findall(r"\w+", text.casefold()) if w not in FUNCTION_WORDS)
+    return frozenset(WORD.findall(text.casefold())) - FUNCTION_WORDS
 
 
 def _passage(quote: str) -> str:
-    return " ".join(re.findall(r"\w+", quote.casefold()))
+    return " ".join(WORD.findall(quote.casefold()))
 
 
 def possible_duplicates(

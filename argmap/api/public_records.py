@@ -118,7 +118,9 @@ def write_records(topic_id: int) -> int:
     """Replace the topic's records with its objects as they are now, inside the caller's
     transaction (publish's). Returns how many were written."""
     if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb as as_json  # COPY needs the jsonb adapter
+
+        def as_json(value):  # COPY's text is parsed by the column's type: JSON as text will do
+            return orjson.dumps(value).decode()
     else:
 
         def as_json(value):
