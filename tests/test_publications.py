@@ -236,6 +236,29 @@ def test_a_queued_publishing_shows_its_progress_until_the_publication_is_made(cl
     assert response["Location"] == reverse("admin:argmap_publication_change", args=[publication.pk])
 
 
+def test_the_worker_tells_the_reviewer_each_step_of_publishing_as_it_starts(small_map, reviewer):
+    topic = small_map["topic"]
+    key = publishing_key(topic.pk)
+    seen = []
+    set_state = cache.set
+
+    def kept(name, value, *args, **kwargs):
+        if name == key:
+            seen.append(value.get("step", value["state"]))
+        return set_state(name, value, *args, **kwargs)
+
+    with mock.patch.object(cache, "set", side_effect=kept):
+        publish_topic(topic.pk, reviewer.pk)
+    assert seen == [
+        "starting",
+        "reading the map",
+        "analysing it",
+        "comparing it with the last publication",
+        "storing it for the pages",
+        "done",
+    ]
+
+
 def test_a_refused_publishing_says_why_on_the_form_and_on_its_progress_page(client, small_map, settings):
     settings.STRICT_TWO_PERSON_RULE = True
     topic = small_map["topic"]
