@@ -18,8 +18,10 @@ evaluation at request time.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -170,12 +172,34 @@ def snapshot_document(topic: Topic) -> bytes:
     return orjson.dumps(document)
 
 
+@contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a map is published or analysed, then
+    resumed (as it was). Both make hundreds of thousands of small objects that live until
+    they end (rows, assessments, whys); each collection walks all of them again, and took
+    nearly half of the analysis' time at 10,000 claims (docs/performance.md). What they
+    free is freed as usual (by reference counts); what only the collector frees waits for it."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def analyse(data: MapData) -> bytes:
     """Everything the pages and the API show of the analysis, computed once: the evaluation
     (every why, up to CRUXES cruxes per position, each verdict's robustness), the coalitions,
     the gaps, the bridges between divided stakeholders, the lens summaries of the stakeholders
     with most stances (lenses.lens_summaries, each stakeholder's page reads its own) and the
     possible duplicates (unless they take more than DUPLICATES_PER_VERSION comparisons)."""
+    with garbage_collection_paused():
+        return _analysis(data)
+
+
+def _analysis(data: MapData) -> bytes:
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     report = map_robustness(data, evaluation=evaluation, graph=graph)
@@ -222,7 +246,7 @@ def publish(
     step = progress or (lambda _step: None)
     if not may_publish(user):
         raise PermissionDenied("Only reviewers (with the publish_topic permission) may publish.")
-    with transaction.atomic():
+    with garbage_collection_paused(), transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
         previous = topic.publications.order_by("-number").first()
         if settings.STRICT_TWO_PERSON_RULE and user.pk in authors_since(
