@@ -1,6 +1,7 @@
 """Publications (issue 16): publishing makes an immutable, numbered snapshot of a map with
 its analysis; review steps; the two-person rule; the diff between two snapshots."""
 
+import gc
 import io
 from unittest import mock
 
@@ -204,6 +205,22 @@ def test_the_reviewer_sees_the_diff_then_sends_back_or_publishes_in_the_admin(cl
     assert topic.publications.count() == 2
     listing = client.get(reverse("admin:argmap_publication_changelist")).content.decode()
     assert "1 new claim" in listing  # the changes of version 2, in words
+
+
+def test_publishing_collects_garbage_less_often_and_then_as_before(small_map, reviewer):
+    """The thresholds of Python's cyclic collector are raised while a map is published
+    (publishing.garbage_collected_less_often), in any process, and put back after."""
+    before = gc.get_threshold()
+    seen = []
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's default, as in a worker or a command
+        publish(small_map["topic"], user=reviewer, progress=lambda step: seen.append(gc.get_threshold()))
+        after = gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)
+    assert len(seen) == 4  # each step
+    assert set(seen) == {(50_000, 20, 20)}
+    assert after == (700, 10, 10)
 
 
 def test_publishing_in_the_admin_runs_as_a_task_and_goes_to_the_publication(client, small_map, reviewer):
