@@ -289,3 +289,23 @@ def test_a_refused_publishing_says_why_on_the_form_and_on_its_progress_page(clie
     html = client.get(reverse("admin:argmap_publication_progress", args=[topic.pk])).content.decode()
     assert "was not published" in html
     assert "two-person rule" in html
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the benchmark publishes its own map, rolled back after each run
+def test_the_publish_benchmark_prints_publish_and_each_step():
+    from benchmarks.bench import main
+
+    out = io.StringIO()
+    results = main(["--sizes", "30", "--only", "publish", "--repeat", "1"], write=lambda line: print(line, file=out))
+    report = out.getvalue()
+    assert "publish(): snapshot, analysis, diff, rows, records" in report
+    steps = [r["what"].strip() for r in results if r["area"] == "publish" and r["what"].startswith("  ")]
+    assert steps == [
+        "its CPU time (this process)",
+        "reading the map",
+        "analysing it",
+        "comparing it with the last publication",
+        "storing it for the pages",
+    ]
+    assert Publication.objects.count() == 1  # the benchmark's own; each measured one was rolled back
