@@ -600,11 +600,15 @@ def map_robustness(
     data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None
 ) -> Report:
     """robustness.py's report on a whole map loaded with PAGE_COLUMNS (as graph_from_map),
-    `evaluation` and `graph` being its own if made."""
-    evidence = map_evidence(data)
+    `evaluation` and `graph` being its own if made (the claims' evidence, which only a new
+    graph needs, is then not weighed again)."""
+    claims = []
+    if graph is None:
+        evidence = map_evidence(data)
+        claims = [(row["id"], evidence[row["id"]].score) for row in data.claims]
     return robustness(
         positions=[row["id"] for row in data.positions],
-        claims=[(row["id"], evidence[row["id"]].score) for row in data.claims],
+        claims=claims,
         links=[
             (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
         ],
