@@ -135,9 +135,22 @@ def write_records(topic_id: int) -> int:
 
     PublicRecord.objects.filter(topic_id=topic_id).delete()
     # (read whole before COPY starts: the connection reads nothing else during a COPY)
-    return copy_rows(
-        PublicRecord, ["part", "object_id", "rank", "body", "facts"], list(rows()), fixed={"topic": topic_id}
-    )
+    written = list(rows())
+    if connection.vendor == "postgresql":
+        return _copy_records(topic_id, written)
+    return copy_rows(PublicRecord, ["part", "object_id", "rank", "body", "facts"], written, fixed={"topic": topic_id})
+
+
+def _copy_records(topic_id: int, rows: list[tuple]) -> int:
+    """COPY the records straight into their table: every column is given and their order
+    does not matter, so bulk.copy_rows' staging table (for the columns it fills itself, in
+    the rows' order) would only write them twice (0.5 s more at 10,000 claims)."""
+    table = connection.ops.quote_name(PublicRecord._meta.db_table)
+    columns = "part, object_id, rank, body, facts, topic_id"
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((*row, topic_id))
+    return len(rows)
 
 
 def records_after_publishing(sender, instance, created, **kwargs):
