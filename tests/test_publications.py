@@ -9,7 +9,7 @@ import orjson
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -309,3 +309,18 @@ def test_the_publish_benchmark_prints_publish_and_each_step():
         "storing it for the pages",
     ]
     assert Publication.objects.count() == 1  # the benchmark's own; each measured one was rolled back
+
+
+def test_a_publications_documents_are_compressed_with_lz4_on_postgresql(on_postgresql, small_map, reviewer):
+    """Migration 0020: writing a publication's snapshot and analysis compresses them with
+    lz4 (quicker than PostgreSQL's default pglz); nothing changes on SQLite."""
+    publication = publish(small_map["topic"], user=reviewer)
+    if not on_postgresql:
+        assert Publication.objects.get(pk=publication.pk).snapshot == publication.snapshot
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute "
+            "WHERE attrelid = 'argmap_publication'::regclass AND attname IN ('snapshot', 'analysis') ORDER BY attname"
+        )
+        assert cursor.fetchall() == [("analysis", "l"), ("snapshot", "l")]
