@@ -92,6 +92,22 @@ def lens_of(stakeholder_id: int, stances: Iterable[Stance], claim_ids: Iterable[
     return Lens(stakeholder_id, frozenset(held), frozenset(opposed))
 
 
+class LensEvaluations:
+    """The evaluations of a map through its stakeholders' lenses, each made once: a
+    publication's bridges and lens summaries look through many of the same lenses (the
+    stakeholders with most stances are most often divided too)."""
+
+    def __init__(self, graph: ArgumentGraph):
+        self.graph = graph
+        self._made: dict[Lens, Evaluation] = {}
+
+    def __call__(self, lens: Lens) -> Evaluation:
+        """The map's evaluation through `lens` (without whys), made the first time only."""
+        if lens not in self._made:
+            self._made[lens] = evaluate_lens(self.graph, lens)
+        return self._made[lens]
+
+
 def evaluate_lens(
     graph: ArgumentGraph,
     lens: Lens,
@@ -176,12 +192,15 @@ def find_bridge(
     divided_on: Sequence[int],
     *,
     budget: int = BRIDGE_BUDGET,
+    lensed: LensEvaluations | None = None,
 ) -> tuple[Bridge, int]:
     """The bridge between stakeholders `a` and `b` over the positions `divided_on`, and
-    the evaluations it took (at most `budget`)."""
+    the evaluations it took (at most `budget`; the two lenses count, even when `lensed`
+    had them made already)."""
     claim_ids = graph.claim_ids
+    lensed = lensed or LensEvaluations(graph)
     lenses = {s: lens_of(s, stances, claim_ids) for s in (a, b)}
-    seen = {s: evaluate_lens(graph, lenses[s]) for s in (a, b)}
+    seen = {s: lensed(lenses[s]) for s in (a, b)}
     spent = 2
 
     def verdicts(evaluation: Evaluation) -> tuple[str, ...]:
@@ -217,10 +236,13 @@ def bridges(
     *,
     pairs: Sequence[tuple[int, int, list[int]]] | None = None,
     budget: int | None = None,
+    lensed: LensEvaluations | None = None,
 ) -> list[Bridge]:
     """The bridge of each divided pair of stakeholders (divided_pairs, at most MAX_PAIRS),
     spending at most `budget` evaluations in all (by default bridge_budget of the map's
-    size): pairs beyond it are reported not looked for."""
+    size): pairs beyond it are reported not looked for. `lensed`: the lens evaluations
+    made once, shared with lens_summaries."""
+    lensed = lensed or LensEvaluations(graph)
     pairs = divided_pairs(stances) if pairs is None else pairs
     if budget is None:
         budget = bridge_budget(len(graph.claim_ids))
@@ -229,7 +251,7 @@ def bridges(
         if budget <= 2:
             found.append(Bridge((a, b), list(positions), {}, False, None))
             continue
-        bridge, spent = find_bridge(graph, stances, a, b, positions, budget=budget)
+        bridge, spent = find_bridge(graph, stances, a, b, positions, budget=budget, lensed=lensed)
         budget -= spent
         found.append(bridge)
     return found
@@ -295,13 +317,20 @@ def _change(node_id: int, seen, was) -> Change:
     return Change(node_id, seen.label, seen.strength, seen.check, was.label, was.strength, was.check)
 
 
-def lens_summary(graph: ArgumentGraph, default: Evaluation, lens: Lens, *, claims: int = LENS_CLAIMS) -> LensSummary:
-    """What `lens` changes against `default` (the map's evaluation): one evaluation, none
-    for a lens that neither holds nor opposes a claim."""
+def lens_summary(
+    graph: ArgumentGraph,
+    default: Evaluation,
+    lens: Lens,
+    *,
+    claims: int = LENS_CLAIMS,
+    lensed: LensEvaluations | None = None,
+) -> LensSummary:
+    """What `lens` changes against `default` (the map's evaluation): one evaluation (from
+    `lensed` if it made it already), none for a lens that neither holds nor opposes a claim."""
     if not (lens.held or lens.opposed):
         positions = [_change(p, seen, seen) for p, seen in default.positions.items()]
         return LensSummary(lens.stakeholder_id, 0, 0, positions, [], 0)
-    seen = evaluate_lens(graph, lens)
+    seen = (lensed or LensEvaluations(graph))(lens)
     positions = [_change(p, seen.positions[p], was) for p, was in default.positions.items()]
     own = lens.held | lens.opposed
     moved = []
@@ -334,11 +363,17 @@ def lensed_stakeholders(stances: Iterable[Stance]) -> list[int]:
 
 
 def lens_summaries(
-    graph: ArgumentGraph, default: Evaluation, stances: Sequence[Stance], *, budget: int | None = None
+    graph: ArgumentGraph,
+    default: Evaluation,
+    stances: Sequence[Stance],
+    *,
+    budget: int | None = None,
+    lensed: LensEvaluations | None = None,
 ) -> list[LensSummary]:
     """The lens summaries of at most MAX_LENSES stakeholders (lensed_stakeholders' order),
-    spending at most `budget` evaluations (by default lens_budget of the map's size): a
-    stakeholder whose lens would need one more is left without a summary."""
+    spending at most `budget` evaluations (by default lens_budget of the map's size; a lens
+    `lensed` made already for the bridges counts too): a stakeholder whose lens would need
+    one more is left without a summary."""
     claim_ids = graph.claim_ids
     if budget is None:
         budget = lens_budget(len(claim_ids))
@@ -351,7 +386,7 @@ def lens_summaries(
             if budget <= 0:
                 continue
             budget -= 1
-        found.append(lens_summary(graph, default, lens))
+        found.append(lens_summary(graph, default, lens, lensed=lensed))
     return found
 
 

@@ -34,7 +34,15 @@ from django.db import connection
 from argmap.duplicates import Duplicate, TooManyComparisons, possible_duplicates
 from argmap.evidence import Evidence, claim_evidence
 from argmap.graph import ArgumentGraph, Evaluation, LinkRow
-from argmap.lenses import Bridge, LensSummary, bridge_for, bridges, divided_pairs, lens_summaries
+from argmap.lenses import (
+    Bridge,
+    LensEvaluations,
+    LensSummary,
+    bridge_for,
+    bridges,
+    divided_pairs,
+    lens_summaries,
+)
 from argmap.robustness import Report, robustness
 from argmap.stakeholders import (
     Coalitions,
@@ -592,11 +600,15 @@ def map_robustness(
     data: MapData, *, evaluation: Evaluation | None = None, graph: ArgumentGraph | None = None
 ) -> Report:
     """robustness.py's report on a whole map loaded with PAGE_COLUMNS (as graph_from_map),
-    `evaluation` and `graph` being its own if made."""
-    evidence = map_evidence(data)
+    `evaluation` and `graph` being its own if made (the claims' evidence, which only a new
+    graph needs, is then not weighed again)."""
+    claims = []
+    if graph is None:
+        evidence = map_evidence(data)
+        claims = [(row["id"], evidence[row["id"]].score) for row in data.claims]
     return robustness(
         positions=[row["id"] for row in data.positions],
-        claims=[(row["id"], evidence[row["id"]].score) for row in data.claims],
+        claims=claims,
         links=[
             (row["claim_id"], row["target_position_id"], row["target_claim_id"], row["polarity"]) for row in data.links
         ],
@@ -657,13 +669,15 @@ def map_gaps(data: MapData) -> Gaps:
     )
 
 
-def map_bridges(data: MapData, graph: ArgumentGraph | None = None) -> list[Bridge]:
+def map_bridges(
+    data: MapData, graph: ArgumentGraph | None = None, lensed: LensEvaluations | None = None
+) -> list[Bridge]:
     """The bridges between the stakeholders a loaded map divides (lenses.bridges); `graph`:
-    graph_from_map(data), if built."""
+    graph_from_map(data), if built; `lensed`: the lens evaluations shared with map_lenses."""
     pairs = divided_pairs(cast("list[StanceRow]", data.stances))
     if not pairs:
         return []
-    return bridges(graph or graph_from_map(data), cast("list[StanceRow]", data.stances), pairs=pairs)
+    return bridges(graph or graph_from_map(data), cast("list[StanceRow]", data.stances), pairs=pairs, lensed=lensed)
 
 
 def map_lenses(
@@ -673,13 +687,15 @@ def map_lenses(
     evaluation: Evaluation | None = None,
     found_bridges: list[Bridge] | None = None,
     coalitions: Coalitions | None = None,
+    lensed: LensEvaluations | None = None,
 ) -> list[LensSummary]:
     """The lens summaries of a loaded map (lenses.lens_summaries), each with the bridge to
     the stakeholder on the other side it agrees with least; `graph`, `evaluation` (without
-    a lens), the map's bridges and its coalitions (with their agreements), if made."""
+    a lens), the map's bridges and its coalitions (with their agreements), if made; `lensed`:
+    the lens evaluations made for the bridges (lenses.LensEvaluations)."""
     graph = graph or graph_from_map(data)
     stances = cast("list[StanceRow]", data.stances)
-    summaries = lens_summaries(graph, evaluation or graph.evaluate(), stances)
+    summaries = lens_summaries(graph, evaluation or graph.evaluate(), stances, lensed=lensed)
     if not summaries:
         return summaries
     found_bridges = map_bridges(data, graph) if found_bridges is None else found_bridges

@@ -42,6 +42,7 @@ from argmap.interchange import _kept as kept_export
 from argmap.interchange.document import load_complete_map
 from argmap.interchange.native import FORMAT, topic_row
 from argmap.involvement import stance_counts
+from argmap.lenses import LensEvaluations
 from argmap.loading import (
     DUPLICATES_PER_VERSION,
     MAP_COLUMNS,
@@ -186,7 +187,8 @@ def analyse(data: MapData) -> bytes:
     report = map_robustness(data, evaluation=evaluation, graph=graph)
     with_robustness(evaluation, report)  # how fragile each verdict is, on its assessment
     coalitions = map_coalitions(data)
-    found_bridges = map_bridges(data, graph)
+    lensed = LensEvaluations(graph)  # the bridges and the lens summaries look through many of the same lenses
+    found_bridges = map_bridges(data, graph, lensed)
     document = {
         "robustness": {"tried": report.tried, "untried": report.untried},  # the inferred links tried
         "evaluation": evaluation,
@@ -195,7 +197,12 @@ def analyse(data: MapData) -> bytes:
         "bridges": found_bridges,
         # what each of the stakeholders with most stances sees through its lens (its page reads it)
         "lenses": map_lenses(
-            data, graph=graph, evaluation=evaluation, found_bridges=found_bridges, coalitions=coalitions
+            data,
+            graph=graph,
+            evaluation=evaluation,
+            found_bridges=found_bridges,
+            coalitions=coalitions,
+            lensed=lensed,
         ),
     }
     duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
@@ -252,6 +259,8 @@ def publish(
         replied = replies.count()
         if replied:
             changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
+        # (saving it writes its public records too: public_records.records_after_publishing)
+        step("storing it for the pages")
         publication = Publication(
             topic=topic,
             number=number,
@@ -269,7 +278,6 @@ def publish(
         publication.full_clean(exclude=["snapshot", "analysis"])
         publication.save()
         # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
-        step("storing it for the pages")
         store_rows(publication.pk, document, analysed, len(snapshot))
         # Which of them the topic page reads, the same for every reader: worked out once, so
         # that the page reads them in one query (published_map.topic_plan). Set in the

@@ -39,6 +39,7 @@ import benchmarks
 from argmap.models import Topic
 from argmap.publishing import publish
 from argmap.synthetic import generate_map
+from config.garbage import collect_less_often
 
 LARGE = 20_000  # from this size on, the slow figures get at most 3 timed runs
 FIGURE_SECONDS = 60  # and a figure whose first call takes longer than 60 s / runs, fewer
@@ -254,8 +255,10 @@ def main(argv: list[str] | None = None, write: Callable[[str], None] = print, *,
     write(f"argmap benchmark on {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})")
     bench = Bench(sizes=sizes, write=write, repeat=options.repeat)
     started = time.perf_counter()
-    # As in production: no query log, no template debugging (the static files stay those of
-    # development, which need no collectstatic).
+    # As in production: the web server's and the worker's garbage collection, no query log,
+    # no template debugging (the static files stay those of development, which need no
+    # collectstatic).
+    collect_less_often()
     with override_settings(DEBUG=False):
         for area in chosen:
             write(f"\n{area}")

@@ -7,8 +7,12 @@ import os
 
 from celery import Celery
 
+from config.garbage import collect_less_often
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("argmap")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+collect_less_often()  # the cyclic garbage collector, tuned for the whole worker process (config/garbage.py)

@@ -381,3 +381,20 @@ def test_the_comparison_of_texts_stops_past_its_bound():
     with pytest.raises(duplicates.TooManyComparisons):
         possible_duplicates(claims=claims, citations=[], comparisons=3)
     assert len(possible_duplicates(claims=claims, citations=[], comparisons=10)) == 10  # 4+3+2+1 candidate pairs
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(word_sets())
+def test_a_bound_on_the_comparisons_gives_all_the_pairs_or_none(texts):
+    """Counted before comparing (duplicates._comparisons): below some number of comparisons
+    the texts are given up on, from it on every pair is found, as without a bound."""
+    claims = list(enumerate(texts))
+    unbounded = possible_duplicates(claims=claims, citations=[])
+    outcomes = []
+    for bound in range(len(claims) ** 2 + 1):
+        try:
+            outcomes.append(possible_duplicates(claims=claims, citations=[], comparisons=bound) == unbounded)
+        except duplicates.TooManyComparisons:
+            outcomes.append(False)
+    assert outcomes[-1]
+    assert outcomes == sorted(outcomes)  # given up on below the bound that is enough, never above it

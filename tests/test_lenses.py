@@ -9,6 +9,7 @@ from argmap.lenses import (
     MAX_LENSES,
     Bridge,
     Lens,
+    LensEvaluations,
     bridge_for,
     bridges,
     differences,
@@ -256,3 +257,27 @@ def test_a_lens_summary_lists_only_claims_the_stakeholder_neither_holds_nor_oppo
     assert {c.id for c in summary.claims if c.relabelled} == changed
     assert summary.claims_relabelled == len(changed)
     assert not own & {c.id for c in summary.claims}
+
+
+def test_bridges_and_lens_summaries_share_each_lens_evaluation(monkeypatch):
+    """A publication's bridges and lens summaries look through the same stakeholders'
+    lenses: with one LensEvaluations each lens is evaluated once, and nothing found changes."""
+    graph = objection_answered()
+    stances = [stance(1, position=1), stance(2, position=1, attitude=OPP), stance(1, claim=20), stance(2, claim=10)]
+    default = graph.evaluate()
+    alone = (bridges(graph, stances), lens_summaries(graph, default, stances))
+    evaluated = []
+    evaluate = ArgumentGraph.evaluate
+
+    def counted(self, **kwargs):
+        evaluated.append(tuple(kwargs.get("accepted", ())))
+        return evaluate(self, **kwargs)
+
+    monkeypatch.setattr(ArgumentGraph, "evaluate", counted)
+    lensed = LensEvaluations(graph)
+    shared = (bridges(graph, stances, lensed=lensed), lens_summaries(graph, default, stances, lensed=lensed))
+
+    assert shared == alone
+    # The lenses of 1 (holding 20) and 2 (holding 10) once each (not again for the summaries),
+    # and the bridge's tries: 2 accepting 20, then 1 accepting 10.
+    assert sorted(evaluated) == [(10,), (10, 20), (10, 20), (20,)]

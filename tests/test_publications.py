@@ -2,6 +2,8 @@
 its analysis; review steps; the two-person rule; the diff between two snapshots."""
 
 import io
+import subprocess
+import sys
 from unittest import mock
 
 import orjson
@@ -27,6 +29,7 @@ from argmap.publishing import (
     submit_for_review,
 )
 from argmap.tasks import publish_topic, publishing_key, publishing_state
+from config.garbage import THRESHOLDS
 from tests.factories import (
     ClaimFactory,
     EditorFactory,
@@ -206,6 +209,16 @@ def test_the_reviewer_sees_the_diff_then_sends_back_or_publishes_in_the_admin(cl
     assert "1 new claim" in listing  # the changes of version 2, in words
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("module", ["config.wsgi", "config.celery"])
+def test_the_web_server_and_the_worker_collect_garbage_less_often(module):
+    """The web server and the worker (which publishes) tune Python's cyclic collector for
+    their whole process, in one place (config/garbage.py); Python's default is 700."""
+    code = f"import gc, {module}; print(*gc.get_threshold())"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
+    assert tuple(int(n) for n in found.stdout.split()) == THRESHOLDS
+
+
 def test_publishing_in_the_admin_runs_as_a_task_and_goes_to_the_publication(client, small_map, reviewer):
     topic = small_map["topic"]
     client.force_login(reviewer)
@@ -236,6 +249,29 @@ def test_a_queued_publishing_shows_its_progress_until_the_publication_is_made(cl
     assert response["Location"] == reverse("admin:argmap_publication_change", args=[publication.pk])
 
 
+def test_the_worker_tells_the_reviewer_each_step_of_publishing_as_it_starts(small_map, reviewer):
+    topic = small_map["topic"]
+    key = publishing_key(topic.pk)
+    seen = []
+    set_state = cache.set
+
+    def kept(name, value, *args, **kwargs):
+        if name == key:
+            seen.append(value.get("step", value["state"]))
+        return set_state(name, value, *args, **kwargs)
+
+    with mock.patch.object(cache, "set", side_effect=kept):
+        publish_topic(topic.pk, reviewer.pk)
+    assert seen == [
+        "starting",
+        "reading the map",
+        "analysing it",
+        "comparing it with the last publication",
+        "storing it for the pages",
+        "done",
+    ]
+
+
 def test_a_refused_publishing_says_why_on_the_form_and_on_its_progress_page(client, small_map, settings):
     settings.STRICT_TWO_PERSON_RULE = True
     topic = small_map["topic"]
@@ -249,3 +285,23 @@ def test_a_refused_publishing_says_why_on_the_form_and_on_its_progress_page(clie
     html = client.get(reverse("admin:argmap_publication_progress", args=[topic.pk])).content.decode()
     assert "was not published" in html
     assert "two-person rule" in html
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the benchmark publishes its own map, rolled back after each run
+def test_the_publish_benchmark_prints_publish_and_each_step():
+    from benchmarks.bench import main
+
+    out = io.StringIO()
+    results = main(["--sizes", "30", "--only", "publish", "--repeat", "1"], write=lambda line: print(line, file=out))
+    report = out.getvalue()
+    assert "publish(): snapshot, analysis, diff, rows, records" in report
+    steps = [r["what"].strip() for r in results if r["area"] == "publish" and r["what"].startswith("  ")]
+    assert steps == [
+        "its CPU time (this process)",
+        "reading the map",
+        "analysing it",
+        "comparing it with the last publication",
+        "storing it for the pages",
+    ]
+    assert Publication.objects.count() == 1  # the benchmark's own; each measured one was rolled back

@@ -283,7 +283,9 @@ def write_records(publication) -> int:
     lock, once the topic is saved as published. Returns how many were written."""
     topic_id = publication.topic_id
     if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb as as_json  # COPY needs the jsonb adapter
+
+        def as_json(value):  # COPY's text is parsed by the column's type: JSON as text will do
+            return orjson.dumps(value).decode()
     else:
 
         def as_json(value):
@@ -304,12 +306,24 @@ def write_records(publication) -> int:
 
     PublicRecord.objects.filter(topic_id=topic_id).delete()
     # (read whole before COPY starts: the connection reads nothing else during a COPY)
-    return copy_rows(
-        PublicRecord,
-        ["part", "object_id", "rank", "sort_key", "slug", "body", "facts"],
-        list(rows()),
-        fixed={"topic": topic_id, "publication": publication.pk},
-    )
+    written = list(rows())
+    columns = ["part", "object_id", "rank", "sort_key", "slug", "body", "facts"]
+    fixed = {"topic_id": topic_id, "publication_id": publication.pk}
+    if connection.vendor == "postgresql":
+        return _copy_records(written, columns, fixed)
+    return copy_rows(PublicRecord, columns, written, fixed={"topic": topic_id, "publication": publication.pk})
+
+
+def _copy_records(rows: list[tuple], columns: list[str], fixed: dict[str, int]) -> int:
+    """COPY the records straight into their table: every column is given and their order
+    does not matter, so bulk.copy_rows' staging table (for the columns it fills itself, in
+    the rows' order) would only write them twice (0.5 s more at 10,000 claims)."""
+    table = connection.ops.quote_name(PublicRecord._meta.db_table)
+    names = ", ".join([*columns, *fixed])
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((*row, *fixed.values()))
+    return len(rows)
 
 
 def records_after_publishing(sender, publication, **kwargs):

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from argmap.models import Claim, Link, Stakeholder, Stance, TopicStatus
@@ -267,3 +268,29 @@ def test_list_pages_write_timestamps_exactly_as_the_serializer(anonymous, moment
     [row] = anonymous.get(reverse("api:claim-list"), {"topic": claim.topic.slug}).json()["results"]
     expected = serializers.DateTimeField().to_representation(moment)
     assert row["created_at"] == row["updated_at"] == expected
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/Santiago"])
+def test_list_rows_write_timestamps_in_the_current_time_zone_as_the_serializer(zone):
+    """rows.py converts timestamps with the time zone looked up once per page: the same
+    text as DRF's per-value conversion, whatever zone is active."""
+    from rest_framework.test import APIRequestFactory
+
+    from argmap.api.rows import reader_for
+    from argmap.api.serializers import ClaimSerializer, StanceSerializer
+
+    stance = StanceFactory(claim=ClaimFactory(), position=None)
+    moment = datetime.datetime(2026, 3, 29, 0, 30, 5, 123456, tzinfo=datetime.UTC)  # Paris changes its clocks
+    Claim.objects.filter(pk=stance.claim_id).update(created_at=moment)
+    request = APIRequestFactory().get("/", HTTP_HOST="testserver")
+    with timezone.override(zone):
+        for serializer_class, obj in (
+            (ClaimSerializer, Claim.objects.get(pk=stance.claim_id)),
+            (StanceSerializer, stance),
+        ):
+            reader = reader_for(serializer_class)
+            [row] = reader.rows(reader.values(serializer_class.Meta.model.objects.filter(pk=obj.pk)), request)
+            assert row == dict(serializer_class(obj, context={"request": request}).data)
+            if serializer_class is ClaimSerializer:
+                # in the zone active, not UTC's: "2026-03-29T01:30:05.123456+01:00" in Paris
+                assert row["created_at"].endswith("Z") == (zone == "UTC")
