@@ -129,7 +129,8 @@ class RowReader:
         zone = timezone.get_current_timezone() if settings.USE_TZ else None
         timestamps = self.timestamps.items()
         result = []
-        for value in values:
+        for row in values:
+            value = dict(row)  # (converted in a copy: a caller may read the row's own values after)
             for key, (column, template) in templates.items():
                 value[key] = template.replace(PLACEHOLDER, str(value[column]))
             for column, field in timestamps:
