@@ -263,11 +263,15 @@ class TopicMapView(View):
             return self.render_content(whole, number=number, **kwargs)
         publication = self.publication
         if publication is None or publication.pk != publication_id:
-            publication = Publication.objects.without_documents(page_plan=self.reads_page_plan).get(pk=publication_id)
+            publication = self.read_publication(publication_id)
         found = self.read_slice(publication, **kwargs)
         if found is None:
             raise Http404("No such claim in this topic.")
         return self.render_content(Edition.sliced(publication, topic, found), number=number, **kwargs)
+
+    def read_publication(self, publication_id: int) -> Publication:
+        """The publication whose page this is, with its page's plan if the page reads one."""
+        return Publication.objects.without_documents(page_plan=self.reads_page_plan).get(pk=publication_id)
 
     def read_slice(self, publication: Publication, **kwargs) -> Slice | None:
         return topic_slice(
@@ -557,6 +561,11 @@ class TopicBranchView(TopicMapView):
     template_name = "argmap/includes/claim_arguments.html"
     reads_page_plan = False  # another slice than the topic page's
     takes_lens = True
+
+    def read_publication(self, publication_id: int) -> Publication:
+        """Only the publication's id: the fragment shows nothing of the publication but its
+        rows (a query less; the topic's query gave the id)."""
+        return Publication(pk=publication_id)
 
     def read_slice(self, publication: Publication, pk: int, **kwargs) -> Slice | None:
         return branch_slice(publication.pk, pk, budget=settings.TOPIC_BRANCH_BUDGET)
