@@ -1135,10 +1135,12 @@ class PublicationQuerySet(models.QuerySet):
         """Publications of the topics the public may see."""
         return self.filter(topic__status=TopicStatus.PUBLISHED)
 
-    def without_documents(self, *, page_plan: bool = False):
+    def without_documents(self, *, page_plan: bool = False, analysis_plan: bool = False):
         """Without the snapshot and the analysis, which a list or a feed does not read, nor
-        (unless `page_plan`, for the topic page) the plan of the topic page's rows."""
-        return self.defer("snapshot", "analysis", *(() if page_plan else ("page_plan",)))
+        (unless `page_plan`, for the topic page, or `analysis_plan`, for its analysis page)
+        the plans of those pages' rows."""
+        plans = [name for name, wanted in (("page_plan", page_plan), ("analysis_plan", analysis_plan)) if not wanted]
+        return self.defer("snapshot", "analysis", *plans)
 
     def in_force_on(self, day):
         """The publications made on or before `day` (a date), the latest first."""
@@ -1176,6 +1178,8 @@ class Publication(models.Model):
     # Which rows the topic page reads, worked out once at publish (published_map.topic_plan):
     # the page then reads them in one query. None for publications made before it existed.
     page_plan = models.JSONField(null=True, blank=True, editable=False)
+    # The same for the topic's analysis page (published_map.analysis_plan).
+    analysis_plan = models.JSONField(null=True, blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 

@@ -537,6 +537,18 @@ def topic_plan(publication_id: int, *, budget: int, first_level: int) -> dict[st
     }
 
 
+def analysis_plan(publication_id: int) -> dict[str, Any] | None:
+    """The plan of the analysis page's rows (analysis_slice): the topic's frame, the claims
+    the positions' whys and the cruxes name, the first sources. As topic_plan."""
+    return topic_plan(publication_id, budget=0, first_level=0)
+
+
+def analysis_slice(publication_id: int, *, plan: dict[str, Any] | None = None) -> Slice:
+    """The analysis page: the positions and what their analysis names, no claim of the tree.
+    With the publication's `plan`, in one query; else in three."""
+    return topic_slice(publication_id, budget=0, first_level=0, plan=plan)
+
+
 def _planned_read(publication_id: int, plan: dict[str, Any]) -> Slice:
     """The topic page from its plan: the planned rows in one query, gathered in the order the
     plan lists them (as the level-by-level read met them), with what that read derived."""

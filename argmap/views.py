@@ -83,6 +83,7 @@ from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview, short_title, stakeholder_matrix
 from argmap.published_map import (
     Slice,
+    analysis_slice,
     arguments_slice,
     branch_slice,
     claim_page,
@@ -219,9 +220,7 @@ class TopicMapView(View):
         topic = get_object_or_404(Topic.objects.visible_to(request.user).with_latest_publication(), slug=slug)
         if number is not None:
             # with the topic page's plan, if the page reads it: rendering it then reads no publication again
-            publication = self.publication = get_object_or_404(
-                Publication.objects.without_documents(page_plan=self.reads_page_plan), topic=topic, number=number
-            )
+            publication = self.publication = get_object_or_404(self.publications(), topic=topic, number=number)
             return self.published_response(request, topic, publication.pk, number, publication.published_at, kwargs)
         if topic.latest_publication_id is not None and not reads_live(request.user):
             return self.published_response(
@@ -269,9 +268,13 @@ class TopicMapView(View):
             raise Http404("No such claim in this topic.")
         return self.render_content(Edition.sliced(publication, topic, found), number=number, **kwargs)
 
+    def publications(self):
+        """The publications, with the plan of this page's rows if it reads one."""
+        return Publication.objects.without_documents(page_plan=self.reads_page_plan)
+
     def read_publication(self, publication_id: int) -> Publication:
-        """The publication whose page this is, with its page's plan if the page reads one."""
-        return Publication.objects.without_documents(page_plan=self.reads_page_plan).get(pk=publication_id)
+        """The publication whose page this is."""
+        return self.publications().get(pk=publication_id)
 
     def read_slice(self, publication: Publication, **kwargs) -> Slice | None:
         return topic_slice(
@@ -428,11 +431,15 @@ class TopicAnalysisView(TopicMapView):
     large map loads this section after its tree (and links here without JavaScript)."""
 
     template_name = "argmap/topic_analysis.html"
-    reads_page_plan = False  # another slice than the topic page's
+    reads_page_plan = False  # another slice than the topic page's: its own plan (published_map.analysis_plan)
     takes_lens = True
 
+    def publications(self):
+        return Publication.objects.without_documents(analysis_plan=True)
+
     def read_slice(self, publication: Publication, **kwargs) -> Slice:
-        return topic_slice(publication.pk, budget=0, first_level=0)  # the positions and what the analysis names
+        # the positions and what their analysis names, in one query with the plan made at publish
+        return analysis_slice(publication.pk, plan=publication.analysis_plan)
 
     def get_context_data(self, edition: Edition, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
