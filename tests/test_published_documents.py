@@ -149,21 +149,40 @@ def test_a_client_that_accepts_gzip_gets_the_stored_bytes(published):
     assert download["Content-Disposition"] == 'attachment; filename="partnership.argdown"'
 
 
-def test_a_large_document_streams_in_chunks_one_query_each(published, settings, django_assert_num_queries):
+def test_a_large_document_streams_from_one_query_whatever_its_chunks(published, settings, django_assert_num_queries):
     settings.PUBLISHED_DOCUMENT_CHUNK_BYTES = 100
     topic, publication = published["topic"], published["publication"]
     anonymous = APIClient()
+    counts = set()
     for name in (MAP, "evaluation", export_name("json")):
         document = stored(publication, name)
         chunks = math.ceil(document.compressed_size / 100)
         assert chunks > 2
+        counts.add(chunks)
         for encoding, expected in (("gzip", bytes(document.gzip)), ("", gzip.decompress(bytes(document.gzip)))):
-            with django_assert_num_queries(2):  # the topic, then the document with its first chunk
+            with django_assert_num_queries(2):  # the topic, then the document's chunks, its first one read
                 response = anonymous.get(urls(topic)[name], HTTP_ACCEPT_ENCODING=encoding)
             assert isinstance(response, StreamingHttpResponse), name
-            with django_assert_num_queries(chunks - 1):  # each further chunk as it is sent
+            with django_assert_num_queries(0):  # the other chunks, fetched from the same query as they are sent
                 content = b"".join(response.streaming_content)
             assert content == expected, (name, encoding)
+    assert len(counts) > 1  # documents of different sizes: the same queries
+    version = reverse("api:topic-publication-map", args=[topic.slug, 1])
+    with django_assert_num_queries(3):  # the topic, the publication of that number, the document
+        response = anonymous.get(version, HTTP_ACCEPT_ENCODING="gzip")
+        content = b"".join(response.streaming_content)
+    assert content == bytes(stored(publication, MAP).gzip)
+
+
+def test_a_stream_left_unread_lets_its_query_go(published, settings):
+    settings.PUBLISHED_DOCUMENT_CHUNK_BYTES = 100
+    topic = published["topic"]
+    anonymous = APIClient()
+    response = anonymous.get(urls(topic)[MAP], HTTP_ACCEPT_ENCODING="gzip")
+    first = next(iter(response.streaming_content))
+    response.close()  # as a server does when the client goes away: the cursor is closed
+    again = anonymous.get(urls(topic)[MAP], HTTP_ACCEPT_ENCODING="gzip")
+    assert b"".join(again.streaming_content).startswith(first)
 
 
 def test_a_document_within_one_chunk_costs_two_queries(published, django_assert_num_queries):
