@@ -361,6 +361,15 @@ class TopicQuerySet(VisibleQuerySet):
             latest_published_at=Subquery(latest.values("published_at")[:1]),
         )
 
+    def with_version(self, number: int):
+        """Annotated with the id and date of each topic's publication `number` (None if it
+        has none), in the same query: for a version's page that reads only its rows."""
+        version = Publication.objects.filter(topic=OuterRef("pk"), number=number)
+        return self.annotate(
+            version_publication_id=Subquery(version.values("pk")[:1]),
+            version_published_at=Subquery(version.values("published_at")[:1]),
+        )
+
     def site_version(self) -> str:
         """A key that changes whenever any of these topics changes (its map included: the
         triggers raise its version), is added or is deleted, in one query: for pages that

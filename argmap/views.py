@@ -202,6 +202,7 @@ class TopicMapView(View):
     takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
     lens_ignored = False  # the lens asked for is no stakeholder of the map: a 400, the page saying so, never cached
     reads_page_plan = True  # a publication's page reads the topic page's plan (published_map.topic_plan)
+    reads_publication = True  # False: a publication's page reads only its rows, knowing its id (a query less)
     publication: Publication | None = None  # the citable version asked for, once read
 
     def lens_slug(self) -> str:
@@ -217,7 +218,16 @@ class TopicMapView(View):
         return ["lens", lens if SLUG.fullmatch(lens) and len(lens) <= 100 else "?"]
 
     def get(self, request, slug, number=None, **kwargs):
-        topic = get_object_or_404(Topic.objects.visible_to(request.user).with_latest_publication(), slug=slug)
+        topics = Topic.objects.visible_to(request.user).with_latest_publication()
+        if number is not None and not self.reads_publication:
+            topics = topics.with_version(number)  # the version's id and date, in the same query
+        topic = get_object_or_404(topics, slug=slug)
+        if number is not None and not self.reads_publication:
+            if topic.version_publication_id is None:
+                raise Http404("This topic has no such version.")
+            return self.published_response(
+                request, topic, topic.version_publication_id, number, topic.version_published_at, kwargs
+            )
         if number is not None:
             # with the topic page's plan, if the page reads it: rendering it then reads no publication again
             publication = self.publication = get_object_or_404(self.publications(), topic=topic, number=number)
@@ -273,7 +283,10 @@ class TopicMapView(View):
         return Publication.objects.without_documents(page_plan=self.reads_page_plan)
 
     def read_publication(self, publication_id: int) -> Publication:
-        """The publication whose page this is."""
+        """The publication whose page this is; only its id (unsaved, nothing read) for a page
+        that reads nothing of it but its rows."""
+        if not self.reads_publication:
+            return Publication(pk=publication_id)
         return self.publications().get(pk=publication_id)
 
     def read_slice(self, publication: Publication, **kwargs) -> Slice | None:
@@ -567,12 +580,8 @@ class TopicBranchView(TopicMapView):
 
     template_name = "argmap/includes/claim_arguments.html"
     reads_page_plan = False  # another slice than the topic page's
+    reads_publication = False  # the fragment shows nothing of the publication but its rows
     takes_lens = True
-
-    def read_publication(self, publication_id: int) -> Publication:
-        """Only the publication's id: the fragment shows nothing of the publication but its
-        rows (a query less; the topic's query gave the id)."""
-        return Publication(pk=publication_id)
 
     def read_slice(self, publication: Publication, pk: int, **kwargs) -> Slice | None:
         return branch_slice(publication.pk, pk, budget=settings.TOPIC_BRANCH_BUDGET)

@@ -166,6 +166,15 @@ def test_a_branch_fragment_is_three_queries_and_shows_the_budget_s_claims_at_two
         assert len(response.content) < PAGE_BYTES
         shown = {int(found) for found in re.findall(rb'id="claim-(\d+)"', response.content)}
         assert shown == branch_shows(tree, claim_id, django_settings.TOPIC_BRANCH_BUDGET), claim_id
+    cache.clear()
+    version = reverse("argmap:topic-version-branch", args=[topic.slug, publication.number, busiest[0]])
+    with django_assert_num_queries(3):  # the topic with that version's id; as above
+        fragment = client.get(version).content
+    assert fragment == client.get(reverse("argmap:topic-branch", args=[topic.slug, busiest[0]])).content
+    for number in (publication.number + 1, 2**70):
+        assert (
+            client.get(reverse("argmap:topic-version-branch", args=[topic.slug, number, busiest[0]])).status_code == 404
+        )
 
 
 def test_a_publication_round_trips_to_its_document_and_its_rows_never_change(reviewer):
