@@ -708,11 +708,11 @@ def _branch_rows(publication_id: int, claim_id: int, *, budget: int) -> list[Row
             WHERE r.publication_id = %s AND r.part = 'claims' AND r.object_id = %s
             UNION ALL
             SELECT c.object_id, b.depth + 1, {_arguments("c")},
-                b.cost + {_arguments("c")} + (
+                b.cost + {_arguments("c")} + CAST((
                     SELECT COALESCE(SUM({_arguments("s")}), 0) FROM {table} s
                     WHERE s.publication_id = c.publication_id AND s.part = 'claims' AND s.key = c.key
                         AND s.rank < c.rank
-                )
+                ) AS BIGINT)
             FROM branch b JOIN {table} c ON c.key = b.object_id
             WHERE c.publication_id = %s AND c.part = 'claims' AND (b.depth = 0 OR {fits("b")})
         ),
