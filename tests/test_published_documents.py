@@ -10,6 +10,8 @@ import orjson
 import pytest
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -25,6 +27,7 @@ from argmap.published_documents import (
     _decompressed,
     accepts_gzip,
     export_name,
+    stored_response,
 )
 from argmap.publishing import publish
 from tests.factories import (
@@ -174,15 +177,35 @@ def test_a_large_document_streams_from_one_query_whatever_its_chunks(published, 
     assert content == bytes(stored(publication, MAP).gzip)
 
 
-def test_a_stream_left_unread_lets_its_query_go(published, settings):
+def open_cursors() -> int | None:
+    """The server-side cursors open in this session (PostgreSQL's pg_cursors); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors")
+        return cursor.fetchone()[0]
+
+
+def test_a_stream_left_unread_closes_its_query(published, settings):
     settings.PUBLISHED_DOCUMENT_CHUNK_BYTES = 100
-    topic = published["topic"]
-    anonymous = APIClient()
-    response = anonymous.get(urls(topic)[MAP], HTTP_ACCEPT_ENCODING="gzip")
+    topic, publication = published["topic"], published["publication"]
+    before = open_cursors()
+    request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
+    response = stored_response(request, publication.pk, MAP, topic.slug)
     first = next(iter(response.streaming_content))
-    response.close()  # as a server does when the client goes away: the cursor is closed
-    again = anonymous.get(urls(topic)[MAP], HTTP_ACCEPT_ENCODING="gzip")
-    assert b"".join(again.streaming_content).startswith(first)
+    assert first == bytes(stored(publication, MAP).gzip)[:100]
+    if before is not None:
+        assert open_cursors() == before + 1  # the rest of the document, waiting in the server
+    # As a server does when the client goes away (the request's end not closing the test's
+    # connection, as the test client keeps it): the response, and its query, closed.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert open_cursors() == before
+    with pytest.raises(Exception, match="closed"):
+        next(iter(response.streaming_content))  # nothing more is read from a closed query
 
 
 def test_a_document_within_one_chunk_costs_two_queries(published, django_assert_num_queries):
