@@ -8,13 +8,14 @@ PostgreSQL, in batches elsewhere. Pages then read:
 
     topic_slice(publication_id, budget=…, first_level=…)   the topic page (with its plan, one query)
     arguments_slice(publication_id, key, start=…, count=…)  "show more" of a position
-    branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch
+    branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch (its rows by one recursive query)
+    analysis_slice(publication_id, plan=…)                   the analysis page (with its plan, one query)
     frame_slice(publication_id)                              the topic's stakeholders page
     path_to(publication_id, claim_id)                       the claims from the top down to one
 
 Each is a fixed number of queries (a few per level of the tree shown), never the snapshot;
-the topic page, the same for every reader, reads the rows its plan lists (`topic_plan`,
-worked out once at publish) in one.
+the topic page and the analysis page, the same for every reader, read the rows their plans
+list (`topic_plan`, `analysis_plan`, worked out once at publish) in one.
 The first level under each position is ranked by strength, then by recency (newest
 claim first); below it, supporters come first, as on a live map.
 """
@@ -307,7 +308,8 @@ class _Reader:
     ) -> list[int]:
         """The links to `keys` (their ranks start..start+count) and the claims they carry
         (and the rows `also` selects): one query, the claims found through a subquery of the
-        links. Returns the claims placed there, in page order."""
+        links; none if the rows were fetched beforehand (a branch's, every argument of the
+        claims it may open). Returns the claims placed there, in page order."""
         if not keys:
             if also is not None:
                 self.read(also)

@@ -448,6 +448,7 @@ class TopicAnalysisView(TopicMapView):
     takes_lens = True
 
     def publications(self):
+        """The publications, with the plan of the analysis page's rows."""
         return Publication.objects.without_documents(analysis_plan=True)
 
     def read_slice(self, publication: Publication, **kwargs) -> Slice:
