@@ -388,6 +388,15 @@ class TopicQuerySet(VisibleQuerySet):
             latest_published_at=Subquery(latest.values("published_at")[:1]),
         )
 
+    def with_version(self, number: int):
+        """Annotated with the id and date of each topic's publication `number` (None if it
+        has none), in the same query: for a version's page that reads only its rows."""
+        version = Publication.objects.filter(topic=OuterRef("pk"), number=number)
+        return self.annotate(
+            version_publication_id=Subquery(version.values("pk")[:1]),
+            version_published_at=Subquery(version.values("published_at")[:1]),
+        )
+
     def site_version(self) -> str:
         """A key that changes whenever any of these topics changes (its map included: the
         triggers raise its version), is added or is deleted, in one query: for pages that
@@ -1162,10 +1171,12 @@ class PublicationQuerySet(models.QuerySet):
         """Publications of the topics the public may see."""
         return self.filter(topic__status=TopicStatus.PUBLISHED)
 
-    def without_documents(self, *, page_plan: bool = False):
+    def without_documents(self, *, page_plan: bool = False, analysis_plan: bool = False):
         """Without the snapshot and the analysis, which a list or a feed does not read, nor
-        (unless `page_plan`, for the topic page) the plan of the topic page's rows."""
-        return self.defer("snapshot", "analysis", *(() if page_plan else ("page_plan",)))
+        (unless `page_plan`, for the topic page, or `analysis_plan`, for its analysis page)
+        the plans of those pages' rows."""
+        plans = [name for name, wanted in (("page_plan", page_plan), ("analysis_plan", analysis_plan)) if not wanted]
+        return self.defer("snapshot", "analysis", *plans)
 
     def in_force_on(self, day):
         """The publications made on or before `day` (a date), the latest first."""
@@ -1204,6 +1215,8 @@ class Publication(models.Model):
     # Which rows the topic page reads, worked out once at publish (published_map.topic_plan):
     # the page then reads them in one query. None for publications made before it existed.
     page_plan = models.JSONField(null=True, blank=True, editable=False)
+    # The same for the topic's analysis page (published_map.analysis_plan).
+    analysis_plan = models.JSONField(null=True, blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 

@@ -6,8 +6,8 @@ Once a publication commits, the worker writes each of them once (api/documents.p
 tasks.build_publication_documents) and keeps it gzip-compressed in the database
 (models.PublicationDocument): exactly the bytes the endpoint would have built for the
 public. A request then streams the stored bytes (`stored_response`) in
-chunks of PUBLISHED_DOCUMENT_CHUNK_BYTES, read one at a time with substring(), so that no
-worker holds a whole document: as they are, with `Content-Encoding: gzip`, to a client that
+chunks of PUBLISHED_DOCUMENT_CHUNK_BYTES, the rows of one query fetched one at a time, so
+that no worker holds a whole document: as they are, with `Content-Encoding: gzip`, to a client that
 accepts gzip; decompressed as they go out otherwise. Until they are written (or if the
 topic's slug changed since, which the documents name), the endpoints build the document
 as before.
@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.db.models.functions import Substr
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
@@ -61,24 +61,51 @@ def _chunk_size() -> int:
     return max(1, settings.PUBLISHED_DOCUMENT_CHUNK_BYTES)
 
 
-def _compressed_chunks(document_id: int, head: bytes, total: int) -> Iterator[bytes]:
-    """The stored bytes in chunks: the first as read with the document, each next one read
-    with its own query (substring of the column: only that chunk leaves the database)."""
-    yield head
-    size = _chunk_size()
-    offset = len(head)
-    while offset < total:
-        part = (
-            PublicationDocument.objects.filter(pk=document_id)
-            .annotate(part=Substr("gzip", offset + 1, size))
-            .values_list("part", flat=True)
-            .get()
+def _document_query(publication_id: int, name: str, slug: str, size: int) -> tuple[str, list]:
+    """SQL and parameters: the stored document's description and its compressed bytes, one
+    row per chunk of `size` bytes in order (the chunks numbered by a recursive query up to
+    the document's size, each cut with substr(): only that chunk leaves the database in its
+    row). No row if the document is not stored for `slug`."""
+    table = PublicationDocument._meta.db_table
+    found = f"{table}.publication_id = %s AND {table}.name = %s AND {table}.slug = %s"
+    sql = f"""
+        WITH RECURSIVE chunk(n) AS (
+            SELECT CAST(0 AS BIGINT)
+            UNION ALL
+            SELECT n + 1 FROM chunk WHERE (n + 1) * %s < (SELECT compressed_size FROM {table} WHERE {found})
         )
-        part = bytes(part)
-        if not part:  # (the row cannot change; never loop on a short read)
-            return
-        offset += len(part)
-        yield part
+        SELECT {table}.id, content_type, filename, size, compressed_size, substr(gzip, CAST(n * %s + 1 AS INTEGER), %s)
+        FROM {table} CROSS JOIN chunk
+        WHERE {found}
+        ORDER BY n
+    """  # noqa: S608 - names from the model
+    where = [publication_id, name, slug]
+    return sql, [size, *where, size, size, *where]
+
+
+class StoredChunks:
+    """A stored document's bytes as they are sent: the rows of one query (_document_query),
+    fetched one at a time from a server-side cursor on PostgreSQL, so that the worker holds
+    one chunk, never the document; decompressed as they go out if `decompress`. Closed (its
+    cursor with it) when the response is, whether or not it was read to the end."""
+
+    def __init__(self, cursor, head: bytes, *, decompress: bool):
+        self.cursor = cursor
+        self.head = head
+        self.decompress = decompress
+
+    def __iter__(self) -> Iterator[bytes]:
+        chunks = self.compressed()
+        return _decompressed(chunks) if self.decompress else chunks
+
+    def compressed(self) -> Iterator[bytes]:
+        yield self.head
+        for row in iter(self.cursor.fetchone, None):
+            yield bytes(row[-1])
+        self.close()
+
+    def close(self) -> None:
+        self.cursor.close()
 
 
 def _decompressed(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -101,34 +128,31 @@ def stored_response(
     request: HttpRequest, publication_id: int, name: str, slug: str, *, stream: bool = False
 ) -> HttpResponse | StreamingHttpResponse | None:
     """The stored document `name` of a publication as a response, or None if it is not
-    stored for `slug` (the caller builds it then). One query for a document within one
-    chunk, one more per further chunk as it is sent. A document of one chunk goes out in
-    one piece unless `stream` (downloads always stream, with their file name)."""
+    stored for `slug` (the caller builds it then). One query, whatever the document's size:
+    its first chunk read with its description, the others fetched from the same query as
+    they are sent (StoredChunks). A document of one chunk goes out in one piece unless
+    `stream` (downloads always stream, with their file name)."""
     size = _chunk_size()
-    found = (
-        PublicationDocument.objects.filter(publication_id=publication_id, name=name, slug=slug)
-        .annotate(head=Substr("gzip", 1, size))
-        .values("pk", "content_type", "filename", "size", "compressed_size", "head")
-        .first()
-    )
-    if found is None:
+    cursor = connections[router.db_for_read(PublicationDocument)].chunked_cursor()
+    cursor.execute(*_document_query(publication_id, name, slug, size))
+    first = cursor.fetchone()
+    if first is None:
+        cursor.close()
         return None
-    head = bytes(found["head"])
+    found = dict(zip(("pk", "content_type", "filename", "size", "compressed_size"), first, strict=False))
+    head = bytes(first[-1])
     whole = found["compressed_size"] <= len(head)
-    if accepts_gzip(request):
-        if whole and not stream:
-            response = HttpResponse(head, content_type=found["content_type"])
-        else:
-            chunks = _compressed_chunks(found["pk"], head, found["compressed_size"])
-            response = StreamingHttpResponse(chunks, content_type=found["content_type"])
+    gzipped = accepts_gzip(request)
+    if whole and not stream and (gzipped or found["size"] <= size):
+        cursor.close()
+        response = HttpResponse(head if gzipped else gzip.decompress(head), content_type=found["content_type"])
+    else:
+        chunks = StoredChunks(cursor, head, decompress=not gzipped)
+        response = StreamingHttpResponse(chunks, content_type=found["content_type"])
+    if gzipped:
         response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(found["compressed_size"])
     else:
-        if whole and not stream and found["size"] <= size:
-            response = HttpResponse(gzip.decompress(head), content_type=found["content_type"])
-        else:
-            chunks = _compressed_chunks(found["pk"], head, found["compressed_size"])
-            response = StreamingHttpResponse(_decompressed(chunks), content_type=found["content_type"])
         response["Content-Length"] = str(found["size"])
     patch_vary_headers(response, ["Accept-Encoding"])
     if found["filename"]:

@@ -8,13 +8,14 @@ PostgreSQL, in batches elsewhere. Pages then read:
 
     topic_slice(publication_id, budget=…, first_level=…)   the topic page (with its plan, one query)
     arguments_slice(publication_id, key, start=…, count=…)  "show more" of a position
-    branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch
+    branch_slice(publication_id, claim_id, budget=…)        a lazily loaded branch (its rows by one recursive query)
+    analysis_slice(publication_id, plan=…)                   the analysis page (with its plan, one query)
     frame_slice(publication_id)                              the topic's stakeholders page
     path_to(publication_id, claim_id)                       the claims from the top down to one
 
 Each is a fixed number of queries (a few per level of the tree shown), never the snapshot;
-the topic page, the same for every reader, reads the rows its plan lists (`topic_plan`,
-worked out once at publish) in one.
+the topic page and the analysis page, the same for every reader, read the rows their plans
+list (`topic_plan`, `analysis_plan`, worked out once at publish) in one.
 The first level under each position is ranked by strength, then by recency (newest
 claim first); below it, supporters come first, as on a live map.
 """
@@ -50,7 +51,8 @@ SOURCES_LISTED = 200  # a page lists at most this many sources; it links the oth
 # positions, not with the claims.
 FRAME_PARTS = ("topic", "positions", "stakeholders", "relationships", "salience")
 FRAME = Q(part__in=FRAME_PARTS) | Q(part="stances", key__lt=0)  # and the stances on the positions
-FRAGMENT_FRAME = Q(part__in=("topic", "positions", "stakeholders"))  # what a fragment's stances and whys name
+FRAGMENT_PARTS = ("topic", "positions", "stakeholders")
+FRAGMENT_FRAME = Q(part__in=FRAGMENT_PARTS)  # what a fragment's stances and whys name
 
 
 # ---------------------------------------------------------------------------
@@ -257,8 +259,9 @@ def _load(row: Row) -> Row:
 class _Reader:
     """Reads rows of one publication and gathers them into a Slice."""
 
-    def __init__(self, publication_id: int):
+    def __init__(self, publication_id: int, fetched: _Fetched | None = None):
         self.publication_id = publication_id
+        self.fetched = fetched  # rows read beforehand (a branch's): read_children looks there
         self.parts: dict[str, dict[int, Row]] = defaultdict(dict)
         self.layouts: dict[int, dict] = {}  # claim or -position -> layout
         self.assessments: dict[str, dict[int, dict]] = {"positions": {}, "claims": {}}
@@ -305,17 +308,24 @@ class _Reader:
     ) -> list[int]:
         """The links to `keys` (their ranks start..start+count) and the claims they carry
         (and the rows `also` selects): one query, the claims found through a subquery of the
-        links. Returns the claims placed there, in page order."""
+        links; none if the rows were fetched beforehand (a branch's, every argument of the
+        claims it may open). Returns the claims placed there, in page order."""
         if not keys:
             if also is not None:
                 self.read(also)
             return []
+        if self.fetched is not None:
+            return self.placed_below(keys, self.gather(self.fetched.children(keys)))
         ranks = Q(rank__gte=start) & (Q() if count is None else Q(rank__lt=start + count))
         links_wanted = Q(part="links", key__in=keys) & ranks
         carried = PublishedRow.objects.filter(links_wanted, publication_id=self.publication_id).values("claim")
         query = links_wanted | (Q(part="claims") & _among(carried))
-        rows = self.read(query if also is None else query | also)
-        links = [row for row in rows if row["part"] == "links"]
+        return self.placed_below(keys, self.read(query if also is None else query | also))
+
+    def placed_below(self, keys: list[int], rows: list[Row]) -> list[int]:
+        """Of `rows` (the links to `keys` and their claims, gathered), the children of each
+        key in page order; returns the claims placed there."""
+        links = [row for row in rows if row["part"] == "links" and row["key"] in keys]
         links.sort(key=lambda row: (keys.index(row["key"]), row["rank"]))
         for key in keys:
             self.children.setdefault(key, [])
@@ -331,7 +341,9 @@ class _Reader:
         """Of the claims shown: their citations, stances and every link they make (one
         query), then the sources cited and the claims their links and whys name (one), and
         (`numbered`, for a page that lists the topic's sources) the first SOURCES_LISTED."""
-        if shown:
+        if shown and self.fetched is not None:
+            self.gather(self.fetched.details(shown))
+        elif shown:
             self.read(Q(part__in=("citations", "stances"), key__in=shown) | Q(part="links", claim__in=shown))
         sources = {row["source_id"] for row in self.parts["citations"].values()}
         named = set()
@@ -527,6 +539,18 @@ def topic_plan(publication_id: int, *, budget: int, first_level: int) -> dict[st
     }
 
 
+def analysis_plan(publication_id: int) -> dict[str, Any] | None:
+    """The plan of the analysis page's rows (analysis_slice): the topic's frame, the claims
+    the positions' whys and the cruxes name, the first sources. As topic_plan."""
+    return topic_plan(publication_id, budget=0, first_level=0)
+
+
+def analysis_slice(publication_id: int, *, plan: dict[str, Any] | None = None) -> Slice:
+    """The analysis page: the positions and what their analysis names, no claim of the tree.
+    With the publication's `plan`, in one query; else in three."""
+    return topic_slice(publication_id, budget=0, first_level=0, plan=plan)
+
+
 def _planned_read(publication_id: int, plan: dict[str, Any]) -> Slice:
     """The topic page from its plan: the planned rows in one query, gathered in the order the
     plan lists them (as the level-by-level read met them), with what that read derived."""
@@ -585,19 +609,131 @@ def arguments_slice(publication_id: int, key: int, *, start: int, count: int) ->
 
 def branch_slice(publication_id: int, claim_id: int, *, budget: int) -> Slice | None:
     """The arguments about one claim, opened breadth-first within `budget`; None if the
-    publication has no such claim."""
-    reader = _Reader(publication_id)
-    # the frame, the claim, its arguments and their claims: one query
-    placed = reader.read_children([claim_id], also=FRAGMENT_FRAME | Q(part="claims", object_id=claim_id))
-    if claim_id not in reader.parts["claims"]:
+    publication has no such claim. Two queries: the branch's rows (_branch_rows), then the
+    sources and the claims its links and whys name."""
+    fetched = _Fetched(_branch_rows(publication_id, claim_id, budget=budget))
+    if claim_id not in fetched.claims:
         return None
+    reader = _Reader(publication_id, fetched)
+    # the frame, the claim, its arguments and their claims, as one query of the level-by-level read had them
+    placed = reader.placed_below([claim_id], reader.gather(fetched.children([claim_id], also=fetched.first(claim_id))))
     shown = len(reader.children[claim_id])
-    expanded, below = reader.expand(placed, shown, budget)
+    expanded, below = reader.expand(placed, shown, budget)  # from the rows read: no query
     reader.read_details([claim_id, *placed, *below], numbered=False)  # a fragment, as above
     result = reader.slice(expanded | {claim_id}, top=[])
     result.arguments = result.tree.arguments_of(claim_id)
     result.shown = result.tree.shown_claims(result.arguments, expanded)
     return result
+
+
+class _Fetched:
+    """A branch's rows, read in one query (_branch_rows), handed to a _Reader as the
+    level-by-level read's queries would have returned them: in the order the table holds them."""
+
+    def __init__(self, rows: Iterable[Row]):
+        self.frame: list[Row] = []
+        self.claims: dict[int, Row] = {}
+        self.links_to: dict[int, list[Row]] = defaultdict(list)  # key -> the links to it
+        self.links_from: dict[int, list[Row]] = defaultdict(list)  # claim -> the links it makes
+        self.about: dict[int, list[Row]] = defaultdict(list)  # claim -> its citations and stances
+        for row in sorted(rows, key=lambda row: row["id"]):
+            part = row["part"]
+            if part in FRAGMENT_PARTS:
+                self.frame.append(row)
+            elif part == "claims":
+                self.claims[row["object_id"]] = row
+            elif part == "links":
+                self.links_to[row["key"]].append(row)
+                self.links_from[row["claim"]].append(row)
+            else:
+                self.about[row["key"]].append(row)
+
+    def first(self, claim_id: int) -> list[Row]:
+        """The frame and the claim itself."""
+        return [*self.frame, self.claims[claim_id]]
+
+    def children(self, keys: list[int], also: Iterable[Row] = ()) -> list[Row]:
+        """The links to `keys` and the claims they carry (with `also`)."""
+        links = [link for key in keys for link in self.links_to.get(key, ())]
+        carried = [self.claims[link["claim"]] for link in links if link["claim"] in self.claims]
+        return _in_table_order([*also, *links, *carried])
+
+    def details(self, shown: list[int]) -> list[Row]:
+        """The citations and stances of the claims `shown`, and the links they make."""
+        return _in_table_order(
+            row for claim_id in shown for row in (*self.about.get(claim_id, ()), *self.links_from.get(claim_id, ()))
+        )
+
+
+def _in_table_order(rows: Iterable[Row]) -> list[Row]:
+    """`rows` once each, in the order of their ids (the order the table holds them)."""
+    return sorted({row["id"]: row for row in rows}.values(), key=lambda row: row["id"])
+
+
+def _arguments(alias: str) -> str:
+    """SQL: the arguments about a claim row (its supporters and opponents, from its layout)."""
+    if connection.vendor == "postgresql":
+        counts = f"({alias}.layout::jsonb -> 'counts')"
+        return f"CAST(({counts} ->> 0)::int + ({counts} ->> 1)::int AS BIGINT)"
+    return f"CAST(json_extract({alias}.layout, '$.counts[0]') + json_extract({alias}.layout, '$.counts[1]') AS BIGINT)"
+
+
+def _sql_among(column: str, select: str) -> str:
+    """SQL: `column` among the values `select` gives, as an index condition (see _among)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(ARRAY({select}))"
+    return f"{column} IN ({select})"
+
+
+def _branch_rows(publication_id: int, claim_id: int, *, budget: int) -> list[Row]:
+    """Every row a branch can show, in one query: the fragment's frame, the claim, and the
+    claims below it that the breadth-first opening (_Reader.expand) might open, with their
+    links, the claims those links carry, and the citations, stances and links of each.
+
+    A recursive walk down the claims' rows (by their key, the claim they are placed under)
+    opens a claim only if it could be opened within `budget`: a claim is opened only after
+    the claim above it and every claim placed before it beside it, so the arguments of those
+    (its "cost") are shown before its own. Claims that cannot fit are not walked, and no
+    claim deeper than LEVELS below the top of the branch: what is read stays within a
+    bound of `budget` and LEVELS, whatever the size of the map. expand() then picks, from
+    these rows, exactly what the level-by-level read would have opened."""
+    table = PublishedRow._meta.db_table
+
+    def fits(alias: str) -> str:  # a claim of the walk that may be opened (its arguments read)
+        return f"({alias}.arguments > 0 AND {alias}.cost <= %s AND {alias}.depth <= %s)"
+
+    opened_links = _sql_among("key", "SELECT object_id FROM opened")
+    carried = f"SELECT claim FROM {table} WHERE publication_id = %s AND part = 'links' AND {opened_links}"  # noqa: S608 - names from the model
+    sql = f"""
+        WITH RECURSIVE branch(object_id, depth, arguments, cost) AS (
+            SELECT r.object_id, 0, {_arguments("r")}, {_arguments("r")} FROM {table} r
+            WHERE r.publication_id = %s AND r.part = 'claims' AND r.object_id = %s
+            UNION ALL
+            SELECT c.object_id, b.depth + 1, {_arguments("c")},
+                b.cost + {_arguments("c")} + CAST((
+                    SELECT COALESCE(SUM({_arguments("s")}), 0) FROM {table} s
+                    WHERE s.publication_id = c.publication_id AND s.part = 'claims' AND s.key = c.key
+                        AND s.rank < c.rank
+                ) AS BIGINT)
+            FROM branch b JOIN {table} c ON c.key = b.object_id
+            WHERE c.publication_id = %s AND c.part = 'claims' AND (b.depth = 0 OR {fits("b")})
+        ),
+        opened(object_id) AS (SELECT object_id FROM branch o WHERE o.depth = 0 OR {fits("o")})
+        SELECT id, part, object_id, key, rank, claim, data, layout, assessment FROM {table}
+        WHERE publication_id = %s AND (
+            part IN ({", ".join(f"'{part}'" for part in FRAGMENT_PARTS)})
+            OR (part = 'claims' AND {_sql_among("object_id", "SELECT object_id FROM branch")})
+            OR (part = 'links' AND {_sql_among("key", "SELECT object_id FROM opened")})
+            OR (part = 'claims' AND {_sql_among("object_id", carried)})
+            OR (part IN ('citations', 'stances') AND {_sql_among("key", "SELECT object_id FROM branch")})
+            OR (part = 'links' AND {_sql_among("claim", "SELECT object_id FROM branch")})
+        )
+    """  # noqa: S608 - names from the model
+    params = [publication_id, claim_id, publication_id, budget, LEVELS, budget, LEVELS, publication_id, publication_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def path_to(publication_id: int, claim_id: int, *, limit: int = 1000) -> list[int]:

@@ -72,7 +72,7 @@ from argmap.models import (
     Topic,
     TopicStatus,
 )
-from argmap.published_map import Slice, store_rows, stored_evaluation, topic_plan
+from argmap.published_map import Slice, analysis_plan, store_rows, stored_evaluation, topic_plan
 from argmap.robustness import with_robustness
 from argmap.stakeholders import Agreement, Coalition, Coalitions, GridEntry, MatrixRow
 
@@ -286,6 +286,9 @@ def publish(
         plan = topic_plan(publication.pk, budget=settings.TOPIC_TREE_BUDGET, first_level=settings.TOPIC_FIRST_LEVEL)
         Publication.objects.filter(pk=publication.pk).update(page_plan=plan)
         publication.page_plan = plan
+        # The same for its analysis page (published_map.analysis_plan), in the same transaction.
+        publication.analysis_plan = analysis_plan(publication.pk)
+        Publication.objects.filter(pk=publication.pk).update(analysis_plan=publication.analysis_plan)
         topic._history_user = user
         topic._change_reason = f"published as version {number}"
         topic.save()

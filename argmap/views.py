@@ -83,6 +83,7 @@ from argmap.network import chart_points, ego_network, network_elements
 from argmap.overview import build_overview, short_title, stakeholder_matrix
 from argmap.published_map import (
     Slice,
+    analysis_slice,
     arguments_slice,
     branch_slice,
     claim_page,
@@ -201,6 +202,7 @@ class TopicMapView(View):
     takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
     lens_ignored = False  # the lens asked for is no stakeholder of the map: a 400, the page saying so, never cached
     reads_page_plan = True  # a publication's page reads the topic page's plan (published_map.topic_plan)
+    reads_publication = True  # False: a publication's page reads only its rows, knowing its id (a query less)
     publication: Publication | None = None  # the citable version asked for, once read
 
     def lens_slug(self) -> str:
@@ -216,12 +218,19 @@ class TopicMapView(View):
         return ["lens", lens if SLUG.fullmatch(lens) and len(lens) <= 100 else "?"]
 
     def get(self, request, slug, number=None, **kwargs):
-        topic = get_object_or_404(Topic.objects.visible_to(request.user).with_latest_publication(), slug=slug)
+        topics = Topic.objects.visible_to(request.user).with_latest_publication()
+        if number is not None and not self.reads_publication:
+            topics = topics.with_version(number)  # the version's id and date, in the same query
+        topic = get_object_or_404(topics, slug=slug)
+        if number is not None and not self.reads_publication:
+            if topic.version_publication_id is None:
+                raise Http404("This topic has no such version.")
+            return self.published_response(
+                request, topic, topic.version_publication_id, number, topic.version_published_at, kwargs
+            )
         if number is not None:
             # with the topic page's plan, if the page reads it: rendering it then reads no publication again
-            publication = self.publication = get_object_or_404(
-                Publication.objects.without_documents(page_plan=self.reads_page_plan), topic=topic, number=number
-            )
+            publication = self.publication = get_object_or_404(self.publications(), topic=topic, number=number)
             return self.published_response(request, topic, publication.pk, number, publication.published_at, kwargs)
         if topic.latest_publication_id is not None and not reads_live(request.user):
             return self.published_response(
@@ -263,11 +272,22 @@ class TopicMapView(View):
             return self.render_content(whole, number=number, **kwargs)
         publication = self.publication
         if publication is None or publication.pk != publication_id:
-            publication = Publication.objects.without_documents(page_plan=self.reads_page_plan).get(pk=publication_id)
+            publication = self.read_publication(publication_id)
         found = self.read_slice(publication, **kwargs)
         if found is None:
             raise Http404("No such claim in this topic.")
         return self.render_content(Edition.sliced(publication, topic, found), number=number, **kwargs)
+
+    def publications(self):
+        """The publications, with the plan of this page's rows if it reads one."""
+        return Publication.objects.without_documents(page_plan=self.reads_page_plan)
+
+    def read_publication(self, publication_id: int) -> Publication:
+        """The publication whose page this is; only its id (unsaved, nothing read) for a page
+        that reads nothing of it but its rows."""
+        if not self.reads_publication:
+            return Publication(pk=publication_id)
+        return self.publications().get(pk=publication_id)
 
     def read_slice(self, publication: Publication, **kwargs) -> Slice | None:
         return topic_slice(
@@ -424,11 +444,16 @@ class TopicAnalysisView(TopicMapView):
     large map loads this section after its tree (and links here without JavaScript)."""
 
     template_name = "argmap/topic_analysis.html"
-    reads_page_plan = False  # another slice than the topic page's
+    reads_page_plan = False  # another slice than the topic page's: its own plan (published_map.analysis_plan)
     takes_lens = True
 
+    def publications(self):
+        """The publications, with the plan of the analysis page's rows."""
+        return Publication.objects.without_documents(analysis_plan=True)
+
     def read_slice(self, publication: Publication, **kwargs) -> Slice:
-        return topic_slice(publication.pk, budget=0, first_level=0)  # the positions and what the analysis names
+        # the positions and what their analysis names, in one query with the plan made at publish
+        return analysis_slice(publication.pk, plan=publication.analysis_plan)
 
     def get_context_data(self, edition: Edition, number: int | None = None) -> dict:
         topic, data = edition.topic, edition.data
@@ -556,6 +581,7 @@ class TopicBranchView(TopicMapView):
 
     template_name = "argmap/includes/claim_arguments.html"
     reads_page_plan = False  # another slice than the topic page's
+    reads_publication = False  # the fragment shows nothing of the publication but its rows
     takes_lens = True
 
     def read_slice(self, publication: Publication, pk: int, **kwargs) -> Slice | None:

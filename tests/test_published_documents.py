@@ -10,6 +10,8 @@ import orjson
 import pytest
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -25,6 +27,7 @@ from argmap.published_documents import (
     _decompressed,
     accepts_gzip,
     export_name,
+    stored_response,
 )
 from argmap.publishing import publish
 from tests.factories import (
@@ -149,21 +152,60 @@ def test_a_client_that_accepts_gzip_gets_the_stored_bytes(published):
     assert download["Content-Disposition"] == 'attachment; filename="partnership.argdown"'
 
 
-def test_a_large_document_streams_in_chunks_one_query_each(published, settings, django_assert_num_queries):
+def test_a_large_document_streams_from_one_query_whatever_its_chunks(published, settings, django_assert_num_queries):
     settings.PUBLISHED_DOCUMENT_CHUNK_BYTES = 100
     topic, publication = published["topic"], published["publication"]
     anonymous = APIClient()
+    counts = set()
     for name in (MAP, "evaluation", export_name("json")):
         document = stored(publication, name)
         chunks = math.ceil(document.compressed_size / 100)
         assert chunks > 2
+        counts.add(chunks)
         for encoding, expected in (("gzip", bytes(document.gzip)), ("", gzip.decompress(bytes(document.gzip)))):
-            with django_assert_num_queries(2):  # the topic, then the document with its first chunk
+            with django_assert_num_queries(2):  # the topic, then the document's chunks, its first one read
                 response = anonymous.get(urls(topic)[name], HTTP_ACCEPT_ENCODING=encoding)
             assert isinstance(response, StreamingHttpResponse), name
-            with django_assert_num_queries(chunks - 1):  # each further chunk as it is sent
+            with django_assert_num_queries(0):  # the other chunks, fetched from the same query as they are sent
                 content = b"".join(response.streaming_content)
             assert content == expected, (name, encoding)
+    assert len(counts) > 1  # documents of different sizes: the same queries
+    version = reverse("api:topic-publication-map", args=[topic.slug, 1])
+    with django_assert_num_queries(3):  # the topic, the publication of that number, the document
+        response = anonymous.get(version, HTTP_ACCEPT_ENCODING="gzip")
+        content = b"".join(response.streaming_content)
+    assert content == bytes(stored(publication, MAP).gzip)
+
+
+def open_cursors() -> int | None:
+    """The server-side cursors open in this session (PostgreSQL's pg_cursors); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors")
+        return cursor.fetchone()[0]
+
+
+def test_a_stream_left_unread_closes_its_query(published, settings):
+    settings.PUBLISHED_DOCUMENT_CHUNK_BYTES = 100
+    topic, publication = published["topic"], published["publication"]
+    before = open_cursors()
+    request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
+    response = stored_response(request, publication.pk, MAP, topic.slug)
+    first = next(iter(response.streaming_content))
+    assert first == bytes(stored(publication, MAP).gzip)[:100]
+    if before is not None:
+        assert open_cursors() == before + 1  # the rest of the document, waiting in the server
+    # As a server does when the client goes away (the request's end not closing the test's
+    # connection, as the test client keeps it): the response, and its query, closed.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert open_cursors() == before
+    with pytest.raises(Exception, match="closed"):
+        next(iter(response.streaming_content))  # nothing more is read from a closed query
 
 
 def test_a_document_within_one_chunk_costs_two_queries(published, django_assert_num_queries):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from argmap.models import Link, Publication, PublishedRow
-from argmap.published_map import map_rows, path_to, write_rows
+from argmap.published_map import LEVELS, map_rows, path_to, write_rows
 from argmap.publishing import publish, published_document, published_map
 from argmap.synthetic import generate_map
 from argmap.tree import build_tree
@@ -110,9 +110,8 @@ def test_a_branch_fragment_is_bounded_and_the_path_is_one_query(client, django_a
     tree = build_tree(published_map(Publication.objects.get(pk=publication.pk)))
     busiest = max(tree.parents, key=lambda c: tree.descendants.get(c, 0))
     url = reverse("argmap:topic-branch", args=[topic.slug, busiest])
-    # the topic, the publication, the frame with the claim and its arguments, then one per
-    # level opened (at most 4 levels), the details, the sources and named claims
-    with django_assert_max_num_queries(2 + 1 + 4 + 2):
+    # the topic; the branch's rows (published_map._branch_rows); the sources and named claims
+    with django_assert_max_num_queries(3):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.content) < PAGE_BYTES
@@ -123,6 +122,59 @@ def test_a_branch_fragment_is_bounded_and_the_path_is_one_query(client, django_a
         "path": tree.path_to(deepest)
     }
     assert client.get(reverse("argmap:topic-branch", args=[topic.slug, 987654321])).status_code == 404
+
+
+def branch_shows(tree, claim_id: int, budget: int) -> set[int]:
+    """The claims a branch fragment shows, worked out on the whole tree: its arguments, then
+    breadth-first while the claims shown stay within `budget` (a claim shows all its
+    arguments or none; the first overflow stops), at most LEVELS levels below them."""
+    roots = tree.node(claim_id).arguments
+    shown, opened = len(roots), set()
+    level = [node for node in roots if not node.is_reference]
+    for _ in range(LEVELS):
+        opening, full = [], False
+        for node in level:
+            if node.arguments and shown + len(node.arguments) > budget:
+                full = True
+                break
+            if node.arguments:
+                shown += len(node.arguments)
+                opening.append(node)
+        opened.update(node.claim_id for node in opening)
+        level = [child for node in opening for child in node.placed_arguments]
+        if full or not level:
+            break
+    return {node.claim_id for node in tree.shown_claims(roots, opened)}
+
+
+@pytest.mark.parametrize(("claims", "seed"), [(300, 3), pytest.param(3000, 4, marks=pytest.mark.slow)])
+def test_a_branch_fragment_is_three_queries_and_shows_the_budget_s_claims_at_two_sizes(
+    client, django_assert_num_queries, reviewer, claims, seed
+):
+    topic, publication = published(claims, reviewer, seed=seed)
+    tree = build_tree(published_map(Publication.objects.get(pk=publication.pk)))
+    with_arguments = sorted(c for c in tree.parents if tree.node(c).arguments)
+    busiest = sorted(with_arguments, key=lambda c: -tree.descendants.get(c, 0))[:10]
+    assert tree.descendants[busiest[0]] > django_settings.TOPIC_BRANCH_BUDGET  # the budget cuts it
+    for claim_id in [*busiest, *with_arguments[:: max(1, len(with_arguments) // 10)]]:
+        cache.clear()
+        # the topic (with its latest publication's id); the branch's rows, read within the
+        # budget by one recursive query; the sources and the claims its links and whys name
+        with django_assert_num_queries(3):
+            response = client.get(reverse("argmap:topic-branch", args=[topic.slug, claim_id]))
+        assert response.status_code == 200
+        assert len(response.content) < PAGE_BYTES
+        shown = {int(found) for found in re.findall(rb'id="claim-(\d+)"', response.content)}
+        assert shown == branch_shows(tree, claim_id, django_settings.TOPIC_BRANCH_BUDGET), claim_id
+    cache.clear()
+    version = reverse("argmap:topic-version-branch", args=[topic.slug, publication.number, busiest[0]])
+    with django_assert_num_queries(3):  # the topic with that version's id; as above
+        fragment = client.get(version).content
+    assert fragment == client.get(reverse("argmap:topic-branch", args=[topic.slug, busiest[0]])).content
+    for number in (publication.number + 1, 2**70):
+        assert (
+            client.get(reverse("argmap:topic-version-branch", args=[topic.slug, number, busiest[0]])).status_code == 404
+        )
 
 
 def test_a_publication_round_trips_to_its_document_and_its_rows_never_change(reviewer):

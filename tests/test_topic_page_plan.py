@@ -111,3 +111,31 @@ def test_the_version_page_reads_its_publication_once(client, django_assert_num_q
     # the topic; the publication of that number, with its plan; the planned rows
     with django_assert_num_queries(3):
         assert client.get(publication.get_absolute_url()).status_code == 200
+
+
+def forget_analysis_plan(publication: Publication) -> None:
+    """As a publication made before analysis plans were stored."""
+    Publication.objects.filter(pk=publication.pk).update(analysis_plan=None)
+
+
+@pytest.mark.parametrize(("claims", "seed"), [(300, 3), pytest.param(2000, 4, marks=pytest.mark.slow)])
+def test_the_analysis_page_from_its_plan_is_three_queries_and_the_page_read_level_by_level(
+    client, django_assert_num_queries, reviewer, claims, seed
+):
+    topic, publication = published(claims, reviewer, seed)
+    plan = Publication.objects.get(pk=publication.pk).analysis_plan
+    assert plan is not None
+    assert plan["made_with"]["budget"] == 0  # the positions and what their analysis names: no claim of the tree
+    urls = [f"{topic.get_absolute_url()}analysis/", f"{publication.get_absolute_url()}analysis/"]
+    planned = []
+    for url in urls:
+        cache.clear()
+        # the topic (with its latest publication's id); the publication with its analysis plan; the planned rows
+        with django_assert_num_queries(3):
+            planned.append(client.get(url).content)
+    forget_analysis_plan(publication)
+    cache.clear()
+    # without it: the frame, the (empty) first level and the named claims, one query each
+    with django_assert_num_queries(5):
+        assert client.get(urls[0]).content == planned[0]
+    assert page(client, urls[1]) == planned[1]

@@ -1,0 +1,18 @@
+"""A publication's analysis plan: which rows its topic's analysis page reads, worked out once
+at publish (published_map.analysis_plan), so that the page reads them in one query."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("argmap", "0019_publication_page_plan"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="publication",
+            name="analysis_plan",
+            field=models.JSONField(blank=True, editable=False, null=True),
+        ),
+    ]
