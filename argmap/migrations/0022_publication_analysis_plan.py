@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("argmap", "0019_publication_page_plan"),
+        ("argmap", "0021_public_records_of_shared_objects"),
     ]
 
     operations = [
