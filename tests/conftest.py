@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
+from tests import migrated
 from tests.factories import EditorFactory, UserFactory
 from tests.properties import FAST
 
@@ -22,6 +23,38 @@ def fast_password_hasher():
     them in a process of their own)."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+def on_sqlite_with_migrations(use_migrations: bool) -> bool:
+    return use_migrations and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, django_db_use_migrations, django_db_createdb):
+    """On SQLite, the test database is loaded from a migrated copy kept by an earlier
+    run, when there is one for the current migrations (tests/migrated.py); then Django's
+    `migrate` has nothing to do. `--create-db` migrates from nothing (and keeps the
+    result). PostgreSQL migrates its test database as before."""
+    if not on_sqlite_with_migrations(django_db_use_migrations):
+        yield
+        return
+    settings.DATABASES["default"]["TEST"]["NAME"] = migrated.IN_MEMORY
+    copy = migrated.kept_copy()
+    database = migrated.load(copy) if copy.exists() and not django_db_createdb else None
+    yield
+    if database is not None:
+        database.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_use_migrations, django_db_createdb, django_db_blocker):
+    """pytest-django's; then, on SQLite, the freshly migrated database is kept for the
+    next runs, if none was kept yet (or `--create-db` asked to migrate)."""
+    if on_sqlite_with_migrations(django_db_use_migrations):
+        copy = migrated.kept_copy()
+        if django_db_createdb or not copy.exists():
+            with django_db_blocker.unblock():
+                migrated.keep(connection, copy)
 
 
 @pytest.fixture(autouse=True)
