@@ -91,6 +91,11 @@ def editors_group(request):
         return
     groups = request.getfixturevalue("migrated_groups")
     request.getfixturevalue("db")  # the test's own database fixture (transactional if it asks)
+    put_back(groups)
+
+
+def put_back(groups: dict[str, set[tuple[str, str]]]) -> None:
+    """Make the migrations' groups again if a flush removed them."""
     if Group.objects.filter(name__in=groups).count() == len(groups):
         return
     for name, permissions in groups.items():
@@ -104,13 +109,16 @@ def editors_group(request):
 
 
 @pytest.fixture(scope="module")
-def module_transaction(django_db_setup, django_db_blocker):
+def module_transaction(django_db_setup, django_db_blocker, migrated_groups):
     """A transaction around a whole test module, rolled back after its last test. Rows a
     module-scoped fixture makes inside it are made once and read by each of the module's
     tests, which run inside it in savepoints of their own (pytest-django's `db`): what a
     test changes is undone before the next one. For modules whose every test reads the
-    same data and none needs real transactions (`transactional_db` cannot run inside)."""
+    same data and none needs real transactions (`transactional_db` cannot run inside).
+    The migrations' groups are there, even after an earlier module's flush, so that
+    module-scoped fixtures can make editors and reviewers."""
     with django_db_blocker.unblock(), transaction.atomic():
+        put_back(migrated_groups)
         with django_db_blocker.block():  # between tests, as elsewhere, no database
             yield
         transaction.set_rollback(True)
