@@ -6,6 +6,7 @@ Every import counts: at the top of a module, inside a function, or under
 `if TYPE_CHECKING:`."""
 
 import ast
+import functools
 import sys
 from collections import deque
 from pathlib import Path
@@ -27,9 +28,10 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
-def imported_names(path: Path) -> set[str]:
+@functools.cache
+def imported_names(path: Path) -> frozenset[str]:
     """Every module name `path` imports, absolute: for `from a import b`, a.b if that is a
-    module of ours, else a."""
+    module of ours, else a. Read once per file for all the tests."""
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
@@ -45,7 +47,7 @@ def imported_names(path: Path) -> set[str]:
             for alias in node.names:
                 submodule = f"{source}.{alias.name}"
                 found.add(submodule if submodule in MODULES else source)
-    return found
+    return frozenset(found)
 
 
 def ours(name: str) -> str | None:
