@@ -6,7 +6,9 @@ address, so that guessing is slow and nobody else is locked out.
   same account from another address is not (an attacker cannot lock an editor out), nor
   another account from the same address.
 - An address: LOGIN_FAILURES_PER_ADDRESS failures, whatever the accounts, then every
-  login from it is refused (one address cannot try a password on every account).
+  login from it is refused (one address cannot try a password on every account). Only
+  attempts whose account allowed them count here: an attempt refused for its account
+  checks no password.
 
 Each attempt is counted before its password is checked, with the cache's atomic
 `add` and `incr`: forty concurrent attempts get exactly the allowed number checked. A
@@ -40,10 +42,16 @@ class LoginThrottle:
         return self.cache.incr(key)
 
     def attempt(self) -> bool:
-        """Count this attempt; may its password be checked?"""
-        by_account = self.count(self.account_key)
-        by_address = self.count(self.address_key)
-        return by_account <= settings.LOGIN_FAILURES_PER_ACCOUNT and by_address <= settings.LOGIN_FAILURES_PER_ADDRESS
+        """Count this attempt; may its password be checked?
+
+        An attempt its account refuses is not counted for its address: no password was
+        checked. Counted there, the refused attempts of one account would use up the
+        address's allowance, locking out the address's other accounts, and among
+        concurrent attempts an allowed one could find the address full of refused ones
+        (forty at once got three checked instead of five)."""
+        if self.count(self.account_key) > settings.LOGIN_FAILURES_PER_ACCOUNT:
+            return False
+        return self.count(self.address_key) <= settings.LOGIN_FAILURES_PER_ADDRESS
 
     def succeeded(self) -> None:
         """The password was right: this attempt was no failure."""

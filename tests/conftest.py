@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
+from tests import migrated
 from tests.factories import EditorFactory, UserFactory
 from tests.properties import FAST
 
@@ -22,6 +23,38 @@ def fast_password_hasher():
     them in a process of their own)."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+def on_sqlite_with_migrations(use_migrations: bool) -> bool:
+    return use_migrations and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, django_db_use_migrations, django_db_createdb):
+    """On SQLite, the test database is loaded from a migrated copy kept by an earlier
+    run, when there is one for the current migrations (tests/migrated.py); then Django's
+    `migrate` has nothing to do. `--create-db` migrates from nothing (and keeps the
+    result). PostgreSQL migrates its test database as before."""
+    if not on_sqlite_with_migrations(django_db_use_migrations):
+        yield
+        return
+    settings.DATABASES["default"]["TEST"]["NAME"] = migrated.IN_MEMORY
+    copy = migrated.kept_copy()
+    database = migrated.load(copy) if copy.exists() and not django_db_createdb else None
+    yield
+    if database is not None:
+        database.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_use_migrations, django_db_createdb, django_db_blocker):
+    """pytest-django's; then, on SQLite, the freshly migrated database is kept for the
+    next runs, if none was kept yet (or `--create-db` asked to migrate)."""
+    if on_sqlite_with_migrations(django_db_use_migrations):
+        copy = migrated.kept_copy()
+        if django_db_createdb or not copy.exists():
+            with django_db_blocker.unblock():
+                migrated.keep(connection, copy)
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +91,11 @@ def editors_group(request):
         return
     groups = request.getfixturevalue("migrated_groups")
     request.getfixturevalue("db")  # the test's own database fixture (transactional if it asks)
+    put_back(groups)
+
+
+def put_back(groups: dict[str, set[tuple[str, str]]]) -> None:
+    """Make the migrations' groups again if a flush removed them."""
     if Group.objects.filter(name__in=groups).count() == len(groups):
         return
     for name, permissions in groups.items():
@@ -71,13 +109,16 @@ def editors_group(request):
 
 
 @pytest.fixture(scope="module")
-def module_transaction(django_db_setup, django_db_blocker):
+def module_transaction(django_db_setup, django_db_blocker, migrated_groups):
     """A transaction around a whole test module, rolled back after its last test. Rows a
     module-scoped fixture makes inside it are made once and read by each of the module's
     tests, which run inside it in savepoints of their own (pytest-django's `db`): what a
     test changes is undone before the next one. For modules whose every test reads the
-    same data and none needs real transactions (`transactional_db` cannot run inside)."""
+    same data and none needs real transactions (`transactional_db` cannot run inside).
+    The migrations' groups are there, even after an earlier module's flush, so that
+    module-scoped fixtures can make editors and reviewers."""
     with django_db_blocker.unblock(), transaction.atomic():
+        put_back(migrated_groups)
         with django_db_blocker.block():  # between tests, as elsewhere, no database
             yield
         transaction.set_rollback(True)

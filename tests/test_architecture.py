@@ -6,6 +6,7 @@ Every import counts: at the top of a module, inside a function, or under
 `if TYPE_CHECKING:`."""
 
 import ast
+import functools
 import sys
 from collections import deque
 from pathlib import Path
@@ -27,9 +28,10 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
-def imported_names(path: Path) -> set[str]:
+@functools.cache
+def imported_names(path: Path) -> frozenset[str]:
     """Every module name `path` imports, absolute: for `from a import b`, a.b if that is a
-    module of ours, else a."""
+    module of ours, else a. Read once per file for all the tests."""
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
@@ -45,7 +47,7 @@ def imported_names(path: Path) -> set[str]:
             for alias in node.names:
                 submodule = f"{source}.{alias.name}"
                 found.add(submodule if submodule in MODULES else source)
-    return found
+    return frozenset(found)
 
 
 def ours(name: str) -> str | None:
@@ -55,10 +57,14 @@ def ours(name: str) -> str | None:
     return name or None
 
 
-IMPORTS = {
-    name: {target for imported in imported_names(path) if (target := ours(imported)) and target != name}
-    for name, path in MODULES.items()
-}
+@pytest.fixture(scope="module")
+def imports() -> dict[str, set[str]]:
+    """Which modules of argmap each module of argmap imports. Read when a test asks, not
+    at collection: every test process collects this file, most run none of its tests."""
+    return {
+        name: {target for imported in imported_names(path) if (target := ours(imported)) and target != name}
+        for name, path in MODULES.items()
+    }
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -114,8 +120,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_no_module_of_argmap_imports_itself_round_a_circle():
-    found = cycles(IMPORTS)
+def test_no_module_of_argmap_imports_itself_round_a_circle(imports):
+    found = cycles(imports)
     assert not found, "Import circles: " + "; ".join(" → ".join(cycle) for cycle in found)
 
 
@@ -126,11 +132,11 @@ def test_a_circle_is_found_and_named():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_imports_are_read_wherever_they_are():
+def test_imports_are_read_wherever_they_are(imports):
     """Function-level and TYPE_CHECKING imports count, relative ones are resolved."""
-    assert "argmap.loading" in IMPORTS["argmap.tree"]  # under `if TYPE_CHECKING:`
-    assert "argmap.models" in IMPORTS["argmap.conditional"]
-    assert "argmap.interchange.reading" in IMPORTS["argmap.interchange.files"]
+    assert "argmap.loading" in imports["argmap.tree"]  # under `if TYPE_CHECKING:`
+    assert "argmap.models" in imports["argmap.conditional"]
+    assert "argmap.interchange.reading" in imports["argmap.interchange.files"]
 
 
 @pytest.mark.parametrize("path", PURE_CORE)
@@ -141,7 +147,7 @@ def test_the_pure_core_imports_only_the_standard_library(path):
     assert not foreign, f"{path} imports {', '.join(foreign)}: the pure core needs no Django and nothing of argmap"
 
 
-def test_the_product_never_imports_the_benchmarks():
+def test_the_product_never_imports_the_benchmarks(imports):
     def benchmarks(name: str) -> bool:
         return name.split(".")[0] == "benchmarks" or name.startswith("argmap.benchmarks")
 
@@ -154,7 +160,7 @@ def test_the_product_never_imports_the_benchmarks():
     )
     assert not importers, f"{', '.join(importers)} import the benchmarks"
     # The command that runs them is a leaf too: nothing imports it.
-    assert not [name for name, targets in IMPORTS.items() if BENCHMARK_COMMAND in targets]
+    assert not [name for name, targets in imports.items() if BENCHMARK_COMMAND in targets]
 
 
 def test_the_product_never_imports_the_drills():

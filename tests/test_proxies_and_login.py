@@ -113,6 +113,16 @@ def test_a_correct_password_does_not_count_as_a_failure(client):
     assert log_in(client, "dora", PASSWORD, "198.51.100.1").status_code == 302
 
 
+@pytest.mark.django_db
+def test_attempts_refused_for_one_account_do_not_use_up_the_address(client):
+    """Were they counted for the address, the 25 attempts refused for erin would leave the
+    address no room (20) for frank's password."""
+    EditorFactory(username="frank")
+    for _ in range(30):
+        LoginThrottle("erin", "198.51.100.1").attempt()
+    assert log_in(client, "frank", PASSWORD, "198.51.100.1").status_code == 302
+
+
 def concurrent_attempts(n: int) -> int:
     allowed = []
     start = threading.Barrier(n)

@@ -5,6 +5,7 @@ a constant number of queries."""
 import datetime
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
@@ -202,29 +203,35 @@ def generated(request):
     return generate_map(claims=request.param, seed=2, slug="other", publish=True)
 
 
-@pytest.fixture(params=[20, 300], ids=["20-claims", "300-claims"])
-def published(request):
-    """Two maps published by a reviewer: the public reads their publications' records."""
-    reviewer = ReviewerFactory(username="reviewer")
-    small = generate_map(claims=request.param, seed=1, slug="small")
-    other = generate_map(claims=request.param, seed=2, slug="other")
-    for topic in [small.topic, other.topic]:
-        publish(topic, user=reviewer)
-    return other
+@pytest.fixture(scope="class", params=[20, 300], ids=["20-claims", "300-claims"])
+def published(request, module_transaction, django_db_blocker):
+    """Two maps published by a reviewer: the public reads their publications' records.
+    Made once per size for the tests of a class, which read them, in a savepoint undone
+    after them (see module_transaction)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        reviewer = ReviewerFactory(username="publisher")
+        small = generate_map(claims=request.param, seed=1, slug="small")
+        other = generate_map(claims=request.param, seed=2, slug="other")
+        for topic in [small.topic, other.topic]:
+            publish(topic, user=reviewer)
+        with django_db_blocker.block():
+            yield other
+        transaction.set_rollback(True)
 
 
-@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
-def test_each_list_and_detail_takes_constant_queries(
-    django_assert_num_queries, anonymous, editor_api, published, resource
-):
-    obj = resource.model.objects.order_by("pk").last()
-    # (an editor's list is not cached: no version to read, but the token and permissions)
-    for client, extra, listed in [(anonymous, 0, LIST), (editor_api, TOKEN, LIST - 1)]:
-        with django_assert_num_queries(listed + extra):
-            response = client.get(resource.list_url(), {"page_size": 500})
-        assert len(response.json()["results"]) > 1
-        with django_assert_num_queries(DETAIL + extra):
-            assert client.get(resource.detail_url(obj)).status_code == 200
+class TestQueriesOfPublishedMaps:
+    @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+    def test_each_list_and_detail_takes_constant_queries(
+        self, django_assert_num_queries, anonymous, editor_api, published, resource
+    ):
+        obj = resource.model.objects.order_by("pk").last()
+        # (an editor's list is not cached: no version to read, but the token and permissions)
+        for client, extra, listed in [(anonymous, 0, LIST), (editor_api, TOKEN, LIST - 1)]:
+            with django_assert_num_queries(listed + extra):
+                response = client.get(resource.list_url(), {"page_size": 500})
+            assert len(response.json()["results"]) > 1
+            with django_assert_num_queries(DETAIL + extra):
+                assert client.get(resource.detail_url(obj)).status_code == 200
 
 
 def test_the_map_takes_constant_queries(django_assert_num_queries, anonymous, editor_api, generated):
