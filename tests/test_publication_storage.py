@@ -52,6 +52,7 @@ def test_a_compressed_publication_still_never_changes_in_the_database():
     assert Publication.objects.get(pk=publication.pk).snapshot == publication.snapshot
 
 
+@pytest.mark.slow  # (migrates back and forth)
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_compresses_the_text_stored_before_it_and_its_reverse_restores_it():
     executor = MigrationExecutor(connection)
