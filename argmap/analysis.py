@@ -50,6 +50,8 @@ WHY_LISTED = 5
 # map may be opposed by hundreds of accepted claims), and says how many more there are.
 BECAUSE_LISTED = 10
 """A why lists this many supporters and opponents (those that move it most) and counts the rest."""
+DUPLICATES_LISTED = 20
+"""The analysis page lists this many possible duplicates (the API's gaps list them all)."""
 
 CRUX_MIN_SWING = 0.005
 """A crux that would move its position less than this (0.00 once rounded) is not shown."""
@@ -352,7 +354,7 @@ def analyse_page(
         bridge_lines(data, tree, bridges if bridges is not None else _live_bridges(data, stored), words),
         [
             DuplicateLine((words.mention(d.claim_ids[0]), words.mention(d.claim_ids[1])), _DUPLICATE_REASONS[d.reason])
-            for d in duplicates
+            for d in duplicates[:DUPLICATES_LISTED]
         ],
         lens,
     )

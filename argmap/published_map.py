@@ -32,7 +32,7 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
-from argmap.analysis import BECAUSE_LISTED, WHY_LISTED
+from argmap.analysis import BECAUSE_LISTED, DUPLICATES_LISTED, WHY_LISTED
 from argmap.graph import Assessment, Contribution, Crux, Evaluation, Explanation
 from argmap.involvement import stance_counts
 from argmap.loading import MapData, map_data
@@ -358,6 +358,14 @@ class _Reader:
                 named.update(why["because"][:BECAUSE_LISTED])
         for cruxes in self.frame.get("analysis", {}).get("cruxes", {}).values():
             named.update(crux["claim_id"] for crux in cruxes)
+        # the possible duplicates the analysis lists, and those of the claims shown
+        duplicates = self.frame.get("analysis", {}).get("duplicates", [])
+        for duplicate in duplicates[:DUPLICATES_LISTED]:
+            named.update(duplicate["claim_ids"])
+        shown_ids = set(shown)
+        for duplicate in duplicates:
+            if shown_ids.intersection(duplicate["claim_ids"]):
+                named.update(duplicate["claim_ids"])
         named -= set(self.parts["claims"])
         query = Q(part="claims", object_id__in=named)
         if numbered:

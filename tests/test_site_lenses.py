@@ -208,3 +208,25 @@ def test_an_unknown_lens_on_a_branch_is_a_400(client, divided):
     objection = divided.claims.get(text="It would cost too much.")
     branch = reverse("argmap:topic-branch", kwargs={"slug": divided.slug, "pk": objection.pk})
     assert client.get(branch, {"lens": "nobody"}).status_code == 400
+
+
+def test_the_analysis_page_reads_the_duplicates_it_lists_even_when_no_why_names_them(client):
+    """The published analysis page shows no claim of the tree: the claims of the duplicates
+    it lists (here two answers deep below another claim) are read for their names."""
+    cache.clear()
+    topic = TopicFactory(slug="twice-deep", status=TopicStatus.DRAFT)
+    position = PositionFactory(topic=topic)
+    top = LinkFactory(claim__topic=topic, claim__text="The plan is sound.", target_position=position).claim
+    middle = LinkFactory(claim__topic=topic, claim__text="Its costs are known.", target_claim=top, target_position=None).claim
+    source = SourceFactory()
+    for text in ("It harms the rights of creators.", "It harms the livelihoods of creators."):
+        claim = LinkFactory(claim__topic=topic, claim__text=text, target_claim=middle, target_position=None, polarity="opposes").claim
+        CitationFactory(claim=claim, source=source, quote="rights and livelihoods of creators")
+    publish(topic, user=ReviewerFactory())
+
+    response = client.get(reverse("argmap:topic-analysis", kwargs={"slug": topic.slug}))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "is possibly the same as" in content
+    assert "It harms the rights of creators." in content
