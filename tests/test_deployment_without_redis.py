@@ -39,5 +39,7 @@ def test_with_redis_stopped_pages_are_served_and_the_failure_logged(deployment, 
     assert json.loads(body)["checks"]["broker"] != "ok"
     logged = log.read_text()
     assert "The pages cache failed (ConnectionError" in logged
-    assert "Could not queue the exports of uk-openai-partnership" in logged
+    # (the demo topics are published: their downloads were written at publish, with the
+    # publication's documents, so no page view queues them; tests/test_tasks.py checks a
+    # broker that cannot be reached when a live topic's page does)
     assert " 500 " not in logged

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -24,7 +24,7 @@ DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "uk-openai-partnership-202
 DEMO_SOURCE_TEXT = Path(settings.BASE_DIR) / "fixtures" / "sources" / "uk-openai-partnership-2025.txt"
 DEMO_SOURCE_UID = "24c431e4-1d3d-5c08-9b1a-106214c7a70e"
 DEMO_TOPICS = ["uk-openai-partnership", "ai-copyright-easing", "microsoft-openai-control"]
-# Who publishes the demo: a reviewer that cannot log in (no usable password), made once.
+# Who publishes the demo: a user with publish_topic that cannot log in (no usable password), made once.
 DEMO_PUBLISHER = "demo-publisher"
 DEMO_NOTE = "The demo map, drawn from the July 2025 report on the UK–OpenAI partnership."
 
@@ -34,7 +34,8 @@ def demo_publisher():
     if created:
         user.set_unusable_password()
         user.save()
-        user.groups.add(Group.objects.get(name="Reviewers"))  # (made by migration 0010)
+        # the permission itself, not the Reviewers group: a site may have renamed or removed it
+        user.user_permissions.add(Permission.objects.get(codename="publish_topic", content_type__app_label="argmap"))
     return user
 
 
