@@ -223,6 +223,38 @@ def test_sitemap_lists_public_pages_only(client, debate):
         assert debate[hidden].get_absolute_url() not in body
 
 
+def test_sitemap_lists_what_the_latest_publication_holds(client):
+    """Of a topic read from its records: the claims, stakeholders and sources its latest
+    publication holds, dated by it; a claim added since is not listed, one deleted since
+    still is (its page is the publication's), until the next publication."""
+    reviewer = ReviewerFactory(username="reviewer")
+    topic = TopicFactory(slug="published-map", status=TopicStatus.DRAFT)
+    kept, deleted = ClaimFactory(topic=topic), ClaimFactory(topic=topic)
+    stance = StanceFactory(topic=topic, position=PositionFactory(topic=topic))
+    first = publish(topic, user=reviewer, note="First")
+    added = ClaimFactory(topic=topic)
+    deleted_url = deleted.get_absolute_url()
+    deleted.delete()
+    draft = ClaimFactory(topic=TopicFactory(status=TopicStatus.DRAFT))
+    body = sitemap(client)
+    for listed in (topic, kept, stance.stakeholder, stance.source):
+        assert f"http://testserver{listed.get_absolute_url()}</loc>" in body, listed
+    assert f"http://testserver{deleted_url}</loc>" in body
+    assert f"http://testserver{added.get_absolute_url()}</loc>" not in body
+    assert f"http://testserver{draft.get_absolute_url()}</loc>" not in body
+    assert body.count(f"<lastmod>{first.published_at.date().isoformat()}</lastmod>") >= 4
+    topic.refresh_from_db()
+    publish(topic, user=reviewer, note="Second")
+    body = sitemap(client)
+    assert f"http://testserver{added.get_absolute_url()}</loc>" in body
+    assert f"http://testserver{deleted_url}</loc>" not in body
+    topic.status = TopicStatus.DRAFT
+    topic.save()
+    body = sitemap(client)
+    for hidden in (topic, kept, added, stance.stakeholder, stance.source):
+        assert f"http://testserver{hidden.get_absolute_url()}</loc>" not in body, hidden
+
+
 # ---------------------------------------------------------------------------
 # Drafts stay hidden
 # ---------------------------------------------------------------------------
