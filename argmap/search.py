@@ -43,8 +43,8 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.expressions import Col, RawSQL
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import conditional_escape
@@ -103,7 +103,9 @@ def fact(name: str) -> KeyTextTransform:
 PUBLISHED_TOPIC_TITLE = Subquery(
     PublicRecord.objects.filter(part="topic", topic=OuterRef("topic")).annotate(title=fact("title")).values("title")[:1]
 )
-STAKEHOLDER_SLUG = Coalesce(Subquery(Stakeholder.objects.filter(pk=OuterRef("object_id")).values("slug")[:1]), F("slug"))
+STAKEHOLDER_SLUG = Coalesce(
+    Subquery(Stakeholder.objects.filter(pk=OuterRef("object_id")).values("slug")[:1]), F("slug")
+)
 
 KINDS = [
     Kind("topic", "Topics", ("title", "question", "summary"), F("slug"), "title", F("question"),

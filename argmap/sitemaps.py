@@ -24,7 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from argmap.api.public_records import PARTS, TOPIC, live_topics, records_of
-from argmap.models import Claim, Source, Stakeholder, Topic
+from argmap.models import Claim, Stakeholder, Topic
 
 
 class PagesSitemap(Sitemap):

@@ -14,7 +14,14 @@ from django.urls import reverse
 from argmap import search
 from argmap.models import Claim, Source, Stakeholder, Stance, TopicStatus
 from argmap.publishing import publish
-from tests.factories import ClaimFactory, ReviewerFactory, SourceFactory, StakeholderFactory, StanceFactory, TopicFactory
+from tests.factories import (
+    ClaimFactory,
+    ReviewerFactory,
+    SourceFactory,
+    StakeholderFactory,
+    StanceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +29,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reviewer():
     return ReviewerFactory(username="reviewer")
+
+
+@pytest.fixture(params=["index", "contains"])
+def matching(request, monkeypatch, on_postgresql):
+    """Search by the full-text index, and on SQLite also as without FTS5 (every word
+    contained in a field)."""
+    if request.param == "contains":
+        if on_postgresql:
+            pytest.skip("PostgreSQL always searches its full-text index")
+        monkeypatch.setattr(search, "sqlite_has_fts5", lambda: False)
+    return request.param
 
 
 def published_topic(reviewer, *texts: str, **fields):
@@ -57,7 +75,7 @@ def test_the_claim_that_says_it_most_ranks_first_and_word_forms_match(client, on
     assert claim_urls(client, "creator") == [often.get_absolute_url(), once.get_absolute_url()]
 
 
-def test_search_finds_published_topics_claims_only(client, reviewer):
+def test_search_finds_published_topics_claims_only(client, reviewer, matching):
     _topic, (published,) = published_topic(reviewer, "Quokkas thrive on the island.")
     ClaimFactory(topic=TopicFactory(status="draft"), text="Quokkas in a draft are secret.")
     withdrawn, _claims = published_topic(reviewer, "Quokkas of a withdrawn topic.")
@@ -66,7 +84,7 @@ def test_search_finds_published_topics_claims_only(client, reviewer):
     assert claim_urls(client, "quokkas") == [published.get_absolute_url()]
 
 
-def test_a_claim_edited_after_publication_is_found_as_published_until_the_next(client, reviewer):
+def test_a_claim_edited_after_publication_is_found_as_published_until_the_next(client, reviewer, matching):
     topic, (rewritten, deleted) = published_topic(reviewer, "Wombats dig burrows.", "Echidnas lay eggs.")
     Claim.objects.filter(pk=rewritten.pk).update(text="Platypuses secretly lay eggs too.")
     added = ClaimFactory(topic=topic, text="Numbats eat termites.")
@@ -87,7 +105,7 @@ def test_a_claim_edited_after_publication_is_found_as_published_until_the_next(c
     assert claim_urls(client, "numbats") == [added.get_absolute_url()]
 
 
-def test_a_topic_stakeholder_and_source_are_found_as_published(client, reviewer):
+def test_a_topic_stakeholder_and_source_are_found_as_published(client, reviewer, matching):
     topic, (claim,) = published_topic(reviewer, "Bilbies burrow.", title="Bandicoots in the outback")
     stakeholder = StakeholderFactory(name="Bettong Trust", slug="bettong-trust")
     source = SourceFactory(title="Potoroo survey", publisher="Quoll Press")
@@ -111,7 +129,7 @@ def test_a_topic_stakeholder_and_source_are_found_as_published(client, reviewer)
     assert page(client, "renamed").count('class="hit ') == 0
 
 
-def test_editors_search_the_live_rows_of_published_topics(editor_client, reviewer):
+def test_editors_search_the_live_rows_of_published_topics(editor_client, reviewer, matching):
     topic, (claim,) = published_topic(reviewer, "Wombats dig burrows.")
     Claim.objects.filter(pk=claim.pk).update(text="Platypuses lay eggs.")
     ClaimFactory(topic=TopicFactory(status="draft"), text="Platypuses in a draft.")
@@ -119,7 +137,7 @@ def test_editors_search_the_live_rows_of_published_topics(editor_client, reviewe
     assert claim_urls(editor_client, "wombats") == []
 
 
-def test_a_topic_published_before_records_is_searched_live_beside_the_records(client, reviewer):
+def test_a_topic_published_before_records_is_searched_live_beside_the_records(client, reviewer, matching):
     """A topic published before records existed (no "topic" record, as TopicFactory makes
     one) is read live, as the API reads it, until its next publication."""
     claim = ClaimFactory(topic=TopicFactory(), text="Wombats dig burrows.")
@@ -154,7 +172,7 @@ def test_the_search_page_costs_a_fixed_number_of_queries(editor_client, django_a
         assert len(claim_urls(editor_client, "wombats")) == 1
 
 
-def test_bad_queries_have_a_clear_answer(client, reviewer):
+def test_bad_queries_have_a_clear_answer(client, reviewer, matching):
     published_topic(reviewer, 'Say "NEAR" or AND not <b>bold</b>.')
     for words in ['"', 'NEAR(" AND', "* OR -", "a:b", "^x", "''", "-", "OR", "!!!", "(", "\\"]:
         response = client.get(reverse("argmap:search"), {"q": words})
@@ -186,6 +204,22 @@ def test_each_searched_table_has_its_stored_document_indexed(on_postgresql):
             else:
                 tables = connection.introspection.table_names(cursor)
                 assert (f"{table}_fts" in tables) == search.sqlite_has_fts5()
+
+
+def test_the_records_have_a_stored_document_indexed_per_searched_part(on_postgresql):
+    with connection.cursor() as cursor:
+        if not on_postgresql:
+            tables = connection.introspection.table_names(cursor)
+            assert ("argmap_publicrecord_fts" in tables) == search.sqlite_has_fts5()
+            return
+        cursor.execute(
+            "SELECT is_generated FROM information_schema.columns "
+            "WHERE table_name = 'argmap_publicrecord' AND column_name = 'search_document'"
+        )
+        assert cursor.fetchone() == ("ALWAYS",)
+        constraints = connection.introspection.get_constraints(cursor, "argmap_publicrecord")
+        for part in ("topic", "claim", "stakeholder", "source"):
+            assert f"argmap_publicrecord_{part}_document" in constraints
 
 
 @pytest.mark.parametrize(
