@@ -1,20 +1,29 @@
 """Search across what the public may see: published topics and their claims, and the
 stakeholders and sources involved in them.
 
+The public searches what the latest publications hold (issue 16): the topics, claims,
+stakeholders and sources of the records written at each publication (`PublicRecord`,
+api/public_records.py), their text as published; a claim added or rewritten since is not
+found (nor shown) before the next publication, one deleted since still is. A topic
+published before records existed, and not since, is searched live until its next
+publication, as the API reads it (`searched_for`: one more query tells whether any
+remains). Editors (`publishing.reads_live`) search the live rows of published topics.
+
 On PostgreSQL it is full-text search (English stemming, `websearch_to_tsquery` syntax:
 words, "quoted phrases", -exclusions, or), ranked, with highlighted snippets. Each
 searched table stores its document as a generated `search_document` tsvector column
-with a GIN index (migration 0012). The index finds at most CANDIDATES matching rows per
-kind, and only those are ranked: a word found in half a million claims costs about what
-a rare one does (its hits are the best of the first CANDIDATES found, not of all).
+with a GIN index (migration 0012; the records', one partial index per part: migration
+0023). The index finds at most CANDIDATES matching rows per kind, and only those are
+ranked: a word found in half a million claims costs about what a rare one does (its hits
+are the best of the first CANDIDATES found, not of all).
 
-On SQLite it uses FTS5 when the library has it (migration 0012 makes the tables and
-their triggers): every word must match (prefixes too), ranked by bm25 over the same
+On SQLite it uses FTS5 when the library has it (migrations 0012 and 0023 make the tables
+and their triggers): every word must match (prefixes too), ranked by bm25 over the same
 bounded candidates. Without FTS5 every word must appear, in any field
 (case-insensitive contains), and the snippet is cut around the first match.
 
-Every kind is searched in ONE query: a UNION ALL of one part per kind, each keeping its
-best rows.
+Every kind is searched in ONE query: a UNION ALL of one part per kind (and per place it
+is searched: records, live rows), each keeping its best rows.
 """
 
 from __future__ import annotations
@@ -104,7 +113,7 @@ PUBLISHED_TOPIC_TITLE = Subquery(
     PublicRecord.objects.filter(part="topic", topic=OuterRef("topic")).annotate(title=fact("title")).values("title")[:1]
 )
 STAKEHOLDER_SLUG = Coalesce(
-    Subquery(Stakeholder.objects.filter(pk=OuterRef("object_id")).values("slug")[:1]), F("slug")
+    Subquery(Stakeholder.objects.filter(pk=OuterRef("object_id")).order_by().values("slug")[:1]), F("slug")
 )
 
 KINDS = [
