@@ -144,12 +144,16 @@ class Searched:
 
 
 def live(kind: Kind, rows: QuerySet | None = None) -> Searched:
+    """The kind searched in its live rows (all the public may see, or `rows` of them), by
+    the index of its own table (migration 0012)."""
     rows = kind.rows() if rows is None else rows
     fts = f"{rows.model._meta.db_table}_fts"
     return Searched(kind, rows, F, kind.key, F(kind.title), kind.context, fts)
 
 
 def published(kind: Kind) -> Searched:
+    """The kind searched in its records of the latest publications (of a shared object, the
+    most recent publication's), by the records' index (migration 0023)."""
     rows = records_of(PARTS[kind.name])
     return Searched(
         kind, rows, fact, kind.record_key, fact(kind.title), kind.record_context, "argmap_publicrecord_fts", kind.name
