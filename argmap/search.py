@@ -1,26 +1,36 @@
 """Search across what the public may see: published topics and their claims, and the
 stakeholders and sources involved in them.
 
+The public searches what the latest publications hold (issue 16): the topics, claims,
+stakeholders and sources of the records written at each publication (`PublicRecord`,
+api/public_records.py), their text as published; a claim added or rewritten since is not
+found (nor shown) before the next publication, one deleted since still is. A topic
+published before records existed, and not since, is searched live until its next
+publication, as the API reads it (`searched_for`: one more query tells whether any
+remains). Editors (`publishing.reads_live`) search the live rows of published topics.
+
 On PostgreSQL it is full-text search (English stemming, `websearch_to_tsquery` syntax:
 words, "quoted phrases", -exclusions, or), ranked, with highlighted snippets. Each
 searched table stores its document as a generated `search_document` tsvector column
-with a GIN index (migration 0012). The index finds at most CANDIDATES matching rows per
-kind, and only those are ranked: a word found in half a million claims costs about what
-a rare one does (its hits are the best of the first CANDIDATES found, not of all).
+with a GIN index (migration 0012; the records', one partial index per part: migration
+0023). The index finds at most CANDIDATES matching rows per kind, and only those are
+ranked: a word found in half a million claims costs about what a rare one does (its hits
+are the best of the first CANDIDATES found, not of all).
 
-On SQLite it uses FTS5 when the library has it (migration 0012 makes the tables and
-their triggers): every word must match (prefixes too), ranked by bm25 over the same
+On SQLite it uses FTS5 when the library has it (migrations 0012 and 0023 make the tables
+and their triggers): every word must match (prefixes too), ranked by bm25 over the same
 bounded candidates. Without FTS5 every word must appear, in any field
 (case-insensitive contains), and the snippet is cut around the first match.
 
-Every kind is searched in ONE query: a UNION ALL of one part per kind, each keeping its
-best rows.
+Every kind is searched in ONE query: a UNION ALL of one part per kind (and per place it
+is searched: records, live rows), each keeping its best rows.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
@@ -28,14 +38,30 @@ from functools import cache
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, CharField, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import Col, RawSQL
-from django.db.models.functions import Cast, Concat
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from argmap.models import Claim, Source, Stakeholder, StakeholderKind, Topic
+from argmap.api.public_records import PARTS, live_topics, read_live, records_of
+from argmap.models import Claim, PublicRecord, Source, Stakeholder, StakeholderKind, Topic
+from argmap.publishing import reads_live
 
 CONFIG = "english"
 PER_KIND = 20
@@ -49,7 +75,9 @@ SNIPPET_CHARS = 200
 @dataclass(frozen=True)
 class Kind:
     """One kind of thing the search finds: its rows, the fields searched (also the index's
-    fields, in this order), and the columns that name a hit."""
+    fields, in this order), and the columns that name a hit, live (`key`, `title`,
+    `context`) and in its records as published (`record_key`, `record_context`; the title
+    is the fact named `title`)."""
 
     name: str
     label: str
@@ -59,6 +87,8 @@ class Kind:
     context: object
     url_name: str
     url_kwarg: str
+    record_key: object
+    record_context: object
 
     def rows(self) -> QuerySet:
         match self.name:
@@ -72,16 +102,62 @@ class Kind:
                 return Source.objects.public()
 
 
+def fact(name: str) -> KeyTextTransform:
+    """A record's value of `name` as published, as text (its `facts`)."""
+    return KeyTextTransform(name, "facts")
+
+
+# A claim's topic title as published: its topic's record; a stakeholder's address: its slug
+# of now (the stakeholder page's), or as published if it is gone.
+PUBLISHED_TOPIC_TITLE = Subquery(
+    PublicRecord.objects.filter(part="topic", topic=OuterRef("topic")).annotate(title=fact("title")).values("title")[:1]
+)
+STAKEHOLDER_SLUG = Coalesce(
+    Subquery(Stakeholder.objects.filter(pk=OuterRef("object_id")).order_by().values("slug")[:1]), F("slug")
+)
+
 KINDS = [
     Kind("topic", "Topics", ("title", "question", "summary"), F("slug"), "title", F("question"),
-         "argmap:topic-detail", "slug"),
+         "argmap:topic-detail", "slug", F("topic__slug"), fact("question")),
     Kind("claim", "Claims", ("text",), Cast("pk", CharField()), "text", F("topic__title"),
-         "argmap:claim-detail", "pk"),
+         "argmap:claim-detail", "pk", Cast("object_id", CharField()), PUBLISHED_TOPIC_TITLE),
     Kind("stakeholder", "Stakeholders", ("name", "summary"), F("slug"), "name", F("kind"),
-         "argmap:stakeholder-detail", "slug"),
+         "argmap:stakeholder-detail", "slug", STAKEHOLDER_SLUG, fact("kind")),
     Kind("source", "Sources", ("title", "publisher", "author"), Cast("pk", CharField()), "title", F("publisher"),
-         "argmap:source-detail", "pk"),
+         "argmap:source-detail", "pk", Cast("object_id", CharField()), fact("publisher")),
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Searched:
+    """Where a kind is searched: its live rows, or its records as published. `field` reads
+    a searched field; `fts` is the FTS5 table (SQLite), `part` the records' part, if any."""
+
+    kind: Kind
+    rows: QuerySet
+    field: Callable[[str], Expression]
+    key: object
+    title: object
+    context: object
+    fts: str
+    part: str | None = None
+
+
+def live(kind: Kind, rows: QuerySet | None = None) -> Searched:
+    """The kind searched in its live rows (all the public may see, or `rows` of them), by
+    the index of its own table (migration 0012)."""
+    rows = kind.rows() if rows is None else rows
+    fts = f"{rows.model._meta.db_table}_fts"
+    return Searched(kind, rows, F, kind.key, F(kind.title), kind.context, fts)
+
+
+def published(kind: Kind) -> Searched:
+    """The kind searched in its records of the latest publications (of a shared object, the
+    most recent publication's), by the records' index (migration 0023)."""
+    rows = records_of(PARTS[kind.name])
+    return Searched(
+        kind, rows, fact, kind.record_key, fact(kind.title), kind.record_context, "argmap_publicrecord_fts", kind.name
+    )
 
 
 @dataclass(frozen=True)
@@ -126,12 +202,13 @@ def contains_snippet(text: str, terms: list[str]) -> str:
     return ("…" if begin else "") + marked + ("…" if begin + SNIPPET_CHARS < len(text) else "")
 
 
-def _document(kind: Kind) -> Concat | F:
-    if len(kind.fields) == 1:
-        return F(kind.fields[0])
+def _document(searched: Searched) -> Expression:
+    fields = [Coalesce(searched.field(name), Value(""), output_field=TextField()) for name in searched.kind.fields]
+    if len(fields) == 1:
+        return fields[0]
     pieces: list = []
-    for field in kind.fields:
-        pieces += [F(field), Value(" — ")]
+    for field in fields:
+        pieces += [field, Value(" — ")]
     return Concat(*pieces[:-1], output_field=TextField())
 
 
@@ -156,23 +233,23 @@ class StoredDocument(Expression):
 
 
 class FtsRank(Expression):
-    """How well a row of the query's table matches an FTS5 query (SQLite, migration 0012):
-    bm25 from the table's `<table>_fts`, negated so that higher is better."""
+    """How well a row of the query's table matches an FTS5 query (SQLite, migrations 0012
+    and 0023): bm25 from its FTS5 table `fts`, negated so that higher is better."""
 
     output_field = FloatField()
 
-    def __init__(self, table: str, match: str, alias: str | None = None):
+    def __init__(self, fts: str, match: str, alias: str | None = None):
         super().__init__()
-        self.table, self.match, self.alias = table, match, alias
+        self.fts, self.match, self.alias = fts, match, alias
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        return FtsRank(self.table, self.match, query.get_initial_alias())
+        return FtsRank(self.fts, self.match, query.get_initial_alias())
 
     def relabeled_clone(self, change_map):
-        return FtsRank(self.table, self.match, change_map.get(self.alias, self.alias))
+        return FtsRank(self.fts, self.match, change_map.get(self.alias, self.alias))
 
     def as_sql(self, compiler, connection):
-        fts, row = f"{self.table}_fts", compiler.quote_name_unless_alias(self.alias)
+        fts, row = self.fts, compiler.quote_name_unless_alias(self.alias)
         sql = f'(SELECT -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s AND {fts}.rowid = {row}."id")'  # noqa: S608 - our names
         return sql, [self.match]
 
@@ -190,14 +267,15 @@ def fts5_query(terms: list[str]) -> str:
     return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
-def _part(kind: Kind, query: str) -> QuerySet:
-    rows = kind.rows().order_by()
+def _part(searched: Searched, query: str) -> QuerySet:
+    kind = searched.kind
+    rows = searched.rows.order_by()
     model = rows.model
     if connection.vendor == "postgresql":
         search = SearchQuery(query, search_type="websearch", config=CONFIG)
         rank = SearchRank(StoredDocument(), search)
         snippet = SearchHeadline(
-            _document(kind),
+            _document(searched),
             search,
             config=CONFIG,
             start_sel=START,
@@ -210,26 +288,29 @@ def _part(kind: Kind, query: str) -> QuerySet:
         # The first CANDIDATES rows the index finds, in no order (nothing ranked yet), as an
         # array computed once: `pk = ANY(ARRAY(…))` reads them by primary key, where `pk IN
         # (…)` let the planner compare every row of a small table with every candidate.
+        # (The records' `part = …`, which `rows` holds, selects the part's own index.)
         candidates = rows.annotate(document=StoredDocument()).filter(document=search).values("pk")[:CANDIDATES]
         rows = model.objects.order_by().filter(IsAnyOf(F("pk"), ArraySubquery(candidates)))
     elif sqlite_has_fts5():
-        table = model._meta.db_table
         match = fts5_query(words(query))
         # The CANDIDATES best by bm25 (FTS5 ranks them in its own index), then those the public may see.
-        best_matches = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s ORDER BY rank LIMIT {CANDIDATES}"  # noqa: S608 - our names
-        candidates = RawSQL(best_matches, [match])  # noqa: S611 - the words are a parameter
+        of_part, parameters = ("", [match]) if searched.part is None else (" AND part = %s", [match, searched.part])
+        best_matches = (
+            f"SELECT rowid FROM {searched.fts} WHERE {searched.fts} MATCH %s{of_part} "  # noqa: S608 - our names
+            f"ORDER BY rank LIMIT {CANDIDATES}"
+        )
+        candidates = RawSQL(best_matches, parameters)  # noqa: S611 - the words are parameters
         rows = rows.filter(pk__in=candidates)
-        rank = FtsRank(table, match)
-        snippet = _document(kind)
+        rank = FtsRank(searched.fts, match)
+        snippet = _document(searched)
     else:
-        terms = words(query)
-        for term in terms:
+        for term in words(query):
             match = Q()
-            for field in kind.fields:
-                match |= Q(**{f"{field}__icontains": term})
+            for name in kind.fields:
+                match |= Q(**{f"{name}__icontains" if searched.part is None else f"facts__{name}__icontains": term})
             rows = rows.filter(match)
         rank = Value(0.0, output_field=FloatField())
-        snippet = _document(kind)
+        snippet = _document(searched)
     # The best rows first (a LIMIT in a subquery), then their snippets: ts_headline is slow,
     # and a common word matches thousands of claims.
     best = rows.annotate(hit_rank=rank).order_by("-hit_rank", "pk").values("pk")[:PER_KIND]
@@ -241,20 +322,35 @@ def _part(kind: Kind, query: str) -> QuerySet:
             hit_rank=rank,
             hit_id=F("pk"),
             hit_kind=Value(kind.name, output_field=CharField()),
-            hit_key=kind.key,
-            hit_title=F(kind.title),
-            hit_context=Cast(kind.context, TextField()),
+            hit_key=searched.key,
+            hit_title=Cast(searched.title, TextField()),
+            hit_context=Cast(searched.context, TextField()),
             hit_snippet=Cast(snippet, TextField()),
         )
     )
 
 
-def search(query: str) -> dict[str, list[Hit]]:
-    """The best hits of each kind (at most PER_KIND), best first, by kind label; in one query."""
+def searched_for(user) -> list[Searched]:
+    """Where `user`'s search looks: an editor's, in the live rows of published topics; the
+    public's, in the records of the latest publications, and in the live rows of the
+    published topics without records (published before records existed, not since: read
+    live, as the API reads them), if any (one query to know)."""
+    if reads_live(user):
+        return [live(kind) for kind in KINDS]
+    found = [published(kind) for kind in KINDS]
+    if live_topics().exists():
+        found += [live(kind, read_live(PARTS[kind.name], kind.rows())) for kind in KINDS]
+    return found
+
+
+def search(query: str, user=None) -> dict[str, list[Hit]]:
+    """The best hits of each kind (at most PER_KIND), best first, by kind label, as `user`
+    may see them (the public: as published; see `searched_for`); in one query, and one more
+    for the public while topics without records remain."""
     query = query.strip()
     if not query or (connection.vendor != "postgresql" and not words(query)):
         return {}
-    parts = [_part(kind, query) for kind in KINDS]
+    parts = [_part(searched, query) for searched in searched_for(user)]
     rows = parts[0].union(*parts[1:], all=True)
     kinds = {kind.name: kind for kind in KINDS}
     stakeholder_kinds = dict(StakeholderKind.choices)
@@ -269,10 +365,15 @@ def search(query: str) -> dict[str, list[Hit]]:
             context = stakeholder_kinds.get(context, context)
         hit = Hit(
             kind=kind.name,
-            title=row["hit_title"],
+            title=row["hit_title"] or "",
             context=context,
             snippet=highlighted(snippet),
             url=reverse(kind.url_name, kwargs={kind.url_kwarg: row["hit_key"]}),
         )
         found[kind.label].append((-row["hit_rank"], row["hit_id"], hit))
-    return {label: [hit for *_order, hit in sorted(hits, key=lambda h: h[:2])] for label, hits in found.items() if hits}
+    # The best PER_KIND of each kind: the records' and the live rows' together.
+    return {
+        label: [hit for *_order, hit in sorted(hits, key=lambda h: h[:2])][:PER_KIND]
+        for label, hits in found.items()
+        if hits
+    }

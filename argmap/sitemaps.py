@@ -3,6 +3,13 @@
 the stakeholders and sources the public may see), each split into pages of at most
 50,000 addresses as the sitemap protocol requires (`?p=2`…).
 
+It lists what the public reads (issue 16): what the latest publications hold, from their
+records (`PublicRecord`, api/public_records.py), each with the date of its publication;
+a claim added since is not listed, one deleted since still is (its page is the
+publication's). The topics published before records existed, and not since, are read
+live until their next publication, on the site's API as here: their rows are listed
+live, with when they last changed (`public_records.live_topics`).
+
 The index costs one query (how many items each section has, and when the latest
 changed), a section page two (Django's paginator counts the section, then reads the page).
 """
@@ -12,11 +19,12 @@ from math import ceil
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
-from django.db.models import CharField, Count, Max, QuerySet, Value
+from django.db.models import CharField, Count, F, Max, OuterRef, QuerySet, Subquery, Value
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from argmap.models import Claim, Source, Stakeholder, Topic
+from argmap.api.public_records import PARTS, TOPIC, live_topics, records_of
+from argmap.models import Claim, Stakeholder, Topic
 
 
 class PagesSitemap(Sitemap):
@@ -28,44 +36,75 @@ class PagesSitemap(Sitemap):
 
 
 class MapSitemap(Sitemap):
-    """A section of public objects, read a page at a time; `changed` names the field that
-    says when each last changed."""
+    """A section of public pages, read a page at a time, as rows {"key": what the page's
+    address is made of, "changed": when it last changed}: the records of the latest
+    publications (`published`) and the live rows of the topics read live (`live`)."""
 
-    changed = "updated_at"
-    key = "pk"
+    part: str  # the records' part
+    url_name: str
+    url_kwarg = "pk"
 
-    def public(self) -> QuerySet:
+    def published(self) -> QuerySet:
+        """The part's records the public reads, each with its publication's date."""
+        return records_of(PARTS[self.part]).values(key=F("object_id"), changed=F("publication__published_at"))
+
+    def live(self) -> QuerySet:
         raise NotImplementedError
 
+    def sections(self) -> list[QuerySet]:
+        return [self.published().order_by(), self.live().order_by()]
+
     def items(self):
-        return self.public().only(self.key, self.changed).order_by("pk")
+        published, live = self.sections()
+        return published.union(live, all=True).order_by("key")
+
+    def location(self, item):
+        return reverse(self.url_name, kwargs={self.url_kwarg: item["key"]})
 
     def lastmod(self, item):
-        return getattr(item, self.changed)
+        return item["changed"]
 
 
 class TopicSitemap(MapSitemap):
-    changed, key = "changed_at", "slug"
+    part, url_name, url_kwarg = TOPIC, "argmap:topic-detail", "slug"
 
-    def public(self):
-        return Topic.objects.published()
+    def published(self):
+        # A topic's address is its slug of now, as everywhere on the site.
+        return records_of(PARTS[TOPIC]).values(key=F("topic__slug"), changed=F("publication__published_at"))
+
+    def live(self):
+        return Topic.objects.filter(pk__in=live_topics()).values(key=F("slug"), changed=F("changed_at"))
 
 
 class ClaimSitemap(MapSitemap):
-    def public(self):
-        return Claim.objects.published()
+    part, url_name = "claim", "argmap:claim-detail"
+
+    def live(self):
+        return Claim.objects.filter(topic__in=live_topics()).values(key=F("pk"), changed=F("updated_at"))
 
 
 class StakeholderSitemap(MapSitemap):
-    key = "slug"
+    part, url_name, url_kwarg = "stakeholder", "argmap:stakeholder-detail", "slug"
 
-    def public(self):
-        return Stakeholder.objects.public()
+    def published(self):
+        # A stakeholder's page is found by its slug of now (a stakeholder deleted since has none).
+        slug = Subquery(Stakeholder.objects.filter(pk=OuterRef("object_id")).order_by().values("slug")[:1])
+        records = records_of(PARTS[self.part]).annotate(key=slug).filter(key__isnull=False)
+        return records.values("key", changed=F("publication__published_at"))
+
+    def live(self):
+        recorded = records_of(PARTS[self.part]).values("object_id")
+        rows = PARTS[self.part].included(live_topics()).exclude(pk__in=recorded)
+        return rows.values(key=F("slug"), changed=F("updated_at"))
 
 
 class SourceSitemap(MapSitemap):
-    def public(self):
-        return Source.objects.public()
+    part, url_name = "source", "argmap:source-detail"
+
+    def live(self):
+        recorded = records_of(PARTS[self.part]).values("object_id")
+        rows = PARTS[self.part].included(live_topics()).exclude(pk__in=recorded)
+        return rows.values(key=F("pk"), changed=F("updated_at"))
 
 
 SITEMAPS = {
@@ -79,18 +118,21 @@ SITEMAPS = {
 
 def section_sizes() -> dict[str, tuple[int, datetime.datetime | None]]:
     """{section: (how many items, when the latest changed)} of every MapSitemap, in one
-    query (a UNION ALL of one COUNT and MAX per section)."""
+    query (a UNION ALL of one COUNT and MAX per section's records and live rows)."""
     sizes = [
-        sitemap()
-        .public()
-        .order_by()
-        .values(section=Value(name, output_field=CharField()))
-        .annotate(count=Count("pk"), latest=Max(sitemap.changed))
+        rows.values(section=Value(name, output_field=CharField()))
+        .annotate(count=Count("key"), latest=Max("changed"))
         .values("section", "count", "latest")
         for name, sitemap in SITEMAPS.items()
         if issubclass(sitemap, MapSitemap)
+        for rows in sitemap().sections()
     ]
-    return {row["section"]: (row["count"], row["latest"]) for row in sizes[0].union(*sizes[1:], all=True)}
+    found: dict[str, tuple[int, datetime.datetime | None]] = {}
+    for row in sizes[0].union(*sizes[1:], all=True):
+        count, latest = found.get(row["section"], (0, None))
+        changes = [moment for moment in (latest, row["latest"]) if moment is not None]
+        found[row["section"]] = (count + row["count"], max(changes, default=None))
+    return found
 
 
 def index(request):

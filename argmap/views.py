@@ -1126,7 +1126,7 @@ class SearchView(TemplateView):
         results, query = {}, ""
         if form.is_bound and form.is_valid():
             query = form.cleaned_data["q"]
-            results = search(query)
+            results = search(query, request.user)
         context = self.get_context_data(form=form, query=query, results=results, **kwargs)
         return self.render_to_response(context, status=400 if form.errors else 200)
 

@@ -223,6 +223,38 @@ def test_sitemap_lists_public_pages_only(client, debate):
         assert debate[hidden].get_absolute_url() not in body
 
 
+def test_sitemap_lists_what_the_latest_publication_holds(client):
+    """Of a topic read from its records: the claims, stakeholders and sources its latest
+    publication holds, dated by it; a claim added since is not listed, one deleted since
+    still is (its page is the publication's), until the next publication."""
+    reviewer = ReviewerFactory(username="reviewer")
+    topic = TopicFactory(slug="published-map", status=TopicStatus.DRAFT)
+    kept, deleted = ClaimFactory(topic=topic), ClaimFactory(topic=topic)
+    stance = StanceFactory(topic=topic, position=PositionFactory(topic=topic))
+    first = publish(topic, user=reviewer, note="First")
+    added = ClaimFactory(topic=topic)
+    deleted_url = deleted.get_absolute_url()
+    deleted.delete()
+    draft = ClaimFactory(topic=TopicFactory(status=TopicStatus.DRAFT))
+    body = sitemap(client)
+    for listed in (topic, kept, stance.stakeholder, stance.source):
+        assert f"http://testserver{listed.get_absolute_url()}</loc>" in body, listed
+    assert f"http://testserver{deleted_url}</loc>" in body
+    assert f"http://testserver{added.get_absolute_url()}</loc>" not in body
+    assert f"http://testserver{draft.get_absolute_url()}</loc>" not in body
+    assert body.count(f"<lastmod>{first.published_at.date().isoformat()}</lastmod>") >= 4
+    topic.refresh_from_db()
+    publish(topic, user=reviewer, note="Second")
+    body = sitemap(client)
+    assert f"http://testserver{added.get_absolute_url()}</loc>" in body
+    assert f"http://testserver{deleted_url}</loc>" not in body
+    topic.status = TopicStatus.DRAFT
+    topic.save()
+    body = sitemap(client)
+    for hidden in (topic, kept, added, stance.stakeholder, stance.source):
+        assert f"http://testserver{hidden.get_absolute_url()}</loc>" not in body, hidden
+
+
 # ---------------------------------------------------------------------------
 # Drafts stay hidden
 # ---------------------------------------------------------------------------
@@ -288,10 +320,12 @@ def test_search_with_a_nul_character_is_a_400_not_a_500(client):
     assert response.status_code == 400
 
 
-def test_search_is_one_query_whatever_it_finds(client, django_assert_num_queries, debate):
+def test_search_is_two_queries_whatever_it_finds(client, django_assert_num_queries, debate):
     generate_map(claims=60, seed=3, publish=True)
-    with django_assert_num_queries(1):  # one UNION ALL of topics, claims, stakeholders, sources
-        client.get(reverse("argmap:search"), {"q": "public"})
+    # Whether topics without records remain (`debate`'s does), then one UNION ALL of topics,
+    # claims, stakeholders and sources: of the records, and of the live rows of such topics.
+    with django_assert_num_queries(2):
+        assert "hit--claim" in page(client, f"{reverse('argmap:search')}?q=public")
 
 
 def test_search_on_postgresql_matches_word_forms_and_ranks(client, on_postgresql, debate):
