@@ -217,10 +217,14 @@ def test_the_analysis_page_reads_the_duplicates_it_lists_even_when_no_why_names_
     topic = TopicFactory(slug="twice-deep", status=TopicStatus.DRAFT)
     position = PositionFactory(topic=topic)
     top = LinkFactory(claim__topic=topic, claim__text="The plan is sound.", target_position=position).claim
-    middle = LinkFactory(claim__topic=topic, claim__text="Its costs are known.", target_claim=top, target_position=None).claim
+    middle = LinkFactory(
+        claim__topic=topic, claim__text="Its costs are known.", target_claim=top, target_position=None
+    ).claim
     source = SourceFactory()
     for text in ("It harms the rights of creators.", "It harms the livelihoods of creators."):
-        claim = LinkFactory(claim__topic=topic, claim__text=text, target_claim=middle, target_position=None, polarity="opposes").claim
+        claim = LinkFactory(
+            claim__topic=topic, claim__text=text, target_claim=middle, target_position=None, polarity="opposes"
+        ).claim
         CitationFactory(claim=claim, source=source, quote="rights and livelihoods of creators")
     publish(topic, user=ReviewerFactory())
 
