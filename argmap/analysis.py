@@ -23,6 +23,7 @@ from argmap.evidence import Evidence
 from argmap.graph import Assessment, Crux, Evaluation, Explanation, LinkRow
 from argmap.lenses import LENS_MIN_CHANGE, Bridge, evaluate_lens, lens_of
 from argmap.loading import (
+    DUPLICATES_IN_GAPS,
     MapData,
     graph_from_map,
     map_bridges,
@@ -823,6 +824,8 @@ class GapRows:
     positions_unopposed: list[dict]  # id, title
     stances_inferred: list[dict]  # id, stakeholder_id, stakeholder (name), position_id, claim_id, stance, subject
     possible_duplicates: list[dict] = field(default_factory=list)  # claim_ids, texts, reason, overlap
+    # False when the comparison gave up (DUPLICATES_IN_GAPS): then none are listed
+    possible_duplicates_complete: bool = True
 
     def __len__(self) -> int:
         return (
@@ -835,7 +838,11 @@ class GapRows:
 
 def gap_rows(data: MapData, gaps: Gaps, duplicates: list[Duplicate] | None = None) -> GapRows:
     """The gaps of a loaded map (loading.map_gaps), each item with its name or text, and its
-    possible `duplicates` (computed if not given: stored_duplicates reads a publication's)."""
+    possible `duplicates` (computed if not given, within DUPLICATES_IN_GAPS comparisons:
+    stored_duplicates reads a publication's)."""
+    if duplicates is None:
+        duplicates = map_duplicates(data, DUPLICATES_IN_GAPS)
+    complete = duplicates is not None
     claims = {row["id"]: row["text"] for row in data.claims}
     positions = {row["id"]: row["title"] for row in data.positions}
     stakeholders = {row["id"]: row for row in data.stakeholders}
@@ -876,8 +883,9 @@ def gap_rows(data: MapData, gaps: Gaps, duplicates: list[Duplicate] | None = Non
                 "reason": d.reason,
                 "overlap": d.overlap,
             }
-            for d in (map_duplicates(data) if duplicates is None else duplicates)
+            for d in duplicates or []
         ],
+        complete,
     )
 
 

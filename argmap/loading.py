@@ -713,6 +713,13 @@ a few seconds of work, whatever the size of the map (docs/performance.md). A map
 more (many claims made of the same few words) lists them in the gaps of the API and the
 admin only."""
 
+DUPLICATES_IN_GAPS = 30_000_000
+"""The candidate pairs compared, at most, for the gaps' list of possible duplicates (the
+API's gaps endpoint: for a publication, written once by its documents task; for a live
+map, once per request of an editor). A hundred times the pages' bound, a few minutes; a map
+that needs more (a million claims of a small vocabulary would take hours and tens of GB)
+lists none, and says so (`possible_duplicates_complete`: false)."""
+
 
 def map_duplicates(data: MapData, comparisons: int | None = None) -> list[Duplicate] | None:
     """The claims of a loaded map that may count one reason twice (duplicates.py); with

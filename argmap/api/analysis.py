@@ -405,6 +405,9 @@ class GapsSerializer(serializers.Serializer):
         many=True,
         help_text="Claims that may count one reason twice: the same passage cited, or near-identical texts.",
     )
+    possible_duplicates_complete = serializers.BooleanField(
+        help_text="False when the map needs too many comparisons to list its possible duplicates: none are listed."
+    )
 
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag sent in If-None-Match.")
@@ -756,6 +759,7 @@ def gaps_body(topic: Topic, edition: Edition | None) -> dict:
         "positions_unopposed": rows.positions_unopposed,
         "stances_inferred": rows.stances_inferred,
         "possible_duplicates": rows.possible_duplicates,
+        "possible_duplicates_complete": rows.possible_duplicates_complete,
     }
 
 

@@ -345,3 +345,14 @@ def test_gaps_list_claims_that_may_count_one_reason_twice(anonymous, demo):
     assert {"claim_ids": sorted([rights, livelihoods]), "reason": "same passage"} in [
         {"claim_ids": row["claim_ids"], "reason": row["reason"]} for row in body["possible_duplicates"]
     ]
+    assert body["possible_duplicates_complete"] is True
+
+
+def test_gaps_of_a_map_needing_too_many_comparisons_list_none_and_say_so(editor_api, demo, monkeypatch):
+    """A live map read by an editor: its duplicates are compared per request, within
+    DUPLICATES_IN_GAPS candidate pairs; past it the list is empty and says it is not complete."""
+    monkeypatch.setattr("argmap.analysis.DUPLICATES_IN_GAPS", 0)
+    body = editor_api.get(url("ai-copyright-easing", "gaps")).json()
+    assert body["possible_duplicates"] == []
+    assert body["possible_duplicates_complete"] is False
+    assert body["claims_without_source"] is not None  # the other gaps are listed as ever
