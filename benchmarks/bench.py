@@ -130,10 +130,10 @@ class Bench:
 
         return raw.raw_claim_page(self.raw, connection.vendor, f"bench-{min(self.sizes)}", "http://localhost")
 
-    def peak(self, function: Callable[[], tuple[bytes, int]]) -> tuple[float, int, int] | None:
+    def peak(self, function: Callable[[], tuple[int, int]]) -> tuple[float, int, int] | None:
         """The peak resident memory (MB) of a process like a web server's worker (Django
         loaded, the caches empty) while it runs `function` once, and what `function`
-        returns: a response's body (its size is returned) and a count of queries. Measured
+        returns: the size of a response's body and a count of queries. Measured
         in a child forked for the purpose, so that each figure starts from the same memory. None where processes
         cannot fork. Not inside a transaction: on PostgreSQL the connections are closed
         first (a socket shared with the child would mix their conversations)."""
@@ -148,9 +148,9 @@ class Bench:
                 os.close(reader)
                 for alias in settings.CACHES:
                     caches[alias].clear()
-                body, queries = function()
+                size, queries = function()
                 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                os.write(writer, orjson.dumps([peak_kb, len(body), queries]))
+                os.write(writer, orjson.dumps([peak_kb, size, queries]))
             finally:
                 os._exit(0)
         os.close(writer)

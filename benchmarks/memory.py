@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.bench import Bench
-from benchmarks.handlers import editor_client, get, reader, requests_for
+from benchmarks.handlers import editor_client, reader, requests_for, unthrottled
 
 AREA = "memory"
 ORDER = 0  # first, while the process is still as fresh as a server's worker
@@ -27,7 +27,7 @@ def run(bench: Bench) -> None:
     for size in bench.sizes:
         topic = bench.topic(size)
         requests = requests_for(topic)
-        worker = bench.peak(lambda: (b"", 0))
+        worker = bench.peak(lambda: (0, 0))
         if worker is None:
             bench.write("  (memory figures skipped: this system cannot fork)")
             return
@@ -57,8 +57,12 @@ def run(bench: Bench) -> None:
                          ok=queries <= budget if budget else None)  # fmt: skip
 
 
-def counted(client, url: str) -> tuple[bytes, int]:
-    """The body of a GET, and the queries it made."""
-    with CaptureQueriesContext(connection) as queries:
-        body = get(client, url)
-    return body, len(queries)
+def counted(client, url: str) -> tuple[int, int]:
+    """The size of a GET's body, read as a client reads it (a streamed body chunk by chunk,
+    none kept: the server's memory is measured, not the client's), and the queries it made."""
+    with CaptureQueriesContext(connection) as queries, unthrottled():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        size = sum(map(len, response.streaming_content)) if response.streaming else len(response.content)
+    return size, len(queries)

@@ -114,3 +114,15 @@ def test_the_command_measures_each_size_in_a_process_and_a_database_of_its_own(t
     assert "peak RSS of the benchmark process" in run.stdout
     summary = run.stdout.split("Summary", 1)[1]
     assert "topic page, uncached (whole request)" in summary
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the raw baseline reads through a connection of its own
+def test_the_memory_and_api_benchmarks_run_at_a_tiny_size_and_read_streamed_bodies_whole():
+    """The API map and the exports are streamed: the benchmarks read each body to its end
+    (a streamed response has no .content), and size it without keeping it."""
+    results = main(["--sizes", "30", "--only", "memory,api", "--repeat", "1"], write=lambda line: None)
+    figures = {(figure["area"], figure["what"]): figure["value"] for figure in results}
+    assert figures[("memory", "API map: bytes")] > 1  # KB: the whole map, not its first chunk
+    assert figures[("memory", "API map: queries")] <= 3
+    assert figures[("api", "map, in process: argmap")] > 0
