@@ -82,6 +82,9 @@ def add_search(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX {TABLE}_{part}_document ON {TABLE} USING gin (search_document) WHERE part = '{part}'"
         )
+    # The new column's statistics: without them the planner takes "public" (in every claim)
+    # for a rare word and ANDs the index with the topic's: 570-740 ms at 1,000,000 claims, 64 ms after.
+    schema_editor.execute(f"ANALYZE {TABLE} (part, topic_id, search_document)")
 
 
 def remove_search(apps, schema_editor):
