@@ -51,6 +51,16 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 
 test: lint check test-sqlite test-postgresql
 
+# The reference Argdown parser (@argdown/core, npm) that the Argdown tests parse argmap's
+# export with: installed when Node's npm is there; without it those tests say what to install.
+ARGDOWN := tests/argdown/node_modules/.package-lock.json
+$(ARGDOWN): tests/argdown/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/argdown --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the reference Argdown parser's tests will say what to install."; \
+	fi
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -60,18 +70,18 @@ check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test-sqlite: $(VENV)/.installed-dev
+test-sqlite: $(VENV)/.installed-dev $(ARGDOWN)
 	DATABASE_URL= $(BIN)/python -m pytest
 
 # The edit-test loop: the suite on SQLite without the tests marked slow (browser,
 # schemathesis, the reference Argdown parser, benchmark runs, other processes, big maps),
 # property tests a fifth as often (tests/properties.py), one process per core
 # (pytest-xdist; a test file stays in one process). `make test` runs them all, in full.
-test-fast: $(VENV)/.installed-dev
+test-fast: $(VENV)/.installed-dev $(ARGDOWN)
 	DATABASE_URL= $(BIN)/python -m pytest -m "not slow" --hypothesis-profile=fast -n auto --dist loadfile $(ARGS)
 
 # Runs when PostgreSQL answers; REQUIRE_POSTGRESQL=1 (as in CI) makes its absence a failure.
-test-postgresql: $(VENV)/.installed-dev
+test-postgresql: $(VENV)/.installed-dev $(ARGDOWN)
 	@if DATABASE_URL="$(PG_URL)" $(BIN)/python -c "$$PG_ANSWERS" 2>/dev/null; then \
 		echo "DATABASE_URL=$(PG_URL) pytest"; \
 		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest; \
