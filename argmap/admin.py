@@ -14,6 +14,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -21,6 +22,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
@@ -29,6 +31,7 @@ from argmap import undo
 from argmap.analysis import gap_rows
 from argmap.caching import CacheUnavailable
 from argmap.clients import client_address
+from argmap.counting import count_rows
 from argmap.history import deleted_claims, restore_claim
 from argmap.interchange import FORMATS
 from argmap.interchange.admin import MapImportAdmin
@@ -195,11 +198,42 @@ class ParentAwareInlineFormSet(forms.BaseInlineFormSet):
         return kwargs
 
 
+class EditorPaginator(Paginator):
+    """Django's paginator, for changelists of a million rows: the rows are counted exactly
+    up to COUNT_EXACT_UP_TO, and beyond that PostgreSQL's estimate stands in (the
+    changelist then says "about"), so a search that matches most of a big table is not
+    counted to its end on every page. The changelist counts exactly once a page lies in
+    the list's second half."""
+
+    count_is_exact = True
+
+    @cached_property
+    def count(self) -> int:
+        count, self.count_is_exact = count_rows(self.object_list)
+        return count
+
+    def count_exactly(self) -> int:
+        if self.count and not self.count_is_exact:
+            self.__dict__.pop("num_pages", None)
+            self.__dict__["count"] = self.object_list.order_by().count()
+            self.count_is_exact = True
+        return self.count
+
+    def validate_number(self, number):
+        # A page past the last (its link made from an estimate that was too high, or kept
+        # from before rows were deleted) is let through: the changelist shows the last.
+        if number > self.num_pages:
+            return number
+        return super().validate_number(number)
+
+
 class EditorChangeList(ChangeList):
-    """A changelist in its admin's `list_ordering` unless a column is clicked, whose page
-    reads its related objects for its own rows only, and which counts related rows
-    (`page_counts`) for those rows, in one query once the page is cut: joins or counts in
-    the page's own SELECT would also run for every row that a deep page's OFFSET skips."""
+    """A changelist in its admin's `list_ordering` unless a column is clicked, counted by
+    EditorPaginator, whose page reads its related objects for its own rows only, and which
+    counts related rows (`page_counts`) for those rows, in one query once the page is cut:
+    joins or counts in the page's own SELECT would also run for every row that a deep
+    page's OFFSET skips. A page in the list's second half is cut from its end, in reverse
+    order, so the last page costs what the first does (and an exact count)."""
 
     def get_ordering(self, request, queryset):
         if ORDER_VAR not in self.params and self.model_admin.list_ordering:
@@ -207,22 +241,39 @@ class EditorChangeList(ChangeList):
         return super().get_ordering(request, queryset)
 
     def get_results(self, request):
+        self.page_num = max(self.page_num, 1)  # (Django shows an error page below 1)
         super().get_results(request)
         if not (self.show_all and self.can_show_all):
             # A deep page skips its OFFSET on the ids alone (an index), and joins the related
             # objects it shows for its own rows only: the same one query.
-            start = (self.page_num - 1) * self.list_per_page
-            page = self.queryset.values("pk")[start : start + self.list_per_page]
-            self.result_list = self.queryset.filter(pk__in=page)
+            self.result_list = self.queryset.filter(pk__in=self.page_of_ids())
+        self.result_count_is_exact = self.paginator.count_is_exact
+        # An estimate is shown as one: "about 750,000", not "about 750,279".
+        self.result_count_about = f"{round(self.result_count, 2 - len(str(self.result_count))):,}"
         if self.model_admin.page_counts:
             self.result_list = list(self.result_list)
             self.model_admin.count_for_page(self.result_list)
+
+    def page_of_ids(self):
+        per_page, paginator = self.list_per_page, self.paginator
+        start = (self.page_num - 1) * per_page
+        if start + per_page / 2 <= paginator.count / 2:
+            return self.queryset.values("pk")[start : start + per_page]
+        # Nearer the end: cut from there, in the reverse order, after an exact count (past
+        # the last page, the last page).
+        count = paginator.count_exactly()
+        self.page_num = min(self.page_num, paginator.num_pages)
+        self.result_count, self.multi_page = count, count > per_page
+        start = (self.page_num - 1) * per_page
+        end = min(start + per_page, count)
+        return self.queryset.reverse().values("pk")[count - end : count - start]
 
 
 class EditorAdminMixin:
     form = EditorForm
     list_per_page = 50
     show_full_result_count = False  # one COUNT(*) less on every filtered changelist
+    paginator = EditorPaginator
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

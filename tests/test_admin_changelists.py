@@ -1,6 +1,7 @@
 """Admin changelists of the big tables (argmap/admin.py, EditorChangeList): newest first
-by an index, a deep page in the queries of the first, with its own rows only, and counts
-of related rows for the page's rows."""
+by an index, a deep page in the queries of the first, with its own rows only (a page in
+the second half cut from the end), counts of related rows for the page's rows, and a
+count that stops being exact where counting gets dear (EditorPaginator)."""
 
 import re
 
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from argmap import counting
 from argmap.models import Claim
 from tests.factories import CitationFactory, ClaimFactory, SourceFactory, TopicFactory
 
@@ -32,6 +34,74 @@ def test_a_deep_claims_page_lists_the_next_newest_in_the_queries_of_the_first(ed
         queries.append(len(captured))
     assert pages == [newest[:50], newest[100:]]
     assert queries[0] == queries[1]
+
+
+def test_every_page_in_a_clicked_order_lists_each_row_once_in_that_order(editor_client):
+    # Pages in the second half are cut from the end in the reverse order: ties in the
+    # clicked column are broken by the id, both ways, so no row is listed twice or lost.
+    topic = TopicFactory()
+    for number in range(130):
+        ClaimFactory(topic=topic, text=f"claim {number % 7}")
+    expected = list(Claim.objects.order_by("text", "-pk").values_list("pk", flat=True))
+    url = reverse("admin:argmap_claim_changelist")
+    listed = []
+    for page in (1, 2, 3):
+        listed += listed_ids(editor_client.get(url, {"o": "1", "p": page}).content.decode(), "claim")
+    assert listed == expected
+
+
+def counts_of(captured) -> list[str]:
+    return [query["sql"] for query in captured if "COUNT(" in query["sql"].upper()]
+
+
+@pytest.fixture
+def estimated_beyond_five(monkeypatch, on_postgresql):
+    """Counting stops being exact after 5 rows, with the statistics PostgreSQL estimates from."""
+    monkeypatch.setattr(counting, "COUNT_EXACT_UP_TO", 5)
+    ClaimFactory.create_batch(120, topic=TopicFactory(), text="a public claim")
+    if on_postgresql:
+        with connection.cursor() as database:
+            database.execute("ANALYZE argmap_claim")
+
+
+def test_a_long_list_says_about_how_many_and_counts_no_further(editor_client, estimated_beyond_five, on_postgresql):
+    url = reverse("admin:argmap_claim_changelist")
+    for params in ({}, {"q": "public"}):
+        with CaptureQueriesContext(connection) as captured:
+            html = editor_client.get(url, params).content.decode()
+        assert listed_ids(html, "claim") == list(Claim.objects.order_by("-pk").values_list("pk", flat=True)[:50])
+        if on_postgresql:  # counted up to 6, then the planner's estimate
+            assert re.search(r"about [\d,]+ claims", html)
+            assert all("LIMIT" in sql.upper() for sql in counts_of(captured))
+        else:  # SQLite has no estimate: it counts them all
+            assert "about" not in html
+            assert "120 claims" in html
+
+
+def test_the_last_page_of_an_estimated_list_is_counted_exactly(editor_client, estimated_beyond_five, on_postgresql):
+    # A page past the estimate (a link made from an estimate that was too high) shows the
+    # last page rather than an error.
+    oldest = list(Claim.objects.order_by("-pk").values_list("pk", flat=True)[100:])
+    url = reverse("admin:argmap_claim_changelist")
+    for page in (3, 40):
+        with CaptureQueriesContext(connection) as captured:
+            response = editor_client.get(url, {"p": page})
+        if on_postgresql:  # the estimate, then one exact count
+            assert [("LIMIT" in sql.upper()) for sql in counts_of(captured)] == [True, False]
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert listed_ids(html, "claim") == oldest
+        assert "120 claims" in html
+        assert "about" not in html
+        assert '<span class="this-page">3</span>' in html
+
+
+def test_a_page_number_below_one_shows_the_first_page(editor_client, estimated_beyond_five):
+    # (Django's own changelist redirects to an error page that blames the database.)
+    response = editor_client.get(reverse("admin:argmap_claim_changelist"), {"p": "-2"})
+    assert response.status_code == 200
+    newest = list(Claim.objects.order_by("-pk").values_list("pk", flat=True)[:50])
+    assert listed_ids(response.content.decode(), "claim") == newest
 
 
 def test_a_clicked_column_still_orders_the_changelist(editor_client):

@@ -10,18 +10,16 @@ from the last row of the page before, so the thousandth page costs what the firs
   that the PostgreSQL planner's estimate (SQLite counts exactly).
 """
 
-import json
-
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connections
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from argmap.counting import COUNT_EXACT_UP_TO, count_rows
+
 MAX_PAGE_SIZE = 500
 MAX_CURSOR_CHARS = 1000  # a cursor the API writes holds one value of a bounded column
-COUNT_EXACT_UP_TO = 10_000
 BIGINT = 2**63
 
 
@@ -31,24 +29,6 @@ def flag(value: str, name: str) -> bool:
     if value.lower() in ("false", "0", "no", ""):
         return False
     raise ValidationError({name: ["Must be true or false."]})
-
-
-def count_rows(queryset) -> tuple[int, bool]:
-    """How many rows `queryset` has, and whether that is exact: counting stops after
-    COUNT_EXACT_UP_TO rows, and beyond them PostgreSQL's planner gives its estimate."""
-    counted = queryset.order_by()[: COUNT_EXACT_UP_TO + 1].count()
-    if counted <= COUNT_EXACT_UP_TO:
-        return counted, True
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return queryset.order_by().count(), True
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    # The estimate never says fewer rows than were just counted.
-    return max(int(plan[0]["Plan"]["Plan Rows"]), counted), False
 
 
 class KeysetPagination(pagination.CursorPagination):

@@ -59,9 +59,9 @@ from django_filters import utils as filter_utils
 
 from argmap.api import serializers
 from argmap.api.filters import IntegerFilter, refuse_unknown
-from argmap.api.pagination import count_rows
 from argmap.api.rows import RowReader, reader_for
 from argmap.bulk import copy_rows
+from argmap.counting import count_rows
 from argmap.models import (
     Attitude,
     Basis,

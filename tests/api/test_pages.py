@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from argmap.api import pagination
+from argmap import counting
 from argmap.models import Claim, Topic
 from argmap.synthetic import generate_map
 from tests.api.resources import RESOURCES
@@ -138,7 +138,7 @@ def test_a_count_comes_on_request_only_exact_when_small(anonymous):
 
 
 def test_beyond_the_exact_limit_postgresql_estimates_the_count(anonymous, monkeypatch, on_postgresql):
-    monkeypatch.setattr(pagination, "COUNT_EXACT_UP_TO", 5)
+    monkeypatch.setattr(counting, "COUNT_EXACT_UP_TO", 5)
     ClaimFactory.create_batch(12, topic=TopicFactory())
     with connection.cursor() as database:
         database.execute("ANALYZE argmap_claim" if on_postgresql else "ANALYZE")
