@@ -4,7 +4,8 @@ the map document and a 50-row list page, in process (median ms) and over HTTP
 app, configured alike, driven by the same keep-alive load generator).
 
 Bars (QUALITY.md): the map within 1.3× of raw in process and ≥ 0.8× its requests/s; the
-list page ≥ 0.25× raw requests/s.
+list page ≥ 0.25× raw requests/s. Requests/s are not measured for a document whose raw
+answer takes over HTTP_REQUEST_MS (the map at 1,000,000 claims): the run says so.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 CONNECTIONS = 4  # keep-alive connections of the load generator
 SERVER = ["--workers", "1", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30"]
 UNTHROTTLED = "1000000/second"  # the benchmark is one client making many requests
+HTTP_REQUEST_MS = 5_000  # requests/s are measured for answers the raw baseline gives faster
 
 
 def run(bench) -> None:
@@ -60,8 +62,12 @@ def run(bench) -> None:
                 ),
             }
             for what, (path, raw_body) in requests.items():
-                in_process(bench, size, what, path, client, raw_body)
-                if servers:
+                raw_ms = in_process(bench, size, what, path, client, raw_body)
+                if servers and raw_ms > HTTP_REQUEST_MS:
+                    # (at 1,000,000 claims the raw map takes some 18 s: the load generator's
+                    # clients time out, and the in-process ratio says what there is to say)
+                    bench.write(f"  ({what}, HTTP: skipped, one raw answer takes {raw_ms / 1000:.1f} s)")
+                elif servers:
                     over_http(bench, size, what, path, servers)
             deep_page(bench, size, topic, client)
     raw_connection.close()
@@ -79,7 +85,7 @@ def same_json(a: bytes, b: bytes) -> bool:
     return first == second
 
 
-def in_process(bench, size, what, path, client, raw_body) -> None:
+def in_process(bench, size, what, path, client, raw_body) -> float:
     with override_settings(DEBUG=False), mock.patch.dict(AnonRateThrottle.THROTTLE_RATES, {"anon": UNTHROTTLED}):
         # (`get` reads the whole body: the map is streamed, and a streamed response's time
         # is its body's, not its first byte's)
@@ -93,6 +99,7 @@ def in_process(bench, size, what, path, client, raw_body) -> None:
     bench.report(
         AREA, f"{what}, in process: argmap time / raw", size, ratio, "%", bar=bar, ok=ratio <= 130 if bar else None
     )
+    return raw_ms
 
 
 def deep_page(bench, size, topic, client) -> None:
