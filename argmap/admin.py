@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -27,11 +27,10 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
-from argmap import undo
+from argmap import counting, undo
 from argmap.analysis import gap_rows
 from argmap.caching import CacheUnavailable
 from argmap.clients import client_address
-from argmap.counting import count_rows
 from argmap.history import deleted_claims, restore_claim
 from argmap.interchange import FORMATS
 from argmap.interchange.admin import MapImportAdmin
@@ -202,14 +201,21 @@ class EditorPaginator(Paginator):
     """Django's paginator, for changelists of a million rows: the rows are counted exactly
     up to COUNT_EXACT_UP_TO, and beyond that PostgreSQL's estimate stands in (the
     changelist then says "about"), so a search that matches most of a big table is not
-    counted to its end on every page. The changelist counts exactly once a page lies in
-    the list's second half."""
+    counted to its end on every page. A page in the list's second half needs the exact
+    count (the changelist cuts it from the end): a page past the first COUNT_EXACT_UP_TO
+    rows (`first_row`) is counted exactly at once, and any other after its estimate."""
 
     count_is_exact = True
 
+    def __init__(self, *args, first_row: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_row = first_row
+
     @cached_property
     def count(self) -> int:
-        count, self.count_is_exact = count_rows(self.object_list)
+        if self.first_row >= counting.COUNT_EXACT_UP_TO:
+            return self.object_list.count()
+        count, self.count_is_exact = counting.count_rows(self.object_list)
         return count
 
     def count_exactly(self) -> int:
@@ -274,6 +280,11 @@ class EditorAdminMixin:
     list_per_page = 50
     show_full_result_count = False  # one COUNT(*) less on every filtered changelist
     paginator = EditorPaginator
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        page = request.GET.get(PAGE_VAR, "1")  # (as ChangeList reads it)
+        first_row = (int(page) - 1) * per_page if page.isdigit() and int(page) > 0 else 0
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, first_row=first_row)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

@@ -86,14 +86,26 @@ def test_the_last_page_of_an_estimated_list_is_counted_exactly(editor_client, es
     for page in (3, 40):
         with CaptureQueriesContext(connection) as captured:
             response = editor_client.get(url, {"p": page})
-        if on_postgresql:  # the estimate, then one exact count
-            assert [("LIMIT" in sql.upper()) for sql in counts_of(captured)] == [True, False]
+        if on_postgresql:  # past the first 5 rows: one exact count, no estimate
+            assert [("LIMIT" in sql.upper()) for sql in counts_of(captured)] == [False]
         html = response.content.decode()
         assert response.status_code == 200
         assert listed_ids(html, "claim") == oldest
         assert "120 claims" in html
         assert "about" not in html
         assert '<span class="this-page">3</span>' in html
+
+
+def test_a_page_in_the_second_half_of_an_estimate_is_cut_after_an_exact_count(
+    editor_client, estimated_beyond_five, monkeypatch, on_postgresql
+):
+    monkeypatch.setattr(counting, "COUNT_EXACT_UP_TO", 60)  # page 2 starts at row 50: estimated first
+    with CaptureQueriesContext(connection) as captured:
+        html = editor_client.get(reverse("admin:argmap_claim_changelist"), {"p": 2}).content.decode()
+    assert listed_ids(html, "claim") == list(Claim.objects.order_by("-pk").values_list("pk", flat=True)[50:100])
+    if on_postgresql:  # the estimate, then the exact count
+        assert [("LIMIT" in sql.upper()) for sql in counts_of(captured)] == [True, False]
+    assert "120 claims" in html
 
 
 def test_a_page_number_below_one_shows_the_first_page(editor_client, estimated_beyond_five):
