@@ -48,13 +48,12 @@ def compress(chunks: Iterable[bytes]) -> tuple[bytes, int]:
 
 def documents_of(publication: Publication, topic: Topic, names: Collection[str] = NAMES) -> Iterator[Document]:
     """The documents `names` of `publication` as the endpoints serve them to the public, with
-    `topic` (its slug now) naming them; each written only when asked for.
+    `topic` (its slug now) naming them, each written only when asked for.
 
-    What a 1,000,000-claim map's documents hold at once is one parse of its snapshot: the
-    map is its stored text, decompressed in chunks as it is written; the snapshot is then
-    parsed once (from bytes, never a str), for the analysis parts (with the stored
-    analysis, parsed once too and let go before the exports, which do not read it) and
-    the exports, when the first of them is asked for."""
+    What they hold at once is one parse of the map: the map document is the stored snapshot
+    decompressed in chunks as it is written; the snapshot is then parsed once, from its
+    bytes (never made a str), when the first other document is asked for; the stored
+    analysis too if an analysis part is, let go before the exports, which do not read it."""
     snapshot = publication.stored("snapshot")
     if MAP in names:
         yield Document(MAP, "application/json", partial(CompressedTextField.text_chunks, snapshot))
