@@ -11,12 +11,13 @@ import re
 import socket
 import uuid
 import zlib
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core import validators
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connections, models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.forms import URLField as URLFormField
 from django.urls import reverse
@@ -132,6 +133,29 @@ class CompressedTextField(models.BinaryField):
 
     def value_to_string(self, obj):
         return self.value_from_object(obj)
+
+    @staticmethod
+    def text_chunks(stored: bytes) -> Iterator[bytes]:
+        """The UTF-8 of a value as stored (Publication.stored), decompressed in chunks of at
+        most TEXT_CHUNK bytes: what writes a big text out never holds all of it."""
+        decompressor = zlib.decompressobj()
+        view = memoryview(stored)
+        for start in range(0, len(view), STORED_PIECE):
+            data = view[start : start + STORED_PIECE]  # (so that each unconsumed tail copied is small)
+            while data:
+                chunk = decompressor.decompress(data, TEXT_CHUNK)
+                if chunk:
+                    yield chunk
+                data = decompressor.unconsumed_tail
+        rest = decompressor.flush()
+        if rest:
+            yield rest
+
+
+# CompressedTextField.text_chunks: compressed bytes fed at a time, and the most text made
+# of them at a time (JSON inflates four- to sixfold at level 3, repeated text far more).
+STORED_PIECE = 64 * 1024
+TEXT_CHUNK = 1024 * 1024
 
 
 class WebURLField(BoundedTextMixin, models.URLField):
@@ -1251,6 +1275,13 @@ class Publication(models.Model):
     @property
     def etag(self):
         return f'"topic-{self.topic_id}-p{self.number}"'
+
+    def stored(self, field: str) -> bytes:
+        """Its `snapshot` or `analysis` as stored (zlib-compressed UTF-8), read by a query of
+        its own and never made a str: a big map's documents (api/documents.py) write the
+        snapshot out from it in chunks (CompressedTextField.text_chunks), and parse it once."""
+        as_stored = ExpressionWrapper(F(field), output_field=models.BinaryField())
+        return bytes(Publication.objects.filter(pk=self.pk).values_list(as_stored, flat=True).get())
 
     def cache_key(self, *parts: object) -> str:
         """A cache key for something made from this publication (which never changes);

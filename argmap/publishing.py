@@ -327,11 +327,21 @@ class Edition:
         return cls(topic, load_map(topic.pk, columns))
 
     @classmethod
-    def published(cls, publication: Publication, topic: Topic) -> Edition:
-        document = published_document(publication)
+    def published(
+        cls,
+        publication: Publication,
+        topic: Topic,
+        *,
+        document: dict[str, Any] | None = None,
+        analysis: dict[str, Any] | None = None,
+    ) -> Edition:
+        """A publication under `topic`'s slug now, from its snapshot and analysis (parsed
+        here unless they are given: api/documents.py parses them once, from bytes)."""
+        document = published_document(publication) if document is None else document
         shown = published_topic(publication, document)
         shown.slug = topic.slug  # addresses are the topic's now
-        return cls(shown, map_data(document), publication, stored_analysis(publication))
+        analysis = stored_analysis(publication) if analysis is None else analysis
+        return cls(shown, map_data(document), publication, analysis)
 
     @classmethod
     def sliced(cls, publication: Publication, topic: Topic, found: Slice) -> Edition:

@@ -5,6 +5,7 @@ the bytes served are the bytes stored, which are the bytes the endpoint built be
 import gzip
 import io
 import math
+import zlib
 
 import orjson
 import pytest
@@ -17,9 +18,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from argmap.api import documents
 from argmap.api.documents import store_documents
 from argmap.interchange import FORMATS
-from argmap.models import Claim, PublicationDocument, TopicStatus
+from argmap.models import TEXT_CHUNK, Claim, CompressedTextField, Publication, PublicationDocument, TopicStatus
 from argmap.published_documents import (
     ANALYSIS_PARTS,
     DECOMPRESSED_PIECE,
@@ -29,7 +31,7 @@ from argmap.published_documents import (
     export_name,
     stored_response,
 )
-from argmap.publishing import publish
+from argmap.publishing import Edition, publish
 from tests.factories import (
     ClaimFactory,
     EditorFactory,
@@ -112,6 +114,77 @@ def test_publishing_writes_each_document_once(published):
     # Keyed by the publication: written again, nothing changes.
     assert set(store_documents(publication.pk).values()) == {"kept"}
     assert PublicationDocument.objects.filter(publication=publication).count() == len(NAMES)
+
+
+def test_the_documents_parse_the_snapshot_once_and_never_make_it_a_str(published, monkeypatch):
+    """What bounds the memory of a big map's documents: its snapshot and analysis read as
+    stored bytes (not decoded into a str), each parsed once, one Edition for the analysis
+    parts, and each document built and written once."""
+    publication = published["publication"]
+    written = {name: gzip.decompress(bytes(stored(publication, name).gzip)) for name in NAMES}
+    PublicationDocument.objects.all().delete()
+    counted = {"editions": 0, "parses": 0, "built": []}
+    edition, parse, compress = Edition.published.__func__, documents.orjson.loads, documents.compress
+
+    def counting_edition(cls, *args, **kwargs):
+        counted["editions"] += 1
+        return edition(cls, *args, **kwargs)
+
+    def counting_parse(value):
+        counted["parses"] += 1
+        return parse(value)
+
+    def counting_compress(chunks):
+        counted["built"].append(None)
+        return compress(chunks)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the snapshot or the analysis made a str")
+
+    monkeypatch.setattr(Edition, "published", classmethod(counting_edition))
+    monkeypatch.setattr(documents.orjson, "loads", counting_parse)
+    monkeypatch.setattr(documents, "compress", counting_compress)
+    monkeypatch.setattr(CompressedTextField, "from_db_value", refuse)
+    assert store_documents(publication.pk) == dict.fromkeys(documents.NAMES, "stored")
+    assert counted == {"editions": 1, "parses": 2, "built": [None] * len(NAMES)}  # the snapshot, the analysis
+    monkeypatch.undo()
+    for name in NAMES:  # the same bytes as written before
+        assert gzip.decompress(bytes(stored(publication, name).gzip)) == written[name], name
+
+
+def test_documents_all_stored_read_no_snapshot(published, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("read the snapshot")
+
+    monkeypatch.setattr(Publication, "stored", refuse)
+    assert store_documents(published["publication"].pk) == dict.fromkeys(documents.NAMES, "kept")
+
+
+def test_only_the_missing_documents_are_built(published, monkeypatch):
+    publication = published["publication"]
+    publication.documents.filter(name__in=[MAP, export_name("csv")]).delete()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an Edition for no analysis part")
+
+    monkeypatch.setattr(Edition, "published", refuse)
+    outcome = store_documents(publication.pk)
+    assert {name for name, state in outcome.items() if state == "stored"} == {MAP, export_name("csv")}
+    assert gzip.decompress(bytes(stored(publication, MAP).gzip)) == publication.snapshot.encode()
+
+
+def test_a_stored_text_is_decompressed_in_bounded_pieces(published):
+    publication = Publication.objects.without_documents().get(pk=published["publication"].pk)
+    text = ('{"claims": [' + '{"id": 1, "text": "The same reason again, ünïcode."}, ' * 40_000 + "]}").encode()
+    compressed = zlib.compress(text, CompressedTextField.LEVEL)
+    pieces = list(CompressedTextField.text_chunks(compressed))
+    assert b"".join(pieces) == text
+    assert len(pieces) > 1
+    assert max(len(piece) for piece in pieces) <= TEXT_CHUNK < len(text)
+    assert zlib.decompress(publication.stored("snapshot")) == published["publication"].snapshot.encode()
+    assert orjson.loads(zlib.decompress(publication.stored("analysis"))) == orjson.loads(
+        published["publication"].analysis
+    )
 
 
 def test_the_bytes_served_are_the_bytes_stored_and_those_built_before(published):

@@ -10,17 +10,20 @@ process when there is no broker.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import partial
 
+import orjson
 from django.db import IntegrityError, transaction
 
 from argmap.api.analysis import published_analysis_document
 from argmap.interchange import FORMATS
-from argmap.models import Publication, PublicationDocument, Topic
+from argmap.models import CompressedTextField, Publication, PublicationDocument, Topic
 from argmap.published_documents import ANALYSIS_PARTS, MAP, export_name
-from argmap.publishing import Edition, publication_export, published_document
+from argmap.publishing import Edition, publication_export, published_topic
+
+NAMES = (MAP, *ANALYSIS_PARTS, *(export_name(format) for format in FORMATS))
 
 
 @dataclass
@@ -43,61 +46,80 @@ def compress(chunks: Iterable[bytes]) -> tuple[bytes, int]:
     return b"".join(parts), size
 
 
-def documents_of(publication: Publication, topic: Topic) -> Iterator[Document]:
-    """Every document of `publication` as the endpoints serve them to the public, with
-    `topic` (its slug now) naming them; each written only when asked for."""
+def documents_of(publication: Publication, topic: Topic, names: Collection[str] = NAMES) -> Iterator[Document]:
+    """The documents `names` of `publication` as the endpoints serve them to the public, with
+    `topic` (its slug now) naming them, each written only when asked for.
 
-    @cache
-    def edition() -> Edition:
-        return Edition.published(publication, topic)
+    What they hold at once is one parse of the map: the map document is the stored snapshot
+    decompressed in chunks as it is written; the snapshot is then parsed once, from its
+    bytes (never made a str), when the first other document is asked for; the stored
+    analysis too if an analysis part is, let go before the exports, which do not read it."""
+    snapshot = publication.stored("snapshot")
+    if MAP in names:
+        yield Document(MAP, "application/json", partial(CompressedTextField.text_chunks, snapshot))
+    parts = [part for part in ANALYSIS_PARTS if part in names]
+    formats = [format for format in FORMATS if export_name(format) in names]
+    if not parts and not formats:
+        return
+    document = orjson.loads(zlib.decompress(snapshot))
+    del snapshot
+    if parts:
+        analysis = orjson.loads(zlib.decompress(publication.stored("analysis")))
+        edition = Edition.published(publication, topic, document=document, analysis=analysis)
+        del analysis
+        for part in parts:
+            yield Document(part, "application/json", partial(_analysis_chunks, part, topic, edition))
+        del edition  # (and with it the analysis, once the last part written is let go)
+    shown = published_topic(publication, document)
+    shown.slug = topic.slug
+    for format in formats:
+        spec = FORMATS[format]
+        write = partial(_export_chunks, shown, document, format)
+        yield Document(export_name(format), spec.content_type, write, f"{topic.slug}.{spec.extension}")
 
-    @cache
-    def document() -> dict:
-        return published_document(publication)
 
-    def analysis(part: str) -> Callable[[], Iterable[bytes]]:
-        return lambda: [published_analysis_document(part, topic, edition())]
+def _analysis_chunks(part: str, topic: Topic, edition: Edition) -> Iterable[bytes]:
+    return [published_analysis_document(part, topic, edition)]
 
-    def export(format: str) -> Callable[[], Iterable[bytes]]:
-        return lambda: publication_export(edition().topic, document(), format).content
 
-    yield Document(MAP, "application/json", lambda: [publication.snapshot.encode()])
-    for part in ANALYSIS_PARTS:
-        yield Document(part, "application/json", analysis(part))
-    for format, spec in FORMATS.items():
-        yield Document(export_name(format), spec.content_type, export(format), f"{topic.slug}.{spec.extension}")
+def _export_chunks(shown: Topic, document: dict, format: str) -> Iterable[bytes]:
+    return publication_export(shown, document, format).content
 
 
 def store_documents(publication_id: int) -> dict[str, str]:
     """Write the documents of a publication that are not stored yet for its topic's slug
-    (any stored under an older slug are replaced). Run twice, it writes nothing more.
-    Returns what happened to each: "stored" or "kept"."""
-    publication = Publication.objects.select_related("topic").filter(pk=publication_id).first()
+    (any stored under an older slug are replaced). Run twice, it writes nothing more (and
+    reads no snapshot). Returns what happened to each: "stored" or "kept"."""
+    publication = Publication.objects.without_documents().select_related("topic").filter(pk=publication_id).first()
     if publication is None:
         return {}
     topic = publication.topic
     stored = dict(publication.documents.values_list("name", "slug"))
-    outcome = {}
-    for document in documents_of(publication, topic):
-        if stored.get(document.name) == topic.slug:
-            outcome[document.name] = "kept"
-            continue
-        content, size = compress(document.write())
-        try:
-            with transaction.atomic():
-                publication.documents.filter(name=document.name).delete()
-                PublicationDocument.objects.create(
-                    publication=publication,
-                    name=document.name,
-                    slug=topic.slug,
-                    content_type=document.content_type,
-                    filename=document.filename,
-                    size=size,
-                    compressed_size=len(content),
-                    gzip=content,
-                )
-        except IntegrityError:  # another worker wrote it meanwhile: the same bytes
-            outcome[document.name] = "kept"
-            continue
-        outcome[document.name] = "stored"
-    return outcome
+    outcome = {name: "kept" for name in NAMES if stored.get(name) == topic.slug}
+    missing = [name for name in NAMES if name not in outcome]
+    if missing:
+        for document in documents_of(publication, topic, missing):
+            outcome[document.name] = "stored" if _store(publication, topic, document) else "kept"
+    return {name: outcome[name] for name in NAMES}
+
+
+def _store(publication: Publication, topic: Topic, document: Document) -> bool:
+    """Write `document` compressed, in place of any stored under an older slug; False if
+    another worker wrote it meanwhile (the same bytes). Its bytes are let go on return."""
+    content, size = compress(document.write())
+    try:
+        with transaction.atomic():
+            publication.documents.filter(name=document.name).delete()
+            PublicationDocument.objects.create(
+                publication=publication,
+                name=document.name,
+                slug=topic.slug,
+                content_type=document.content_type,
+                filename=document.filename,
+                size=size,
+                compressed_size=len(content),
+                gzip=content,
+            )
+    except IntegrityError:
+        return False
+    return True
