@@ -392,6 +392,21 @@ class Edition:
         )
 
 
+def on_demand(claims: int) -> bool:
+    """Whether a map of `claims` claims is small enough for what a request computes from the
+    whole map (a what-if, a lens, a document the worker has not written yet): at most
+    ANALYSIS_ON_DEMAND_MAX_CLAIMS. Above it such a request would hold the parsed map for
+    minutes (at 1,000,000 claims: gigabytes, and over two minutes for an evaluation with
+    cruxes); what is computed once per publication is read as stored at any size."""
+    return claims <= settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS
+
+
+def live_claim_count(topic: Topic) -> int:
+    """The topic's claims as they are now, counted up to one past ANALYSIS_ON_DEMAND_MAX_CLAIMS:
+    all that on_demand needs to know, in one indexed query."""
+    return topic.claims.all()[: settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS + 1].count()
+
+
 def published_document(publication: Publication) -> dict[str, Any]:
     return orjson.loads(publication.snapshot)
 

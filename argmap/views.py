@@ -96,7 +96,7 @@ from argmap.published_map import (
     stakeholder_page,
     topic_slice,
 )
-from argmap.publishing import Edition, describe, diff_lines, map_diff, reads_live, topic_from_row
+from argmap.publishing import Edition, describe, diff_lines, map_diff, on_demand, reads_live, topic_from_row
 from argmap.search import search
 from argmap.stakeholders import quadrant
 from argmap.tasks import build_exports_later
@@ -201,6 +201,7 @@ class TopicMapView(View):
     content_type = "text/html; charset=utf-8"
     takes_lens = False  # reads ?lens=<stakeholder> (analysis.page_lens)
     lens_ignored = False  # the lens asked for is no stakeholder of the map: a 400, the page saying so, never cached
+    lens_refused_claims: int | None = None  # …or the map is too large for a lens per request (a 422)
     reads_page_plan = True  # a publication's page reads the topic page's plan (published_map.topic_plan)
     reads_publication = True  # False: a publication's page reads only its rows, knowing its id (a query less)
     publication: Publication | None = None  # the citable version asked for, once read
@@ -268,8 +269,11 @@ class TopicMapView(View):
     def render_published(self, publication_id: int, topic: Topic, number: int | None, **kwargs) -> str:
         """A publication's page from the slice of its rows that it shows (published_map.py)."""
         if self.lens_slug():  # a lens evaluates the whole map again: read it all (kept per publication and lens)
-            whole = Edition.published(Publication.objects.get(pk=publication_id), topic)
-            return self.render_content(whole, number=number, **kwargs)
+            claims = Publication.objects.filter(pk=publication_id).values_list("claim_count", flat=True).get()
+            if on_demand(claims):
+                whole = Edition.published(Publication.objects.get(pk=publication_id), topic)
+                return self.render_content(whole, number=number, **kwargs)
+            self.lens_refused_claims = claims  # the page without the lens, saying why
         publication = self.publication
         if publication is None or publication.pk != publication_id:
             publication = self.read_publication(publication_id)
@@ -303,12 +307,21 @@ class TopicMapView(View):
         if content is None:
             content = build()
             if self.lens_ignored:  # the page, with its notice saying why the lens was refused
-                return HttpResponse(content, content_type=self.content_type, status=400)
+                status = 400 if self.lens_refused_claims is None else 422
+                return HttpResponse(content, content_type=self.content_type, status=status)
             cache.set(key, content)
         return HttpResponse(content, content_type=self.content_type)
 
     def lens(self, data: MapData):
         """The lens this page is seen through (analysis.page_lens), if any."""
+        if self.lens_refused_claims is not None:
+            self.lens_ignored = True
+            limit = settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS
+            notice = (
+                f"This map has {self.lens_refused_claims:,} claims: lenses are computed on request for maps "
+                f"of up to {limit:,} claims. The lens is ignored."
+            )
+            return LensView(self.lens_slug()[:100], "", notice=notice)
         lens = page_lens(data, self.lens_slug())
         self.lens_ignored = lens is not None and lens.stakeholder_id is None
         return lens

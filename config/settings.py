@@ -479,6 +479,13 @@ TOPIC_STAKEHOLDERS_PAGE = env_int("TOPIC_STAKEHOLDERS_PAGE", 50)
 # their own (/topics/<slug>/analysis/), which the topic page loads after the tree: on a
 # 10,000-claim map they cost as much time as the rest of the page.
 TOPIC_ANALYSIS_INLINE_CLAIMS = env_int("TOPIC_ANALYSIS_INLINE_CLAIMS", 2000)
+# What a request may compute from a whole map (a what-if or a lens of the evaluation, a
+# publication's document the worker has not written yet) only for maps of at most this
+# many claims: about 5 s at 100,000, over two minutes and gigabytes at 1,000,000 (argmap.
+# publishing.on_demand). Above it the API answers 422 (503 for a document not written yet)
+# and the topic page shows no lens; what is computed once per publication is served at
+# any size.
+ANALYSIS_ON_DEMAND_MAX_CLAIMS = env_int("ANALYSIS_ON_DEMAND_MAX_CLAIMS", 100_000)
 # Public pages and downloads of published maps (argmap.caching.patch_reader_cache_control):
 # seconds browsers keep them, seconds shared caches and CDNs keep them, and seconds those
 # may serve a stale copy while they fetch the new one.

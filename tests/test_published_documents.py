@@ -434,3 +434,51 @@ def test_a_command_writes_the_documents_of_publications_made_before_them(publish
     assert set(first.documents.values_list("name", flat=True)) == NAMES
     with pytest.raises(CommandError, match="No published topic nowhere"):
         call_command("write_publication_documents", "nowhere")
+
+
+def test_above_the_on_demand_size_a_what_if_is_a_422_and_the_analysis_as_published_is_served(published, settings):
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 0  # (the publication holds one claim)
+    client, topic = APIClient(), published["topic"]
+    url = reverse("api:topic-evaluation", args=[topic.slug])
+    assert client.get(url).status_code == 200  # as stored once
+    claim = Claim.objects.get(topic=topic, text="Rewritten after publication.")
+    for params in ({"without_stakeholder": "treasury"}, {"lens": "treasury"}, {"reject": str(claim.pk)}):
+        response = client.get(url, params)
+        assert response.status_code == 422, params
+        assert response.json()["detail"].startswith("This map has 1 claim: what-ifs")
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 1
+    assert client.get(url, {"without_stakeholder": "treasury"}).status_code == 200
+
+
+def test_above_the_on_demand_size_a_document_not_written_yet_is_a_503_to_retry(published, settings):
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 0
+    PublicationDocument.objects.all().delete()
+    client, topic = APIClient(), published["topic"]
+    for part in ANALYSIS_PARTS:
+        response = client.get(reverse(f"api:topic-{part}", args=[topic.slug]))
+        assert response.status_code == 503, part
+        assert response.headers["Retry-After"] == "60"
+        assert "still being written" in response.json()["detail"]
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 1  # small enough: built for the request, as before
+    assert client.get(reverse("api:topic-evaluation", args=[topic.slug])).status_code == 200
+
+
+def test_above_the_on_demand_size_an_export_not_written_yet_is_a_503_and_a_live_one_a_422(published, settings):
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 0  # (the publication holds one claim)
+    topic, client = published["topic"], APIClient()
+    PublicationDocument.objects.all().delete()
+    url = reverse("api:topic-export", args=[topic.slug, "json"])
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    # An editor reads the live map, which has two claims now.
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 1
+    client.force_authenticate(EditorFactory())
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "This map has 2 claims: a live map is exported on request for maps of up to 1 claims. "
+        "Publish the topic (its exports are then written once), or run `manage.py export_map`."
+    )
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 2
+    assert client.get(url).status_code == 200

@@ -204,6 +204,24 @@ def test_a_stakeholder_not_in_the_publication_is_no_lens_for_the_public(client, 
     assert "Seen through The industry’s lens." in page(client, divided, lens="industry")
 
 
+def test_a_map_above_the_on_demand_size_shows_its_pages_without_a_lens_saying_why(client, divided, settings):
+    """A lens evaluates the whole map again for the request: above ANALYSIS_ON_DEMAND_MAX_CLAIMS
+    the page is shown as published, with a notice, and not kept."""
+    cache.clear()
+    publish(divided, user=ReviewerFactory())
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 1
+    claims = divided.claims.count()
+    for url in (divided.get_absolute_url(), reverse("argmap:topic-analysis", args=[divided.slug])):
+        response = client.get(url, {"lens": "industry"})
+        assert response.status_code == 422
+        content = response.content.decode()
+        assert f"This map has {claims} claims: lenses are computed on request for maps of up to 1 claims." in content
+        assert "Seen through" not in content
+        assert client.get(url).status_code == 200
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = claims
+    assert "Seen through The industry’s lens." in page(client, divided, lens="industry")
+
+
 def test_an_unknown_lens_on_a_branch_is_a_400(client, divided):
     objection = divided.claims.get(text="It would cost too much.")
     branch = reverse("argmap:topic-branch", kwargs={"slug": divided.slug, "pk": objection.pk})

@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from argmap.analysis import gap_rows, stored_bridges, stored_duplicates
+from argmap.api.exceptions import NotWrittenYet, refuse_above_on_demand
 from argmap.api.schema import ERRORS
 from argmap.conditional import topic_response
 from argmap.graph import LABELS
@@ -40,7 +41,7 @@ from argmap.loading import (
 )
 from argmap.models import Attitude, Polarity, Publication, Salience, Stakeholder, StakeholderKind, Stance, Topic
 from argmap.published_documents import stored_response, weak_if_encoded
-from argmap.publishing import Edition, stored_evaluation
+from argmap.publishing import Edition, live_claim_count, on_demand, stored_evaluation
 from argmap.robustness import Robustness
 from argmap.stakeholders import Gaps, claims_held_by
 
@@ -447,6 +448,9 @@ def involved_stakeholder(topic: Topic, slug: str) -> int | None:
     )
 
 
+ON_DEMAND = "what-ifs, lenses and the analysis of a live map are computed on request"
+
+
 class TopicAnalysisActions:
     """@actions of TopicViewSet that serve argmap's analysis."""
 
@@ -470,7 +474,15 @@ class TopicAnalysisActions:
             if publication_id is not None:
                 if stored and (found := stored_response(request, publication_id, part, topic.slug)) is not None:
                     return found
+                claims = Publication.objects.filter(pk=publication_id).values_list("claim_count", flat=True).get()
+                if stored and not on_demand(claims):
+                    raise NotWrittenYet()  # (the worker writes it once the publication commits)
+                refuse_above_on_demand(claims, ON_DEMAND, "Ask without what-if or lens parameters: its analysis "
+                                       "as published is served at any size.")  # fmt: skip
                 edition = Edition.published(Publication.objects.get(pk=publication_id), topic)
+            else:
+                refuse_above_on_demand(live_claim_count(topic), ON_DEMAND, "Publish the topic: its analysis is "
+                                       "then computed once, and served at any size.")  # fmt: skip
             return HttpResponse(
                 analysis_document(topic, edition, build(topic, edition)), content_type="application/json"
             )

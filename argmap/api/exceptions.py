@@ -5,6 +5,7 @@ database is left to argmap.api.middleware (503 with Retry-After, site-wide)."""
 
 from collections import Counter
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
@@ -19,6 +20,35 @@ class RequestTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "too_large"
+
+
+class TooLargeOnDemand(APIException):
+    """A what-if or a lens asked of a map above ANALYSIS_ON_DEMAND_MAX_CLAIMS, which a
+    request may not compute (publishing.on_demand)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "too_large_on_demand"
+
+
+def refuse_above_on_demand(claims: int, what: str, instead: str) -> None:
+    """Raise TooLargeOnDemand unless `what` may be computed for a request from a map of
+    `claims` claims (publishing.on_demand), saying what to do `instead`."""
+    from argmap.publishing import on_demand  # (publishing imports the API's modules)
+
+    if not on_demand(claims):
+        raise TooLargeOnDemand(
+            f"This map has {claims:,} claim{'' if claims == 1 else 's'}: {what} for maps of up to "
+            f"{settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS:,} claims. {instead}"
+        )
+
+
+class NotWrittenYet(APIException):
+    """A stored document of a big publication asked for before the worker wrote it."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "This publication's documents are still being written: try again in a minute."
+    default_code = "not_written_yet"
+    wait = 60  # Retry-After (DRF's handler sends it)
 
 
 class PreconditionRequired(APIException):

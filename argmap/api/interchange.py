@@ -34,7 +34,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from argmap.api.exceptions import RequestTooLarge
+from argmap.api.exceptions import NotWrittenYet, RequestTooLarge, refuse_above_on_demand
 from argmap.api.schema import INVALID
 from argmap.api.serializers import KnownFieldsMixin
 from argmap.api.throttling import ScopedRateThrottle
@@ -50,9 +50,9 @@ from argmap.interchange import (
 )
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.interchange.jobs import live_progress, stage, staging_dir
-from argmap.models import ImportJob, ImportStatus, Topic, prohibit_control_characters
+from argmap.models import ImportJob, ImportStatus, Publication, Topic, prohibit_control_characters
 from argmap.published_documents import export_name, stored_response, weak_if_encoded
-from argmap.publishing import export_publication
+from argmap.publishing import export_publication, live_claim_count, on_demand
 from argmap.tasks import queue_import
 
 FORMAT_NAMES = ", ".join(FORMATS)
@@ -121,10 +121,17 @@ class TopicInterchangeActions:
                 stored = stored_response(request, publication_id, export_name(file_format), topic.slug, stream=True)
                 if stored is not None:
                     return stored
-            # The map is read here (or the file found in the cache), and written as it is sent.
+            # The map is read here (or the file found in the cache), and written as it is sent:
+            # for a map small enough to read whole for a request (publishing.on_demand).
             if publication_id is None:
-                exported = cached_export(topic, file_format)
+                exported = cached_export(topic, file_format, before_reading=lambda: refuse_above_on_demand(
+                    live_claim_count(topic), "a live map is exported on request",
+                    "Publish the topic (its exports are then written once), or run `manage.py export_map`.",
+                ))  # fmt: skip
             else:
+                claims = Publication.objects.filter(pk=publication_id).values_list("claim_count", flat=True).get()
+                if not on_demand(claims):
+                    raise NotWrittenYet()  # (the worker writes it once the publication commits)
                 exported = export_publication(publication_id, topic, file_format)
             response = StreamingHttpResponse(exported.content, content_type=exported.content_type)
             response["Content-Disposition"] = content_disposition_header(True, exported.filename)

@@ -126,16 +126,18 @@ def export_map(topic: Topic, format: str) -> Export:
     return Export(spec.content_type, f"{topic.slug}.{spec.extension}", chunks)
 
 
-def cached_export(topic: Topic, format: str) -> Export:
+def cached_export(topic: Topic, format: str, *, before_reading: Callable[[], object] = lambda: None) -> Export:
     """`export_map`, kept in the "exports" cache for this version of the topic's map: downloads after
     the first cost no query and no writing until the map changes (any change gives the
     topic a new version, and so a new key). An export larger than EXPORT_CACHE_MAX_BYTES
-    is streamed as it is written, and not kept."""
+    is streamed as it is written, and not kept. `before_reading` is called before the map
+    is read (the API refuses there a map too large to read for a request)."""
     key = topic.cache_key("export", format)
     content = caches["exports"].get(key)
     if content is not None:
         spec = FORMATS[format]
         return Export(spec.content_type, f"{topic.slug}.{spec.extension}", iter([content]))
+    before_reading()
     exported = export_map(topic, format)
     return Export(exported.content_type, exported.filename, _kept(key, exported.content))
 

@@ -277,11 +277,12 @@ def test_coalitions_and_gaps_take_no_parameters(anonymous, part):
 
 # -- query budgets ------------------------------------------------------------------------------
 
-# Anonymous: the topic, then one query of the map: graph rows for the evaluation
+# Anonymous: the topic, its claims counted up to ANALYSIS_ON_DEMAND_MAX_CLAIMS (is it small
+# enough to compute per request?), then one query of the map: graph rows for the evaluation
 # (loading.load_graph_rows), the whole map for coalitions and gaps (loading.load_map).
 # The what-if without a stakeholder adds one: the stakeholder's id by its slug, if it is
 # involved in the topic. A token adds two: the token with its user, the user's permissions.
-ANALYSIS, WITHOUT_STAKEHOLDER, TOKEN = 2, 1, 2
+ANALYSIS, WITHOUT_STAKEHOLDER, TOKEN = 3, 1, 2
 
 
 @pytest.fixture(params=[20, 300], ids=["20-claims", "300-claims"])
@@ -356,3 +357,16 @@ def test_gaps_of_a_map_needing_too_many_comparisons_list_none_and_say_so(editor_
     assert body["possible_duplicates"] == []
     assert body["possible_duplicates_complete"] is False
     assert body["claims_without_source"] is not None  # the other gaps are listed as ever
+
+
+def test_the_live_analysis_of_a_map_above_the_on_demand_size_is_a_422_saying_to_publish(editor_api, settings):
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 2
+    topic = TopicFactory(status=TopicStatus.DRAFT)
+    ClaimFactory.create_batch(3, topic=topic)
+    for part in ("evaluation", "coalitions", "gaps", "bridges"):
+        response = editor_api.get(url(topic.slug, part))
+        assert response.status_code == 422, part
+        assert response.json()["detail"].startswith("This map has 3 claims")
+        assert "Publish the topic" in response.json()["detail"]
+    settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = 3
+    assert editor_api.get(url(topic.slug, "evaluation")).status_code == 200

@@ -117,10 +117,11 @@ def test_an_export_answers_304_until_the_map_changes(anonymous):
     assert b"Changed" in downloaded(changed)
 
 
-# Query budgets: anonymous, the topic (get_object), then its whole map (loading.load_map),
-# which the next downloads of the same version of the map find in the cache; with a
-# token two more, the token with its user and the user's permissions.
-EXPORT, CACHED, TOKEN = 2, 1, 2
+# Query budgets: anonymous, the topic (get_object), then its claims counted up to
+# ANALYSIS_ON_DEMAND_MAX_CLAIMS (small enough to read for a request?) and its whole map
+# (loading.load_map), which the next downloads of the same version of the map find in the
+# cache; with a token two more, the token with its user and the user's permissions.
+EXPORT, CACHED, TOKEN = 3, 1, 2
 
 
 @pytest.mark.parametrize("claims", [20, 300])
