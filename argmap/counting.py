@@ -2,6 +2,7 @@
 by PostgreSQL's estimate beyond. The API's `?count=true` (api/pagination.py) and the
 admin's changelists (admin.py, EditorPaginator) count this way, in one query."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 COUNT_EXACT_UP_TO = 10_000
@@ -17,8 +18,11 @@ def count_rows(queryset) -> tuple[int, bool]:
         return queryset.count(), True
     # One query: the count of at most COUNT_EXACT_UP_TO + 1 rows, and the planner's estimate
     # of them all (migration 0024's function, given the query with its parameters bound).
-    limited, limited_params = queryset.values("pk")[: COUNT_EXACT_UP_TO + 1].query.sql_with_params()
-    whole = connection.ops.compose_sql(*queryset.values("pk").query.sql_with_params())
+    try:
+        limited, limited_params = queryset.values("pk")[: COUNT_EXACT_UP_TO + 1].query.sql_with_params()
+        whole = connection.ops.compose_sql(*queryset.values("pk").query.sql_with_params())
+    except EmptyResultSet:  # a filter that nothing can match (an `IN` of no values): no SQL
+        return 0, True
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM ({limited}) page), argmap_estimated_rows(%s)",  # noqa: S608 (Django's SQL)

@@ -14,7 +14,7 @@ from argmap import counting
 from argmap.models import Claim, Topic
 from argmap.synthetic import generate_map
 from tests.api.resources import RESOURCES
-from tests.factories import ClaimFactory, TopicFactory
+from tests.factories import ClaimFactory, SalienceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +158,11 @@ def test_a_public_page_kept_per_version_shows_a_change_at_once(anonymous):
     assert len(anonymous.get(url, {"topic": topic.slug}).json()["results"]) == 3
     Claim.objects.filter(topic=topic).first().delete()
     assert len(anonymous.get(url, {"topic": topic.slug}).json()["results"]) == 2
+
+
+def test_a_filter_nothing_can_match_counts_none(anonymous):
+    # Django writes no SQL for a bound beyond its integer column (nothing can match): counted
+    # as 0, not a 500.
+    SalienceFactory()
+    body = anonymous.get(reverse("api:salience-list"), {"count": "true", "min_power": "16920504913"}).json()
+    assert (body["count"], body["count_is_exact"], body["results"]) == (0, True, [])
