@@ -239,7 +239,8 @@ def test_graph_focus_hides_everything_but_the_neighbourhood_and_escape_shows_it_
 def test_graph_filters_hide_opposition_and_show_what_a_stakeholder_holds(live_server, page, demo):
     open_graph(page, live_server.url + demo.get_absolute_url())
     page.get_by_label("against (−)").uncheck()
-    assert page.evaluate("window.argmapGraph.edges(\"[polarity = 'opposes']:visible\").length") == 0
+    # The filter applies on the checkbox's change event: wait for it (a timeout fails the test).
+    page.wait_for_function("() => window.argmapGraph.edges(\"[polarity = 'opposes']:visible\").length === 0")
     assert page.evaluate("window.argmapGraph.edges(\"[polarity = 'supports']:visible\").length") > 0
     page.get_by_label("against (−)").check()
     holder = Stance.objects.filter(topic=demo, claim__isnull=False, stance="supports").first()
