@@ -221,7 +221,7 @@ class EditorPaginator(Paginator):
     def count_exactly(self) -> int:
         if self.count and not self.count_is_exact:
             self.__dict__.pop("num_pages", None)
-            self.__dict__["count"] = self.object_list.order_by().count()
+            self.__dict__["count"] = self.object_list.count()
             self.count_is_exact = True
         return self.count
 

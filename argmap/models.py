@@ -11,7 +11,7 @@ import re
 import socket
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.core import validators
@@ -138,24 +138,31 @@ class CompressedTextField(models.BinaryField):
     def text_chunks(stored: bytes) -> Iterator[bytes]:
         """The UTF-8 of a value as stored (Publication.stored), decompressed in chunks of at
         most TEXT_CHUNK bytes: what writes a big text out never holds all of it."""
-        decompressor = zlib.decompressobj()
-        view = memoryview(stored)
-        for start in range(0, len(view), STORED_PIECE):
-            data = view[start : start + STORED_PIECE]  # (so that each unconsumed tail copied is small)
-            while data:
-                chunk = decompressor.decompress(data, TEXT_CHUNK)
-                if chunk:
-                    yield chunk
-                data = decompressor.unconsumed_tail
-        rest = decompressor.flush()
-        if rest:
-            yield rest
+        view = memoryview(stored)  # fed STORED_PIECE at a time, so each unconsumed tail copied is small
+        pieces = (view[start : start + STORED_PIECE] for start in range(0, len(view), STORED_PIECE))
+        return inflated(pieces, zlib.MAX_WBITS, TEXT_CHUNK)
 
 
 # CompressedTextField.text_chunks: compressed bytes fed at a time, and the most text made
 # of them at a time (JSON inflates four- to sixfold at level 3, repeated text far more).
 STORED_PIECE = 64 * 1024
 TEXT_CHUNK = 1024 * 1024
+
+
+def inflated(chunks: Iterable[bytes], wbits: int, most: int) -> Iterator[bytes]:
+    """`chunks` of zlib (`wbits` zlib.MAX_WBITS) or gzip (16 + zlib.MAX_WBITS) data,
+    decompressed as they come, in pieces of at most `most` bytes."""
+    decompressor = zlib.decompressobj(wbits)
+    for chunk in chunks:
+        data = chunk
+        while data:
+            out = decompressor.decompress(data, most)
+            if out:
+                yield out
+            data = decompressor.unconsumed_tail
+    rest = decompressor.flush()
+    if rest:
+        yield rest
 
 
 class WebURLField(BoundedTextMixin, models.URLField):

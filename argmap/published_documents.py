@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 
-from argmap.models import PublicationDocument
+from argmap.models import PublicationDocument, inflated
 
 MAP = "map"
 ANALYSIS_PARTS = ("evaluation", "coalitions", "gaps", "bridges")
@@ -111,17 +111,7 @@ class StoredChunks:
 def _decompressed(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """The chunks of a gzip file, decompressed as they come, in pieces of at most
     DECOMPRESSED_PIECE bytes (a chunk of JSON inflates tenfold or more)."""
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    for chunk in chunks:
-        data = chunk
-        while data:
-            out = decompressor.decompress(data, DECOMPRESSED_PIECE)
-            if out:
-                yield out
-            data = decompressor.unconsumed_tail
-    rest = decompressor.flush()
-    if rest:
-        yield rest
+    return inflated(chunks, 16 + zlib.MAX_WBITS, DECOMPRESSED_PIECE)
 
 
 def stored_response(

@@ -401,6 +401,20 @@ def on_demand(claims: int) -> bool:
     return claims <= settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS
 
 
+def too_large_for_demand(claims: int, what: str) -> str:
+    """What a refusal above ANALYSIS_ON_DEMAND_MAX_CLAIMS says (the API's 422, a page's notice)."""
+    return (
+        f"This map has {claims:,} claim{'' if claims == 1 else 's'}: {what} for maps of up to "
+        f"{settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS:,} claims."
+    )
+
+
+def published_claim_count(publication_id: int) -> int:
+    """A publication's claims (stored with it), read without its snapshot: what on_demand
+    is asked before a request reads the whole publication."""
+    return Publication.objects.filter(pk=publication_id).values_list("claim_count", flat=True).get()
+
+
 def live_claim_count(topic: Topic) -> int:
     """The topic's claims as they are now, counted up to one past ANALYSIS_ON_DEMAND_MAX_CLAIMS:
     all that on_demand needs to know, in one indexed query."""

@@ -96,7 +96,17 @@ from argmap.published_map import (
     stakeholder_page,
     topic_slice,
 )
-from argmap.publishing import Edition, describe, diff_lines, map_diff, on_demand, reads_live, topic_from_row
+from argmap.publishing import (
+    Edition,
+    describe,
+    diff_lines,
+    map_diff,
+    on_demand,
+    published_claim_count,
+    reads_live,
+    too_large_for_demand,
+    topic_from_row,
+)
 from argmap.search import search
 from argmap.stakeholders import quadrant
 from argmap.tasks import build_exports_later
@@ -269,7 +279,7 @@ class TopicMapView(View):
     def render_published(self, publication_id: int, topic: Topic, number: int | None, **kwargs) -> str:
         """A publication's page from the slice of its rows that it shows (published_map.py)."""
         if self.lens_slug():  # a lens evaluates the whole map again: read it all (kept per publication and lens)
-            claims = Publication.objects.filter(pk=publication_id).values_list("claim_count", flat=True).get()
+            claims = published_claim_count(publication_id)
             if on_demand(claims):
                 whole = Edition.published(Publication.objects.get(pk=publication_id), topic)
                 return self.render_content(whole, number=number, **kwargs)
@@ -316,12 +326,8 @@ class TopicMapView(View):
         """The lens this page is seen through (analysis.page_lens), if any."""
         if self.lens_refused_claims is not None:
             self.lens_ignored = True
-            limit = settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS
-            notice = (
-                f"This map has {self.lens_refused_claims:,} claims: lenses are computed on request for maps "
-                f"of up to {limit:,} claims. The lens is ignored."
-            )
-            return LensView(self.lens_slug()[:100], "", notice=notice)
+            refused = too_large_for_demand(self.lens_refused_claims, "lenses are computed on request")
+            return LensView(self.lens_slug()[:100], "", notice=f"{refused} The lens is ignored.")
         lens = page_lens(data, self.lens_slug())
         self.lens_ignored = lens is not None and lens.stakeholder_id is None
         return lens

@@ -41,7 +41,7 @@ from argmap.loading import (
 )
 from argmap.models import Attitude, Polarity, Publication, Salience, Stakeholder, StakeholderKind, Stance, Topic
 from argmap.published_documents import stored_response, weak_if_encoded
-from argmap.publishing import Edition, live_claim_count, on_demand, stored_evaluation
+from argmap.publishing import Edition, live_claim_count, on_demand, published_claim_count, stored_evaluation
 from argmap.robustness import Robustness
 from argmap.stakeholders import Gaps, claims_held_by
 
@@ -474,7 +474,7 @@ class TopicAnalysisActions:
             if publication_id is not None:
                 if stored and (found := stored_response(request, publication_id, part, topic.slug)) is not None:
                     return found
-                claims = Publication.objects.filter(pk=publication_id).values_list("claim_count", flat=True).get()
+                claims = published_claim_count(publication_id)
                 if stored and not on_demand(claims):
                     raise NotWrittenYet()  # (the worker writes it once the publication commits)
                 refuse_above_on_demand(claims, ON_DEMAND, "Ask without what-if or lens parameters: its analysis "

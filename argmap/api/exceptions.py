@@ -5,7 +5,6 @@ database is left to argmap.api.middleware (503 with Retry-After, site-wide)."""
 
 from collections import Counter
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
@@ -33,13 +32,10 @@ class TooLargeOnDemand(APIException):
 def refuse_above_on_demand(claims: int, what: str, instead: str) -> None:
     """Raise TooLargeOnDemand unless `what` may be computed for a request from a map of
     `claims` claims (publishing.on_demand), saying what to do `instead`."""
-    from argmap.publishing import on_demand  # (publishing imports the API's modules)
+    from argmap.publishing import on_demand, too_large_for_demand  # (publishing imports the API's modules)
 
     if not on_demand(claims):
-        raise TooLargeOnDemand(
-            f"This map has {claims:,} claim{'' if claims == 1 else 's'}: {what} for maps of up to "
-            f"{settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS:,} claims. {instead}"
-        )
+        raise TooLargeOnDemand(f"{too_large_for_demand(claims, what)} {instead}")
 
 
 class NotWrittenYet(APIException):

@@ -50,9 +50,9 @@ from argmap.interchange import (
 )
 from argmap.interchange.document import PARTS, SHARED_PARTS
 from argmap.interchange.jobs import live_progress, stage, staging_dir
-from argmap.models import ImportJob, ImportStatus, Publication, Topic, prohibit_control_characters
+from argmap.models import ImportJob, ImportStatus, Topic, prohibit_control_characters
 from argmap.published_documents import export_name, stored_response, weak_if_encoded
-from argmap.publishing import export_publication, live_claim_count, on_demand
+from argmap.publishing import export_publication, live_claim_count, on_demand, published_claim_count
 from argmap.tasks import queue_import
 
 FORMAT_NAMES = ", ".join(FORMATS)
@@ -129,7 +129,7 @@ class TopicInterchangeActions:
                     "Publish the topic (its exports are then written once), or run `manage.py export_map`.",
                 ))  # fmt: skip
             else:
-                claims = Publication.objects.filter(pk=publication_id).values_list("claim_count", flat=True).get()
+                claims = published_claim_count(publication_id)
                 if not on_demand(claims):
                     raise NotWrittenYet()  # (the worker writes it once the publication commits)
                 exported = export_publication(publication_id, topic, file_format)
