@@ -327,10 +327,14 @@ class TopicMapView(View):
         if self.lens_refused_claims is not None:
             self.lens_ignored = True
             refused = too_large_for_demand(self.lens_refused_claims, "lenses are computed on request")
-            return LensView(self.lens_slug()[:100], "", notice=f"{refused} The lens is ignored.")
+            return LensView(self.lens_slug()[:100], "", notice=refused)  # ("Lens ignored.", the page says)
         lens = page_lens(data, self.lens_slug())
         self.lens_ignored = lens is not None and lens.stakeholder_id is None
         return lens
+
+    def offered_lenses(self, edition: Edition) -> list[dict]:
+        """The lenses the page offers: none on a map too large for a lens per request."""
+        return lens_choices(edition.data) if on_demand(edition.claims_total) else []
 
     def render_content(self, edition: Edition, **kwargs) -> str:
         return render_to_string(self.template_name, self.get_context_data(edition, **kwargs), request=self.request)
@@ -423,12 +427,12 @@ class TopicMapView(View):
         if edition.claims_total > settings.TOPIC_ANALYSIS_INLINE_CLAIMS:
             # the tree's strengths, labels, whys
             evaluate_shown(data, tree, shown, stored=edition.stored, lens=lens, duplicates=edition.duplicates())
-            return {"analysis_deferred": True, "lens": lens, "lens_choices": lens_choices(data)}
+            return {"analysis_deferred": True, "lens": lens, "lens_choices": self.offered_lenses(edition)}
         analysis = analyse_page(
             data, tree, shown, stored=edition.stored, coalitions=edition.coalitions(), lens=lens,
             bridges=stored_bridges(edition.kept), duplicates=edition.duplicates(),
         )  # fmt: skip
-        return {"analysis": analysis, "lens": lens, "lens_choices": lens_choices(data)}
+        return {"analysis": analysis, "lens": lens, "lens_choices": self.offered_lenses(edition)}
 
 
 class TopicDetailView(TopicMapView):
@@ -482,7 +486,7 @@ class TopicAnalysisView(TopicMapView):
             "topic": topic,
             "urls": PageUrls(topic, number),
             "lens": lens,
-            "lens_choices": lens_choices(data),
+            "lens_choices": self.offered_lenses(edition),
             "analysis": analyse_page(
                 data,
                 tree,

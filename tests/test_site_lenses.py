@@ -217,9 +217,13 @@ def test_a_map_above_the_on_demand_size_shows_its_pages_without_a_lens_saying_wh
         content = response.content.decode()
         assert f"This map has {claims} claims: lenses are computed on request for maps of up to 1 claims." in content
         assert "Seen through" not in content
-        assert client.get(url).status_code == 200
+        plain = client.get(url)
+        assert plain.status_code == 200
+        assert 'name="lens"' not in plain.content.decode()  # no lens offered there
     settings.ANALYSIS_ON_DEMAND_MAX_CLAIMS = claims
     assert "Seen through The industry’s lens." in page(client, divided, lens="industry")
+    cache.clear()  # (the plain pages above were kept under the lower limit)
+    assert 'name="lens"' in page(client, divided)
 
 
 def test_an_unknown_lens_on_a_branch_is_a_400(client, divided):
