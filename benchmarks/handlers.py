@@ -105,18 +105,25 @@ def list_pages(topic: Topic) -> tuple[Request, Request]:
     return Request("API claims list, first page", first, queries=LIST), Request(what, deep, queries=LIST)
 
 
-def admin_pages() -> tuple[Request, Request, Request]:
-    """The admin's claims changelist (every topic's claims): its first page, its last page
-    and a search for the common word."""
+def admin_pages() -> tuple[Request, Request, Request, Request]:
+    """The admin's claims changelist (every topic's claims): its first page, its last page,
+    a search for the common word and that search's last page. (Beyond 10,000 rows the count
+    is an estimate and the pages list the first 10,000 rows: the last page is then the
+    200th, argmap/admin.py.)"""
     url = reverse("admin:argmap_claim_changelist")
     last = max(1, math.ceil(Claim.objects.count() / 50))  # the changelists show 50 rows a page
     return (
         Request("admin claims changelist, first page", url, editor=True, queries=CHANGELIST),
-        # (a page past the first 10,000 rows is counted exactly, at once: still one count)
         Request("admin claims changelist, last page", f"{url}?p={last}", editor=True, queries=CHANGELIST),
         Request(
             f"admin claims changelist, search “{COMMON_WORD}”",
             f"{url}?q={COMMON_WORD}",
+            editor=True,
+            queries=CHANGELIST,
+        ),
+        Request(
+            f"admin claims changelist, search “{COMMON_WORD}”, last page",
+            f"{url}?q={COMMON_WORD}&p={last}",
             editor=True,
             queries=CHANGELIST,
         ),

@@ -79,6 +79,8 @@ FIGURES = {
         "admin claims changelist, first page",
         "admin claims changelist, last page",
         "last page / first page",
+        "search “public”, last page",
+        "search: last page / first page",
     ],
     "interchange": ["export json", "import json (checked, written, history)", "import / raw (same run)"],
     "process": ["peak RSS of the benchmark process"],
