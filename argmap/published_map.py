@@ -73,14 +73,18 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
     strengths = {int(k): v["strength"] for k, v in evaluation["claims"].items()}
 
     # Page order: the first level by strength then recency; below, as the tree reads them.
+    ranked: dict[int, list[tuple[int, int, str]]] = {}  # key -> the links to it, in page order
     ranks: dict[int, int] = {}  # link id -> rank under its target
     for key, links in tree.inbound.items():
         if key < 0:
             links = sorted(links, key=lambda link: (-strengths.get(link[1], 0.0), -link[1]))
+        ranked[key] = links
         for rank, (link_id, _claim_id, _polarity) in enumerate(links):
             ranks[link_id] = rank
     unattached = sorted(tree.unattached_ids, key=lambda c: (-strengths.get(c, 0.0), -c))
     root_ranks = {claim_id: rank for rank, claim_id in enumerate(unattached)}
+    positions = sorted(document["positions"], key=lambda row: (row["order"], row["id"]))
+    places = _places(tree, ranked, [-row["id"] for row in positions], unattached)
 
     def counts(key: int) -> list[int]:
         return [tree.count(key, SUPPORTS), tree.count(key, "opposes")]
@@ -107,7 +111,7 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
         publication_id, "analysis", topic["id"], None, None, None, None,
         _dumps({"agreements": analysis["coalitions"]["agreements"], "gaps": analysis["gaps"]}), "", "",
     )  # fmt: skip
-    for row in document["positions"]:
+    for row in positions:
         key = -row["id"]
         stored = evaluation["positions"].get(str(row["id"]))
         layout = {"counts": counts(key), "descendants": tree.descendants.get(key, 0)}
@@ -115,7 +119,7 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
             publication_id, "positions", row["id"], None, row["order"], None,
             stored["strength"] if stored else None, _dumps(row), _dumps(layout), _dumps(stored) if stored else "",
         )  # fmt: skip
-    for row in document["claims"]:
+    for row in sorted(document["claims"], key=lambda row: places[row["id"]]):
         claim_id = row["id"]
         parent = tree.parents.get(claim_id)
         placed_by = tree.placed_by.get(claim_id)
@@ -131,8 +135,8 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
             publication_id, "claims", claim_id, parent or 0, rank, None,
             stored["strength"] if stored else None, _dumps(row), _dumps(layout), _dumps(stored) if stored else "",
         )  # fmt: skip
-    for row in document["links"]:
-        target = -row["target_position_id"] if row["target_position_id"] is not None else row["target_claim_id"]
+    for row in sorted(document["links"], key=lambda row: (places[_target(row)], ranks[row["id"]])):
+        target = _target(row)
         yield (
             publication_id,
             "links",
@@ -145,13 +149,14 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
             "",
             "",
         )
-    for row in document["stances"]:
-        subject = -row["position_id"] if row["position_id"] is not None else row["claim_id"]
+    for row in sorted(document["stances"], key=lambda row: places[_subject(row)]):
+        subject = _subject(row)
         yield (publication_id, "stances", row["id"], subject, None, None, None, _dumps(row), "", "")
-    for row in document["citations"]:
+    for row in sorted(document["citations"], key=lambda row: places[row["claim_id"]]):
         yield (publication_id, "citations", row["id"], row["claim_id"], None, None, None, _dumps(row), "", "")
-    for row in document["sources"]:
-        number = tree.source_numbers.get(row["id"])
+    numbers = tree.source_numbers
+    for row in sorted(document["sources"], key=lambda row: (row["id"] not in numbers, numbers.get(row["id"], 0))):
+        number = numbers.get(row["id"])
         yield (publication_id, "sources", row["id"], None, number, None, None, _dumps(row), "", "")
     # A stakeholder's row keeps its lens summary, if one was stored: its page reads it with the row.
     lenses = {row["stakeholder_id"]: row for row in analysis.get("lenses", [])}
@@ -162,6 +167,47 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
     for part in ("relationships", "salience"):
         for row in document[part]:
             yield (publication_id, part, row["id"], None, None, None, None, _dumps(row), "", "")
+
+
+def _target(link: Row) -> int:
+    """The key of what a link argues about: a claim's id, or a position's negated."""
+    position_id = link["target_position_id"]
+    return -position_id if position_id is not None else link["target_claim_id"]
+
+
+def _subject(stance: Row) -> int:
+    """The key of what a stance is taken on."""
+    position_id = stance["position_id"]
+    return -position_id if position_id is not None else stance["claim_id"]
+
+
+def _places(
+    tree: Tree, ranked: dict[int, list[tuple[int, int, str]]], positions: list[int], unattached: list[int]
+) -> dict[int, int]:
+    """Every key's place in page order (the positions first, in their order, then the claims
+    breadth-first: the first level under each position by rank, the claims at the top, then
+    what each claim of a level places below it, by rank). The rows are written in this order,
+    so that what a page reads sits together in the table: the first claims under each
+    position, the claims a level opens below them, any branch's level, each one run of rows.
+    At 1,000,000 claims a topic page's rows otherwise lay scattered over thousands of pages."""
+    places = {key: place for place, key in enumerate(positions)}
+    level = [
+        claim_id
+        for key in positions
+        for link_id, claim_id, _polarity in ranked.get(key, ())
+        if tree.placed_by.get(claim_id) == link_id
+    ]
+    level += unattached
+    while level:
+        for claim_id in level:
+            places[claim_id] = len(places)
+        level = [
+            claim_id
+            for key in level
+            for link_id, claim_id, _polarity in ranked.get(key, ())
+            if tree.placed_by.get(claim_id) == link_id
+        ]
+    return places
 
 
 def write_rows(rows: Iterable[tuple]) -> int:
@@ -247,7 +293,7 @@ def _rows(publication_id: int, query: Q) -> list[Row]:
     """The rows of a publication that `query` selects, with what a _Reader keeps of them."""
     return list(
         PublishedRow.objects.filter(query, publication_id=publication_id).values(
-            "part", "object_id", "key", "rank", "data", "layout", "assessment"
+            "id", "part", "object_id", "key", "rank", "data", "layout", "assessment"
         )
     )
 
@@ -270,6 +316,7 @@ class _Reader:
         self.frame: dict[str, Any] = {}
         self.source_ranks: dict[int, int] = {}
         self.named: set[int] = set()  # claims read for their text only
+        self.row_ids: list[int] = []  # the rows gathered, in the order gathered
 
     def read(self, query: Q) -> list[Row]:
         """The rows `query` selects, gathered: one query."""
@@ -279,6 +326,7 @@ class _Reader:
         """Keep `rows` (as _rows gives them) by part, with their layouts and assessments."""
         rows = list(rows)
         for row in rows:
+            self.row_ids.append(row["id"])
             part, object_id = row["part"], row["object_id"]
             if part == "topic":
                 self.frame = {
@@ -503,13 +551,16 @@ def _topic_read(publication_id: int, budget: int, first_level: int) -> tuple[_Re
 #                is not used (the page is then read level by level)
 #     rows       [[part, [object ids]], …] in the order the level-by-level read first met
 #                them (the topic's row included), so that the Slice is built the same
+#     ids        the ids of those rows in the table: what the page's one query asks for
 #     children   [[key, [link ids]], …]: the links placed under each key, in page order
 #     more       [[key, n], …]: how many claims each position (and 0, the top) has beyond
 #                the first level
 #     top, expanded, named   the claims at the top, opened, and read for their text only
 #
-# The page then reads the planned rows in one query (the (publication, part, object_id)
-# index finds each), and gathers them as the level-by-level read would.
+# The page then reads the planned rows in one query, by their ids (the rows were written in
+# page order, map_rows: the ids run in a few ranges, and the rows they find sit together),
+# and gathers them as the level-by-level read would. (A plan stored before plans kept the
+# ids names the rows by part and object id instead, which its query asks for.)
 
 PLAN_IDS = 20_000  # a plan lists at most this many rows (bound parameters of one query); beyond, none is made
 
@@ -537,6 +588,7 @@ def topic_plan(publication_id: int, *, budget: int, first_level: int) -> dict[st
     return {
         "made_with": _made_with(budget, first_level),
         "rows": rows,
+        "ids": sorted(set(reader.row_ids)),
         "children": [
             [key, [link_id for link_id, _claim, _polarity in links]] for key, links in reader.children.items()
         ],
@@ -564,9 +616,12 @@ def _planned_read(publication_id: int, plan: dict[str, Any]) -> Slice:
     plan lists them (as the level-by-level read met them), with what that read derived."""
     reader = _Reader(publication_id)
     reader.named = set(plan["named"])  # before reading: these claims' whys are not read
-    wanted = Q()
-    for part, ids in plan["rows"]:
-        wanted |= Q(part=part, object_id__in=ids)
+    if "ids" in plan:
+        wanted = Q(id__in=plan["ids"])
+    else:
+        wanted = Q()
+        for part, ids in plan["rows"]:
+            wanted |= Q(part=part, object_id__in=ids)
     found = {(row["part"], row["object_id"]): row for row in _rows(publication_id, wanted)}
     reader.gather(found[(part, object_id)] for part, ids in plan["rows"] for object_id in ids)
     links = reader.parts["links"]
