@@ -18,6 +18,7 @@ evaluation at request time.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ from argmap.loading import (
 from argmap.models import (
     Citation,
     Claim,
+    CompressedTextField,
     Link,
     Position,
     Publication,
@@ -182,6 +184,9 @@ def analyse(data: MapData) -> bytes:
     the gaps, the bridges between divided stakeholders, the lens summaries of the stakeholders
     with most stances (lenses.lens_summaries, each stakeholder's page reads its own) and the
     possible duplicates (unless they take more than DUPLICATES_PER_VERSION comparisons)."""
+    # The duplicates first, while no evaluation is held: their comparison needs the most
+    # memory while it runs (150 MB at 100,000 claims), and keeps little.
+    duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     report = map_robustness(data, evaluation=evaluation, graph=graph)
@@ -189,23 +194,19 @@ def analyse(data: MapData) -> bytes:
     coalitions = map_coalitions(data)
     lensed = LensEvaluations(graph)  # the bridges and the lens summaries look through many of the same lenses
     found_bridges = map_bridges(data, graph, lensed)
+    # what each of the stakeholders with most stances sees through its lens (its page reads it)
+    lenses = map_lenses(
+        data, graph=graph, evaluation=evaluation, found_bridges=found_bridges, coalitions=coalitions, lensed=lensed
+    )
+    del lensed, graph  # (the lenses' whole-map evaluations: let go before the JSON is made)
     document = {
         "robustness": {"tried": report.tried, "untried": report.untried},  # the inferred links tried
         "evaluation": evaluation,
         "coalitions": coalitions,
         "gaps": map_gaps(data),
         "bridges": found_bridges,
-        # what each of the stakeholders with most stances sees through its lens (its page reads it)
-        "lenses": map_lenses(
-            data,
-            graph=graph,
-            evaluation=evaluation,
-            found_bridges=found_bridges,
-            coalitions=coalitions,
-            lensed=lensed,
-        ),
+        "lenses": lenses,
     }
-    duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
     if duplicates is not None:
         document["duplicates"] = duplicates
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
@@ -230,7 +231,8 @@ def publish(
         raise PermissionDenied("Only reviewers (with the publish_topic permission) may publish.")
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
-        previous = topic.publications.order_by("-number").first()
+        # (its snapshot and analysis are read only for the diff, and let go after it: _changes)
+        previous = topic.publications.without_documents().order_by("-number").first()
         if settings.STRICT_TWO_PERSON_RULE and user.pk in authors_since(
             topic, previous.published_at if previous else None
         ):
@@ -240,25 +242,20 @@ def publish(
             )
         number = (topic.publications.aggregate(n=Max("number"))["n"] or 0) + 1
         topic.publish()  # the snapshot's topic is published
+        # What is held at once, for a big map: one parse of the snapshot and one of the
+        # analysis. Their JSON is compressed as stored as soon as it is parsed, the last
+        # publication is read for the diff only, and each is let go once written.
         step("reading the map")
         snapshot = snapshot_document(topic)
+        size = len(snapshot)
         document = orjson.loads(snapshot)
-        data = map_data(document)
+        snapshot = CompressedTextField.compressed(snapshot)
         step("analysing it")
-        analysis = analyse(data)
+        analysis = analyse(map_data(document))
         analysed = orjson.loads(analysis)  # (read back once: its keys as stored, for the diff and the rows)
+        analysis = CompressedTextField.compressed(analysis)
         step("comparing it with the last publication")
-        if previous is None:
-            changes = f"First publication: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
-        else:
-            old = orjson.loads(previous.snapshot)
-            changes = describe(map_diff(old, document, orjson.loads(previous.analysis), analysed), document)
-        replies = Reply.objects.accepted().filter(stance__topic=topic)
-        if previous is not None:
-            replies = replies.filter(decided_at__gt=previous.published_at)
-        replied = replies.count()
-        if replied:
-            changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
+        changes = _changes(topic, previous, document, analysed)
         # (saving it writes its public records too: public_records.records_after_publishing)
         step("storing it for the pages")
         publication = Publication(
@@ -271,14 +268,18 @@ def publish(
             is_correction=is_correction,
             correction_note=correction_note,
             changes=changes[:5000],
-            claim_count=len(data.claims),
-            snapshot=snapshot.decode(),
-            analysis=analysis.decode(),
+            claim_count=len(document["claims"]),
+            snapshot=snapshot,  # (compressed: stored as given)
+            analysis=analysis,
         )
         publication.full_clean(exclude=["snapshot", "analysis"])
         publication.save()
+        # Like a publication read without_documents(): whoever reads its snapshot or analysis
+        # reads it back from the database, as text.
+        del publication.snapshot, publication.analysis, snapshot, analysis
         # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
-        store_rows(publication.pk, document, analysed, len(snapshot))
+        store_rows(publication.pk, document, analysed, size)
+        del document, analysed
         # Which of them the topic page reads, the same for every reader: worked out once, so
         # that the page reads them in one query (published_map.topic_plan). Set in the
         # transaction that makes the publication: page_plan is not among the columns the
@@ -299,6 +300,40 @@ def publish(
         # Its big documents (the map, the evaluation, the exports) are then written once,
         # compressed, by the worker (tasks.documents_after_publishing, api/documents.py).
     return publication
+
+
+def _changes(topic: Topic, previous: Publication | None, document: dict[str, Any], analysed: dict[str, Any]) -> str:
+    """What changed since the `previous` publication (None: there is none), in words, with the
+    replies from stakeholders accepted since. The previous snapshot and analysis are read
+    here, from their stored bytes, and let go on return."""
+    if previous is None:
+        changes = (
+            f"First publication: {_count(len(document['claims']), 'claim')}, {_count(len(document['links']), 'link')}."
+        )
+    else:
+        # Of its analysis, only the labels are compared: the rest is let go before its
+        # snapshot is read.
+        old_labels = _labels(orjson.loads(zlib.decompress(previous.stored("analysis"))))
+        old = orjson.loads(zlib.decompress(previous.stored("snapshot")))
+        changes = describe(map_diff(old, document, old_labels, analysed), document)
+    replies = Reply.objects.accepted().filter(stance__topic=topic)
+    if previous is not None:
+        replies = replies.filter(decided_at__gt=previous.published_at)
+    replied = replies.count()
+    if replied:
+        changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
+    return changes
+
+
+def _labels(analysis: dict[str, Any]) -> dict[str, Any]:
+    """What map_diff reads of an analysis: the label of each position and claim."""
+    evaluation = analysis["evaluation"]
+    return {
+        "evaluation": {
+            part: {key: {"label": value["label"]} for key, value in evaluation[part].items()}
+            for part in ("positions", "claims")
+        }
+    }
 
 
 # ---------------------------------------------------------------------------
