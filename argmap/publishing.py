@@ -244,18 +244,20 @@ def publish(
         topic.publish()  # the snapshot's topic is published
         # What is held at once, for a big map: one parse of the snapshot and one of the
         # analysis. Their JSON is compressed as stored as soon as it is parsed, the last
-        # publication is read for the diff only, and each is let go once written.
+        # publication is compared before the analysis is made (its snapshot and analysis read
+        # then, and let go), and each is let go once written.
         step("reading the map")
         snapshot = snapshot_document(topic)
         size = len(snapshot)
         document = orjson.loads(snapshot)
         snapshot = CompressedTextField.compressed(snapshot)
+        step("comparing it with the last publication")
+        last = _compared(previous, document)
         step("analysing it")
         analysis = analyse(map_data(document))
         analysed = orjson.loads(analysis)  # (read back once: its keys as stored, for the diff and the rows)
         analysis = CompressedTextField.compressed(analysis)
-        step("comparing it with the last publication")
-        changes = _changes(topic, previous, document, analysed)
+        changes = _changes(topic, previous, document, analysed, last)
         # (saving it writes its public records too: public_records.records_after_publishing)
         step("storing it for the pages")
         publication = Publication(
@@ -302,20 +304,53 @@ def publish(
     return publication
 
 
-def _changes(topic: Topic, previous: Publication | None, document: dict[str, Any], analysed: dict[str, Any]) -> str:
-    """What changed since the `previous` publication (None: there is none), in words, with the
-    replies from stakeholders accepted since. The previous snapshot and analysis are read
-    here, from their stored bytes, and let go on return."""
+@dataclass
+class _Compared:
+    """A publication compared with the last one before its analysis is made: the rows
+    changed, and the last one's labels (what is needed of its analysis)."""
+
+    rows: dict[str, PartDiff]
+    labels: dict[str, dict[str, str]]
+
+
+def _compared(previous: Publication | None, document: dict[str, Any]) -> _Compared | None:
+    """The map's rows compared with the `previous` publication's (None if there is none).
+    Its snapshot and analysis are read here, from their stored bytes, and let go on return;
+    its analysis first, of which only the labels are kept, before its snapshot is read."""
     if previous is None:
+        return None
+    old_labels = _labels(orjson.loads(zlib.decompress(previous.stored("analysis"))))
+    old = orjson.loads(zlib.decompress(previous.stored("snapshot")))
+    return _Compared(row_changes(old, document), labels_by_uid(old, old_labels))
+
+
+def _labels(analysis: dict[str, Any]) -> dict[str, Any]:
+    """What labels_by_uid reads of an analysis: the label of each position and claim."""
+    evaluation = analysis["evaluation"]
+    return {
+        "evaluation": {
+            part: {key: {"label": value["label"]} for key, value in evaluation[part].items()}
+            for _kind, part, _text in VERDICTS
+        }
+    }
+
+
+def _changes(
+    topic: Topic,
+    previous: Publication | None,
+    document: dict[str, Any],
+    analysed: dict[str, Any],
+    last: _Compared | None,
+) -> str:
+    """What changed since the `previous` publication (None: there is none), compared (`last`)
+    then with its analysis, in words, with the replies from stakeholders accepted since."""
+    if last is None:
         changes = (
             f"First publication: {_count(len(document['claims']), 'claim')}, {_count(len(document['links']), 'link')}."
         )
     else:
-        # Of its analysis, only the labels are compared: the rest is let go before its
-        # snapshot is read.
-        old_labels = _labels(orjson.loads(zlib.decompress(previous.stored("analysis"))))
-        old = orjson.loads(zlib.decompress(previous.stored("snapshot")))
-        changes = describe(map_diff(old, document, old_labels, analysed), document)
+        diff = MapDiff(last.rows, verdict_changes(last.labels, document, analysed))
+        changes = describe(diff, document)
     replies = Reply.objects.accepted().filter(stance__topic=topic)
     if previous is not None:
         replies = replies.filter(decided_at__gt=previous.published_at)
@@ -323,17 +358,6 @@ def _changes(topic: Topic, previous: Publication | None, document: dict[str, Any
     if replied:
         changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
     return changes
-
-
-def _labels(analysis: dict[str, Any]) -> dict[str, Any]:
-    """What map_diff reads of an analysis: the label of each position and claim."""
-    evaluation = analysis["evaluation"]
-    return {
-        "evaluation": {
-            part: {key: {"label": value["label"]} for key, value in evaluation[part].items()}
-            for part in ("positions", "claims")
-        }
-    }
 
 
 # ---------------------------------------------------------------------------
@@ -598,6 +622,11 @@ def map_diff(
     """What was added, changed or removed between two snapshots (map documents), row by row
     (rows keyed by uid, stakeholders by slug), and the positions and claims whose label
     changed between their two analyses."""
+    return MapDiff(row_changes(old, new), verdict_changes(labels_by_uid(old, old_analysis), new, new_analysis))
+
+
+def row_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, PartDiff]:
+    """map_diff's rows added, changed or removed, part by part (DIFF_PARTS)."""
     old_ids, new_ids = _ids(old), _ids(new)
     parts = {}
     for part in DIFF_PARTS:
@@ -617,22 +646,37 @@ def map_diff(
             changed=changed,
             removed=[_comparable(row, old_ids) for k, row in before.items() if k not in after],
         )
+    return parts
+
+
+VERDICTS = (("position", "positions", "title"), ("claim", "claims", "text"))  # (kind, part, its words)
+
+
+def labels_by_uid(document: dict[str, Any], analysis: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The label of each position and claim of a snapshot's analysis, by part and uid: what
+    `verdict_changes` compares a later analysis with."""
+    labels = {}
+    for _kind, part, _text in VERDICTS:
+        uids = {row["id"]: row["uid"] for row in document.get(part, [])}
+        labels[part] = {uids[int(k)]: v["label"] for k, v in analysis["evaluation"][part].items() if int(k) in uids}
+    return labels
+
+
+def verdict_changes(
+    old_labels: dict[str, dict[str, str]], new: dict[str, Any], new_analysis: dict[str, Any]
+) -> list[VerdictChange]:
+    """map_diff's positions and claims whose label changed since `old_labels` (labels_by_uid)."""
     verdicts = []
-    for kind, part, text in (("position", "positions", "title"), ("claim", "claims", "text")):
-        old_labels = {
-            old_ids[part][int(k)]: v["label"]
-            for k, v in old_analysis["evaluation"][part].items()
-            if int(k) in old_ids[part]
-        }
+    for kind, part, text in VERDICTS:
         rows = {row["id"]: row for row in new.get(part, [])}
         for k, v in new_analysis["evaluation"][part].items():
             row = rows.get(int(k))
             if row is None:
                 continue
-            before = old_labels.get(row["uid"])
+            before = old_labels[part].get(row["uid"])
             if before is not None and before != v["label"]:
                 verdicts.append(VerdictChange(kind, row["uid"], row[text], before, v["label"]))
-    return MapDiff(parts, verdicts)
+    return verdicts
 
 
 SINGULAR = {
