@@ -128,8 +128,14 @@ class CompressedTextField(models.BinaryField):
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if isinstance(value, str):
-            value = zlib.compress(value.encode(), self.LEVEL)
+            value = self.compressed(value.encode())
         return super().get_db_prep_value(value, connection, prepared)
+
+    @classmethod
+    def compressed(cls, text: bytes) -> bytes:
+        """UTF-8 text as the column stores it. Given as the field's value, it is stored as it
+        is: a big text compressed as soon as it is made is never held twice (publish)."""
+        return zlib.compress(text, cls.LEVEL)
 
     def value_to_string(self, obj):
         return self.value_from_object(obj)

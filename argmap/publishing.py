@@ -18,6 +18,7 @@ evaluation at request time.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ from argmap.loading import (
 from argmap.models import (
     Citation,
     Claim,
+    CompressedTextField,
     Link,
     Position,
     Publication,
@@ -182,6 +184,9 @@ def analyse(data: MapData) -> bytes:
     the gaps, the bridges between divided stakeholders, the lens summaries of the stakeholders
     with most stances (lenses.lens_summaries, each stakeholder's page reads its own) and the
     possible duplicates (unless they take more than DUPLICATES_PER_VERSION comparisons)."""
+    # The duplicates first, while no evaluation is held: their comparison needs the most
+    # memory while it runs (150 MB at 100,000 claims), and keeps little.
+    duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
     graph = graph_from_map(data)
     evaluation = graph.evaluate(explain=True, cruxes=CRUXES)
     report = map_robustness(data, evaluation=evaluation, graph=graph)
@@ -189,23 +194,19 @@ def analyse(data: MapData) -> bytes:
     coalitions = map_coalitions(data)
     lensed = LensEvaluations(graph)  # the bridges and the lens summaries look through many of the same lenses
     found_bridges = map_bridges(data, graph, lensed)
+    # what each of the stakeholders with most stances sees through its lens (its page reads it)
+    lenses = map_lenses(
+        data, graph=graph, evaluation=evaluation, found_bridges=found_bridges, coalitions=coalitions, lensed=lensed
+    )
+    del lensed, graph  # (the lenses' whole-map evaluations: let go before the JSON is made)
     document = {
         "robustness": {"tried": report.tried, "untried": report.untried},  # the inferred links tried
         "evaluation": evaluation,
         "coalitions": coalitions,
         "gaps": map_gaps(data),
         "bridges": found_bridges,
-        # what each of the stakeholders with most stances sees through its lens (its page reads it)
-        "lenses": map_lenses(
-            data,
-            graph=graph,
-            evaluation=evaluation,
-            found_bridges=found_bridges,
-            coalitions=coalitions,
-            lensed=lensed,
-        ),
+        "lenses": lenses,
     }
-    duplicates = map_duplicates(data, DUPLICATES_PER_VERSION)
     if duplicates is not None:
         document["duplicates"] = duplicates
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
@@ -230,7 +231,8 @@ def publish(
         raise PermissionDenied("Only reviewers (with the publish_topic permission) may publish.")
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
-        previous = topic.publications.order_by("-number").first()
+        # (its snapshot and analysis are read only for the diff, and let go after it: _changes)
+        previous = topic.publications.without_documents().order_by("-number").first()
         if settings.STRICT_TWO_PERSON_RULE and user.pk in authors_since(
             topic, previous.published_at if previous else None
         ):
@@ -240,25 +242,22 @@ def publish(
             )
         number = (topic.publications.aggregate(n=Max("number"))["n"] or 0) + 1
         topic.publish()  # the snapshot's topic is published
+        # What is held at once, for a big map: one parse of the snapshot and one of the
+        # analysis. Their JSON is compressed as stored as soon as it is parsed, the last
+        # publication is compared before the analysis is made (its snapshot and analysis read
+        # then, and let go), and each is let go once written.
         step("reading the map")
         snapshot = snapshot_document(topic)
+        size = len(snapshot)
         document = orjson.loads(snapshot)
-        data = map_data(document)
-        step("analysing it")
-        analysis = analyse(data)
-        analysed = orjson.loads(analysis)  # (read back once: its keys as stored, for the diff and the rows)
+        snapshot = CompressedTextField.compressed(snapshot)
         step("comparing it with the last publication")
-        if previous is None:
-            changes = f"First publication: {_count(len(data.claims), 'claim')}, {_count(len(data.links), 'link')}."
-        else:
-            old = orjson.loads(previous.snapshot)
-            changes = describe(map_diff(old, document, orjson.loads(previous.analysis), analysed), document)
-        replies = Reply.objects.accepted().filter(stance__topic=topic)
-        if previous is not None:
-            replies = replies.filter(decided_at__gt=previous.published_at)
-        replied = replies.count()
-        if replied:
-            changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
+        last = _compared(previous, document)
+        step("analysing it")
+        analysis = analyse(map_data(document))
+        analysed = orjson.loads(analysis)  # (read back once: its keys as stored, for the diff and the rows)
+        analysis = CompressedTextField.compressed(analysis)
+        changes = _changes(topic, previous, document, analysed, last)
         # (saving it writes its public records too: public_records.records_after_publishing)
         step("storing it for the pages")
         publication = Publication(
@@ -271,14 +270,18 @@ def publish(
             is_correction=is_correction,
             correction_note=correction_note,
             changes=changes[:5000],
-            claim_count=len(data.claims),
-            snapshot=snapshot.decode(),
-            analysis=analysis.decode(),
+            claim_count=len(document["claims"]),
+            snapshot=snapshot,  # (compressed: stored as given)
+            analysis=analysis,
         )
         publication.full_clean(exclude=["snapshot", "analysis"])
         publication.save()
+        # Like a publication read without_documents(): whoever reads its snapshot or analysis
+        # reads it back from the database, as text.
+        del publication.snapshot, publication.analysis, snapshot, analysis
         # Its rows, laid out once, for the pages that read a slice of it (published_map.py).
-        store_rows(publication.pk, document, analysed, len(snapshot))
+        store_rows(publication.pk, document, analysed, size)
+        del document, analysed
         # Which of them the topic page reads, the same for every reader: worked out once, so
         # that the page reads them in one query (published_map.topic_plan). Set in the
         # transaction that makes the publication: page_plan is not among the columns the
@@ -299,6 +302,62 @@ def publish(
         # Its big documents (the map, the evaluation, the exports) are then written once,
         # compressed, by the worker (tasks.documents_after_publishing, api/documents.py).
     return publication
+
+
+@dataclass
+class _Compared:
+    """A publication compared with the last one before its analysis is made: the rows
+    changed, and the last one's labels (what is needed of its analysis)."""
+
+    rows: dict[str, PartDiff]
+    labels: dict[str, dict[str, str]]
+
+
+def _compared(previous: Publication | None, document: dict[str, Any]) -> _Compared | None:
+    """The map's rows compared with the `previous` publication's (None if there is none).
+    Its snapshot and analysis are read here, from their stored bytes, and let go on return;
+    its analysis first, of which only the labels are kept, before its snapshot is read."""
+    if previous is None:
+        return None
+    old_labels = _labels(orjson.loads(zlib.decompress(previous.stored("analysis"))))
+    old = orjson.loads(zlib.decompress(previous.stored("snapshot")))
+    return _Compared(row_changes(old, document), labels_by_uid(old, old_labels))
+
+
+def _labels(analysis: dict[str, Any]) -> dict[str, Any]:
+    """What labels_by_uid reads of an analysis: the label of each position and claim."""
+    evaluation = analysis["evaluation"]
+    return {
+        "evaluation": {
+            part: {key: {"label": value["label"]} for key, value in evaluation[part].items()}
+            for _kind, part, _text in VERDICTS
+        }
+    }
+
+
+def _changes(
+    topic: Topic,
+    previous: Publication | None,
+    document: dict[str, Any],
+    analysed: dict[str, Any],
+    last: _Compared | None,
+) -> str:
+    """What changed since the `previous` publication (None: there is none), compared (`last`)
+    then with its analysis, in words, with the replies from stakeholders accepted since."""
+    if last is None:
+        changes = (
+            f"First publication: {_count(len(document['claims']), 'claim')}, {_count(len(document['links']), 'link')}."
+        )
+    else:
+        diff = MapDiff(last.rows, verdict_changes(last.labels, document, analysed))
+        changes = describe(diff, document)
+    replies = Reply.objects.accepted().filter(stance__topic=topic)
+    if previous is not None:
+        replies = replies.filter(decided_at__gt=previous.published_at)
+    replied = replies.count()
+    if replied:
+        changes = f"{changes.rstrip('.')}; {_count(replied, 'reply')} from stakeholders accepted."
+    return changes
 
 
 # ---------------------------------------------------------------------------
@@ -563,6 +622,11 @@ def map_diff(
     """What was added, changed or removed between two snapshots (map documents), row by row
     (rows keyed by uid, stakeholders by slug), and the positions and claims whose label
     changed between their two analyses."""
+    return MapDiff(row_changes(old, new), verdict_changes(labels_by_uid(old, old_analysis), new, new_analysis))
+
+
+def row_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, PartDiff]:
+    """map_diff's rows added, changed or removed, part by part (DIFF_PARTS)."""
     old_ids, new_ids = _ids(old), _ids(new)
     parts = {}
     for part in DIFF_PARTS:
@@ -582,22 +646,37 @@ def map_diff(
             changed=changed,
             removed=[_comparable(row, old_ids) for k, row in before.items() if k not in after],
         )
+    return parts
+
+
+VERDICTS = (("position", "positions", "title"), ("claim", "claims", "text"))  # (kind, part, its words)
+
+
+def labels_by_uid(document: dict[str, Any], analysis: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The label of each position and claim of a snapshot's analysis, by part and uid: what
+    `verdict_changes` compares a later analysis with."""
+    labels = {}
+    for _kind, part, _text in VERDICTS:
+        uids = {row["id"]: row["uid"] for row in document.get(part, [])}
+        labels[part] = {uids[int(k)]: v["label"] for k, v in analysis["evaluation"][part].items() if int(k) in uids}
+    return labels
+
+
+def verdict_changes(
+    old_labels: dict[str, dict[str, str]], new: dict[str, Any], new_analysis: dict[str, Any]
+) -> list[VerdictChange]:
+    """map_diff's positions and claims whose label changed since `old_labels` (labels_by_uid)."""
     verdicts = []
-    for kind, part, text in (("position", "positions", "title"), ("claim", "claims", "text")):
-        old_labels = {
-            old_ids[part][int(k)]: v["label"]
-            for k, v in old_analysis["evaluation"][part].items()
-            if int(k) in old_ids[part]
-        }
+    for kind, part, text in VERDICTS:
         rows = {row["id"]: row for row in new.get(part, [])}
         for k, v in new_analysis["evaluation"][part].items():
             row = rows.get(int(k))
             if row is None:
                 continue
-            before = old_labels.get(row["uid"])
+            before = old_labels[part].get(row["uid"])
             if before is not None and before != v["label"]:
                 verdicts.append(VerdictChange(kind, row["uid"], row[text], before, v["label"]))
-    return MapDiff(parts, verdicts)
+    return verdicts
 
 
 SINGULAR = {

@@ -265,8 +265,8 @@ def test_the_worker_tells_the_reviewer_each_step_of_publishing_as_it_starts(smal
     assert seen == [
         "starting",
         "reading the map",
-        "analysing it",
         "comparing it with the last publication",
+        "analysing it",
         "storing it for the pages",
         "done",
     ]
@@ -300,8 +300,8 @@ def test_the_publish_benchmark_prints_publish_and_each_step():
     assert steps == [
         "its CPU time (this process)",
         "reading the map",
-        "analysing it",
         "comparing it with the last publication",
+        "analysing it",
         "storing it for the pages",
     ]
     assert Publication.objects.count() == 1  # the benchmark's own; each measured one was rolled back

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import django_filters as filters
@@ -267,14 +268,18 @@ class RelativeLinks:
         return location
 
 
+# Records read and written at a time: a million-claim map has 3 million of them.
+RECORDS_BATCH = 5000
+
+
 def representations(part: Part, topic_id: int) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
     """The objects of `part` that the topic's map includes, as the API's lists show them
-    now: (the representation, the columns it was read from)."""
+    now: (the representation, the columns it was read from), made RECORDS_BATCH at a time."""
     reader = part.reader
-    rows = list(
-        reader.values(part.included([topic_id]).order_by("pk")).annotate(**part.annotations).iterator(chunk_size=2000)
-    )
-    return zip(reader.rows(rows, RelativeLinks()), rows, strict=True)
+    values = reader.values(part.included([topic_id]).order_by("pk")).annotate(**part.annotations)
+    rows = values.iterator(chunk_size=RECORDS_BATCH)
+    while batch := list(islice(rows, RECORDS_BATCH)):
+        yield from zip(reader.rows(batch, RelativeLinks()), batch, strict=True)
 
 
 def write_records(publication) -> int:
@@ -282,7 +287,8 @@ def write_records(publication) -> int:
     (which they name): inside the caller's transaction, publish's, which holds the topic's
     lock, once the topic is saved as published. Returns how many were written."""
     topic_id = publication.topic_id
-    if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
 
         def as_json(value):  # COPY's text is parsed by the column's type: JSON as text will do
             return orjson.dumps(value).decode()
@@ -305,13 +311,23 @@ def write_records(publication) -> int:
                 )
 
     PublicRecord.objects.filter(topic_id=topic_id).delete()
-    # (read whole before COPY starts: the connection reads nothing else during a COPY)
-    written = list(rows())
     columns = ["part", "object_id", "rank", "sort_key", "slug", "body", "facts"]
     fixed = {"topic_id": topic_id, "publication_id": publication.pk}
-    if connection.vendor == "postgresql":
-        return _copy_records(written, columns, fixed)
-    return copy_rows(PublicRecord, columns, written, fixed={"topic": topic_id, "publication": publication.pk})
+    records, written = rows(), 0
+    # A batch at a time, each read whole before it is written: the connection reads
+    # nothing else while a COPY runs.
+    while batch := list(islice(records, RECORDS_BATCH)):
+        if postgresql:
+            written += _copy_records(batch, columns, fixed)
+        else:
+            written += copy_rows(PublicRecord, columns, batch, fixed={"topic": topic_id, "publication": publication.pk})
+    if postgresql:
+        table = connection.ops.quote_name(PublicRecord._meta.db_table)
+        with connection.cursor() as cursor:
+            # Fresh statistics for the columns search plans by (search.py): without them a common
+            # word is taken for a rare one, and a search at 1,000,000 claims took 570-740 ms, not 64.
+            cursor.execute(f"ANALYZE {table} (part, topic_id, search_document)")
+    return written
 
 
 def _copy_records(rows: list[tuple], columns: list[str], fixed: dict[str, int]) -> int:
@@ -323,10 +339,6 @@ def _copy_records(rows: list[tuple], columns: list[str], fixed: dict[str, int]) 
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row((*row, *fixed.values()))
-    with connection.cursor() as cursor:
-        # Fresh statistics for the columns search plans by (search.py): without them a common
-        # word is taken for a rare one, and a search at 1,000,000 claims took 570-740 ms, not 64.
-        cursor.execute(f"ANALYZE {table} (part, topic_id, search_document)")
     return len(rows)
 
 
