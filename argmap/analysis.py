@@ -480,7 +480,7 @@ class _Words:
             WORD_GLYPHS[words],
             _sentence(kind, strength, why, found),
             effects,
-            max(len(why.contributions) - WHY_LISTED, 0),
+            max(why.supporter_count + why.opponent_count - WHY_LISTED, 0),
             _verdict(label, why),
             [self.mention(claim_id) for claim_id in why.because[:BECAUSE_LISTED]],
             self.robustness(assessment),
@@ -488,7 +488,7 @@ class _Words:
             _DUPLICATE_REASONS[duplicates[0].reason] if len({d.reason for d in duplicates}) == 1 else
             "they cite the same passage, or their texts are nearly the same" if duplicates else "",
             self.lens_difference(assessment, kind),
-            because_unlisted=max(len(why.because) - BECAUSE_LISTED, 0),
+            because_unlisted=max(why.because_count - BECAUSE_LISTED, 0),
         )  # fmt: skip
 
     def robustness(self, assessment: Assessment) -> str:
@@ -587,8 +587,7 @@ def _sentence(kind: str, strength: float, why: Explanation, evidence: Evidence |
             start = f"It starts at {base}, {_from_evidence(evidence)}."
     if not why.contributions:
         return f"{start} Nothing argues for or against it yet, so it stays at {base}."
-    supporters = sum(1 for c in why.contributions if c.polarity == "supports")
-    opponents = len(why.contributions) - supporters
+    supporters, opponents = why.supporter_count, why.opponent_count
     sides = []
     if supporters:
         sides.append(_side(supporters, "supporter", why.support, "for"))
@@ -618,11 +617,11 @@ def _sentence(kind: str, strength: float, why: Explanation, evidence: Evidence |
 
 def _verdict(label: str, why: Explanation) -> str:
     """Why a position or claim is accepted, rejected or undecided, in plain words."""
-    opposed = any(c.polarity == "opposes" for c in why.contributions)
+    opposed = why.opponent_count > 0
     if label == "accepted":
         return "Accepted: every claim against it is itself rejected." if opposed else "Accepted: nothing opposes it."
     if label == "rejected":
-        if len(why.because) == 1:
+        if why.because_count == 1:
             return "Rejected: this claim against it stands unanswered (it is accepted):"
         return "Rejected: these claims against it stand unanswered (they are accepted):"
     return (

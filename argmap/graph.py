@@ -181,6 +181,20 @@ class Explanation:
     )  # alternatives: the other positions still standing, which keep it undecided
     assumed_accepted: bool = False  # a what-if or lens: held beyond dispute (strength 1, accepted)
 
+    # How many claims argue for and against it, and how many its label is "because" of: a
+    # page lists the first few of each (analysis.py) and says how many more there are.
+    @property
+    def supporter_count(self) -> int:
+        return sum(1 for c in self.contributions if c.polarity == "supports")
+
+    @property
+    def opponent_count(self) -> int:
+        return len(self.contributions) - self.supporter_count
+
+    @property
+    def because_count(self) -> int:
+        return len(self.because)
+
 
 @dataclass(slots=True)
 class Assessment:

@@ -117,7 +117,7 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
         layout = {"counts": counts(key), "descendants": tree.descendants.get(key, 0)}
         yield (
             publication_id, "positions", row["id"], None, row["order"], None,
-            stored["strength"] if stored else None, _dumps(row), _dumps(layout), _dumps(stored) if stored else "",
+            stored["strength"] if stored else None, _dumps(row), _dumps(layout), _stored(stored),
         )  # fmt: skip
     for row in sorted(document["claims"], key=lambda row: places[row["id"]]):
         claim_id = row["id"]
@@ -133,7 +133,7 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
         }
         yield (
             publication_id, "claims", claim_id, parent or 0, rank, None,
-            stored["strength"] if stored else None, _dumps(row), _dumps(layout), _dumps(stored) if stored else "",
+            stored["strength"] if stored else None, _dumps(row), _dumps(layout), _stored(stored),
         )  # fmt: skip
     for row in sorted(document["links"], key=lambda row: (places[_target(row)], ranks[row["id"]])):
         target = _target(row)
@@ -167,6 +167,31 @@ def map_rows(publication_id: int, document: dict[str, Any], analysis: dict[str, 
     for part in ("relationships", "salience"):
         for row in document[part]:
             yield (publication_id, part, row["id"], None, None, None, None, _dumps(row), "", "")
+
+
+def _stored(assessment: dict[str, Any] | None) -> str:
+    """A row's assessment column: the assessment as a page reads it (_listed), or nothing."""
+    return _dumps(_listed(assessment)) if assessment else ""
+
+
+def _listed(stored: dict[str, Any]) -> dict[str, Any]:
+    """An assessment as a page reads it: its why with the first WHY_LISTED contributions and
+    BECAUSE_LISTED becauses, and how many of each there are (ListedExplanation). A position
+    of a million-claim map has thousands of contributions (330 KB of JSON each), which every
+    topic page would otherwise parse to list five."""
+    why = stored.get("why")
+    if why is None:
+        return stored
+    supporters = sum(1 for c in why["contributions"] if c["polarity"] == "supports")
+    return {
+        **stored,
+        "why": {
+            **why,
+            "contributions": why["contributions"][:WHY_LISTED],
+            "because": why["because"][:BECAUSE_LISTED],
+            "counts": [supporters, len(why["contributions"]) - supporters, len(why["because"])],
+        },
+    }
 
 
 def _target(link: Row) -> int:
@@ -818,11 +843,33 @@ def path_to(publication_id: int, claim_id: int, *, limit: int = 1000) -> list[in
         return [row[0] for row in cursor.fetchall()]
 
 
+@dataclass
+class ListedExplanation(Explanation):
+    """A why as a publication's rows keep it (_listed): its first contributions and becauses,
+    and how many there are of each."""
+
+    counts: tuple[int, int, int] = (0, 0, 0)  # supporters, opponents, becauses
+
+    @property
+    def supporter_count(self) -> int:
+        return self.counts[0]
+
+    @property
+    def opponent_count(self) -> int:
+        return self.counts[1]
+
+    @property
+    def because_count(self) -> int:
+        return self.counts[2]
+
+
 def _assessment(row: dict[str, Any]) -> Assessment:
     why = row["why"]
     explanation = None
     if why is not None:
-        explanation = Explanation(**{**why, "contributions": [Contribution(**c) for c in why["contributions"]]})
+        # a row's why (listed, with its counts), or a whole stored analysis's
+        kind = ListedExplanation if "counts" in why else Explanation
+        explanation = kind(**{**why, "contributions": [Contribution(**c) for c in why["contributions"]]})
     return Assessment(
         row["id"], row["strength"], row["label"], explanation, row.get("check"), row.get("share"),
         row.get("robust"), row.get("flip"), row.get("flips_to"),

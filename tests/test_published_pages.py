@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from argmap.models import Link, Publication, PublishedRow
+from argmap.analysis import BECAUSE_LISTED, WHY_LISTED
+from argmap.models import Link, Polarity, Publication, PublishedRow
 from argmap.published_map import LEVELS, map_rows, path_to, write_rows
 from argmap.publishing import publish, published_document, published_map
 from argmap.synthetic import generate_map
 from argmap.tree import build_tree
-from tests.factories import ReviewerFactory, published_synthetic
+from tests.factories import ClaimFactory, LinkFactory, PositionFactory, ReviewerFactory, published_synthetic
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,28 @@ def test_robustness_is_stored_with_the_publication_and_served_as_the_live_map_s(
         if orjson.loads(row.assessment or "{}").get("flip")
     }
     assert stored == fragile
+
+
+def test_a_row_keeps_the_listed_part_of_a_why_and_the_page_counts_the_rest_as_the_whole_why_does(client, reviewer):
+    # A position of a million-claim map has thousands of contributions (330 KB of JSON):
+    # its row keeps the WHY_LISTED a page lists, the BECAUSE_LISTED it names, and the counts.
+    position = PositionFactory()
+    for polarity, claims in ((Polarity.OPPOSES, 14), (Polarity.SUPPORTS, 3)):
+        for _ in range(claims):
+            LinkFactory(claim=ClaimFactory(topic=position.topic), target_position=position, polarity=polarity)
+    publication = publish(position.topic, user=reviewer)
+    row = PublishedRow.objects.get(publication=publication, part="positions", object_id=position.pk)
+    listed = orjson.loads(row.assessment)["why"]
+    whole = orjson.loads(Publication.objects.get(pk=publication.pk).analysis)["evaluation"]["positions"]
+    whole = whole[str(position.pk)]["why"]
+    assert listed["contributions"] == whole["contributions"][:WHY_LISTED]
+    assert listed["because"] == whole["because"][:BECAUSE_LISTED]
+    assert len(whole["contributions"]) == 17
+    assert listed["counts"] == [3, 14, 14]
+    cache.clear()
+    html = client.get(position.topic.get_absolute_url()).content.decode()
+    assert "Its 3 supporters together count" in html
+    assert "its 14 opponents together count" in html
+    assert f'<li class="note">and {17 - WHY_LISTED} more, each moving it less</li>' in html
+    assert f'<li class="note">and {14 - BECAUSE_LISTED} more</li>' in html
+    assert "Rejected: these claims against it stand unanswered" in html
