@@ -19,10 +19,11 @@ from django.db import IntegrityError, transaction
 
 from argmap.api.analysis import READ_BY_OTHER_PARTS, published_analysis_document, published_evaluation_document
 from argmap.interchange import FORMATS
+from argmap.loading import MapColumns
 from argmap.models import CompressedTextField, Publication, PublicationDocument, Topic
 from argmap.published_documents import ANALYSIS_PARTS, MAP, export_name
 from argmap.published_map import published_version
-from argmap.publishing import Edition, publication_export, published_topic
+from argmap.publishing import Edition, publication_columns, publication_export, published_topic
 
 NAMES = (MAP, *ANALYSIS_PARTS, *(export_name(format) for format in FORMATS))
 EVALUATION = "evaluation"
@@ -83,9 +84,11 @@ def documents_of(publication: Publication, topic: Topic, names: Collection[str] 
         del edition  # (and with it the analysis, once the last part written is let go)
     shown = published_topic(publication, document)
     shown.slug = topic.slug
+    columns = publication_columns(document)
+    del document  # (its rows: the columns hold their values)
     for format in formats:
         spec = FORMATS[format]
-        write = partial(_export_chunks, shown, document, format)
+        write = partial(_export_chunks, shown, columns, format)
         yield Document(export_name(format), spec.content_type, write, f"{topic.slug}.{spec.extension}")
 
 
@@ -97,8 +100,8 @@ def _analysis_chunks(part: str, topic: Topic, edition: Edition) -> Iterable[byte
     return [published_analysis_document(part, topic, edition)]
 
 
-def _export_chunks(shown: Topic, document: dict, format: str) -> Iterable[bytes]:
-    return publication_export(shown, document, format).content
+def _export_chunks(shown: Topic, columns: MapColumns, format: str) -> Iterable[bytes]:
+    return publication_export(shown, columns, format).content
 
 
 def store_documents(publication_id: int) -> dict[str, str]:
