@@ -842,18 +842,26 @@ def export_publication(publication_id: int, topic: Topic, format: str) -> Export
     document = published_document(publication)
     shown = published_topic(publication, document)
     shown.slug = topic.slug
-    exported = publication_export(shown, document, format)
+    exported = publication_export(shown, publication_columns(document), format)
     return Export(exported.content_type, exported.filename, kept_export(key, exported.content))
 
 
-def publication_export(shown: Topic, document: dict[str, Any], format: str) -> Export:
-    """The map `document` (a publication's snapshot) in `format`, for the topic as `shown`
-    (as published, under its slug now): written as it is consumed."""
-    spec = FORMATS[format]
-    columns = MapColumns(
+def publication_columns(document: dict[str, Any]) -> MapColumns:
+    """The map `document` (a publication's snapshot) column by column (MAP_COLUMNS), as the
+    exports read it: the rows' values in lists, without the rows, which can then be let go."""
+    return MapColumns(
         {
             part: {column: [row[column] for row in document[part]] for column in columns}
-            for part, (_table, columns) in spec.columns.items()
+            for part, (_table, columns) in MAP_COLUMNS.items()
         }
     )
-    return Export(spec.content_type, f"{shown.slug}.{spec.extension}", spec.write(shown, columns))
+
+
+def publication_export(shown: Topic, columns: MapColumns, format: str) -> Export:
+    """The map `columns` (a publication's snapshot, publication_columns) in `format`, for the
+    topic as `shown` (as published, under its slug now): written as it is consumed."""
+    spec = FORMATS[format]
+    read = MapColumns(
+        {part: {column: columns[part][column] for column in names} for part, (_table, names) in spec.columns.items()}
+    )
+    return Export(spec.content_type, f"{shown.slug}.{spec.extension}", spec.write(shown, read))

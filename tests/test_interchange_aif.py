@@ -41,9 +41,10 @@ def stances_of(topic):
 def test_export_has_the_shape_aifdb_serves(demo_topic):
     aif = orjson.loads(exported(demo_topic, "aif"))
     assert set(aif) == {"nodes", "edges", "locutions", "participants", "argmap"}
-    assert all(set(node) == {"nodeID", "text", "type", "timestamp"} for node in aif["nodes"])
+    # in this order, as AIFdb writes them (and argmap did as dicts, before Node and Edge)
+    assert all(list(node) == ["nodeID", "text", "type", "timestamp"] for node in aif["nodes"])
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", node["timestamp"]) for node in aif["nodes"])
-    assert all(set(edge) == {"edgeID", "fromID", "toID", "formEdgeID"} for edge in aif["edges"])
+    assert all(list(edge) == ["edgeID", "fromID", "toID", "formEdgeID"] for edge in aif["edges"])
     assert all(edge["formEdgeID"] is None for edge in aif["edges"])
     types = [node["type"] for node in aif["nodes"]]
     links = Link.objects.filter(claim__topic=demo_topic)

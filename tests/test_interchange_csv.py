@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
-from argmap.interchange.csv import cell, uncell
+from argmap.interchange.csv import cell, table, uncell
 from argmap.models import Topic
 from tests.factories import LinkFactory, PositionFactory, StakeholderFactory, StanceFactory, TopicFactory
 from tests.interchange import argument, exported, imported, problems, statements
@@ -49,6 +49,19 @@ def zipped(**files: str) -> bytes:
 def test_cells_that_a_spreadsheet_would_run_are_escaped(value, written):
     assert cell(value) == written
     assert uncell(written) == ("" if value is None else str(value))
+
+
+def test_a_table_is_its_csv_text_in_utf8_after_a_byte_order_mark():
+    """Encoded as it is written (never held as text): the bytes the text would encode to."""
+    rows = [
+        ("ref", "text", "score"),
+        ("C1", 'Quotes "inside", commas, and\r\nline breaks\n', 0.5),
+        ("C2", "Émigré 🙂 مرحبا, e\u0301", None),
+        ("C3", "", 1),
+    ] * 3000
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    assert table(rows).getvalue() == b"\xef\xbb\xbf" + text.getvalue().encode()
 
 
 def test_export_is_a_zip_of_four_tables_with_formulas_escaped():

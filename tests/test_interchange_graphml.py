@@ -11,6 +11,7 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
+from argmap.interchange import export_map, graphml
 from argmap.interchange.graphml import NOT_XML, xml_text
 from argmap.loading import load_map
 from argmap.models import Link, Stance, Topic
@@ -50,6 +51,15 @@ def test_networkx_reads_every_node_and_edge_of_the_map(demo_topic):
     }
     assert edges["part_of"] == 1  # the UK AI Security Institute is part of the UK Government
     assert graph.graph["text"] == demo_topic.question
+
+
+def test_the_graphml_is_written_in_bounded_chunks_the_same_whatever_their_size(demo_topic, monkeypatch):
+    whole = exported(demo_topic, "graphml")
+    monkeypatch.setattr(graphml, "LINES_PER_CHUNK", 3)
+    chunks = list(export_map(demo_topic, "graphml").content)
+    assert b"".join(chunks) == whole
+    assert len(chunks) > whole.count(b"<node ") // 3
+    assert max(chunk.count(b"</node>\n") + chunk.count(b"</edge>\n") for chunk in chunks) <= 3
 
 
 def test_links_carry_their_polarity_and_claims_their_text_and_score(demo_topic):

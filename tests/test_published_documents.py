@@ -118,35 +118,46 @@ def test_publishing_writes_each_document_once(published):
 
 def test_the_documents_parse_the_snapshot_once_and_never_make_it_a_str(published, monkeypatch):
     """What bounds the memory of a big map's documents: its snapshot and analysis read as
-    stored bytes (not decoded into a str), each parsed once, one Edition for the analysis
-    parts, and each document built and written once."""
+    stored bytes (not decoded into a str) and each parsed once, the evaluation written from
+    the analysis before the snapshot is parsed, one Edition for the other analysis parts,
+    and each document built and written once."""
     publication = published["publication"]
     written = {name: gzip.decompress(bytes(stored(publication, name).gzip)) for name in NAMES}
     PublicationDocument.objects.all().delete()
-    counted = {"editions": 0, "parses": 0, "built": []}
-    edition, parse, compress = Edition.published.__func__, documents.orjson.loads, documents.compress
+    texts = {zlib.decompress(publication.stored(field)): field for field in ("snapshot", "analysis")}
+    steps = []
+    edition, parse, store = Edition.published.__func__, documents.orjson.loads, documents._store
 
     def counting_edition(cls, *args, **kwargs):
-        counted["editions"] += 1
+        steps.append("Edition")
         return edition(cls, *args, **kwargs)
 
     def counting_parse(value):
-        counted["parses"] += 1
+        steps.append(f"parse {texts.get(value, 'a row')}")
         return parse(value)
 
-    def counting_compress(chunks):
-        counted["built"].append(None)
-        return compress(chunks)
+    def counting_store(publication, topic, document):
+        steps.append(document.name)
+        return store(publication, topic, document)
 
     def refuse(*args, **kwargs):
         raise AssertionError("the snapshot or the analysis made a str")
 
     monkeypatch.setattr(Edition, "published", classmethod(counting_edition))
     monkeypatch.setattr(documents.orjson, "loads", counting_parse)
-    monkeypatch.setattr(documents, "compress", counting_compress)
+    monkeypatch.setattr(documents, "_store", counting_store)
     monkeypatch.setattr(CompressedTextField, "from_db_value", refuse)
     assert store_documents(publication.pk) == dict.fromkeys(documents.NAMES, "stored")
-    assert counted == {"editions": 1, "parses": 2, "built": [None] * len(NAMES)}  # the snapshot, the analysis
+    assert steps == [
+        MAP,  # the stored snapshot decompressed as it is written, not parsed
+        "parse analysis",
+        "parse a row",  # the topic's published row, for the version the evaluation names
+        "evaluation",
+        "parse snapshot",  # once the evaluation (and most of the analysis) is let go
+        "Edition",
+        *(part for part in ANALYSIS_PARTS if part != "evaluation"),
+        *(export_name(format) for format in FORMATS),
+    ]
     monkeypatch.undo()
     for name in NAMES:  # the same bytes as written before
         assert gzip.decompress(bytes(stored(publication, name).gzip)) == written[name], name
@@ -171,6 +182,22 @@ def test_only_the_missing_documents_are_built(published, monkeypatch):
     outcome = store_documents(publication.pk)
     assert {name for name, state in outcome.items() if state == "stored"} == {MAP, export_name("csv")}
     assert gzip.decompress(bytes(stored(publication, MAP).gzip)) == publication.snapshot.encode()
+
+
+def test_the_evaluation_is_written_from_the_analysis_without_reading_the_snapshot(published, monkeypatch):
+    publication = published["publication"]
+    written = gzip.decompress(bytes(stored(publication, "evaluation").gzip))
+    publication.documents.filter(name="evaluation").delete()
+    read = Publication.stored
+
+    def only_the_analysis(self, field):
+        assert field == "analysis", "read the snapshot"
+        return read(self, field)
+
+    monkeypatch.setattr(Publication, "stored", only_the_analysis)
+    outcome = store_documents(publication.pk)
+    assert [name for name, state in outcome.items() if state == "stored"] == ["evaluation"]
+    assert gzip.decompress(bytes(stored(publication, "evaluation").gzip)) == written
 
 
 def test_a_stored_text_is_decompressed_in_bounded_pieces(published):

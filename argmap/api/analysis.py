@@ -516,7 +516,7 @@ class TopicAnalysisActions:
             if without is not None:
                 stakeholder_id = stakeholder_in(topic, edition, without, "without_stakeholder")
             if edition is not None and stakeholder_id is None and not reject and not basis:
-                return published_evaluation(edition)  # computed once, when it was published
+                return published_evaluation(edition.analysis)  # computed once, when it was published
             report = None
             if edition is None:
                 rows = load_graph_rows(topic.pk)
@@ -713,15 +713,20 @@ def analysis_document(topic: Topic, edition: Edition | None, body: dict) -> byte
     """An analysis endpoint's JSON: the topic (by its slug now), the version it was computed
     from, and `body`."""
     version = topic.version if edition is None else edition.topic.version
-    return orjson.dumps({"topic": topic.slug, "version": version, **body}, option=orjson.OPT_NON_STR_KEYS)
+    return versioned_document(topic.slug, version, body)
 
 
-def published_evaluation(edition: Edition) -> dict:
-    """The evaluation stored with a publication, as the evaluation endpoint answers it."""
+def versioned_document(slug: str, version: int, body: dict) -> bytes:
+    return orjson.dumps({"topic": slug, "version": version, **body}, option=orjson.OPT_NON_STR_KEYS)
+
+
+def published_evaluation(analysis: dict) -> dict:
+    """The evaluation stored with a publication (its stored `analysis`), as the evaluation
+    endpoint answers it."""
     return evaluation_body(
-        stored_evaluation(edition.analysis),
+        stored_evaluation(analysis),
         {"without_stakeholder": None, "basis": None},
-        stored=edition.analysis.get("robustness"),  # publications made before it was stored: None
+        stored=analysis.get("robustness"),  # publications made before it was stored: None
     )
 
 
@@ -776,7 +781,7 @@ def gaps_body(topic: Topic, edition: Edition | None) -> dict:
 
 
 PUBLISHED_PARTS = {
-    "evaluation": lambda topic, edition: published_evaluation(edition),
+    "evaluation": lambda topic, edition: published_evaluation(edition.analysis),
     "coalitions": coalitions_body,
     "gaps": gaps_body,
     "bridges": bridges_body,
@@ -787,3 +792,15 @@ def published_analysis_document(part: str, topic: Topic, edition: Edition) -> by
     """What the endpoint of `part` (PUBLISHED_PARTS) answers the public for a publication,
     without a what-if: the bytes published_documents.py stores."""
     return analysis_document(topic, edition, PUBLISHED_PARTS[part](topic, edition))
+
+
+# What the parts other than the evaluation read of a publication's stored analysis: the
+# evaluation and the lenses, most of it, are not needed once the evaluation is written.
+READ_BY_OTHER_PARTS = ("coalitions", "gaps", "bridges", "duplicates")
+
+
+def published_evaluation_document(topic: Topic, version: int, analysis: dict) -> bytes:
+    """What the evaluation endpoint answers the public for a publication of `topic` at
+    `version`, from its stored `analysis` alone: published_analysis_document("evaluation")
+    without the parsed map, which api/documents.py parses only once it is written."""
+    return versioned_document(topic.slug, version, published_evaluation(analysis))

@@ -17,13 +17,16 @@ from functools import partial
 import orjson
 from django.db import IntegrityError, transaction
 
-from argmap.api.analysis import published_analysis_document
+from argmap.api.analysis import READ_BY_OTHER_PARTS, published_analysis_document, published_evaluation_document
 from argmap.interchange import FORMATS
+from argmap.loading import MapColumns
 from argmap.models import CompressedTextField, Publication, PublicationDocument, Topic
 from argmap.published_documents import ANALYSIS_PARTS, MAP, export_name
-from argmap.publishing import Edition, publication_export, published_topic
+from argmap.published_map import published_version
+from argmap.publishing import Edition, publication_columns, publication_export, published_topic
 
 NAMES = (MAP, *ANALYSIS_PARTS, *(export_name(format) for format in FORMATS))
+EVALUATION = "evaluation"
 
 
 @dataclass
@@ -50,40 +53,55 @@ def documents_of(publication: Publication, topic: Topic, names: Collection[str] 
     """The documents `names` of `publication` as the endpoints serve them to the public, with
     `topic` (its slug now) naming them, each written only when asked for.
 
-    What they hold at once is one parse of the map: the map document is the stored snapshot
-    decompressed in chunks as it is written; the snapshot is then parsed once, from its
-    bytes (never made a str), when the first other document is asked for; the stored
-    analysis too if an analysis part is, let go before the exports, which do not read it."""
-    snapshot = publication.stored("snapshot")
+    What they hold at once is one parse of the stored analysis or of the map, never both
+    whole: the map document is the stored snapshot decompressed in chunks as it is written;
+    the analysis is parsed if an analysis part is asked for, the evaluation written from it
+    alone (the version it names read from the topic's published row), and all but what the
+    other parts read of it (READ_BY_OTHER_PARTS) let go; only then is the snapshot parsed,
+    once, for those parts and the exports, which do not read the analysis. Both are parsed
+    from their stored bytes, never made a str."""
     if MAP in names:
-        yield Document(MAP, "application/json", partial(CompressedTextField.text_chunks, snapshot))
+        chunks = partial(CompressedTextField.text_chunks, publication.stored("snapshot"))
+        yield Document(MAP, "application/json", chunks)
+        del chunks  # (the stored snapshot: let go once written)
     parts = [part for part in ANALYSIS_PARTS if part in names]
     formats = [format for format in FORMATS if export_name(format) in names]
-    if not parts and not formats:
-        return
-    document = orjson.loads(zlib.decompress(snapshot))
-    del snapshot
     if parts:
         analysis = orjson.loads(zlib.decompress(publication.stored("analysis")))
+        if EVALUATION in parts:
+            version = published_version(publication.pk)
+            yield Document(EVALUATION, "application/json", partial(_evaluation_chunks, topic, version, analysis))
+        analysis = {key: analysis[key] for key in READ_BY_OTHER_PARTS if key in analysis}
+    others = [part for part in parts if part != EVALUATION]
+    if not others and not formats:
+        return
+    document = orjson.loads(zlib.decompress(publication.stored("snapshot")))
+    if others:
         edition = Edition.published(publication, topic, document=document, analysis=analysis)
         del analysis
-        for part in parts:
+        for part in others:
             yield Document(part, "application/json", partial(_analysis_chunks, part, topic, edition))
         del edition  # (and with it the analysis, once the last part written is let go)
     shown = published_topic(publication, document)
     shown.slug = topic.slug
+    columns = publication_columns(document)
+    del document  # (its rows: the columns hold their values)
     for format in formats:
         spec = FORMATS[format]
-        write = partial(_export_chunks, shown, document, format)
+        write = partial(_export_chunks, shown, columns, format)
         yield Document(export_name(format), spec.content_type, write, f"{topic.slug}.{spec.extension}")
+
+
+def _evaluation_chunks(topic: Topic, version: int, analysis: dict) -> Iterable[bytes]:
+    return [published_evaluation_document(topic, version, analysis)]
 
 
 def _analysis_chunks(part: str, topic: Topic, edition: Edition) -> Iterable[bytes]:
     return [published_analysis_document(part, topic, edition)]
 
 
-def _export_chunks(shown: Topic, document: dict, format: str) -> Iterable[bytes]:
-    return publication_export(shown, document, format).content
+def _export_chunks(shown: Topic, columns: MapColumns, format: str) -> Iterable[bytes]:
+    return publication_export(shown, columns, format).content
 
 
 def store_documents(publication_id: int) -> dict[str, str]:
@@ -100,6 +118,7 @@ def store_documents(publication_id: int) -> dict[str, str]:
     if missing:
         for document in documents_of(publication, topic, missing):
             outcome[document.name] = "stored" if _store(publication, topic, document) else "kept"
+            del document  # what it was written from is let go before the next is made
     return {name: outcome[name] for name in NAMES}
 
 

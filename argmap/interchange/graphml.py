@@ -19,6 +19,7 @@ external entities) before they expand.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections import Counter
@@ -57,6 +58,7 @@ HEAD = (
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 NEEDS_ESCAPING = re.compile('[&<>"\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 RELATIONSHIP_LABELS = dict(RelationshipKind.choices)
+LINES_PER_CHUNK = 4000  # nodes and edges per chunk written: about a megabyte
 # What the writer reads of a map: the columns its nodes and edges carry.
 COLUMNS = some_columns(
     positions=("id", "uid", "title"),
@@ -88,6 +90,12 @@ def _text(key: str, text: str | None) -> str:
     return f'<data key="{key}">{xml_text(text)}</data>' if text else ""
 
 
+def _chunks(lines: Iterator[str]) -> Iterator[bytes]:
+    """`lines` encoded LINES_PER_CHUNK at a time: the document is never held whole."""
+    while batch := list(itertools.islice(lines, LINES_PER_CHUNK)):
+        yield "".join(batch).encode()
+
+
 def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
     """The GraphML document of `topic`, whose map is `data`, in chunks of UTF-8.
 
@@ -107,16 +115,16 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
         """The node of each pair: the position if there is one, else the claim."""
         return [position[p] if p else claim[c] for p, c in zip(position_ids, claim_ids, strict=True)]
 
-    def chunks() -> Iterator[bytes]:
+    def lines() -> Iterator[str]:
         question = _text("g_text", topic.question)
-        yield f'{HEAD}  <graph id="{xml_text(topic.slug)}" edgedefault="directed">{question}\n'.encode()
-        lines = [
+        yield f'{HEAD}  <graph id="{xml_text(topic.slug)}" edgedefault="directed">{question}\n'
+        yield from (
             f'    <node id="{node}"><data key="n_kind">position</data>{_text("n_text", title)}'
             f'<data key="n_uid">{uid}</data></node>\n'
             for node, title, uid in zip(position.values(), positions["title"], positions["uid"], strict=True)
-        ]
+        )
         source_uid = dict(zip(sources["id"], sources["uid"], strict=True))
-        lines += [
+        yield from (
             f'    <node id="{node}"><data key="n_kind">claim</data>{_text("n_text", text)}'
             f'<data key="n_uid">{uid}</data><data key="n_base_score">{score}</data>'
             f'<data key="n_claim_kind">{kind}</data><data key="n_fact_check">{check}</data>'
@@ -125,21 +133,20 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
                 claim.values(), claims["text"], claims["uid"], claims["base_score"], claims["kind"],
                 claims["fact_check"], claims["settled_by_id"], claims["score_reason"], strict=True,
             )
-        ]  # fmt: skip
-        lines += [
+        )  # fmt: skip
+        yield from (
             f'    <node id="{node}"><data key="n_kind">stakeholder</data>'
             f"{_text('n_text', name)}{_text('n_url', url)}</node>\n"
             for node, name, url in zip(stakeholder.values(), stakeholders["name"], stakeholders["url"], strict=True)
-        ]
-        lines += [
+        )
+        yield from (
             f'    <node id="{node}"><data key="n_kind">source</data>{_text("n_text", title)}'
             f'{_text("n_url", url)}<data key="n_uid">{uid}</data></node>\n'
             for node, title, url, uid in zip(
                 source.values(), sources["title"], sources["url"], sources["uid"], strict=True
             )
-        ]
-        yield "".join(lines).encode()
-        lines = [
+        )
+        yield from (
             f'    <edge id="link-{uid}" source="{claim[premise]}" target="{conclusion}">'
             f'<data key="e_kind">link</data><data key="e_polarity">{polarity}</data>'
             f'<data key="e_basis">{basis}</data></edge>\n'
@@ -151,8 +158,8 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
                 links["basis"],
                 strict=True,
             )
-        ]
-        lines += [
+        )
+        yield from (
             f'    <edge id="stance-{uid}" source="{stakeholder[holder]}" target="{subject}">'
             f'<data key="e_kind">stance</data><data key="e_polarity">{stance}</data>'
             f'<data key="e_stakeholder">{slug[holder]}</data>{_text("e_text", quote)}</edge>\n'
@@ -164,15 +171,15 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
                 stances["quote"],
                 strict=True,
             )
-        ]
-        lines += [
+        )
+        yield from (
             f'    <edge id="citation-{uid}" source="{claim[citing]}" target="{source[cited]}">'
             f'<data key="e_kind">citation</data>{_text("e_text", quote)}</edge>\n'
             for uid, citing, cited, quote in zip(
                 citations["uid"], citations["claim_id"], citations["source_id"], citations["quote"], strict=True
             )
-        ]
-        lines += [
+        )
+        yield from (
             f'    <edge id="relationship-{uid}" source="{stakeholder[one]}" target="{stakeholder[other]}">'
             f'<data key="e_kind">relationship</data>{_text("e_text", RELATIONSHIP_LABELS.get(kind, kind))}'
             f'<data key="e_basis">{basis}</data></edge>\n'
@@ -184,19 +191,18 @@ def write(topic: Topic, data: MapColumns) -> Iterator[bytes]:
                 relationships["basis"],
                 strict=True,
             )
-        ]
-        lines += [
+        )
+        yield from (
             f'    <edge id="part-of-{part_slug}" source="{stakeholder[part]}" target="{stakeholder[whole]}">'
             f'<data key="e_kind">part_of</data></edge>\n'
             for part, part_slug, whole in zip(
                 stakeholders["id"], stakeholders["slug"], stakeholders["parent_id"], strict=True
             )
             if whole is not None
-        ]
-        lines.append("  </graph>\n</graphml>\n")
-        yield "".join(lines).encode()
+        )
+        yield "  </graph>\n</graphml>\n"
 
-    return chunks()
+    return _chunks(lines())
 
 
 # ---------------------------------------------------------------------------
