@@ -215,23 +215,18 @@ def _places(
     so that what a page reads sits together in the table: the first claims under each
     position, the claims a level opens below them, any branch's level, each one run of rows.
     At 1,000,000 claims a topic page's rows otherwise lay scattered over thousands of pages."""
-    places = {key: place for place, key in enumerate(positions)}
-    level = [
-        claim_id
-        for key in positions
-        for link_id, claim_id, _polarity in ranked.get(key, ())
-        if tree.placed_by.get(claim_id) == link_id
-    ]
-    level += unattached
-    while level:
-        for claim_id in level:
-            places[claim_id] = len(places)
+    places: dict[int, int] = {}
+    level, top = positions, unattached  # (the claims at the top follow the first level)
+    while level or top:
+        for key in level:
+            places[key] = len(places)
         level = [
             claim_id
             for key in level
             for link_id, claim_id, _polarity in ranked.get(key, ())
             if tree.placed_by.get(claim_id) == link_id
         ]
+        level, top = level + top, []
     return places
 
 

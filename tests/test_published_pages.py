@@ -264,3 +264,12 @@ def test_a_row_keeps_the_listed_part_of_a_why_and_the_page_counts_the_rest_as_th
     assert f'<li class="note">and {17 - WHY_LISTED} more, each moving it less</li>' in html
     assert f'<li class="note">and {14 - BECAUSE_LISTED} more</li>' in html
     assert "Rejected: these claims against it stand unanswered" in html
+
+
+def test_a_map_without_positions_is_laid_out_with_its_claims_at_the_top(client, reviewer):
+    topic = ClaimFactory().topic
+    LinkFactory(claim=ClaimFactory(topic=topic), target_position=None, target_claim=topic.claims.first())
+    publication = publish(topic, user=reviewer)
+    claims = publication.rows.filter(part="claims").order_by("id")
+    assert [row.key for row in claims] == [0, topic.claims.first().pk]  # the top claim, then what argues about it
+    assert client.get(topic.get_absolute_url()).status_code == 200
